@@ -1,0 +1,40 @@
+namespace Polaris.Agent.Native;
+
+/// <summary>Owner and type of a file, from <c>lstat</c> (which .NET does not expose with the owner).</summary>
+/// <param name="Uid">The owning user.</param>
+/// <param name="Mode">The <c>st_mode</c> bits: type and permissions.</param>
+public readonly record struct FileStatus(uint Uid, uint Mode)
+{
+    private const uint TypeMask = 0xF000;
+    private const uint DirectoryType = 0x4000;
+    private const uint RegularType = 0x8000;
+
+    // Offsets in glibc's struct stat on x86_64 and aarch64's generic layout differ; x86_64 is what
+    // compute nodes run here and what the RID pins.
+    private const int ModeOffset = 24;
+    private const int UidOffset = 28;
+    private const int StatSize = 256;
+
+    public bool IsDirectory => (Mode & TypeMask) == DirectoryType;
+
+    public bool IsRegularFile => (Mode & TypeMask) == RegularType;
+
+    /// <summary>Reads the status of <paramref name="path"/> without following a final symlink; null when it does not exist.</summary>
+    public static unsafe FileStatus? Of(string path)
+    {
+        byte* name = NativeStrings.Utf8(path);
+        try
+        {
+            byte* buffer = stackalloc byte[StatSize];
+            if (Libc.lstat(name, buffer) != 0)
+            {
+                return null;
+            }
+            return new FileStatus(*(uint*)(buffer + UidOffset), *(uint*)(buffer + ModeOffset));
+        }
+        finally
+        {
+            System.Runtime.InteropServices.NativeMemory.Free(name);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Text.Json;
+using Polaris.Agent.Cli;
+
+namespace Polaris.Agent.Serve;
+
+/// <summary>Settings of <c>polaris-agent serve</c>, from defaults, then the config file, then the command line.</summary>
+public sealed record AgentOptions
+{
+    /// <summary>Default config file read when it exists and no <c>--config</c> is given.</summary>
+    public const string DefaultConfigFile = "/etc/polaris-agent/agent.json";
+
+    /// <summary>Unix stream socket the hook connects to. Default <c>/run/polaris-agent/agent.sock</c>.</summary>
+    public string Socket { get; init; } = "/run/polaris-agent/agent.sock";
+
+    /// <summary>Folder for batches not yet acknowledged by the collector. Default <c>/var/spool/polaris-agent</c>.</summary>
+    public string Spool { get; init; } = "/var/spool/polaris-agent";
+
+    /// <summary>Base URL of the collector. Default <c>http://127.0.0.1:8470/</c>.</summary>
+    public Uri Collector { get; init; } = new("http://127.0.0.1:8470/");
+
+    /// <summary>How long the first record of a batch waits for company before the batch is spooled. Default 1 s.</summary>
+    public TimeSpan BatchWindow { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Records that make a batch full. Default 1000.</summary>
+    public int MaxBatchRecords { get; init; } = 1000;
+
+    /// <summary>Largest hook message accepted; larger ones are dropped and counted. Default 8 MiB.</summary>
+    public int MaxRecordBytes { get; init; } = 8 * 1024 * 1024;
+
+    /// <summary>Records waiting between receive and batching; past it new records are dropped and counted. Default 10000.</summary>
+    public int QueueCapacity { get; init; } = 10_000;
+
+    private static readonly HashSet<string> CommandLineOptions = ["socket", "spool", "collector", "config"];
+
+    /// <summary>Builds the options from <c>serve</c>'s arguments; a bad setting throws <see cref="UsageException"/> naming it.</summary>
+    public static AgentOptions Load(IReadOnlyList<string> args)
+    {
+        var cli = new OptionReader(args, CommandLineOptions);
+        if (cli.Operands.Count > 0)
+        {
+            throw new UsageException($"serve takes no operands: '{cli.Operands[0]}'");
+        }
+        var options = new AgentOptions();
+        var configFile = cli.Get("config") ?? (File.Exists(DefaultConfigFile) ? DefaultConfigFile : null);
+        if (configFile != null)
+        {
+            options = options.WithFile(configFile);
+        }
+        options = options with
+        {
+            Socket = cli.Get("socket") ?? options.Socket,
+            Spool = cli.Get("spool") ?? options.Spool,
+            Collector = cli.Get("collector") is { } url ? ParseUrl("--collector", url) : options.Collector,
+        };
+        options.Validate();
+        return options;
+    }
+
+    private AgentOptions WithFile(string path)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(File.ReadAllBytes(path));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            throw new UsageException($"config file {path}: {e.Message}");
+        }
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new UsageException($"config file {path}: must hold one JSON object");
+            }
+            var options = this;
+            foreach (var setting in document.RootElement.EnumerateObject())
+            {
+                var where = $"config file {path}: setting '{setting.Name}'";
+                options = setting.Name switch
+                {
+                    "socket" => options with { Socket = Text(where, setting.Value) },
+                    "spool" => options with { Spool = Text(where, setting.Value) },
+                    "collector" => options with { Collector = ParseUrl(where, Text(where, setting.Value)) },
+                    "batchWindowMs" => options with { BatchWindow = TimeSpan.FromMilliseconds(Number(where, setting.Value)) },
+                    "maxBatchRecords" => options with { MaxBatchRecords = Number(where, setting.Value) },
+                    "maxRecordBytes" => options with { MaxRecordBytes = Number(where, setting.Value) },
+                    "queueCapacity" => options with { QueueCapacity = Number(where, setting.Value) },
+                    _ => throw new UsageException($"{where} is not a known setting"),
+                };
+            }
+            return options;
+        }
+    }
+
+    private void Validate()
+    {
+        Require(Socket.Length > 0, "socket", "must not be empty");
+        Require(Spool.Length > 0, "spool", "must not be empty");
+        Require(BatchWindow > TimeSpan.Zero && BatchWindow <= TimeSpan.FromHours(1), "batchWindowMs", "must be between 1 ms and 1 hour");
+        Require(MaxBatchRecords is > 0 and <= 100_000, "maxBatchRecords", "must be between 1 and 100000");
+        Require(MaxRecordBytes is >= 4096 and <= 256 * 1024 * 1024, "maxRecordBytes", "must be between 4096 and 268435456");
+        Require(QueueCapacity is > 0 and <= 10_000_000, "queueCapacity", "must be between 1 and 10000000");
+    }
+
+    private static void Require(bool ok, string setting, string rule)
+    {
+        if (!ok)
+        {
+            throw new UsageException($"setting '{setting}' {rule}");
+        }
+    }
+
+    private static Uri ParseUrl(string where, string text) =>
+        Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? uri
+            : throw new UsageException($"{where}: '{text}' is not an http or https URL");
+
+    private static string Text(string where, JsonElement value) =>
+        value.ValueKind == JsonValueKind.String ? value.GetString()! : throw new UsageException($"{where} must be a string");
+
+    private static int Number(string where, JsonElement value) =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n)
+            ? n
+            : throw new UsageException($"{where} must be a whole number, not {value.GetRawText().ToString(CultureInfo.InvariantCulture)}");
+}

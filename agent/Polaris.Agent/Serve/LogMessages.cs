@@ -1,0 +1,32 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace Polaris.Agent.Serve;
+
+/// <summary>Every log line of the daemon, with stable event ids; per-record events are counted, not logged.</summary>
+internal static partial class LogMessages
+{
+    [LoggerMessage(1, LogLevel.Information, "Listening for hook records on {Socket}")]
+    public static partial void Listening(ILogger logger, string socket);
+
+    [LoggerMessage(2, LogLevel.Warning, "Accepting a hook connection failed: {Error}")]
+    public static partial void AcceptFailed(ILogger logger, SocketError error);
+
+    [LoggerMessage(3, LogLevel.Error, "Could not spool a batch of {Records} records: {Reason}")]
+    public static partial void SpoolFailed(ILogger logger, int records, string reason);
+
+    [LoggerMessage(4, LogLevel.Warning, "Delivering batch {Key} failed, will retry: {Reason}")]
+    public static partial void DeliveryFailed(ILogger logger, string key, string reason);
+
+    [LoggerMessage(5, LogLevel.Error, "The collector rejected batch {Key} with HTTP {Status}; it is kept under rejected/")]
+    public static partial void BatchRejected(ILogger logger, string key, int status);
+
+    [LoggerMessage(6, LogLevel.Information, "Stopped: {Counters}")]
+    public static partial void Stopped(ILogger logger, AgentCounters counters);
+
+    [LoggerMessage(7, LogLevel.Information, "polaris-agent {Version} serving; spool {Spool}; collector {Collector}")]
+    public static partial void Started(ILogger logger, string version, string spool, Uri collector);
+
+    [LoggerMessage(8, LogLevel.Error, "Cannot read the spool, will retry: {Reason}")]
+    public static partial void SpoolUnreadable(ILogger logger, string reason);
+}

@@ -1,0 +1,48 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Polaris.Agent.Serve.Receive;
+using Polaris.Agent.Serve.Ship;
+using Polaris.Agent.Serve.Spool;
+using Polaris.Wire;
+
+namespace Polaris.Agent.Serve;
+
+/// <summary><c>polaris-agent serve</c>: wires the daemon's stages (receive, batch and spool, ship) into a host.</summary>
+public static class ServeCommand
+{
+    public static async Task<int> ExecuteAsync(IReadOnlyList<string> args)
+    {
+        var options = AgentOptions.Load(args);
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "polaris-agent" });
+        builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+        builder.Services.AddSystemd();
+
+        var records = Channel.CreateBounded<ProcessRecord>(new BoundedChannelOptions(options.QueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<AgentCounters>();
+        builder.Services.AddSingleton<UserDirectory>();
+        builder.Services.AddSingleton<BatchSpool>();
+        builder.Services.AddSingleton<SpoolSignal>();
+        builder.Services.AddSingleton(records.Reader);
+        builder.Services.AddSingleton(records.Writer);
+        // The host stops services in reverse order: receive stops first, then the batcher spools what is left.
+        builder.Services.AddHostedService<BatchShipper>();
+        builder.Services.AddHostedService<RecordBatcher>();
+        builder.Services.AddHostedService<HookListener>();
+
+        using var host = builder.Build();
+        // Open the spool before anything runs: a spool we cannot write must stop start-up with its reason.
+        host.Services.GetRequiredService<BatchSpool>().Open();
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Polaris.Agent");
+        LogMessages.Started(logger, AgentInfo.Version, options.Spool, options.Collector);
+        await host.RunAsync().ConfigureAwait(false);
+        LogMessages.Stopped(logger, host.Services.GetRequiredService<AgentCounters>());
+        return 0;
+    }
+}

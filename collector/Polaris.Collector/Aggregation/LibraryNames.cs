@@ -1,0 +1,54 @@
+using Polaris.Wire;
+
+namespace Polaris.Collector.Aggregation;
+
+/// <summary>Decides which top-level packages of a process count as libraries it used.</summary>
+/// <remarks>
+/// A library is the first component of a module name, excluding the standard library
+/// (<c>sys.stdlib_module_names</c>), <c>__main__</c> and the interpreter's customisation hooks: the same
+/// rule the shared fixtures' truth.json uses, so agent and importer counts compare.
+/// </remarks>
+public static class LibraryNames
+{
+    private static readonly HashSet<string> Excluded = LoadExcluded();
+
+    /// <summary>The distinct libraries among a process's modules, in first-import order.</summary>
+    public static IReadOnlyList<string> Of(IEnumerable<ModuleImport> modules)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var libraries = new List<string>();
+        foreach (var module in modules)
+        {
+            var top = module.TopLevel;
+            if (IsLibrary(top) && seen.Add(top))
+            {
+                libraries.Add(top);
+            }
+        }
+        return libraries;
+    }
+
+    /// <summary>True when <paramref name="topLevel"/> is a third-party (or user) package, not the standard library.</summary>
+    public static bool IsLibrary(string topLevel) =>
+        topLevel.Length > 0 && !Excluded.Contains(topLevel) && !IsCythonInternal(topLevel);
+
+    // Cython extension modules register `cython_runtime` and `_cython_X_Y_Z` in sys.modules: bookkeeping, not packages.
+    private static bool IsCythonInternal(string topLevel) =>
+        topLevel == "cython_runtime" || topLevel.StartsWith("_cython_", StringComparison.Ordinal);
+
+    private static HashSet<string> LoadExcluded()
+    {
+        using var stream = typeof(LibraryNames).Assembly.GetManifestResourceStream("Polaris.Collector.stdlib-modules.txt")
+            ?? throw new InvalidOperationException("the standard library list is missing from this build");
+        using var reader = new StreamReader(stream);
+        var names = new HashSet<string>(StringComparer.Ordinal) { "__main__", "__mp_main__", "sitecustomize", "usercustomize" };
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length > 0 && line[0] != '#')
+            {
+                names.Add(line.Trim());
+            }
+        }
+        return names;
+    }
+}

@@ -1,0 +1,58 @@
+namespace Polaris.Collector;
+
+/// <summary>Settings of <c>polaris-collector serve</c>: section <c>Collector</c> of the config file, environment
+/// (<c>POLARIS_COLLECTOR_*</c>) and command line, later sources winning.</summary>
+public sealed record CollectorOptions
+{
+    /// <summary>Where Kestrel listens. Default <c>http://127.0.0.1:8470</c>: loopback until an admin opens it.</summary>
+    public string Urls { get; init; } = "http://127.0.0.1:8470";
+
+    /// <summary>Folder of the LiteDB file <c>polaris.db</c>. Default systemd's <c>$STATE_DIRECTORY</c>, else <c>./polaris-data</c>.</summary>
+    public string Data { get; init; } = Environment.GetEnvironmentVariable("STATE_DIRECTORY") is { Length: > 0 } state
+        ? state.Split(':')[0]
+        : "polaris-data";
+
+    /// <summary>Largest compressed batch accepted, in bytes. Default 32 MiB.</summary>
+    public int MaxBatchBytes { get; init; } = 32 * 1024 * 1024;
+
+    /// <summary>Distinct <c>library</c> label values in /metrics before new ones fold into <c>__other__</c>. Default 10000.</summary>
+    public int MaxLibraryLabels { get; init; } = 10_000;
+
+    /// <summary>Reads and validates the options; throws <see cref="ArgumentException"/> naming a bad setting.</summary>
+    public static CollectorOptions From(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Collector");
+        var defaults = new CollectorOptions();
+        var options = new CollectorOptions
+        {
+            Urls = section["Urls"] ?? defaults.Urls,
+            Data = section["Data"] ?? defaults.Data,
+            MaxBatchBytes = Number(section, "MaxBatchBytes", defaults.MaxBatchBytes, 1024, 1024 * 1024 * 1024),
+            MaxLibraryLabels = Number(section, "MaxLibraryLabels", defaults.MaxLibraryLabels, 1, 1_000_000),
+        };
+        if (string.IsNullOrWhiteSpace(options.Data))
+        {
+            throw new ArgumentException("setting 'Collector:Data' must name a folder");
+        }
+        foreach (var url in options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                throw new ArgumentException($"setting 'Collector:Urls': '{url}' is not an http or https URL");
+            }
+        }
+        return options;
+    }
+
+    private static int Number(IConfigurationSection section, string key, int fallback, int min, int max)
+    {
+        var text = section[key];
+        if (text == null)
+        {
+            return fallback;
+        }
+        return int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw new ArgumentException($"setting 'Collector:{key}' must be a whole number from {min} to {max}, not '{text}'");
+    }
+}

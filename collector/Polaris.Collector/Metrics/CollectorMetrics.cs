@@ -1,0 +1,81 @@
+using Polaris.Collector.Storage;
+using Prometheus;
+
+namespace Polaris.Collector.Metrics;
+
+/// <summary>The expose stage: what /metrics shows, in a registry of this collector's own.</summary>
+/// <remarks>
+/// Labels stay bounded: only library names, capped by <see cref="CollectorOptions.MaxLibraryLabels"/>;
+/// users and jobs stay in the store, behind the API.
+/// </remarks>
+public sealed class CollectorMetrics
+{
+    /// <summary>Label value that libraries past the cap fold into.</summary>
+    public const string OtherLibraries = "__other__";
+
+    private readonly int _maxLibraryLabels;
+    private readonly HashSet<string> _labelled = new(StringComparer.Ordinal);
+    private readonly Counter _processes;
+    private readonly Counter _libraryProcesses;
+    private readonly Counter _batches;
+    private readonly Lock _labels = new();
+
+    public CollectorMetrics(CollectorOptions options)
+    {
+        _maxLibraryLabels = options.MaxLibraryLabels;
+        Registry = Prometheus.Metrics.NewCustomRegistry();
+        var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
+        _processes = factory.CreateCounter(
+            "polaris_python_processes_total", "Python processes recorded.");
+        _libraryProcesses = factory.CreateCounter(
+            "polaris_library_processes_total", "Python processes that imported a top-level package (standard library excluded).",
+            new CounterConfiguration { LabelNames = ["library"] });
+        _batches = factory.CreateCounter(
+            "polaris_collector_batches_total", "Batches received, by result: stored, duplicate (already stored; not counted again) or rejected.",
+            new CounterConfiguration { LabelNames = ["result"] });
+    }
+
+    /// <summary>The registry /metrics serves.</summary>
+    public CollectorRegistry Registry { get; }
+
+    /// <summary>Starts the counters from the store's totals, so a restart does not lose what was counted.</summary>
+    public void Restore(StoreTotals totals)
+    {
+        _processes.IncTo(totals.Processes);
+        foreach (var (library, processes) in totals.Libraries.OrderByDescending(l => l.Value))
+        {
+            Library(library).Inc(processes);
+        }
+    }
+
+    /// <summary>Counts a stored or duplicate batch.</summary>
+    public void Ingested(IngestResult result)
+    {
+        if (result.Duplicate)
+        {
+            _batches.WithLabels("duplicate").Inc();
+            return;
+        }
+        _batches.WithLabels("stored").Inc();
+        _processes.Inc(result.Records);
+        foreach (var (library, processes) in result.Libraries)
+        {
+            Library(library).Inc(processes);
+        }
+    }
+
+    /// <summary>Counts a batch refused as malformed.</summary>
+    public void Rejected() => _batches.WithLabels("rejected").Inc();
+
+    private Counter.Child Library(string name)
+    {
+        lock (_labels)
+        {
+            if (_labelled.Contains(name) || (_labelled.Count < _maxLibraryLabels && _labelled.Add(name)))
+            {
+                return _libraryProcesses.WithLabels(name);
+            }
+        }
+        return _libraryProcesses.WithLabels(OtherLibraries);
+    }
+}

@@ -1,0 +1,70 @@
+using Polaris.Collector;
+using Polaris.Collector.Aggregation;
+using Polaris.Collector.Ingest;
+using Polaris.Collector.Metrics;
+using Polaris.Collector.Storage;
+using Prometheus;
+
+// polaris-collector [serve] [--urls URL] [--data DIR] [--config FILE]
+var verbArgs = args.Length > 0 && args[0] == "serve" ? args[1..] : args;
+if (verbArgs.Length > 0 && !verbArgs[0].StartsWith("--", StringComparison.Ordinal))
+{
+    Console.Error.WriteLine($"polaris-collector: unknown command '{verbArgs[0]}'\nusage: polaris-collector [serve] [--urls URL] [--data DIR] [--config FILE]");
+    return 2;
+}
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = verbArgs,
+    ContentRootPath = Directory.GetCurrentDirectory(),
+    ApplicationName = "polaris-collector",
+});
+var switches = new Dictionary<string, string>
+{
+    ["--urls"] = "Collector:Urls",
+    ["--data"] = "Collector:Data",
+    ["--config"] = "Collector:ConfigFile",
+};
+builder.Configuration.AddEnvironmentVariables("POLARIS_COLLECTOR_");
+builder.Configuration.AddCommandLine(verbArgs, switches);
+if (builder.Configuration["Collector:ConfigFile"] is { } configFile)
+{
+    // The file goes under the command line again, so the command line still wins.
+    builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false);
+    builder.Configuration.AddCommandLine(verbArgs, switches);
+}
+
+CollectorOptions options;
+try
+{
+    options = CollectorOptions.From(builder.Configuration);
+}
+catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException)
+{
+    Console.Error.WriteLine($"polaris-collector: {e.Message}");
+    return 2;
+}
+
+builder.Host.UseSystemd();
+// Requests are counted in /metrics; a log line per request would drown the journal.
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+builder.WebHost.UseUrls(options.Urls);
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxBatchBytes);
+builder.Services.AddSingleton(options);
+builder.Services.AddSingleton(_ => new CollectorStore(options.Data));
+builder.Services.AddSingleton<CollectorMetrics>();
+
+var app = builder.Build();
+var store = app.Services.GetRequiredService<CollectorStore>();
+var metrics = app.Services.GetRequiredService<CollectorMetrics>();
+var totals = store.Totals();
+metrics.Restore(totals);
+LogMessages.Started(app.Logger, CollectorInfo.Version, Path.GetFullPath(options.Data), totals.Processes);
+
+BatchEndpoint.Map(app);
+app.MapGet("/v1/libraries", (CollectorStore s) => Results.Ok(LibraryReport.From(s.Totals())));
+app.MapGet("/healthz", () => Results.Text("ok\n"));
+app.MapMetrics("/metrics", metrics.Registry);
+
+await app.RunAsync().ConfigureAwait(false);
+return 0;

@@ -1,0 +1,58 @@
+using Polaris.Collector.Storage;
+using Polaris.Testing;
+using Polaris.Wire;
+
+namespace Polaris.Collector.Tests;
+
+public class CollectorStoreTests
+{
+    internal static Batch BatchOf(string key, params string[][] processModules) => new()
+    {
+        Key = key,
+        Node = "node01",
+        CreatedAtMs = 1_764_000_000_000,
+        Records = processModules.Select((modules, i) => new ProcessRecord
+        {
+            Host = "node01", Uid = 1001, User = "asmith", Pid = 100 + i,
+            Modules = modules.Select(m => new ModuleImport(m, "/x/" + m)).ToArray(),
+        }).ToArray(),
+    };
+
+    [Fact]
+    public void A_batch_is_counted_once_however_often_it_arrives()
+    {
+        using var dir = new TempDirectory();
+        using var store = new CollectorStore(dir.Path);
+        var batch = BatchOf("b1", ["numpy", "numpy.linalg", "os"], ["numpy", "scipy"]);
+
+        var first = store.Ingest(batch, DateTime.UtcNow);
+        var again = store.Ingest(batch, DateTime.UtcNow);
+
+        Assert.False(first.Duplicate);
+        Assert.True(again.Duplicate);
+        Assert.Equal(2, store.ProcessCount());
+        var totals = store.Totals();
+        Assert.Equal(2, totals.Processes);
+        Assert.Equal(2, totals.Libraries["numpy"]);
+        Assert.Equal(1, totals.Libraries["scipy"]);
+        Assert.False(totals.Libraries.ContainsKey("os"));
+    }
+
+    [Fact]
+    public void Totals_survive_reopening_the_database()
+    {
+        using var dir = new TempDirectory();
+        using (var store = new CollectorStore(dir.Path))
+        {
+            store.Ingest(BatchOf("b1", ["numpy"]), DateTime.UtcNow);
+            store.Ingest(BatchOf("b2", ["numpy"], ["torch"]), DateTime.UtcNow);
+        }
+
+        using var reopened = new CollectorStore(dir.Path);
+
+        var totals = reopened.Totals();
+        Assert.Equal(3, totals.Processes);
+        Assert.Equal(2, totals.Libraries["numpy"]);
+        Assert.True(reopened.Ingest(BatchOf("b1", ["numpy"]), DateTime.UtcNow).Duplicate);
+    }
+}

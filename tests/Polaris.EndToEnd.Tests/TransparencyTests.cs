@@ -1,0 +1,52 @@
+using Polaris.Testing;
+
+namespace Polaris.EndToEnd.Tests;
+
+/// <summary>The hook never changes a program's stdout, stderr or exit status, whether the daemon is there or not.</summary>
+public class TransparencyTests
+{
+    public static TheoryData<string, string> Scripts => new()
+    {
+        { "normal", "import sys\nprint('hello')\nsys.stderr.write('a warning\\n')\n" },
+        { "exit3", "import sys\nprint('leaving')\nsys.exit(3)\n" },
+        { "exception", "print('about to fail')\ndef f():\n    raise RuntimeError('boom')\nf()\n" },
+        { "much-output", "import sys\nfor i in range(200000):\n    print(i, 'x' * 40)\n    if i % 1000 == 0:\n        sys.stderr.write('progress %d\\n' % i)\n" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Scripts))]
+    public void Output_and_exit_status_are_byte_identical_with_and_without_the_hook(string name, string body)
+    {
+        using var node = new NodeUnderTest();
+        // A module next to the script, imported first, proves the hook saw this very process.
+        var probe = "polaris_probe_" + name.Replace('-', '_');
+        File.WriteAllText(Path.Combine(node.Folder, probe + ".py"), "");
+        var script = Path.Combine(node.Folder, name + ".py");
+        File.WriteAllText(script, $"import {probe}\n{body}");
+
+        var bare = CommandResult.Run(RepoPaths.Python, [script]);
+        var hooked = node.Daemon.Run([RepoPaths.Python, script]);
+
+        Assert.Equal(bare.ExitCode, hooked.ExitCode);
+        Assert.Equal(bare.Stdout, hooked.Stdout);
+        Assert.Equal(bare.Stderr, hooked.Stderr);
+        node.Collector.WaitForMetric($"polaris_library_processes_total{{library=\"{probe}\"}}", 1);
+        Assert.Equal(1, node.Collector.Metric("polaris_python_processes_total"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Scripts))]
+    public void Without_a_daemon_the_hook_does_nothing_visible(string name, string body)
+    {
+        using var dir = new TempDirectory();
+        var script = dir.Combine(name + ".py");
+        File.WriteAllText(script, body);
+
+        var bare = CommandResult.Run(RepoPaths.Python, [script]);
+        var hooked = CommandResult.Run(AgentBinary.FilePath, ["run", "--socket", dir.Combine("no-daemon.sock"), "--", RepoPaths.Python, script]);
+
+        Assert.Equal(bare.ExitCode, hooked.ExitCode);
+        Assert.Equal(bare.Stdout, hooked.Stdout);
+        Assert.Equal(bare.Stderr, hooked.Stderr);
+    }
+}

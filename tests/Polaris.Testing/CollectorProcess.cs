@@ -1,0 +1,57 @@
+using System.Text.RegularExpressions;
+
+namespace Polaris.Testing;
+
+/// <summary>The real <c>polaris-collector</c> as a separate process on a loopback port the kernel picked.</summary>
+public sealed partial class CollectorProcess : IDisposable
+{
+    private readonly ChildProcess _process;
+    private readonly HttpClient _http = new();
+
+    private CollectorProcess(ChildProcess process, Uri url)
+    {
+        _process = process;
+        Url = url;
+        _http.BaseAddress = url;
+    }
+
+    public Uri Url { get; }
+
+    public ChildProcess Process => _process;
+
+    public HttpClient Http => _http;
+
+    /// <summary>The collector's build output, built in the tests' configuration (a ProjectReference builds it).</summary>
+    public static string Dll => Path.Combine(RepoPaths.Root, "collector", "Polaris.Collector", "bin", RepoPaths.Configuration, "net10.0", "polaris-collector.dll");
+
+    public static CollectorProcess Start(string dataDirectory, params string[] extraArguments)
+    {
+        var process = ChildProcess.Start("dotnet", [Dll, "serve", "--urls", "http://127.0.0.1:0", "--data", dataDirectory, .. extraArguments]);
+        Uri? url = null;
+        process.WaitUntil(() => (url = ListeningUrl(process.Output)) != null, "listening address");
+        return new CollectorProcess(process, url!);
+    }
+
+    /// <summary>The /metrics text.</summary>
+    public string Metrics() => _http.GetStringAsync("metrics").GetAwaiter().GetResult();
+
+    /// <summary>The value of one sample in /metrics, or null when the series does not exist.</summary>
+    public double? Metric(string series) => MetricsText.Value(Metrics(), series);
+
+    /// <summary>Waits until the series reaches at least <paramref name="value"/>.</summary>
+    public void WaitForMetric(string series, double value) =>
+        _process.WaitUntil(() => Metric(series) >= value, $"{series} >= {value}");
+
+    private static Uri? ListeningUrl(string output) =>
+        ListeningLine().Match(output) is { Success: true } m ? new Uri(m.Groups[1].Value + "/") : null;
+
+    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
+    private static partial Regex ListeningLine();
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _process.Terminate();
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,185 @@
+using System.Buffers;
+using MessagePack;
+using ZstdSharp;
+
+namespace Polaris.Wire.Tests;
+
+public class BatchCodecTests
+{
+    private static Batch Sample() => new()
+    {
+        Key = "0193a1b2c3d4e5f60718293a4b5c6d7e",
+        Node = "x3005c0s13b0n0",
+        AgentVersion = "0.1.0",
+        CreatedAtMs = 1_764_000_000_123,
+        Records =
+        [
+            new ProcessRecord
+            {
+                Host = "x3005c0s13b0n0", Uid = 1001, User = "asmith", Pid = 4242,
+                PythonVersion = "3.11.2", Executable = "/usr/bin/python3",
+                StartedAtMs = 1_764_000_000_000, EndedAtMs = 1_764_000_000_100,
+                Modules =
+                [
+                    new ModuleImport("numpy", "/usr/lib/python3/dist-packages/numpy/__init__.py"),
+                    new ModuleImport("numpy.core._multiarray_umath", "/usr/lib/python3/dist-packages/numpy/core/_multiarray_umath.cpython-311-x86_64-linux-gnu.so"),
+                    new ModuleImport("sys", ""),
+                    new ModuleImport("données", "/home/asmith/données/__init__.py"),
+                ],
+            },
+            new ProcessRecord { Host = "x3005c0s13b0n0", Uid = 0, User = "root", Pid = 1 },
+        ],
+    };
+
+    [Fact]
+    public void A_batch_survives_encoding_and_decoding_field_for_field()
+    {
+        var batch = Sample();
+
+        var decoded = BatchCodec.Decode(BatchCodec.Encode(batch));
+
+        Assert.Equal(batch.Key, decoded.Key);
+        Assert.Equal(batch.Node, decoded.Node);
+        Assert.Equal(batch.AgentVersion, decoded.AgentVersion);
+        Assert.Equal(batch.CreatedAtMs, decoded.CreatedAtMs);
+        Assert.Equal(batch.Records.Count, decoded.Records.Count);
+        for (int i = 0; i < batch.Records.Count; i++)
+        {
+            var (expected, actual) = (batch.Records[i], decoded.Records[i]);
+            Assert.Equal(expected with { Modules = [] }, actual with { Modules = [] });
+            Assert.Equal(expected.Modules, actual.Modules);
+        }
+    }
+
+    [Fact]
+    public void The_bytes_are_a_zstd_frame_holding_a_MessagePack_map_with_short_keys()
+    {
+        var bytes = BatchCodec.Encode(Sample());
+
+        Assert.Equal(new byte[] { 0x28, 0xB5, 0x2F, 0xFD }, bytes[..4]);
+        using var decompressor = new Decompressor();
+        var reader = new MessagePackReader(decompressor.Unwrap(bytes).ToArray());
+        int fields = reader.ReadMapHeader();
+        var keys = new List<string>();
+        for (int i = 0; i < fields; i++)
+        {
+            keys.Add(reader.ReadString()!);
+            if (keys[^1] == "v")
+            {
+                Assert.Equal(WireFormat.Version, reader.ReadInt32());
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+        Assert.Equal(["v", "key", "node", "agent", "created", "records"], keys);
+    }
+
+    [Fact]
+    public void Keys_a_newer_writer_adds_are_skipped()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        var w = new MessagePackWriter(buffer);
+        w.WriteMapHeader(4);
+        w.Write("v"); w.Write(1);
+        w.Write("future"); w.WriteArrayHeader(2); w.Write(1); w.Write("x");
+        w.Write("key"); w.Write("k1");
+        w.Write("records"); w.WriteArrayHeader(1);
+        w.WriteMapHeader(2);
+        w.Write("pid"); w.Write(7);
+        w.Write("gpu"); w.Write("A100");
+        w.Flush();
+
+        var batch = BatchCodec.Decode(Compress(buffer.WrittenSpan));
+
+        Assert.Equal("k1", batch.Key);
+        Assert.Equal(7, Assert.Single(batch.Records).Pid);
+    }
+
+    [Theory]
+    [InlineData("not zstd at all")]
+    [InlineData("")]
+    public void Bytes_that_are_not_zstd_are_refused(string text)
+    {
+        Assert.Throws<WireFormatException>(() => BatchCodec.Decode(System.Text.Encoding.UTF8.GetBytes(text)));
+    }
+
+    [Fact]
+    public void A_truncated_batch_is_refused()
+    {
+        var plain = Decompress(BatchCodec.Encode(Sample()));
+
+        Assert.Throws<WireFormatException>(() => BatchCodec.Decode(Compress(plain.AsSpan(0, plain.Length / 2))));
+    }
+
+    [Fact]
+    public void A_truncated_zstd_frame_is_refused()
+    {
+        var bytes = BatchCodec.Encode(Sample());
+
+        Assert.Throws<WireFormatException>(() => BatchCodec.Decode(bytes.AsSpan(0, bytes.Length - 5)));
+    }
+
+    [Fact]
+    public void Another_schema_version_is_refused()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        var w = new MessagePackWriter(buffer);
+        w.WriteMapHeader(2);
+        w.Write("v"); w.Write(99);
+        w.Write("key"); w.Write("k");
+        w.Flush();
+
+        var e = Assert.Throws<WireFormatException>(() => BatchCodec.Decode(Compress(buffer.WrittenSpan)));
+        Assert.Contains("99", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_batch_without_a_key_is_refused()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        var w = new MessagePackWriter(buffer);
+        w.WriteMapHeader(1);
+        w.Write("v"); w.Write(1);
+        w.Flush();
+
+        Assert.Throws<WireFormatException>(() => BatchCodec.Decode(Compress(buffer.WrittenSpan)));
+    }
+
+    [Fact]
+    public void A_batch_larger_than_the_limit_is_refused_before_decompression()
+    {
+        var bytes = BatchCodec.Encode(Sample());
+        var plainSize = Decompress(bytes).Length;
+
+        Assert.Throws<WireFormatException>(() => BatchCodec.Decode(bytes, new WireLimits { MaxDecompressedBytes = plainSize - 1 }));
+        Assert.Throws<WireFormatException>(() => BatchCodec.Decode(bytes, new WireLimits { MaxCompressedBytes = bytes.Length - 1 }));
+    }
+
+    [Fact]
+    public void A_huge_array_count_with_no_elements_is_refused_without_allocating_it()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        var w = new MessagePackWriter(buffer);
+        w.WriteMapHeader(3);
+        w.Write("v"); w.Write(1);
+        w.Write("key"); w.Write("k");
+        w.Write("records"); w.WriteArrayHeader(int.MaxValue);
+        w.Flush();
+
+        Assert.Throws<WireFormatException>(() => BatchCodec.Decode(Compress(buffer.WrittenSpan)));
+    }
+
+    private static byte[] Compress(ReadOnlySpan<byte> plain)
+    {
+        using var compressor = new Compressor(3);
+        return compressor.Wrap(plain).ToArray();
+    }
+
+    private static byte[] Decompress(byte[] compressed)
+    {
+        using var decompressor = new Decompressor();
+        return decompressor.Unwrap(compressed).ToArray();
+    }
+}
