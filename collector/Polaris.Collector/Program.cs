@@ -27,7 +27,9 @@ var switches = new Dictionary<string, string>
 };
 builder.Configuration.AddEnvironmentVariables("POLARIS_COLLECTOR_");
 builder.Configuration.AddCommandLine(verbArgs, switches);
-if (builder.Configuration["Collector:ConfigFile"] is { } configFile)
+const string DefaultConfigFile = "/etc/polaris-collector/collector.json";
+var configFile = builder.Configuration["Collector:ConfigFile"] ?? (File.Exists(DefaultConfigFile) ? DefaultConfigFile : null);
+if (configFile != null)
 {
     // The file goes under the command line again, so the command line still wins.
     builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false);

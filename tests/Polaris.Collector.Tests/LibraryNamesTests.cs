@@ -12,6 +12,7 @@ public class LibraryNamesTests
         [
             "sys", "os", "os.path", "__main__", "sitecustomize", "numpy", "numpy.core", "numpy.linalg._umath_linalg",
             "json", "json.decoder", "_distutils_hack", "cython_runtime", "_cython_0_29_32", "mpi4py.MPI", "_yaml", "yaml",
+            "_sysconfigdata__x86_64-linux-gnu",
         ];
 
         var libraries = LibraryNames.Of(names.Select(n => new ModuleImport(n, "")));

@@ -43,6 +43,18 @@ public class ImportToMetricTests
     }
 
     [Fact]
+    public void An_extension_module_registered_under_an_alias_counts_as_its_package_only()
+    {
+        using var node = new NodeUnderTest();
+
+        Assert.Equal(0, node.Daemon.Run([RepoPaths.Python, "-c", "import scipy.optimize, sys; assert sys.modules['_moduleTNC'].__name__ == 'scipy.optimize._moduleTNC'"]).ExitCode);
+
+        node.Collector.WaitForMetric("polaris_python_processes_total", 1);
+        Assert.Equal(1, node.Collector.Metric("polaris_library_processes_total{library=\"scipy\"}"));
+        Assert.Null(node.Collector.Metric("polaris_library_processes_total{library=\"_moduleTNC\"}"));
+    }
+
+    [Fact]
     public void The_agent_leaves_no_process_behind_and_reports_a_missing_command_like_a_shell()
     {
         var missing = CommandResult.Run(AgentBinary.FilePath, ["run", "--", "/nonexistent/python"]);

@@ -39,11 +39,18 @@ def _polaris_install():
                 "start", str(started_ns),
                 "end", str(time.time_ns()),
             ]
-            for name, module in list(sys.modules.items()):
+            modules = sys.modules
+            for name, module in list(modules.items()):
                 try:
-                    path = module.__dict__.get("__file__")
+                    attributes = module.__dict__
+                    path = attributes.get("__file__")
+                    real = attributes.get("__name__")
                 except Exception:
-                    path = None
+                    path = real = None
+                # Some extensions also register under a short alias (scipy's `_moduleTNC` is
+                # `scipy.optimize._moduleTNC`): one import, listed once, under its real name.
+                if real != name and real.__class__ is str and real in modules:
+                    continue
                 fields.append("m")
                 fields.append(name)
                 fields.append(path if path.__class__ is str else "")

@@ -30,7 +30,10 @@ public static class LibraryNames
 
     /// <summary>True when <paramref name="topLevel"/> is a third-party (or user) package, not the standard library.</summary>
     public static bool IsLibrary(string topLevel) =>
-        topLevel.Length > 0 && !Excluded.Contains(topLevel) && !IsCythonInternal(topLevel);
+        topLevel.Length > 0 && !Excluded.Contains(topLevel) && !IsCythonInternal(topLevel) && !IsBuildConfiguration(topLevel);
+
+    // sysconfig's per-platform data module (`_sysconfigdata__x86_64-linux-gnu`) is standard library under a name no list holds.
+    private static bool IsBuildConfiguration(string topLevel) => topLevel.StartsWith("_sysconfigdata_", StringComparison.Ordinal);
 
     // Cython extension modules register `cython_runtime` and `_cython_X_Y_Z` in sys.modules: bookkeeping, not packages.
     private static bool IsCythonInternal(string topLevel) =>
