@@ -31,6 +31,33 @@ public sealed record ProcessRecord
     /// <summary>When the hook sent the record (interpreter exit), Unix time in milliseconds.</summary>
     public long EndedAtMs { get; init; }
 
-    /// <summary>Every module the process had imported when it exited, in import order.</summary>
+    /// <summary>For a forked child, the parent's pid; 0 otherwise. A child's record lists only its own imports.</summary>
+    public int ParentPid { get; init; }
+
+    /// <summary>Current working directory at start-up.</summary>
+    public string WorkingDirectory { get; init; } = "";
+
+    /// <summary>Wall time spent in imports the hook timed (outermost imports only, so nothing counts twice), in ns.</summary>
+    public long ImportNs { get; init; }
+
+    /// <summary>The interpreter's start-to-exit wall time, in ns.</summary>
+    public long RuntimeNs { get; init; }
+
+    /// <summary>How the process ended: see <see cref="ExitReasons"/>.</summary>
+    public string ExitReason { get; init; } = "";
+
+    /// <summary>True when the process ended without a final message (SIGKILL, a crash): the record holds what was flushed.</summary>
+    public bool Partial { get; init; }
+
+    /// <summary>Every module the process imported, in import order.</summary>
     public IReadOnlyList<ModuleImport> Modules { get; init; } = [];
+
+    /// <summary>Shared libraries mapped at exit.</summary>
+    public IReadOnlyList<SharedObject> SharedObjects { get; init; } = [];
+
+    /// <summary>The interpreter and environment.</summary>
+    public PythonEnvironment Environment { get; init; } = new();
+
+    /// <summary>The job and MPI placement.</summary>
+    public JobContext Job { get; init; } = new();
 }

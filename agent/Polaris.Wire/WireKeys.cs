@@ -19,4 +19,36 @@ internal static class WireKeys
     public const string Started = "start";
     public const string Ended = "end";
     public const string Modules = "mods";
+    public const string ParentPid = "ppid";
+    public const string Cwd = "cwd";
+    public const string ImportNs = "importns";
+    public const string RuntimeNs = "runns";
+    public const string Exit = "exit";
+    public const string Partial = "partial";
+    public const string SharedObjects = "sos";
+    public const string Environment = "env";
+    public const string Job = "job";
+
+    public const string Implementation = "impl";
+    public const string Prefix = "prefix";
+    public const string BasePrefix = "base";
+    public const string Kind = "kind";
+    public const string Name = "name";
+    public const string Changes = "changes";
+
+    public const string CondaAdded = "added";
+    public const string CondaRemoved = "removed";
+    public const string CondaChanged = "changed";
+    public const string Pip = "pip";
+    public const string UserSite = "usersite";
+    public const string PythonPath = "pypath";
+
+    public const string JobId = "id";
+    public const string Account = "account";
+    public const string Queue = "queue";
+    public const string Nodes = "nodes";
+    public const string Rank = "rank";
+    public const string Size = "size";
+    public const string Script = "script";
+    public const string Variables = "vars";
 }
