@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job on embedded defaults: build everything, start the collector (LiteDB in .demo/collector)
-# and the node daemon on loopback and a temporary socket, run real Python workloads through
+# and the node daemon on loopback and a temporary drop folder, run real Python workloads through
 # `polaris-agent run`, and print what the collector counted.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,13 +35,13 @@ for _ in $(seq 300); do
 done
 [ -n "$url" ] || { cat "$work/collector.log"; echo "demo: the collector did not start"; exit 1; }
 
-socket=$work/agent.sock
-"$agent" serve --socket "$socket" --spool "$work/spool" --collector "$url" >"$work/agent.log" 2>&1 &
+drop=$work/incoming
+"$agent" serve --drop "$drop" --spool "$work/spool" --collector "$url" >"$work/agent.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 300); do [ -S "$socket" ] && break; sleep 0.1; done
-[ -S "$socket" ] || { cat "$work/agent.log"; echo "demo: the daemon did not start"; exit 1; }
+for _ in $(seq 300); do grep -q "Taking in hook records" "$work/agent.log" && break; sleep 0.1; done
+grep -q "Taking in hook records" "$work/agent.log" || { cat "$work/agent.log"; echo "demo: the daemon did not start"; exit 1; }
 
-echo "demo: collector $url (data in $data), daemon on $socket"
+echo "demo: collector $url (data in $data), daemon taking records from $drop"
 workloads=(
   "import numpy; numpy.linalg.eigvals(numpy.random.rand(64, 64))"
   "import numpy, json; json.dumps(numpy.arange(10).tolist())"
@@ -53,7 +53,7 @@ workloads=(
 runs=0
 for code in "${workloads[@]}"; do
   echo "demo: polaris-agent run -- $python -c \"$code\""
-  "$agent" run --socket "$socket" -- "$python" -c "$code"
+  "$agent" run --drop "$drop" -- "$python" -c "$code"
   runs=$((runs + 1))
 done
 expected=$((runs + 1))  # the subprocess workload starts a second Python

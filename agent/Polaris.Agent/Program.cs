@@ -10,10 +10,10 @@ public static class Program
     private const string Usage = """
         usage: polaris-agent <command> [options]
 
-          run [--socket PATH] -- CMD [ARGS...]
+          run [--drop DIR] -- CMD [ARGS...]
                  run CMD with the Python hook enabled, then become CMD (exec)
-          serve [--socket PATH] [--spool DIR] [--collector URL] [--config FILE]
-                 the node daemon: receive hook records, spool them, ship them to the collector
+          serve [--drop DIR] [--spool DIR] [--collector URL] [--config FILE]
+                 the node daemon: take in hook records, spool them, ship them to the collector
           version
                  print the agent's version
         """;

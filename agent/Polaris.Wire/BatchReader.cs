@@ -63,6 +63,7 @@ internal static class BatchReader
         {
             record = ReadKey(ref r) switch
             {
+                WireKeys.RecordId => record with { RecordId = Text(ref r) },
                 WireKeys.Host => record with { Host = Text(ref r) },
                 WireKeys.Uid => record with { Uid = r.ReadUInt32() },
                 WireKeys.User => record with { User = Text(ref r) },

@@ -23,7 +23,8 @@ internal static class BatchWriter
 
     private static void WriteRecord(ref MessagePackWriter w, ProcessRecord r)
     {
-        w.WriteMapHeader(18);
+        w.WriteMapHeader(19);
+        w.Write(WireKeys.RecordId); w.Write(r.RecordId);
         w.Write(WireKeys.Host); w.Write(r.Host);
         w.Write(WireKeys.Uid); w.Write(r.Uid);
         w.Write(WireKeys.User); w.Write(r.User);

@@ -7,6 +7,9 @@ namespace Polaris.Wire;
 /// </remarks>
 public sealed record ProcessRecord
 {
+    /// <summary>Unique id of the record (node and the hook's record file), so a record read twice is counted once.</summary>
+    public string RecordId { get; init; } = "";
+
     /// <summary>Host name of the node the process ran on.</summary>
     public required string Host { get; init; }
 

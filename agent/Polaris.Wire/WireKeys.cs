@@ -10,6 +10,7 @@ internal static class WireKeys
     public const string Created = "created";
     public const string Records = "records";
 
+    public const string RecordId = "rid";
     public const string Host = "host";
     public const string Uid = "uid";
     public const string User = "user";

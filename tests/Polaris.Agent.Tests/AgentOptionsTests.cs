@@ -11,17 +11,17 @@ public class AgentOptionsTests
     {
         using var dir = new TempDirectory();
         var config = dir.Combine("agent.json");
-        File.WriteAllText(config, """{ "socket": "/from/file.sock", "spool": "/from/file", "batchWindowMs": 250 }""");
+        File.WriteAllText(config, """{ "drop": "/from/file/incoming", "spool": "/from/file", "batchWindowMs": 250 }""");
 
-        var options = AgentOptions.Load(["--config", config, "--socket", "/from/cli.sock"]);
+        var options = AgentOptions.Load(["--config", config, "--drop", "/from/cli"]);
 
-        Assert.Equal("/from/cli.sock", options.Socket);
+        Assert.Equal("/from/cli", options.Drop);
         Assert.Equal("/from/file", options.Spool);
         Assert.Equal(TimeSpan.FromMilliseconds(250), options.BatchWindow);
     }
 
     [Theory]
-    [InlineData("""{ "sokcet": "/x" }""", "sokcet")]
+    [InlineData("""{ "dorp": "/x" }""", "dorp")]
     [InlineData("""{ "batchWindowMs": "soon" }""", "batchWindowMs")]
     [InlineData("""{ "batchWindowMs": 0 }""", "batchWindowMs")]
     [InlineData("""{ "collector": "ftp://host/" }""", "collector")]

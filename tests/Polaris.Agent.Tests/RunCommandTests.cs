@@ -8,20 +8,20 @@ public class RunCommandTests
     [Fact]
     public void The_hook_folder_goes_first_on_PYTHONPATH_and_the_user_s_entries_stay()
     {
-        var env = RunCommand.HookEnvironment(new Dictionary<string, string> { ["PYTHONPATH"] = "/home/a/lib:/soft/x", ["HOME"] = "/home/a" }, "/opt/polaris/hook", "/tmp/a.sock");
+        var env = RunCommand.HookEnvironment(new Dictionary<string, string> { ["PYTHONPATH"] = "/home/a/lib:/soft/x", ["HOME"] = "/home/a" }, "/opt/polaris/hook", "/tmp/drop");
 
         Assert.Equal("/opt/polaris/hook:/home/a/lib:/soft/x", env["PYTHONPATH"]);
-        Assert.Equal("/tmp/a.sock", env[RunCommand.SocketVariable]);
+        Assert.Equal("/tmp/drop", env[RunCommand.DropVariable]);
         Assert.Equal("/home/a", env["HOME"]);
     }
 
     [Fact]
-    public void Without_a_socket_option_the_environment_s_socket_is_kept()
+    public void Without_a_drop_option_the_environment_s_drop_folder_is_kept()
     {
-        var env = RunCommand.HookEnvironment(new Dictionary<string, string> { [RunCommand.SocketVariable] = "/run/x.sock" }, "/hook", null);
+        var env = RunCommand.HookEnvironment(new Dictionary<string, string> { [RunCommand.DropVariable] = "/run/x" }, "/hook", null);
 
         Assert.Equal("/hook", env["PYTHONPATH"]);
-        Assert.Equal("/run/x.sock", env[RunCommand.SocketVariable]);
+        Assert.Equal("/run/x", env[RunCommand.DropVariable]);
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public class TransparencyTests
         File.WriteAllText(script, body);
 
         var bare = CommandResult.Run(RepoPaths.Python, [script]);
-        var hooked = CommandResult.Run(AgentBinary.FilePath, ["run", "--socket", dir.Combine("no-daemon.sock"), "--", RepoPaths.Python, script]);
+        var hooked = CommandResult.Run(AgentBinary.FilePath, ["run", "--drop", dir.Combine("no-daemon"), "--", RepoPaths.Python, script]);
 
         Assert.Equal(bare.ExitCode, hooked.ExitCode);
         Assert.Equal(bare.Stdout, hooked.Stdout);

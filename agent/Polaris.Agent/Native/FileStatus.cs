@@ -3,7 +3,8 @@ namespace Polaris.Agent.Native;
 /// <summary>Owner and type of a file, from <c>lstat</c> (which .NET does not expose with the owner).</summary>
 /// <param name="Uid">The owning user.</param>
 /// <param name="Mode">The <c>st_mode</c> bits: type and permissions.</param>
-public readonly record struct FileStatus(uint Uid, uint Mode)
+/// <param name="Size">Size in bytes.</param>
+public readonly record struct FileStatus(uint Uid, uint Mode, long Size)
 {
     private const uint TypeMask = 0xF000;
     private const uint DirectoryType = 0x4000;
@@ -13,6 +14,7 @@ public readonly record struct FileStatus(uint Uid, uint Mode)
     // compute nodes run here and what the RID pins.
     private const int ModeOffset = 24;
     private const int UidOffset = 28;
+    private const int SizeOffset = 48;
     private const int StatSize = 256;
 
     public bool IsDirectory => (Mode & TypeMask) == DirectoryType;
@@ -30,11 +32,21 @@ public readonly record struct FileStatus(uint Uid, uint Mode)
             {
                 return null;
             }
-            return new FileStatus(*(uint*)(buffer + UidOffset), *(uint*)(buffer + ModeOffset));
+            return Read(buffer);
         }
         finally
         {
             System.Runtime.InteropServices.NativeMemory.Free(name);
         }
     }
+
+    /// <summary>Reads the status of an open descriptor: the file actually opened, whatever its name now points to.</summary>
+    public static unsafe FileStatus? Of(int fd)
+    {
+        byte* buffer = stackalloc byte[StatSize];
+        return Libc.fstat(fd, buffer) == 0 ? Read(buffer) : null;
+    }
+
+    private static unsafe FileStatus Read(byte* buffer) =>
+        new(*(uint*)(buffer + UidOffset), *(uint*)(buffer + ModeOffset), *(long*)(buffer + SizeOffset));
 }

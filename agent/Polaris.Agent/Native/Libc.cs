@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Polaris.Agent.Native;
 
-/// <summary>The few glibc calls .NET does not expose: exec without a child, and passwd look-ups.</summary>
+/// <summary>The glibc calls .NET does not expose: exec without a child, passwd look-ups, file owners, inotify.</summary>
 internal static unsafe partial class Libc
 {
     private const string Name = "libc";
@@ -18,6 +18,48 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Name, SetLastError = true)]
     internal static partial int lstat(byte* path, byte* statBuffer);
+
+    [LibraryImport(Name, SetLastError = true)]
+    internal static partial int fstat(int fd, byte* statBuffer);
+
+    [LibraryImport(Name, SetLastError = true)]
+    internal static partial int open(byte* path, int flags, uint mode);
+
+    [LibraryImport(Name, SetLastError = true)]
+    internal static partial nint read(int fd, byte* buffer, nuint count);
+
+    [LibraryImport(Name, SetLastError = true)]
+    internal static partial nint write(int fd, byte* buffer, nuint count);
+
+    [LibraryImport(Name, SetLastError = true)]
+    internal static partial int close(int fd);
+
+    [LibraryImport(Name, SetLastError = true)]
+    internal static partial int inotify_init1(int flags);
+
+    [LibraryImport(Name, SetLastError = true)]
+    internal static partial int inotify_add_watch(int fd, byte* path, uint mask);
+
+    [LibraryImport(Name, SetLastError = true)]
+    internal static partial int eventfd(uint initial, int flags);
+
+    [LibraryImport(Name, SetLastError = true)]
+    internal static partial int poll(PollFd* fds, nuint count, int timeoutMs);
+
+    internal const int O_RDONLY = 0;
+    internal const int O_NONBLOCK = 0x800;
+    internal const int O_NOFOLLOW = 0x20000;
+    internal const int O_CLOEXEC = 0x80000;
+    internal const int EINTR = 4;
+
+    /// <summary><c>struct pollfd</c>.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
 
     /// <summary>glibc's <c>struct passwd</c> on 64-bit Linux.</summary>
     [StructLayout(LayoutKind.Sequential)]

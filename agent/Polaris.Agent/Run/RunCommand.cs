@@ -5,40 +5,40 @@ using Polaris.Agent.Native;
 
 namespace Polaris.Agent.Run;
 
-/// <summary><c>polaris-agent run [--socket PATH] -- CMD [ARGS...]</c>: enables the hook, then becomes CMD.</summary>
+/// <summary><c>polaris-agent run [--drop DIR] -- CMD [ARGS...]</c>: enables the hook, then becomes CMD.</summary>
 /// <remarks>
 /// The agent replaces itself with CMD through <c>execvpe</c>: no process of ours stays behind, signals
 /// reach CMD directly, and CMD's exit status is the job's.
 /// </remarks>
 public static class RunCommand
 {
-    /// <summary>Environment variable naming the daemon's socket; the hook reads it at exit.</summary>
-    public const string SocketVariable = "POLARIS_AGENT_SOCKET";
+    /// <summary>Environment variable naming the drop folder the hook writes its record file into.</summary>
+    public const string DropVariable = "POLARIS_AGENT_DROP";
 
-    private static readonly HashSet<string> Options = ["socket"];
+    private static readonly HashSet<string> Options = ["drop"];
 
     public static int Execute(IReadOnlyList<string> args)
     {
         var options = new OptionReader(args, Options);
         if (options.Operands.Count == 0)
         {
-            throw new UsageException("run needs a command: polaris-agent run [--socket PATH] -- CMD [ARGS...]");
+            throw new UsageException("run needs a command: polaris-agent run [--drop DIR] -- CMD [ARGS...]");
         }
-        var environment = HookEnvironment(CurrentEnvironment(), HookFiles.Directory(), options.Get("socket"));
+        var environment = HookEnvironment(CurrentEnvironment(), HookFiles.Directory(), options.Get("drop"));
         return Exec(options.Operands, environment);
     }
 
-    /// <summary>The environment CMD gets: the hook's folder first on PYTHONPATH, and the socket if one was named.</summary>
-    public static SortedDictionary<string, string> HookEnvironment(IDictionary<string, string> current, string hookDirectory, string? socket)
+    /// <summary>The environment CMD gets: the hook's folder first on PYTHONPATH, and the drop folder if one was named.</summary>
+    public static SortedDictionary<string, string> HookEnvironment(IDictionary<string, string> current, string hookDirectory, string? drop)
     {
         var environment = new SortedDictionary<string, string>(current, StringComparer.Ordinal);
         var pythonPath = current.TryGetValue("PYTHONPATH", out var existing) && existing.Length > 0
             ? hookDirectory + ":" + existing
             : hookDirectory;
         environment["PYTHONPATH"] = pythonPath;
-        if (socket != null)
+        if (drop != null)
         {
-            environment[SocketVariable] = Path.GetFullPath(socket);
+            environment[DropVariable] = Path.GetFullPath(drop);
         }
         return environment;
     }

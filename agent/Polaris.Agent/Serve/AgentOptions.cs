@@ -10,8 +10,11 @@ public sealed record AgentOptions
     /// <summary>Default config file read when it exists and no <c>--config</c> is given.</summary>
     public const string DefaultConfigFile = "/etc/polaris-agent/agent.json";
 
-    /// <summary>Unix stream socket the hook connects to. Default <c>/run/polaris-agent/agent.sock</c>.</summary>
-    public string Socket { get; init; } = "/run/polaris-agent/agent.sock";
+    /// <summary>Folder the hook writes record files into (mode 1733). Default <c>/var/spool/polaris-agent/incoming</c>.</summary>
+    public string Drop { get; init; } = DefaultDrop;
+
+    /// <summary>The drop folder the hook uses when <c>POLARIS_AGENT_DROP</c> is not set.</summary>
+    public const string DefaultDrop = "/var/spool/polaris-agent/incoming";
 
     /// <summary>Folder for batches not yet acknowledged by the collector. Default <c>/var/spool/polaris-agent</c>.</summary>
     public string Spool { get; init; } = "/var/spool/polaris-agent";
@@ -25,13 +28,13 @@ public sealed record AgentOptions
     /// <summary>Records that make a batch full. Default 1000.</summary>
     public int MaxBatchRecords { get; init; } = 1000;
 
-    /// <summary>Largest hook message accepted; larger ones are dropped and counted. Default 8 MiB.</summary>
+    /// <summary>Largest record file accepted; larger ones are dropped and counted. Default 8 MiB.</summary>
     public int MaxRecordBytes { get; init; } = 8 * 1024 * 1024;
 
-    /// <summary>Records waiting between receive and batching; past it new records are dropped and counted. Default 10000.</summary>
+    /// <summary>Records waiting between receive and batching; past it record files wait in the drop folder. Default 10000.</summary>
     public int QueueCapacity { get; init; } = 10_000;
 
-    private static readonly HashSet<string> CommandLineOptions = ["socket", "spool", "collector", "config"];
+    private static readonly HashSet<string> CommandLineOptions = ["drop", "spool", "collector", "config"];
 
     /// <summary>Builds the options from <c>serve</c>'s arguments; a bad setting throws <see cref="UsageException"/> naming it.</summary>
     public static AgentOptions Load(IReadOnlyList<string> args)
@@ -49,7 +52,7 @@ public sealed record AgentOptions
         }
         options = options with
         {
-            Socket = cli.Get("socket") ?? options.Socket,
+            Drop = cli.Get("drop") ?? options.Drop,
             Spool = cli.Get("spool") ?? options.Spool,
             Collector = cli.Get("collector") is { } url ? ParseUrl("--collector", url) : options.Collector,
         };
@@ -80,7 +83,7 @@ public sealed record AgentOptions
                 var where = $"config file {path}: setting '{setting.Name}'";
                 options = setting.Name switch
                 {
-                    "socket" => options with { Socket = Text(where, setting.Value) },
+                    "drop" => options with { Drop = Text(where, setting.Value) },
                     "spool" => options with { Spool = Text(where, setting.Value) },
                     "collector" => options with { Collector = ParseUrl(where, Text(where, setting.Value)) },
                     "batchWindowMs" => options with { BatchWindow = TimeSpan.FromMilliseconds(Number(where, setting.Value)) },
@@ -96,7 +99,7 @@ public sealed record AgentOptions
 
     private void Validate()
     {
-        Require(Socket.Length > 0, "socket", "must not be empty");
+        Require(Drop.Length > 0, "drop", "must not be empty");
         Require(Spool.Length > 0, "spool", "must not be empty");
         Require(BatchWindow > TimeSpan.Zero && BatchWindow <= TimeSpan.FromHours(1), "batchWindowMs", "must be between 1 ms and 1 hour");
         Require(MaxBatchRecords is > 0 and <= 100_000, "maxBatchRecords", "must be between 1 and 100000");

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 
 namespace Polaris.Agent.Serve;
@@ -6,13 +5,10 @@ namespace Polaris.Agent.Serve;
 /// <summary>Every log line of the daemon, with stable event ids; per-record events are counted, not logged.</summary>
 internal static partial class LogMessages
 {
-    [LoggerMessage(1, LogLevel.Information, "Listening for hook records on {Socket}")]
-    public static partial void Listening(ILogger logger, string socket);
+    [LoggerMessage(1, LogLevel.Information, "Taking in hook records from {Drop}")]
+    public static partial void Watching(ILogger logger, string drop);
 
-    [LoggerMessage(2, LogLevel.Warning, "Accepting a hook connection failed: {Error}")]
-    public static partial void AcceptFailed(ILogger logger, SocketError error);
-
-    [LoggerMessage(3, LogLevel.Error, "Could not spool a batch of {Records} records: {Reason}")]
+    [LoggerMessage(3, LogLevel.Error, "Could not spool a batch of {Records} records, will retry: {Reason}")]
     public static partial void SpoolFailed(ILogger logger, int records, string reason);
 
     [LoggerMessage(4, LogLevel.Warning, "Delivering batch {Key} failed, will retry: {Reason}")]

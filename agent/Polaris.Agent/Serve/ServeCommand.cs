@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging;
 using Polaris.Agent.Serve.Receive;
 using Polaris.Agent.Serve.Ship;
 using Polaris.Agent.Serve.Spool;
-using Polaris.Wire;
 
 namespace Polaris.Agent.Serve;
 
@@ -19,7 +18,7 @@ public static class ServeCommand
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
         builder.Services.AddSystemd();
 
-        var records = Channel.CreateBounded<ProcessRecord>(new BoundedChannelOptions(options.QueueCapacity)
+        var records = Channel.CreateBounded<ReceivedRecord>(new BoundedChannelOptions(options.QueueCapacity)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
@@ -34,7 +33,7 @@ public static class ServeCommand
         // The host stops services in reverse order: receive stops first, then the batcher spools what is left.
         builder.Services.AddHostedService<BatchShipper>();
         builder.Services.AddHostedService<RecordBatcher>();
-        builder.Services.AddHostedService<HookListener>();
+        builder.Services.AddHostedService<DropWatcher>();
 
         using var host = builder.Build();
         // Open the spool before anything runs: a spool we cannot write must stop start-up with its reason.

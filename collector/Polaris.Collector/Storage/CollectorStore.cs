@@ -47,6 +47,7 @@ public sealed class CollectorStore : IDisposable
                 return new IngestResult(batch.Records.Count, Duplicate: true, new Dictionary<string, int>());
             }
             var perLibrary = new Dictionary<string, int>(StringComparer.Ordinal);
+            int stored = 0;
             _db.BeginTrans();
             try
             {
@@ -61,6 +62,12 @@ public sealed class CollectorStore : IDisposable
                 });
                 foreach (var record in batch.Records)
                 {
+                    // A record read twice by an agent (a crash between spooling and removing its file) counts once.
+                    if (record.RecordId.Length > 0 && _processes.FindById(record.RecordId) != null)
+                    {
+                        continue;
+                    }
+                    stored++;
                     var libraries = LibraryNames.Of(record.Modules);
                     foreach (var library in libraries)
                     {
@@ -68,7 +75,7 @@ public sealed class CollectorStore : IDisposable
                     }
                     _processes.Insert(ProcessDocument.From(record, batch.Key, libraries));
                 }
-                Add(_totals, TotalProcessesId, batch.Records.Count);
+                Add(_totals, TotalProcessesId, stored);
                 foreach (var (library, processes) in perLibrary)
                 {
                     Add(_libraries, library, processes);
@@ -80,7 +87,7 @@ public sealed class CollectorStore : IDisposable
                 _db.Rollback();
                 throw;
             }
-            return new IngestResult(batch.Records.Count, Duplicate: false, perLibrary);
+            return new IngestResult(stored, Duplicate: false, perLibrary);
         }
     }
 

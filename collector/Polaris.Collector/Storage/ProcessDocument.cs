@@ -6,7 +6,17 @@ namespace Polaris.Collector.Storage;
 /// <summary>How a <see cref="ProcessRecord"/> is laid out in LiteDB's <c>processes</c> collection.</summary>
 internal static class ProcessDocument
 {
-    public static BsonDocument From(ProcessRecord record, string batchKey, IReadOnlyList<string> libraries) => new()
+    public static BsonDocument From(ProcessRecord record, string batchKey, IReadOnlyList<string> libraries)
+    {
+        var document = Fields(record, batchKey, libraries);
+        if (record.RecordId.Length > 0)
+        {
+            document["_id"] = record.RecordId;
+        }
+        return document;
+    }
+
+    private static BsonDocument Fields(ProcessRecord record, string batchKey, IReadOnlyList<string> libraries) => new()
     {
         ["batch"] = batchKey,
         ["host"] = record.Host,

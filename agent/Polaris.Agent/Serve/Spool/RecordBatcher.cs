@@ -8,18 +8,21 @@ namespace Polaris.Agent.Serve.Spool;
 /// <summary>The batch stage: gathers received records into batches and spools each one.</summary>
 /// <remarks>
 /// A batch is spooled when it is full or when its first record has waited <see cref="AgentOptions.BatchWindow"/>;
-/// with no records the stage waits on the channel and no timer runs.
+/// with no records the stage waits on the channel and no timer runs. Once a batch is in the spool, the drop
+/// files of its records are removed; if the spool cannot be written, the batch is kept and retried, and the
+/// bounded channel makes the receive stage leave further files in the drop folder meanwhile.
 /// </remarks>
 public sealed class RecordBatcher(
     AgentOptions options,
-    ChannelReader<ProcessRecord> records,
+    ChannelReader<ReceivedRecord> records,
     BatchSpool spool,
     SpoolSignal signal,
     AgentCounters counters,
     ILogger<RecordBatcher> logger) : BackgroundService
 {
     private readonly string _node = Environment.MachineName;
-    private readonly List<ProcessRecord> _pending = [];
+    private readonly List<ReceivedRecord> _pending = [];
+    private readonly Ship.Backoff _retry = new(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -28,7 +31,11 @@ public sealed class RecordBatcher(
             while (await records.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
                 await FillAsync(stoppingToken).ConfigureAwait(false);
-                Flush();
+                while (!Flush())
+                {
+                    await Task.Delay(_retry.Next(), stoppingToken).ConfigureAwait(false);
+                }
+                _retry.Reset();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -39,6 +46,7 @@ public sealed class RecordBatcher(
         {
             Add(record);
         }
+        // What cannot be spooled now stays in the drop folder for the next start.
         Flush();
     }
 
@@ -70,22 +78,18 @@ public sealed class RecordBatcher(
     }
 
     /// <summary>Adds a record, spooling the batch when that fills it; true when it did.</summary>
-    private bool Add(ProcessRecord record)
+    private bool Add(ReceivedRecord record)
     {
         _pending.Add(record);
-        if (_pending.Count < options.MaxBatchRecords)
-        {
-            return false;
-        }
-        Flush();
-        return true;
+        return _pending.Count >= options.MaxBatchRecords;
     }
 
-    private void Flush()
+    /// <summary>Spools the pending records as one batch and removes their drop files; false when the spool failed.</summary>
+    private bool Flush()
     {
         if (_pending.Count == 0)
         {
-            return;
+            return true;
         }
         var batch = new Batch
         {
@@ -93,19 +97,32 @@ public sealed class RecordBatcher(
             Node = _node,
             AgentVersion = AgentInfo.Version,
             CreatedAtMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
-            Records = _pending.ToArray(),
+            Records = _pending.Select(r => r.Record).ToArray(),
         };
         try
         {
             spool.Add(batch.Key, BatchCodec.Encode(batch));
-            counters.BatchSpooled();
-            signal.Raise();
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            counters.SpoolFailed(batch.Records.Count);
+            counters.SpoolFailed();
             LogMessages.SpoolFailed(logger, batch.Records.Count, e.Message);
+            return false;
+        }
+        counters.BatchSpooled();
+        signal.Raise();
+        foreach (var received in _pending)
+        {
+            try
+            {
+                File.Delete(received.DropFile);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Read again after a restart, it is counted once: the collector keys records by id.
+            }
         }
         _pending.Clear();
+        return true;
     }
 }

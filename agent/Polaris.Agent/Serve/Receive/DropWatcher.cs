@@ -1,0 +1,166 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Polaris.Agent.Native;
+
+namespace Polaris.Agent.Serve.Receive;
+
+/// <summary>The receive stage: takes in record files from the drop directory as their writers close them.</summary>
+/// <remarks>
+/// The hook writes its record to <c>DROP/PID.START.rec</c> and closes it at exit; the kernel closes it for a
+/// killed process. Either way inotify reports IN_CLOSE_WRITE and the record is read here, attributed to the
+/// file's owner. A file whose writer still runs (a forked child closed its inherited copy) waits for the next
+/// close. Files left while the daemon was down are taken in at start. A file is removed only after its record
+/// is spooled (<see cref="Spool.RecordBatcher"/>).
+/// </remarks>
+public sealed class DropWatcher(
+    AgentOptions options,
+    ChannelWriter<ReceivedRecord> records,
+    UserDirectory users,
+    AgentCounters counters,
+    ILogger<DropWatcher> logger) : IHostedService, IDisposable
+{
+    // Only while some files wait for a live writer do we wake up on our own, to look at them again.
+    private const int RecheckMs = 10_000;
+    private const UnixFileMode DropMode =
+        UnixFileMode.StickyBit | UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
+        UnixFileMode.GroupWrite | UnixFileMode.GroupExecute | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+
+    private readonly string _host = Environment.MachineName;
+    private readonly HashSet<string> _waiting = new(StringComparer.Ordinal);
+    private Inotify? _inotify;
+    private Thread? _thread;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Mode 1733: every user may create files, none may list or remove another's.
+        Directory.CreateDirectory(options.Drop);
+        File.SetUnixFileMode(options.Drop, DropMode);
+        _inotify = new Inotify(options.Drop);
+        _thread = new Thread(Run) { Name = "polaris-drop", IsBackground = true };
+        _thread.Start();
+        LogMessages.Watching(logger, options.Drop);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _inotify?.Stop();
+        _thread?.Join();
+        return Task.CompletedTask;
+    }
+
+    private void Run()
+    {
+        var inotify = _inotify!;
+        TakeAll();
+        while (inotify.Wait(_waiting.Count > 0 ? RecheckMs : -1, out bool overflowed) is { } names)
+        {
+            if (overflowed)
+            {
+                TakeAll();
+                continue;
+            }
+            foreach (var name in names)
+            {
+                Take(name);
+            }
+            if (names.Count == 0 || _waiting.Count > 0)
+            {
+                foreach (var name in _waiting.ToArray())
+                {
+                    Take(name);
+                }
+            }
+        }
+    }
+
+    private void TakeAll()
+    {
+        foreach (var path in Directory.EnumerateFileSystemEntries(options.Drop))
+        {
+            Take(Path.GetFileName(path));
+        }
+    }
+
+    private void Take(string name)
+    {
+        _waiting.Remove(name);
+        var path = Path.Combine(options.Drop, name);
+        try
+        {
+            switch (Read(name, path))
+            {
+                case Outcome.Keep:
+                    return;
+                case Outcome.Wait:
+                    _waiting.Add(name);
+                    return;
+                default:
+                    File.Delete(path);
+                    return;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            counters.UnreadableFile();
+        }
+    }
+
+    private Outcome Read(string name, string path)
+    {
+        if (RecordFileName.Parse(name) is not { } fileName)
+        {
+            if (name.EndsWith(".tmp", StringComparison.Ordinal))
+            {
+                return Outcome.Keep;
+            }
+            counters.Malformed();
+            return Outcome.Discard;
+        }
+        if (DropFile.Read(path, options.MaxRecordBytes, out var refusal) is not { } file)
+        {
+            switch (refusal)
+            {
+                case DropFile.Refusal.Oversized: counters.Oversized(); return Outcome.Discard;
+                case DropFile.Refusal.NotRegular: counters.NotRegular(); return Outcome.Discard;
+                default: return Outcome.Keep; // already gone
+            }
+        }
+        HookRecord parsed;
+        try
+        {
+            var user = users.Find(file.Owner)?.Name ?? file.Owner.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            parsed = HookFrames.Parse(file.Content, fileName, file.Owner, user, _host);
+        }
+        catch (FormatException)
+        {
+            if (ProcessLiveness.IsRunning(fileName.Pid, fileName.StartedUnixNs))
+            {
+                return Outcome.Wait; // opened, nothing flushed yet
+            }
+            counters.Malformed();
+            return Outcome.Discard;
+        }
+        if (!parsed.Complete && ProcessLiveness.IsRunning(fileName.Pid, fileName.StartedUnixNs))
+        {
+            return Outcome.Wait;
+        }
+        if (!records.TryWrite(new ReceivedRecord(parsed.Record, path)))
+        {
+            counters.Deferred();
+            return Outcome.Wait; // back-pressure: the file stays until the batcher has room
+        }
+        counters.RecordReceived();
+        return Outcome.Keep; // the batcher removes it once spooled
+    }
+
+    public void Dispose() => _inotify?.Dispose();
+
+    private enum Outcome
+    {
+        Keep,
+        Wait,
+        Discard,
+    }
+}

@@ -1,0 +1,101 @@
+using System.Globalization;
+using Polaris.Wire;
+
+namespace Polaris.Agent.Serve.Receive;
+
+/// <summary>Gathers the frames of one record file into a <see cref="ProcessRecord"/>.</summary>
+internal sealed class HookRecordBuilder(RecordFileName name, uint uid, string user, string host)
+{
+    private readonly Dictionary<string, string> _fields = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _variables = new(StringComparer.Ordinal);
+    private readonly List<(ModuleImport Module, long Start, int Seen)> _modules = [];
+    private readonly HashSet<string> _moduleNames = new(StringComparer.Ordinal);
+    private readonly List<SharedObject> _sharedObjects = [];
+    private readonly HashSet<string> _sharedObjectPaths = new(StringComparer.Ordinal);
+
+    public long ImportNs { get; set; }
+
+    public long EndNs { get; set; }
+
+    public int ParentPid { get; set; }
+
+    public string ExitReason { get; set; } = "";
+
+    public void Set(string key, string value) => _fields[key] = value;
+
+    public void AddVariable(string name, string value) => _variables[name] = value;
+
+    public void AddModule(string module, string file, long start, long cumulative, long own, string version)
+    {
+        if (_moduleNames.Add(module))
+        {
+            var kind = KindOf(file);
+            _modules.Add((new ModuleImport(module, kind is ModuleKind.Builtin or ModuleKind.Frozen or ModuleKind.Namespace ? "" : file)
+            {
+                Kind = kind,
+                CumulativeNs = cumulative,
+                SelfNs = own,
+                Version = version,
+            }, start, _modules.Count));
+        }
+    }
+
+    public void AddSharedObject(string path)
+    {
+        if (_sharedObjectPaths.Add(path))
+        {
+            _sharedObjects.Add(new SharedObject(path));
+        }
+    }
+
+    public HookRecord Build()
+    {
+        bool complete = ExitReason.Length > 0;
+        long started = name.StartedUnixNs;
+        // Import order: modules loaded before the hook first (no start), then by the time each import began.
+        var ordered = _modules.OrderBy(m => m.Start).ThenBy(m => m.Seen).Select(m => m.Module).ToArray();
+        var record = new ProcessRecord
+        {
+            RecordId = $"{host}:{name.Pid.ToString(CultureInfo.InvariantCulture)}.{started.ToString(CultureInfo.InvariantCulture)}",
+            Host = host,
+            Uid = uid,
+            User = user,
+            Pid = name.Pid,
+            ParentPid = ParentPid,
+            PythonVersion = Field("py"),
+            Executable = Field("exe"),
+            WorkingDirectory = Field("cwd"),
+            StartedAtMs = started / 1_000_000,
+            EndedAtMs = EndNs / 1_000_000,
+            ImportNs = ImportNs,
+            RuntimeNs = EndNs > started ? EndNs - started : 0,
+            ExitReason = complete ? ExitReason : ExitReasons.Lost,
+            Partial = !complete,
+            Modules = ordered,
+            SharedObjects = _sharedObjects,
+            Environment = new PythonEnvironment
+            {
+                Implementation = Field("impl"),
+                Prefix = Field("prefix"),
+                BasePrefix = Field("base"),
+                Changes = new EnvironmentChanges { UserSite = Field("usersite") },
+            },
+            Job = new JobContext { Script = Field("script"), Variables = _variables },
+        };
+        return new HookRecord(record, complete);
+    }
+
+    private string Field(string key) => _fields.GetValueOrDefault(key, "");
+
+    private static ModuleKind KindOf(string file) => file switch
+    {
+        "" => ModuleKind.Unknown,
+        "built-in" => ModuleKind.Builtin,
+        "frozen" => ModuleKind.Frozen,
+        "namespace" => ModuleKind.Namespace,
+        _ when file.EndsWith(".py", StringComparison.Ordinal) => ModuleKind.Source,
+        _ when file.EndsWith(".pyc", StringComparison.Ordinal) => ModuleKind.Bytecode,
+        _ when file.EndsWith(".so", StringComparison.Ordinal) || file.EndsWith(".pyd", StringComparison.Ordinal) => ModuleKind.Extension,
+        _ => ModuleKind.Unknown,
+    };
+}

@@ -1,0 +1,9 @@
+using Polaris.Wire;
+
+namespace Polaris.Agent.Serve;
+
+/// <summary>A record on its way through the daemon, with the drop file it came from: that file is removed only
+/// once the record is in the spool, so a crash in between loses nothing (the record id makes a re-read harmless).</summary>
+/// <param name="Record">The record.</param>
+/// <param name="DropFile">The file to remove once the record is spooled.</param>
+public sealed record ReceivedRecord(ProcessRecord Record, string DropFile);
