@@ -8,7 +8,7 @@ packages=(
   # native AOT publishing links with the system toolchain
   build-essential zlib1g-dev
   # real Python workloads
-  python3 python3-venv python3-numpy python3-scipy python3-pandas python3-yaml
+  python3 python3-venv python3-numpy python3-scipy python3-pandas python3-yaml python3-mpi4py openmpi-bin
   # tools the tests and benchmarks drive
   curl strace procps util-linux systemd
 )

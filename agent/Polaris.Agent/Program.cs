@@ -1,4 +1,5 @@
 using Polaris.Agent.Cli;
+using Polaris.Agent.Install;
 using Polaris.Agent.Run;
 using Polaris.Agent.Serve;
 
@@ -14,6 +15,10 @@ public static class Program
                  run CMD with the Python hook enabled, then become CMD (exec)
           serve [--drop DIR] [--spool DIR] [--collector URL] [--config FILE]
                  the node daemon: take in hook records, spool them, ship them to the collector
+          env [--drop DIR] [--shell sh|csh]
+                 print the shell lines that enable the hook (for modulefiles and job scripts)
+          install-hook --prefix ENV [--uninstall]
+                 install the hook into an environment's site-packages (.pth), covering python -I and venvs
           version
                  print the agent's version
         """;
@@ -27,6 +32,8 @@ public static class Program
             {
                 case "run": return RunCommand.Execute(rest);
                 case "serve": return await ServeCommand.ExecuteAsync(rest).ConfigureAwait(false);
+                case "env": return EnvCommand.Execute(rest, Console.Out);
+                case "install-hook": return InstallHookCommand.Execute(rest, Console.Out);
                 case "version" or "--version": Console.WriteLine(AgentInfo.Version); return 0;
                 case "help" or "--help" or "-h": Console.WriteLine(Usage); return 0;
                 case null: Console.Error.WriteLine(Usage); return 2;
@@ -38,6 +45,12 @@ public static class Program
             Console.Error.WriteLine($"polaris-agent: {e.Message}");
             Console.Error.WriteLine(Usage);
             return 2;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A folder we cannot create or a file we cannot write: say which, without a stack trace.
+            Console.Error.WriteLine($"polaris-agent: {e.Message}");
+            return 1;
         }
     }
 }

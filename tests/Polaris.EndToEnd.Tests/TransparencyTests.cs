@@ -10,6 +10,7 @@ public class TransparencyTests
         { "normal", "import sys\nprint('hello')\nsys.stderr.write('a warning\\n')\n" },
         { "exit3", "import sys\nprint('leaving')\nsys.exit(3)\n" },
         { "exception", "print('about to fail')\ndef f():\n    raise RuntimeError('boom')\nf()\n" },
+        { "customize", "import sys, sitecustomize\nprint(sitecustomize.__file__, sys.excepthook.__module__, len(sys.path), sys.path[0])\n" },
         { "much-output", "import sys\nfor i in range(200000):\n    print(i, 'x' * 40)\n    if i % 1000 == 0:\n        sys.stderr.write('progress %d\\n' % i)\n" },
     };
 

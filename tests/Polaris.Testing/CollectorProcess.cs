@@ -38,6 +38,21 @@ public sealed partial class CollectorProcess : IDisposable
     /// <summary>The value of one sample in /metrics, or null when the series does not exist.</summary>
     public double? Metric(string series) => MetricsText.Value(Metrics(), series);
 
+    /// <summary>The stored process records, newest first (<c>GET /v1/processes</c>).</summary>
+    public IReadOnlyList<System.Text.Json.JsonElement> Processes()
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(_http.GetStringAsync("v1/processes?limit=10000").GetAwaiter().GetResult());
+        return document.RootElement.EnumerateArray().Select(e => e.Clone()).ToArray();
+    }
+
+    /// <summary>Waits until at least <paramref name="count"/> process records are stored, and returns them.</summary>
+    public IReadOnlyList<System.Text.Json.JsonElement> WaitForProcesses(int count)
+    {
+        IReadOnlyList<System.Text.Json.JsonElement> processes = [];
+        _process.WaitUntil(() => (processes = Processes()).Count >= count, $"{count} process records");
+        return processes;
+    }
+
     /// <summary>Waits until the series reaches at least <paramref name="value"/>.</summary>
     public void WaitForMetric(string series, double value) =>
         _process.WaitUntil(() => Metric(series) >= value, $"{series} >= {value}");

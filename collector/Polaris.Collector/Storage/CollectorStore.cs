@@ -35,6 +35,7 @@ public sealed class CollectorStore : IDisposable
         _libraries = _db.GetCollection("libraries");
         _totals = _db.GetCollection("totals");
         _processes.EnsureIndex("libraries", "$.libraries[*]");
+        _processes.EnsureIndex("start");
     }
 
     /// <summary>Stores a batch unless its key was stored before.</summary>
@@ -101,6 +102,12 @@ public sealed class CollectorStore : IDisposable
 
     /// <summary>Process records stored, for reports and tests.</summary>
     public int ProcessCount() => _processes.Count();
+
+    /// <summary>The most recently stored process records, newest first, as JSON documents.</summary>
+    public IReadOnlyList<string> RecentProcesses(int limit) =>
+        _processes.Find(Query.All("start", Query.Descending), limit: limit)
+            .Select(d => LiteDB.JsonSerializer.Serialize(d))
+            .ToArray();
 
     private static void Add(ILiteCollection<BsonDocument> collection, string id, long processes)
     {

@@ -1,0 +1,75 @@
+using Polaris.Agent.Cli;
+using Polaris.Agent.Run;
+
+namespace Polaris.Agent.Install;
+
+/// <summary><c>polaris-agent install-hook --prefix ENV [--uninstall]</c>: installs the hook into an environment's
+/// site-packages as <c>_polaris_hook.py</c> plus a .pth file that imports it.</summary>
+/// <remarks>
+/// Python processes .pth files of site-packages whatever PYTHONPATH says, so this covers <c>python -I</c>,
+/// <c>python -E</c> and venvs without system site-packages, where <c>run</c>'s PYTHONPATH cannot reach. The .pth
+/// name sorts first, so the imports other .pth files make are timed too.
+/// </remarks>
+public static class InstallHookCommand
+{
+    /// <summary>Name of the .pth file.</summary>
+    public const string PthName = "00-polaris-agent.pth";
+
+    /// <summary>Name the hook module gets inside site-packages.</summary>
+    public const string ModuleName = "_polaris_hook.py";
+
+    private static readonly HashSet<string> Options = ["prefix", "uninstall"];
+
+    public static int Execute(IReadOnlyList<string> args, TextWriter output)
+    {
+        var uninstall = args.Contains("--uninstall");
+        var options = new OptionReader(args.Where(a => a != "--uninstall").ToArray(), Options);
+        var prefix = options.Get("prefix") ?? throw new UsageException("install-hook needs --prefix ENV");
+        var sitePackages = SitePackages(Path.GetFullPath(prefix));
+        if (sitePackages.Count == 0)
+        {
+            throw new UsageException($"no lib/python3.*/site-packages under {prefix}: is it a Python environment?");
+        }
+        var hook = HookFiles.Embedded();
+        foreach (var folder in sitePackages)
+        {
+            if (uninstall)
+            {
+                File.Delete(Path.Combine(folder, PthName));
+                File.Delete(Path.Combine(folder, ModuleName));
+                output.WriteLine($"removed the hook from {folder}");
+            }
+            else
+            {
+                WriteAtomically(Path.Combine(folder, ModuleName), hook);
+                WriteAtomically(Path.Combine(folder, PthName), "import _polaris_hook\n"u8.ToArray());
+                output.WriteLine($"installed the hook into {folder}");
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>The site-packages folders of an environment, one per Python version it holds.</summary>
+    public static IReadOnlyList<string> SitePackages(string prefix)
+    {
+        var lib = Path.Combine(prefix, "lib");
+        if (!Directory.Exists(lib))
+        {
+            return [];
+        }
+        return Directory.GetDirectories(lib, "python3*")
+            .Select(d => Path.Combine(d, "site-packages"))
+            .Where(Directory.Exists)
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+    }
+
+    // A Python starting meanwhile must see either no hook or a whole one.
+    private static void WriteAtomically(string path, byte[] content)
+    {
+        var temp = path + ".polaris-tmp";
+        File.WriteAllBytes(temp, content);
+        File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        File.Move(temp, path, overwrite: true);
+    }
+}

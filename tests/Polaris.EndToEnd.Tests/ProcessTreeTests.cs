@@ -1,0 +1,98 @@
+using Polaris.Testing;
+
+namespace Polaris.EndToEnd.Tests;
+
+/// <summary>Forked children, multiprocessing workers and threads are each recorded correctly.</summary>
+public class ProcessTreeTests
+{
+    [Fact]
+    public void A_forked_child_reports_its_own_imports_only_and_names_its_parent()
+    {
+        using var node = new NodeUnderTest();
+        var script = Path.Combine(node.Folder, "fork.py");
+        File.WriteAllText(script, "import os, sys, numpy\npid = os.fork()\nif pid == 0:\n    import yaml\n    sys.exit(0)\nos.waitpid(pid, 0)\n");
+
+        Assert.Equal(0, node.Daemon.Run([RepoPaths.Python, script]).ExitCode);
+
+        var records = node.Collector.WaitForProcesses(2);
+        Assert.Equal(2, records.Count);
+        var parent = records.Single(r => r.Number("ppid") == 0);
+        var child = records.Single(r => r.Number("ppid") != 0);
+        Assert.Equal(parent.Number("pid"), child.Number("ppid"));
+        Assert.Contains("numpy", parent.Libraries());
+        Assert.DoesNotContain("yaml", parent.Libraries());
+        Assert.Contains("yaml", child.Libraries());
+        Assert.DoesNotContain("numpy", child.Libraries());
+    }
+
+    [Theory]
+    [InlineData("fork")]
+    [InlineData("spawn")]
+    [InlineData("forkserver")]
+    public void Each_multiprocessing_worker_produces_one_record(string method)
+    {
+        using var node = new NodeUnderTest();
+        var probe = "probe_worker_" + method;
+        File.WriteAllText(Path.Combine(node.Folder, probe + ".py"), "");
+        var script = Path.Combine(node.Folder, "workers.py");
+        File.WriteAllText(script, $$"""
+            import multiprocessing as mp, sys
+
+            def work():
+                import {{probe}}
+
+            if __name__ == "__main__":
+                ctx = mp.get_context("{{method}}")
+                workers = [ctx.Process(target=work) for _ in range(3)]
+                for w in workers:
+                    w.start()
+                for w in workers:
+                    w.join()
+                sys.exit(sum(w.exitcode for w in workers))
+            """);
+
+        var run = node.Daemon.Run([RepoPaths.Python, script], workingDirectory: node.Folder);
+
+        Assert.Equal(0, run.ExitCode);
+        // The parent's record file closes after every worker's (it joined them), so once it is stored, all are.
+        node.Collector.Process.WaitUntil(() => node.Collector.Processes().Any(p => p.Number("pid") == run.Pid), "the parent's record");
+        Assert.Equal(3, node.Collector.Metric($"polaris_library_processes_total{{library=\"{probe}\"}}"));
+    }
+
+    [Fact]
+    public void Imports_from_several_threads_at_once_are_timed_per_thread()
+    {
+        using var node = new NodeUnderTest();
+        for (int i = 0; i < 4; i++)
+        {
+            File.WriteAllText(Path.Combine(node.Folder, $"probe_thread_{i}.py"), $"import time\ntime.sleep(0.02)\nimport probe_thread_{i}_child\n");
+            File.WriteAllText(Path.Combine(node.Folder, $"probe_thread_{i}_child.py"), "import time\ntime.sleep(0.1)\n");
+        }
+        var script = Path.Combine(node.Folder, "threads.py");
+        File.WriteAllText(script, """
+            import threading
+            barrier = threading.Barrier(4)
+            def go(i):
+                barrier.wait()
+                __import__("probe_thread_%d" % i)
+            threads = [threading.Thread(target=go, args=(i,)) for i in range(4)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            """);
+
+        Assert.Equal(0, node.Daemon.Run([RepoPaths.Python, script]).ExitCode);
+
+        var record = Assert.Single(node.Collector.WaitForProcesses(1));
+        for (int i = 0; i < 4; i++)
+        {
+            var parent = record.Module($"probe_thread_{i}");
+            var child = record.Module($"probe_thread_{i}_child");
+            Assert.InRange(child.Nanoseconds("cum"), 100_000_000, long.MaxValue);
+            Assert.InRange(parent.Nanoseconds("cum"), child.Nanoseconds("cum"), long.MaxValue);
+            // Self time holds the parent's own 20 ms sleep, not its child's 100 ms nor another thread's.
+            Assert.InRange(parent.Nanoseconds("self"), 20_000_000, 100_000_000);
+        }
+    }
+}
