@@ -19,6 +19,9 @@ public readonly record struct FileStatus(uint Uid, uint Mode)
 
     public bool IsRegularFile => (Mode & TypeMask) == RegularType;
 
+    /// <summary>True when anyone on the node may read the file (the "other" read bit).</summary>
+    public bool IsWorldReadable => (Mode & 0x4) != 0;
+
     /// <summary>Reads the status of <paramref name="path"/> without following a final symlink; null when it does not exist.</summary>
     public static unsafe FileStatus? Of(string path)
     {
@@ -30,11 +33,20 @@ public readonly record struct FileStatus(uint Uid, uint Mode)
             {
                 return null;
             }
-            return new FileStatus(*(uint*)(buffer + UidOffset), *(uint*)(buffer + ModeOffset));
+            return Read(buffer);
         }
         finally
         {
             System.Runtime.InteropServices.NativeMemory.Free(name);
         }
     }
+
+    /// <summary>Reads the status of an open file descriptor; null when <c>fstat</c> fails.</summary>
+    public static unsafe FileStatus? Of(int fd)
+    {
+        byte* buffer = stackalloc byte[StatSize];
+        return Libc.fstat(fd, buffer) == 0 ? Read(buffer) : null;
+    }
+
+    private static unsafe FileStatus Read(byte* buffer) => new(*(uint*)(buffer + UidOffset), *(uint*)(buffer + ModeOffset));
 }

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Polaris.Agent.Native;
 
-/// <summary>The few glibc calls .NET does not expose: exec without a child, and passwd look-ups.</summary>
+/// <summary>The few glibc calls .NET does not expose: exec without a child, passwd look-ups, and opening files without blocking.</summary>
 internal static unsafe partial class Libc
 {
     private const string Name = "libc";
@@ -18,6 +18,12 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Name, SetLastError = true)]
     internal static partial int lstat(byte* path, byte* statBuffer);
+
+    [LibraryImport(Name, SetLastError = true)]
+    internal static partial int fstat(int fd, byte* statBuffer);
+
+    [LibraryImport(Name, EntryPoint = "open", SetLastError = true)]
+    internal static partial int open(byte* path, int flags);
 
     /// <summary>glibc's <c>struct passwd</c> on 64-bit Linux.</summary>
     [StructLayout(LayoutKind.Sequential)]
