@@ -7,7 +7,7 @@ namespace Polaris.Agent.Serve.Enrich;
 /// <remarks>
 /// What depends only on the folder (configured roots, the environment the folder lies in) is cached per folder, so
 /// once warm a path costs one span look-up plus a handful of prefix comparisons against the process's places, and
-/// no file system call. Thread-safe.
+/// no file system call. Thread-safe, given one <see cref="ProcessPlaces"/> per record and thread.
 /// </remarks>
 public sealed class OriginClassifier
 {
@@ -49,8 +49,16 @@ public sealed class OriginClassifier
         {
             return Origin.Cwd;
         }
-        var match = places.Improve(path, FolderMatch(PathPrefix.Parent(path)));
-        return match.Length < 0 ? Origin.Other : match.Origin;
+        // Every rule is a folder, so a file's origin is its folder's: what the last file of the record had.
+        var folder = PathPrefix.Parent(path);
+        if (places.TryRecall(folder, out var origin))
+        {
+            return origin;
+        }
+        var match = places.Improve(path, FolderMatch(folder));
+        origin = match.Length < 0 ? Origin.Other : match.Origin;
+        places.Remember(path, folder.Length, origin);
+        return origin;
     }
 
     private PrefixMatch FolderMatch(ReadOnlySpan<char> folder)

@@ -4,9 +4,15 @@ namespace Polaris.Agent.Serve.Enrich;
 
 /// <summary>The places that belong to one process: its user's home and user site-packages, its working directory
 /// and its script's folder. They differ per record, so they are matched per path, not cached with the folder.</summary>
+/// <remarks>It also remembers the last folder classified for the record: modules arrive in import order, so runs of
+/// them share a folder (<c>numpy.core.*</c>), and a run costs one span comparison per module instead of a hash of the
+/// path. That makes an instance for one record on one thread at a time.</remarks>
 public sealed class ProcessPlaces
 {
     private readonly OriginRule[] _rules;
+    private string _lastPath = "";
+    private int _lastFolderLength = -1;
+    private Origin _lastOrigin;
 
     private ProcessPlaces(OriginRule[] rules)
     {
@@ -52,6 +58,21 @@ public sealed class ProcessPlaces
             }
         }
         return match;
+    }
+
+    /// <summary>The origin remembered for <paramref name="folder"/> when it is the folder classified last.</summary>
+    public bool TryRecall(ReadOnlySpan<char> folder, out Origin origin)
+    {
+        origin = _lastOrigin;
+        return folder.Length == _lastFolderLength && folder.SequenceEqual(_lastPath.AsSpan(0, _lastFolderLength));
+    }
+
+    /// <summary>Remembers the origin of the folder of <paramref name="path"/>, which is <paramref name="folderLength"/> long.</summary>
+    public void Remember(string path, int folderLength, Origin origin)
+    {
+        _lastPath = path;
+        _lastFolderLength = folderLength;
+        _lastOrigin = origin;
     }
 
     private static void Add(List<OriginRule> rules, string folder, Origin origin)
