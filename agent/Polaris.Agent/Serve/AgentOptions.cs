@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Polaris.Agent.Cli;
+using Polaris.Agent.Serve.Enrich;
 
 namespace Polaris.Agent.Serve;
 
@@ -33,6 +34,19 @@ public sealed record AgentOptions
 
     /// <summary>Records waiting between receive and batching; past it record files wait in the drop folder. Default 10000.</summary>
     public int QueueCapacity { get; init; } = 10_000;
+
+    /// <summary>The facility's base conda environments (absolute prefixes); changes are reported against the first. Default none.</summary>
+    public IReadOnlyList<string> BaseEnvironments { get; init; } = [];
+
+    /// <summary>Roots of home directories, besides each user's passwd home. Default <c>/home</c>.</summary>
+    public IReadOnlyList<string> HomeRoots { get; init; } = EnrichOptions.DefaultHomeRoots;
+
+    /// <summary>Shared project file systems. Default <c>/lus</c>, <c>/eagle</c>, <c>/grand</c>, <c>/projects</c>.</summary>
+    public IReadOnlyList<string> ProjectRoots { get; init; } = EnrichOptions.DefaultProjectRoots;
+
+    /// <summary>The operating system's folders. Default <c>/usr</c>, <c>/lib</c>, <c>/lib64</c>, <c>/bin</c>, <c>/sbin</c>,
+    /// <c>/etc</c>, <c>/opt/cray</c>, <c>/opt/nvidia</c>.</summary>
+    public IReadOnlyList<string> SystemPrefixes { get; init; } = EnrichOptions.DefaultSystemPrefixes;
 
     private static readonly HashSet<string> CommandLineOptions = ["drop", "spool", "collector", "config"];
 
@@ -90,6 +104,10 @@ public sealed record AgentOptions
                     "maxBatchRecords" => options with { MaxBatchRecords = Number(where, setting.Value) },
                     "maxRecordBytes" => options with { MaxRecordBytes = Number(where, setting.Value) },
                     "queueCapacity" => options with { QueueCapacity = Number(where, setting.Value) },
+                    "baseEnvironments" => options with { BaseEnvironments = AbsolutePaths(where, setting.Value) },
+                    "homeRoots" => options with { HomeRoots = AbsolutePaths(where, setting.Value) },
+                    "projectRoots" => options with { ProjectRoots = AbsolutePaths(where, setting.Value) },
+                    "systemPrefixes" => options with { SystemPrefixes = AbsolutePaths(where, setting.Value) },
                     _ => throw new UsageException($"{where} is not a known setting"),
                 };
             }
@@ -105,6 +123,10 @@ public sealed record AgentOptions
         Require(MaxBatchRecords is > 0 and <= 100_000, "maxBatchRecords", "must be between 1 and 100000");
         Require(MaxRecordBytes is >= 4096 and <= 256 * 1024 * 1024, "maxRecordBytes", "must be between 4096 and 268435456");
         Require(QueueCapacity is > 0 and <= 10_000_000, "queueCapacity", "must be between 1 and 10000000");
+        Require(BaseEnvironments.All(IsAbsolutePath), "baseEnvironments", "must hold absolute paths");
+        Require(HomeRoots.All(IsAbsolutePath), "homeRoots", "must hold absolute paths");
+        Require(ProjectRoots.All(IsAbsolutePath), "projectRoots", "must hold absolute paths");
+        Require(SystemPrefixes.All(IsAbsolutePath), "systemPrefixes", "must hold absolute paths");
     }
 
     private static void Require(bool ok, string setting, string rule)
@@ -122,6 +144,27 @@ public sealed record AgentOptions
 
     private static string Text(string where, JsonElement value) =>
         value.ValueKind == JsonValueKind.String ? value.GetString()! : throw new UsageException($"{where} must be a string");
+
+    private static string[] AbsolutePaths(string where, JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            throw new UsageException($"{where} must be an array of absolute paths");
+        }
+        var paths = new List<string>();
+        foreach (var item in value.EnumerateArray())
+        {
+            var path = item.ValueKind == JsonValueKind.String ? item.GetString()! : "";
+            if (!IsAbsolutePath(path))
+            {
+                throw new UsageException($"{where} must hold absolute paths, not {item.GetRawText()}");
+            }
+            paths.Add(path);
+        }
+        return [.. paths];
+    }
+
+    private static bool IsAbsolutePath(string path) => path.StartsWith('/') && !path.Contains('\0', StringComparison.Ordinal);
 
     private static int Number(string where, JsonElement value) =>
         value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n)

@@ -2,6 +2,8 @@ using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Polaris.Agent.Run;
+using Polaris.Agent.Serve.Enrich;
 using Polaris.Agent.Serve.Receive;
 using Polaris.Agent.Serve.Ship;
 using Polaris.Agent.Serve.Spool;
@@ -26,6 +28,7 @@ public static class ServeCommand
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<AgentCounters>();
         builder.Services.AddSingleton<UserDirectory>();
+        builder.Services.AddSingleton(new RecordEnricher(EnrichOptions.From(options, HookFiles.Directory())));
         builder.Services.AddSingleton<BatchSpool>();
         builder.Services.AddSingleton<SpoolSignal>();
         builder.Services.AddSingleton(records.Reader);

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Polaris.Agent.Native;
 
 namespace Polaris.Agent.Serve.Receive;
@@ -8,7 +7,7 @@ namespace Polaris.Agent.Serve.Receive;
 /// <param name="Content">Its bytes.</param>
 public sealed record DropFile(uint Owner, byte[] Content)
 {
-    /// <summary>Why a file could not be read as a record; null when it was.</summary>
+    /// <summary>Why a file could not be read as a record.</summary>
     public enum Refusal
     {
         /// <summary>Gone before we opened it, or unreadable.</summary>
@@ -22,60 +21,19 @@ public sealed record DropFile(uint Owner, byte[] Content)
     }
 
     /// <summary>Opens without following symlinks, checks the opened file itself, and reads at most <paramref name="maxBytes"/>.</summary>
-    public static unsafe DropFile? Read(string path, int maxBytes, out Refusal refusal)
+    public static DropFile? Read(string path, int maxBytes, out Refusal refusal)
     {
-        refusal = Refusal.Unreadable;
-        byte* name = NativeStrings.Utf8(path);
-        int fd;
-        try
+        using var handle = RegularFile.Open(path, out var status, out int error);
+        if (handle == null)
         {
-            fd = Libc.open(name, Libc.O_RDONLY | Libc.O_NOFOLLOW | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0);
-        }
-        finally
-        {
-            NativeMemory.Free(name);
-        }
-        if (fd < 0)
-        {
-            const int ELOOP = 40;
-            refusal = Marshal.GetLastPInvokeError() == ELOOP ? Refusal.NotRegular : Refusal.Unreadable;
+            refusal = error == RegularFile.SymlinkError ? Refusal.NotRegular : Refusal.Unreadable;
             return null;
         }
-        try
+        refusal = !status.IsRegularFile ? Refusal.NotRegular : status.Size > maxBytes ? Refusal.Oversized : Refusal.Unreadable;
+        if (!status.IsRegularFile || status.Size > maxBytes)
         {
-            if (FileStatus.Of(fd) is not { } status)
-            {
-                return null;
-            }
-            if (!status.IsRegularFile)
-            {
-                refusal = Refusal.NotRegular;
-                return null;
-            }
-            if (status.Size > maxBytes)
-            {
-                refusal = Refusal.Oversized;
-                return null;
-            }
-            var content = new byte[status.Size];
-            int filled = 0;
-            fixed (byte* buffer = content)
-            {
-                while (filled < content.Length)
-                {
-                    nint read = Libc.read(fd, buffer + filled, (nuint)(content.Length - filled));
-                    if (read <= 0)
-                    {
-                        break;
-                    }
-                    filled += (int)read;
-                }
-            }
-            return new DropFile(status.Uid, filled == content.Length ? content : content[..filled]);
+            return null;
         }
-        finally
-        {
-            Libc.close(fd);
-        }
+        return new DropFile(status.Uid, RegularFile.ReadUpTo(handle, status.Size, maxBytes));
     }
 }

@@ -17,6 +17,7 @@ public sealed class DropWatcher(
     AgentOptions options,
     ChannelWriter<ReceivedRecord> records,
     UserDirectory users,
+    Enrich.RecordEnricher enricher,
     AgentCounters counters,
     ILogger<DropWatcher> logger) : IHostedService, IDisposable
 {
@@ -146,7 +147,7 @@ public sealed class DropWatcher(
         {
             return Outcome.Wait;
         }
-        if (!records.TryWrite(new ReceivedRecord(parsed.Record, path)))
+        if (!records.TryWrite(new ReceivedRecord(enricher.Enrich(parsed.Record), path)))
         {
             counters.Deferred();
             return Outcome.Wait; // back-pressure: the file stays until the batcher has room

@@ -1,0 +1,94 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace Polaris.Agent.Native;
+
+/// <summary>Opens and reads files whose paths come from users: it never blocks on a FIFO, never follows a final
+/// symlink, and never reads more than asked.</summary>
+/// <remarks>
+/// The daemon runs as root and reads paths a user's process named (<c>PBS_NODEFILE</c>, <c>sys.prefix</c>'s
+/// <c>conda-meta</c>) or files a user put in the drop folder. <c>File.ReadAllBytes</c> would wait forever on a FIFO
+/// planted there, and a check before the open would race with a rename; so the file is opened non-blocking and
+/// checked through its descriptor.
+/// </remarks>
+public static class RegularFile
+{
+    /// <summary>ELOOP: <c>open</c> met a symlink it was told not to follow.</summary>
+    public const int SymlinkError = 40;
+
+    /// <summary>Opens <paramref name="path"/> for reading without following a final symlink; null (and the errno) when
+    /// that fails. <paramref name="status"/> describes the file actually opened.</summary>
+    public static unsafe SafeFileHandle? Open(string path, out FileStatus status, out int error)
+    {
+        status = default;
+        error = 0;
+        if (path.Length == 0 || path.Contains('\0', StringComparison.Ordinal))
+        {
+            error = 2;
+            return null;
+        }
+        byte* name = NativeStrings.Utf8(path);
+        int fd;
+        try
+        {
+            fd = Libc.open(name, Libc.O_RDONLY | Libc.O_NONBLOCK | Libc.O_NOFOLLOW | Libc.O_CLOEXEC, 0);
+            error = fd < 0 ? Marshal.GetLastPInvokeError() : 0;
+        }
+        finally
+        {
+            NativeMemory.Free(name);
+        }
+        if (fd < 0)
+        {
+            return null;
+        }
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        if (FileStatus.Of(fd) is not { } opened)
+        {
+            handle.Dispose();
+            return null;
+        }
+        status = opened;
+        return handle;
+    }
+
+    /// <summary>Reads from the start of an open file up to <paramref name="maxBytes"/>.</summary>
+    public static byte[] ReadUpTo(SafeFileHandle handle, long length, int maxBytes)
+    {
+        var buffer = new byte[(int)Math.Min(maxBytes, length)];
+        int total = 0;
+        while (total < buffer.Length)
+        {
+            int n = RandomAccess.Read(handle, buffer.AsSpan(total), total);
+            if (n == 0)
+            {
+                break;
+            }
+            total += n;
+        }
+        return total == buffer.Length ? buffer : buffer[..total];
+    }
+
+    /// <summary>The first <paramref name="maxBytes"/> bytes of the file, or null when it is missing, unreadable or not a regular file.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="maxBytes">The most bytes read; a longer file is cut there.</param>
+    /// <param name="readableBy">When given, the file is read only if this uid owns it or anyone may read it, so the
+    /// daemon never shows a user what they could not read themselves.</param>
+    public static byte[]? TryRead(string path, int maxBytes, uint? readableBy = null)
+    {
+        using var handle = Open(path, out var status, out _);
+        if (handle == null || !status.IsRegularFile ||
+            (readableBy is { } uid && status.Uid != uid && !status.IsWorldReadable))
+        {
+            return null;
+        }
+        try
+        {
+            return ReadUpTo(handle, status.Size, maxBytes);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+}

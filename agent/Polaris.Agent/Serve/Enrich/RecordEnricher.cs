@@ -1,0 +1,92 @@
+using Polaris.Wire;
+
+namespace Polaris.Agent.Serve.Enrich;
+
+/// <summary>The daemon's enrich stage: adds to a record what the hook leaves to the daemon, the origin of every file,
+/// the environment's kind and changes, and the job and MPI placement.</summary>
+/// <remarks>
+/// Runs for every record, so everything that touches the disk is cached (folders, environments, node files, homes);
+/// once warm, a record of 600 modules costs a few hundred dictionary look-ups and no system call. It never throws
+/// on what a record says: a part that cannot be worked out is passed on as received and counted. Thread-safe.
+/// </remarks>
+public sealed class RecordEnricher
+{
+    private readonly UserHomes _homes;
+    private readonly OriginClassifier _origins;
+    private readonly EnvironmentAnalyzer _environments;
+    private readonly JobContextReader _jobs;
+    private readonly PythonPathEntries _pythonPath;
+
+    /// <param name="options">Hook folder and path roots.</param>
+    /// <param name="homeLookup">Finds a uid's home; defaults to the passwd database (tests pass a fake).</param>
+    /// <param name="counters">Where the stage counts its work; a private set when null.</param>
+    /// <param name="revalidateAfter">How long an environment analysis is trusted before the disk is asked again.</param>
+    public RecordEnricher(EnrichOptions options, Func<uint, string?>? homeLookup = null, EnrichCounters? counters = null, TimeSpan? revalidateAfter = null)
+    {
+        _homes = new UserHomes(homeLookup);
+        _origins = new OriginClassifier(options, new EnvironmentRootFinder());
+        _environments = new EnvironmentAnalyzer(options, revalidateAfter);
+        _jobs = new JobContextReader();
+        _pythonPath = new PythonPathEntries(options.HookDirectory);
+        Counters = counters ?? new EnrichCounters();
+    }
+
+    /// <summary>What the stage has done.</summary>
+    public EnrichCounters Counters { get; }
+
+    /// <summary>The record with origins, environment and job context worked out.</summary>
+    public ProcessRecord Enrich(ProcessRecord raw)
+    {
+        Counters.RecordEnriched();
+        var enriched = raw;
+        try
+        {
+            var places = ProcessPlaces.Of(raw, _homes.Of(raw.Uid));
+            enriched = enriched with { Modules = ClassifyModules(raw.Modules, places), SharedObjects = ClassifySharedObjects(raw.SharedObjects, places) };
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            Counters.PartFailed();
+        }
+        try
+        {
+            raw.Job.Variables.TryGetValue("PYTHONPATH", out var pythonPath);
+            enriched = enriched with { Environment = _environments.Analyze(raw.Environment, raw.PythonVersion, _pythonPath.Of(pythonPath)) };
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            Counters.PartFailed();
+        }
+        try
+        {
+            enriched = enriched with { Job = _jobs.Read(raw.Job, raw.Uid) };
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            Counters.PartFailed();
+        }
+        return enriched;
+    }
+
+    private ModuleImport[] ClassifyModules(IReadOnlyList<ModuleImport> modules, ProcessPlaces places)
+    {
+        var result = new ModuleImport[modules.Count];
+        for (int i = 0; i < result.Length; i++)
+        {
+            var module = modules[i];
+            result[i] = module with { Origin = _origins.Classify(module.File, places) };
+        }
+        return result;
+    }
+
+    private SharedObject[] ClassifySharedObjects(IReadOnlyList<SharedObject> sharedObjects, ProcessPlaces places)
+    {
+        var result = new SharedObject[sharedObjects.Count];
+        for (int i = 0; i < result.Length; i++)
+        {
+            var sharedObject = sharedObjects[i];
+            result[i] = sharedObject with { Origin = _origins.Classify(sharedObject.Path, places) };
+        }
+        return result;
+    }
+}

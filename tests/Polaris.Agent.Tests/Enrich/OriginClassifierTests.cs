@@ -1,0 +1,147 @@
+using Polaris.Agent.Serve.Enrich;
+using Polaris.Wire;
+
+namespace Polaris.Agent.Tests.Enrich;
+
+public sealed class OriginClassifierTests : IDisposable
+{
+    private readonly FakeFacility _facility = new();
+
+    public void Dispose() => _facility.Dispose();
+
+    private ProcessRecord Alice(string workingDirectory = "", string script = "", string userSite = "", string? userBase = null) => new()
+    {
+        Host = "x3004c0s7b0n0",
+        Uid = FakeFacility.AliceUid,
+        User = "alice",
+        Pid = 1,
+        PythonVersion = FakeFacility.Python,
+        WorkingDirectory = workingDirectory,
+        Environment = new PythonEnvironment { Changes = new EnvironmentChanges { UserSite = userSite } },
+        Job = new JobContext
+        {
+            Script = script,
+            Variables = userBase == null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["PYTHONUSERBASE"] = userBase },
+        },
+    };
+
+    private Origin Classify(string path, ProcessRecord? record = null, EnrichOptions? options = null)
+    {
+        var classifier = new OriginClassifier(options ?? _facility.Options, new EnvironmentRootFinder());
+        return classifier.Classify(path, ProcessPlaces.Of(record ?? Alice(), _facility.Home));
+    }
+
+    [Fact]
+    public void Each_kind_of_place_gets_its_origin()
+    {
+        var f = _facility;
+        var record = Alice(workingDirectory: f.Home + "/runs/exp1", script: f.Projects + "/climate/train/train.py", userBase: f.UserBase);
+        var lib = FakeFacility.Lib;
+
+        Assert.Equal(Origin.BaseEnv, Classify($"{f.Base}/{lib}/numpy/__init__.py", record));
+        Assert.Equal(Origin.BaseEnv, Classify($"{f.Base}/lib/python3.11/lib-dynload/_ssl.cpython-311-x86_64-linux-gnu.so", record));
+        Assert.Equal(Origin.CustomEnv, Classify($"{f.Clone}/{lib}/numpy/__init__.py", record));
+        Assert.Equal(Origin.CustomEnv, Classify($"{f.Custom}/{lib}/torch/__init__.py", record));
+        Assert.Equal(Origin.Venv, Classify($"{f.VenvOnBase}/{lib}/pydantic/__init__.py", record));
+        Assert.Equal(Origin.Home, Classify($"{f.Home}/mylib/foo.py", record));
+        Assert.Equal(Origin.UserSite, Classify($"{f.Home}/.local/{lib}/rich/__init__.py", record));
+        Assert.Equal(Origin.UserSite, Classify($"{f.UserBase}/{lib}/tqdm/__init__.py", record));
+        Assert.Equal(Origin.Project, Classify($"{f.Projects}/climate/shared/model.py", record));
+        Assert.Equal(Origin.Project, Classify(f.Path("lus/flare/other/x.py"), record));
+        Assert.Equal(Origin.Cwd, Classify($"{f.Home}/runs/exp1/helpers.py", record));
+        Assert.Equal(Origin.Cwd, Classify($"{f.Projects}/climate/train/data.py", record));
+        Assert.Equal(Origin.System, Classify("/usr/lib/python3.11/json/__init__.py", record));
+        Assert.Equal(Origin.System, Classify("/opt/cray/pe/mpich/8.1.28/ofi/gnu/12.3/lib/libmpi_gnu_123.so.12", record));
+        Assert.Equal(Origin.Other, Classify(f.Path("elsewhere/tool.py"), record));
+        Assert.Equal(Origin.Unknown, Classify("", record));
+        Assert.Equal(Origin.Cwd, Classify("relative/module.py", record));
+    }
+
+    [Fact]
+    public void A_user_site_the_hook_reported_is_user_site_wherever_it_is()
+    {
+        var site = _facility.Path("scratch/alice-site");
+
+        Assert.Equal(Origin.UserSite, Classify(site + "/foo/__init__.py", Alice(userSite: site + "/")));
+    }
+
+    [Fact]
+    public void Prefixes_match_whole_path_components_only()
+    {
+        var options = _facility.Options with { ProjectRoots = [_facility.Path("x/ab")] };
+
+        Assert.Equal(Origin.Project, Classify(_facility.Path("x/ab/f.py"), options: options));
+        Assert.Equal(Origin.Other, Classify(_facility.Path("x/abc/f.py"), options: options));
+        Assert.Equal(Origin.Other, Classify(_facility.Path("homework/f.py")));
+        Assert.True(PathPrefix.Covers("/home/ab", "/home/ab"));
+        Assert.True(PathPrefix.Covers("/home/ab", "/home/ab/x"));
+        Assert.False(PathPrefix.Covers("/home/ab", "/home/abc/x"));
+        Assert.True(PathPrefix.Covers("", "/anything"));
+    }
+
+    [Fact]
+    public void The_longest_prefix_wins_whatever_its_class()
+    {
+        // A home inside a project file system: the user's own home is longer than the project root.
+        var options = _facility.Options with { HomeRoots = [], ProjectRoots = [_facility.Path("home")] };
+        Assert.Equal(Origin.Home, Classify(_facility.Home + "/mylib/foo.py", options: options));
+        Assert.Equal(Origin.Project, Classify(_facility.Path("home/bob/foo.py"), options: options));
+
+        // A venv in the working directory: the venv's prefix is longer.
+        var cwd = Alice(workingDirectory: _facility.Home + "/venvs");
+        Assert.Equal(Origin.Venv, Classify(_facility.VenvOnBase + "/" + FakeFacility.Lib + "/pydantic/main.py", cwd));
+        Assert.Equal(Origin.Cwd, Classify(_facility.Home + "/venvs/notes.py", cwd));
+    }
+
+    [Fact]
+    public void On_equal_length_the_more_specific_class_wins()
+    {
+        // The same folder as home root and project root: project is the narrower meaning.
+        var options = _facility.Options with { ProjectRoots = [_facility.Path("home")] };
+        Assert.Equal(Origin.Project, Classify(_facility.Path("home/bob/foo.py"), options: options));
+
+        // The working directory is the home: home beats cwd.
+        Assert.Equal(Origin.Home, Classify(_facility.Home + "/foo.py", Alice(workingDirectory: _facility.Home)));
+
+        // The working directory is a venv's prefix: venv beats cwd.
+        Assert.Equal(Origin.Venv, Classify(_facility.VenvOnBase + "/run.py", Alice(workingDirectory: _facility.VenvOnBase)));
+
+        // A conda env configured as a project root too: custom-env beats project.
+        var clone = _facility.Options with { ProjectRoots = [_facility.Clone] };
+        Assert.Equal(Origin.CustomEnv, Classify(_facility.Clone + "/bin/tool.py", options: clone));
+    }
+
+    [Fact]
+    public void A_working_directory_of_root_claims_nothing()
+    {
+        Assert.Equal(Origin.Other, Classify(_facility.Path("elsewhere/tool.py"), Alice(workingDirectory: "/")));
+    }
+
+    [Fact]
+    public void Real_venvs_are_venvs_and_their_system_site_packages_are_system()
+    {
+        var plain = _facility.Path("venvs/plain");
+        var shared = _facility.Path("venvs/shared");
+        FakeFacility.MakeVenv(plain);
+        FakeFacility.MakeVenv(shared, systemSitePackages: true, withoutPip: true);
+
+        var pip = Directory.GetDirectories(plain + "/lib/python3.11/site-packages", "pip").Single();
+        Assert.Equal(Origin.Venv, Classify(pip + "/__init__.py"));
+        Assert.Equal(Origin.Venv, Classify(shared + "/lib/python3.11/site-packages/mine.py"));
+        Assert.Equal(Origin.System, Classify("/usr/lib/python3/dist-packages/yaml/__init__.py"));
+    }
+
+    [Fact]
+    public void Folders_are_cached_so_a_warm_classification_does_not_touch_the_disk()
+    {
+        var classifier = new OriginClassifier(_facility.Options, new EnvironmentRootFinder());
+        var places = ProcessPlaces.Of(Alice(), _facility.Home);
+        var file = $"{_facility.Custom}/{FakeFacility.Lib}/torch/__init__.py";
+        Assert.Equal(Origin.CustomEnv, classifier.Classify(file, places));
+
+        // The environment disappears: the cached folder still knows what it was.
+        Directory.Delete(_facility.Custom + "/conda-meta", recursive: true);
+
+        Assert.Equal(Origin.CustomEnv, classifier.Classify(file, places));
+    }
+}
