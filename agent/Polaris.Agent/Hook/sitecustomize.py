@@ -50,6 +50,9 @@ def _polaris_install(sys, os):
         "header": False,
         "done": False,
         "flushing": False,
+        # Flushing starts once the interpreter's own start-up is over: imports made by site and
+        # sitecustomize go out with the first flush of the program's imports, in the same frame.
+        "armed": False,
         "lock": _thread.allocate_lock(),
     }
 
@@ -79,16 +82,16 @@ def _polaris_install(sys, os):
             # The outermost import is done: a burst of nested imports has settled. Flush it, so that a
             # process killed later (SIGTERM, SIGKILL, os._exit) is still recorded up to here.
             state["import_ns"] += elapsed
-            if not state["flushing"]:  # an import made while flushing must not flush again
+            if state["armed"] and not state["flushing"]:  # an import made while flushing must not flush again
                 flush(None)
         return module
 
-    def describe(name, fields):
-        # Read attributes from the module's __dict__, never with getattr: a lazy module's __getattr__
-        # would run the program's code.
-        path = version = None
+    def describe(name, started, cumulative, own):
+        # One entry: m NUL name NUL file NUL start NUL cumulative NUL self NUL version. Attributes come from
+        # the module's __dict__, never getattr: a lazy module's __getattr__ would run the program's code.
+        path = version = ""
         try:
-            attributes = modules.get(name).__dict__
+            attributes = modules[name].__dict__
             path = attributes.get("__file__")
             if path.__class__ is not str:
                 spec = attributes.get("__spec__")
@@ -96,9 +99,11 @@ def _polaris_install(sys, os):
                 path = origin if origin in ("built-in", "frozen") else ("namespace" if spec is not None else "")
             if "." not in name:
                 version = attributes.get("__version__")
+                if version.__class__ is not str:
+                    version = ""
         except Exception:
-            pass
-        fields += ("m", name, path if path.__class__ is str else "", "", "", "", version if version.__class__ is str else "")
+            path = path if path.__class__ is str else ""
+        return _ENTRY % (name, path, started, cumulative, own, version)
 
     def real_name(name):
         try:
@@ -129,25 +134,33 @@ def _polaris_install(sys, os):
         if getattr(site, "ENABLE_USER_SITE", False) and user_site in sys.path:
             fields += ("usersite", user_site)
         # The allowlist: nothing else from the environment leaves the process (environments carry secrets).
-        for variable in _ALLOWED_VARIABLES:
-            value = environ.get(variable)
+        # os.environ's own bytes dict: a lookup there skips os.environ's per-key encoding.
+        raw = getattr(environ, "_data", None)
+        for variable, key in _ALLOWED_VARIABLES:
+            value = raw.get(key) if raw is not None else environ.get(variable)
             if value is not None:
-                fields += ("v", variable, value)
+                fields += ("v", variable, value if value.__class__ is str else value.decode("utf-8", "surrogateescape"))
 
     def shared_objects(fields):
+        # The kernel hands /proc/self/maps out a page per read.
+        chunks = []
         try:
-            with open("/proc/self/maps", "rb") as maps:
-                data = maps.read()
+            fd = os.open("/proc/self/maps", os.O_RDONLY | os.O_CLOEXEC)
+            try:
+                while True:
+                    chunk = os.read(fd, 65536)
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+            finally:
+                os.close(fd)
         except Exception:
             return
+        paths = {line[line.find(b"/"):] for line in b"".join(chunks).split(b"\n") if b".so" in line}
         seen = state["objects"]
-        for line in data.split(b"\n"):
-            at = line.find(b"/")
-            if at > 0 and b".so" in line:
-                path = line[at:]
-                if path not in seen:
-                    seen.add(path)
-                    fields += ("s", path.decode("utf-8", "surrogateescape"))
+        for path in paths - seen:
+            fields += ("s", path.decode("utf-8", "surrogateescape"))
+        seen |= paths
 
     def record_file():
         fd = state["fd"]
@@ -188,19 +201,16 @@ def _polaris_install(sys, os):
             if not state["sent_startup"]:
                 inherited = state["inherited"]
                 for name in startup:
-                    if name not in inherited and name not in reported:
+                    if name not in inherited and name not in reported and name in modules:
                         reported.add(name)
-                        describe(name, fields)
+                        fields.append(describe(name, "", "", ""))
             end = len(timed)
             perf0 = state["perf0"]
             for name, started, cumulative, own in timed[state["sent"]:end]:
                 if name in reported or name not in modules:
                     continue  # a failed or repeated import
                 reported.add(name)
-                describe(name, fields)
-                fields[-4] = str(started - perf0)
-                fields[-3] = str(cumulative)
-                fields[-2] = str(own)
+                fields.append(describe(name, started - perf0, cumulative, own))
             if exit_reason is not None:
                 # Modules that never passed through import (aliases, entries set by hand) and, in a
                 # forked child, none of the parent's: the parent reports those.
@@ -211,7 +221,7 @@ def _polaris_install(sys, os):
                         if real != name and real.__class__ is str and real in modules:
                             continue  # an extension's short alias: listed once, under its real name
                         reported.add(name)
-                        describe(name, fields)
+                        fields.append(describe(name, "", "", ""))
             if exit_reason is not None:
                 # Read once, at exit: /proc/self/maps costs the kernel ~0.1 ms to produce for a numpy
                 # process, too much to pay at every flush.
@@ -287,9 +297,14 @@ def _polaris_install(sys, os):
     os._exit = _exit
     os.register_at_fork(after_in_child=after_fork_in_child)
 
+    def arm():
+        state["armed"] = True
+
+    return arm
+
 
 # Job and environment context: the only environment variables that leave the process.
-_ALLOWED_VARIABLES = (
+_ALLOWED_VARIABLES = tuple((name, name.encode()) for name in (
     "PBS_JOBID", "PBS_ACCOUNT", "PBS_QUEUE", "PBS_NODEFILE",
     "PALS_RANKID", "PALS_LOCAL_RANKID", "PMI_RANK", "PMI_SIZE", "PMI_LOCAL_RANK",
     "OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE", "OMPI_COMM_WORLD_LOCAL_RANK", "PMIX_RANK",
@@ -297,7 +312,8 @@ _ALLOWED_VARIABLES = (
     "SLURM_JOB_NUM_NODES", "SLURM_PROCID", "SLURM_NTASKS",
     "CUDA_VISIBLE_DEVICES", "CONDA_PREFIX", "CONDA_DEFAULT_ENV", "VIRTUAL_ENV",
     "PYTHONPATH", "PYTHONUSERBASE", "LOADEDMODULES",
-)
+))
+_ENTRY = "m\0%s\0%s\0%s\0%s\0%s\0%s"
 
 
 def _polaris_load():
@@ -305,7 +321,7 @@ def _polaris_load():
     import os
 
     if "_polaris_hook" in sys.modules and __name__ == "sitecustomize":
-        return  # already installed from a .pth file in this environment
+        return None  # already installed from a .pth file in this environment
     if __name__ == "sitecustomize":
         # An extra sys.path entry makes every later import search one more folder: remove ours.
         here = os.path.dirname(os.path.abspath(__file__))
@@ -313,13 +329,13 @@ def _polaris_load():
             if entry and os.path.abspath(entry) == here:
                 sys.path.remove(entry)
                 sys.path_importer_cache.pop(entry, None)
-    _polaris_install(sys, os)
+    return _polaris_install(sys, os)
 
 
 try:
-    _polaris_load()
+    _polaris_arm = _polaris_load()
 except BaseException:
-    pass
+    _polaris_arm = None
 del _polaris_load, _polaris_install
 
 if __name__ == "sitecustomize":
@@ -337,3 +353,7 @@ if __name__ == "sitecustomize":
         if _polaris_self is not None:
             _polaris_sys.modules["sitecustomize"] = _polaris_self
     del _polaris_sys, _polaris_self
+
+if _polaris_arm is not None:
+    _polaris_arm()
+del _polaris_arm
