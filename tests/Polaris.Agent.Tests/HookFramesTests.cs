@@ -24,19 +24,21 @@ public class HookFramesTests
         "py", "3.11.2", "impl", "cpython", "exe", "/usr/bin/python3", "prefix", "/usr", "base", "/usr", "start", "1764000000000000000",
         "ppid", "0", "cwd", "/home/asmith/run", "script", "/home/asmith/run/train.py",
         "v", "PBS_JOBID", "1234501.polaris-pbs-01", "v", "PMI_RANK", "3",
-        "m", "sys", "built-in", "", "", "", "", "m", "encodings", "/usr/lib/python3.11/encodings/__init__.py", "", "", "", "");
+        "m", "sys", "built-in", "", "m", "encodings", "/usr/lib/python3.11/encodings/__init__.py", "",
+        "t", "[0, 0, 0, 0, 0, 0]");
 
     [Fact]
     public void Frames_become_one_record_with_modules_in_the_order_their_imports_began()
     {
         var content = File(
             Header,
-            Frame("m", "numpy.core", "/usr/lib/python3/dist-packages/numpy/core/__init__.py", "2000", "500", "400", "",
-                  "m", "numpy", "/usr/lib/python3/dist-packages/numpy/__init__.py", "1000", "9000", "1000", "1.24.2",
-                  "m", "numpy.core._multiarray_umath", "/usr/lib/python3/dist-packages/numpy/core/_multiarray_umath.cpython-311-x86_64-linux-gnu.so", "2500", "100", "100", "",
-                  "importns", "9000"),
-            Frame("s", "/usr/lib/x86_64-linux-gnu/libopenblas.so.0", "m", "json", "/usr/lib/python3.11/json/__init__.py", "20000", "10", "10", "",
-                  "importns", "9010", "end", "1764000000250000000", "exit", "exit"));
+            // start and end offsets, thread: numpy.core and then _multiarray_umath run inside numpy's import.
+            Frame("m", "numpy.core", "/usr/lib/python3/dist-packages/numpy/core/__init__.py", "",
+                  "m", "numpy.core._multiarray_umath", "/usr/lib/python3/dist-packages/numpy/core/_multiarray_umath.cpython-311-x86_64-linux-gnu.so", "",
+                  "m", "numpy", "/usr/lib/python3/dist-packages/numpy/__init__.py", "1.24.2",
+                  "t", "[2000, 2500, 140000000000007, 2500, 2600, 140000000000007, 1000, 10000, 140000000000007]"),
+            Frame("s", "/usr/lib/x86_64-linux-gnu/libopenblas.so.0", "m", "json", "/usr/lib/python3.11/json/__init__.py", "",
+                  "t", "[20000, 20010, 140000000000007]", "end", "1764000000250000000", "exit", "exit"));
 
         var parsed = HookFrames.Parse(content, Name, uid: 1001, user: "asmith", host: "node01");
 
@@ -46,7 +48,8 @@ public class HookFramesTests
         Assert.Equal([ModuleKind.Builtin, ModuleKind.Source, ModuleKind.Source, ModuleKind.Source, ModuleKind.Extension, ModuleKind.Source], r.Modules.Select(m => m.Kind));
         Assert.Equal("", r.Modules[0].File);
         var numpy = r.Modules[2];
-        Assert.Equal((9000L, 1000L, "1.24.2"), (numpy.CumulativeNs, numpy.SelfNs, numpy.Version));
+        Assert.Equal((9000L, 8400L, "1.24.2"), (numpy.CumulativeNs, numpy.SelfNs, numpy.Version));
+        Assert.Equal((500L, 500L), (r.Modules[3].CumulativeNs, r.Modules[3].SelfNs));
         Assert.Equal("node01:4242.1764000000000000000", r.RecordId);
         Assert.Equal((1001u, "asmith", 4242), (r.Uid, r.User, r.Pid));
         Assert.Equal(9010, r.ImportNs);
@@ -63,7 +66,7 @@ public class HookFramesTests
     [Fact]
     public void Without_an_exit_frame_the_record_is_partial_and_a_frame_cut_short_is_ignored()
     {
-        var cut = Frame("m", "scipy", "/usr/lib/python3/dist-packages/scipy/__init__.py", "1", "1", "1", "");
+        var cut = Frame("m", "scipy", "/usr/lib/python3/dist-packages/scipy/__init__.py", "", "t", "[1, 2, 1]");
         var content = File(Header, cut[..^7]);
 
         var parsed = HookFrames.Parse(content, Name, 1001, "asmith", "node01");
@@ -76,9 +79,25 @@ public class HookFramesTests
     }
 
     [Fact]
+    public void Imports_on_different_threads_do_not_nest_even_when_their_times_overlap()
+    {
+        var content = File(Frame(
+            "m", "a", "/p/a.py", "", "m", "b", "/p/b.py", "", "m", "a_child", "/p/a_child.py", "",
+            "t", "[1, 1001, 1, 100, 900, 2, 200, 300, 1]"));
+
+        var r = HookFrames.Parse(content, Name, 1, "u", "n").Record;
+
+        Assert.Equal(["a", "b", "a_child"], r.Modules.Select(m => m.Name));
+        Assert.Equal(900, r.Modules[0].SelfNs);
+        Assert.Equal(800, r.Modules[1].SelfNs);
+        Assert.Equal(1800, r.ImportNs);
+        Assert.Equal(1000, r.Modules[0].CumulativeNs);
+    }
+
+    [Fact]
     public void Identity_comes_from_the_file_owner_not_from_what_the_content_claims()
     {
-        var parsed = HookFrames.Parse(File(Frame("uid", "0", "user", "root", "pid", "1", "m", "os", "/usr/lib/python3.11/os.py", "", "", "", "")), Name, 1001, "asmith", "n");
+        var parsed = HookFrames.Parse(File(Frame("uid", "0", "user", "root", "pid", "1", "m", "os", "/usr/lib/python3.11/os.py", "")), Name, 1001, "asmith", "n");
 
         Assert.Equal((1001u, "asmith", 4242), (parsed.Record.Uid, parsed.Record.User, parsed.Record.Pid));
     }
@@ -86,7 +105,7 @@ public class HookFramesTests
     [Fact]
     public void The_hook_s_own_module_is_not_reported_as_an_import()
     {
-        var parsed = HookFrames.Parse(File(Frame("m", "_polaris_hook", "/x/_polaris_hook.py", "", "", "", "", "m", "os", "/usr/lib/python3.11/os.py", "", "", "", "")), Name, 1, "u", "n");
+        var parsed = HookFrames.Parse(File(Frame("m", "_polaris_hook", "/x/_polaris_hook.py", "", "m", "os", "/usr/lib/python3.11/os.py", "")), Name, 1, "u", "n");
 
         Assert.Equal(["os"], parsed.Record.Modules.Select(m => m.Name));
     }
@@ -102,8 +121,10 @@ public class HookFramesTests
     [Theory]
     [InlineData("polaris1", "m", "x", "y")]
     [InlineData("m", "numpy")]
-    [InlineData("m", "", "/x.py", "", "", "", "")]
-    [InlineData("importns", "soon")]
+    [InlineData("m", "", "/x.py", "")]
+    [InlineData("m", "x", "/x.py", "", "t", "[1, soon, 2]")]
+    [InlineData("m", "x", "/x.py", "", "t", "[1, 2]")]
+    [InlineData("m", "x", "/x.py", "", "t", "1, 2, 3")]
     [InlineData("py")]
     public void Malformed_fields_are_refused(params string[] fields)
     {

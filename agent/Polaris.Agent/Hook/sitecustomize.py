@@ -10,7 +10,8 @@
 #   costs a quarter of a millisecond;
 # - it never waits for the daemon: writing to a file never blocks on another process;
 # - it uses only what CPython 3.8 and later provide;
-# - it does no work at import time that can wait; when the daemon is absent it silently does nothing.
+# - it does no work in the program's process that the daemon can do: per import it notes the name,
+#   two clock readings and the thread; self times, the import phase and origins are worked out later.
 #
 # Loaded two ways: as `sitecustomize` from a folder that `polaris-agent run` puts first on PYTHONPATH,
 # or as `_polaris_hook` from a .pth file that `polaris-agent install-hook` writes into an environment's
@@ -27,89 +28,66 @@ def _polaris_install(sys, os):
     open_flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC
     wall_ns = time.time_ns
     perf_ns = time.perf_counter_ns
+    thread_id = _thread.get_ident
     modules = sys.modules
     bootstrap = modules.get("_frozen_importlib")
     original = getattr(bootstrap, "_find_and_load", None)
 
     # Modules loaded before us (site, encodings, .pth imports) are reported untimed with the first flush.
     startup = list(modules)
-    timed = []  # (name, start ns, cumulative ns, self ns), in completion order
-    per_thread = _thread._local()
+    timed = []  # (name, start ns, end ns, thread), in completion order
+    active = [0]  # imports under way, all threads together
+    # Flushing starts once the interpreter's own start-up is over: imports made by site and
+    # sitecustomize go out with the first flush of the program's imports, in the same frame.
+    flags = {"armed": False, "flushing": False}
     state = {
+        "pid": os.getpid(),
         "start": wall_ns(),
         "perf0": perf_ns(),
-        "import_ns": 0,
         "ppid": 0,
-        "inherited": (),
-        "sent": 0,  # timed entries already delivered
-        "sent_startup": False,
-        "reported": set(),
+        "inherited": frozenset(),
+        "sent": 0,  # timed entries already written
+        "header": False,
         "objects": set(),
         "fd": -1,
         "fd_id": None,
-        "header": False,
         "done": False,
-        "flushing": False,
-        # Flushing starts once the interpreter's own start-up is over: imports made by site and
-        # sitecustomize go out with the first flush of the program's imports, in the same frame.
-        "armed": False,
         "lock": _thread.allocate_lock(),
     }
 
     def find_and_load(name, import_):
         # Wraps importlib's _find_and_load, which CPython calls once for every module not yet in
         # sys.modules: the cheapest place to time imports (one Python call per import).
-        try:
-            stack = per_thread.stack
-        except AttributeError:
-            stack = per_thread.stack = []
-        stack.append(0)
+        active[0] += 1
         started = perf_ns()
         try:
             module = original(name, import_)
-        except BaseException:
-            elapsed = perf_ns() - started
-            stack.pop()
-            if stack:
-                stack[-1] += elapsed
-            raise
-        elapsed = perf_ns() - started
-        children = stack.pop()
-        timed.append((name, started, elapsed, elapsed - children))
-        if stack:
-            stack[-1] += elapsed
-        else:
-            # The outermost import is done: a burst of nested imports has settled. Flush it, so that a
-            # process killed later (SIGTERM, SIGKILL, os._exit) is still recorded up to here.
-            state["import_ns"] += elapsed
-            if state["armed"] and not state["flushing"]:  # an import made while flushing must not flush again
-                flush(None)
+        finally:
+            active[0] -= 1
+        timed.append((name, started, perf_ns(), thread_id()))
+        if not active[0] and flags["armed"] and not flags["flushing"]:
+            # Every import has returned: a burst has settled. Flush it, so that a process killed later
+            # (SIGTERM, SIGKILL) is still recorded up to here.
+            flush(None)
         return module
 
-    def describe(name, started, cumulative, own):
-        # One entry: m NUL name NUL file NUL start NUL cumulative NUL self NUL version. Attributes come from
+    def describe(fields, times, rows):
+        # Per module: m NUL name NUL file NUL version, and its start, end and thread appended to `times`,
+        # which goes out as one repr(): int-to-text in C, not a str() call per number. Attributes come from
         # the module's __dict__, never getattr: a lazy module's __getattr__ would run the program's code.
-        path = version = ""
-        try:
-            attributes = modules[name].__dict__
-            path = attributes.get("__file__")
-            if path.__class__ is not str:
-                spec = attributes.get("__spec__")
-                origin = spec.origin if spec is not None else None
-                path = origin if origin in ("built-in", "frozen") else ("namespace" if spec is not None else "")
-            if "." not in name:
-                version = attributes.get("__version__")
-                if version.__class__ is not str:
-                    version = ""
-        except Exception:
-            path = path if path.__class__ is str else ""
-        return _ENTRY % (name, path, started, cumulative, own, version)
-
-    def real_name(name):
-        try:
-            return modules.get(name).__dict__.get("__name__")
-        except Exception:
-            return None
+        for name, started, ended, thread in rows:
+            try:
+                attributes = modules[name].__dict__
+                path = attributes.get("__file__")
+                if path.__class__ is not str:
+                    spec = attributes.get("__spec__")
+                    origin = spec.origin if spec is not None else None
+                    path = origin if origin in ("built-in", "frozen") else ("namespace" if spec is not None else "")
+                version = attributes.get("__version__") if "." not in name else None
+            except Exception:
+                continue
+            fields += ("m", name, path, version if version.__class__ is str else "")
+            times += (started, ended, thread)
 
     def header(fields):
         environ = os.environ
@@ -189,52 +167,47 @@ def _polaris_install(sys, os):
         lock = state["lock"]
         if state["done"] or not lock.acquire(True, 0.25):
             return
-        state["flushing"] = True
+        flags["flushing"] = True
         try:
             fd = record_file()
             if fd < 0:
                 return
             fields = ["polaris2"]
+            times = []
+            inherited = state["inherited"]
             if not state["header"]:
                 header(fields)
-            reported = state["reported"]
-            if not state["sent_startup"]:
-                inherited = state["inherited"]
-                for name in startup:
-                    if name not in inherited and name not in reported and name in modules:
-                        reported.add(name)
-                        fields.append(describe(name, "", "", ""))
+                describe(fields, times, [(n, 0, 0, 0) for n in startup if n not in inherited and n in modules])
             end = len(timed)
             perf0 = state["perf0"]
-            for name, started, cumulative, own in timed[state["sent"]:end]:
-                if name in reported or name not in modules:
-                    continue  # a failed or repeated import
-                reported.add(name)
-                fields.append(describe(name, started - perf0, cumulative, own))
+            # A failed import is not in sys.modules: describe skips it.
+            describe(fields, times, [(n, s - perf0, e - perf0, t) for n, s, e, t in timed[state["sent"]:end]])
             if exit_reason is not None:
-                # Modules that never passed through import (aliases, entries set by hand) and, in a
+                # Modules that never passed through an import (aliases, entries set by hand) and, in a
                 # forked child, none of the parent's: the parent reports those.
-                inherited = state["inherited"]
-                for name in list(modules):
-                    if name not in reported and name not in inherited:
-                        real = real_name(name)
-                        if real != name and real.__class__ is str and real in modules:
-                            continue  # an extension's short alias: listed once, under its real name
-                        reported.add(name)
-                        fields.append(describe(name, "", "", ""))
-            if exit_reason is not None:
+                reported = {entry[0] for entry in timed}
+                reported.update(startup)
+                rest = []
+                for name in [n for n in modules if n not in reported and n not in inherited]:
+                    try:
+                        real = modules[name].__dict__.get("__name__")
+                    except Exception:
+                        real = None
+                    if real != name and real.__class__ is str and real in modules:
+                        continue  # an extension's short alias: listed once, under its real name
+                    rest.append((name, 0, 0, 0))
+                describe(fields, times, rest)
                 # Read once, at exit: /proc/self/maps costs the kernel ~0.1 ms to produce for a numpy
                 # process, too much to pay at every flush.
                 shared_objects(fields)
-            fields += ("importns", str(state["import_ns"]))
-            if exit_reason is not None:
                 fields += ("end", str(wall_ns()), "exit", exit_reason)
+            if times:
+                fields += ("t", repr(times))
             # NUL separates fields: it cannot occur in a module name or a POSIX path, so nothing needs
             # escaping. Each frame is prefixed with its length; O_APPEND writes it whole.
             data = "\0".join(fields).encode("utf-8", "surrogateescape")
             os.write(fd, len(data).to_bytes(4, "little") + data)
             state["header"] = True
-            state["sent_startup"] = True
             state["sent"] = end
             if exit_reason is not None:
                 state["done"] = True
@@ -246,7 +219,7 @@ def _polaris_install(sys, os):
             if not isinstance(error, Exception):
                 raise  # KeyboardInterrupt and the like belong to the program, not to us
         finally:
-            state["flushing"] = False
+            flags["flushing"] = False
             lock.release()
 
     def at_exit():
@@ -272,16 +245,14 @@ def _polaris_install(sys, os):
         state["pid"] = os.getpid()
         state["inherited"] = frozenset(modules)
         state["start"] = wall_ns()
-        state["import_ns"] = 0
         state["lock"] = _thread.allocate_lock()
         state["done"] = False
-        state["flushing"] = False
-        del timed[:]
         state["header"] = False
         state["sent"] = 0
-        state["sent_startup"] = False
-        state["reported"] = set()
         state["objects"] = set()
+        flags["flushing"] = False
+        active[0] = 0
+        del timed[:]
         fd = state["fd"]
         state["fd"] = -1
         if fd >= 0:
@@ -290,16 +261,14 @@ def _polaris_install(sys, os):
             except Exception:
                 pass
 
-    state["pid"] = os.getpid()
+    def arm():
+        flags["armed"] = True
+
     if original is not None and getattr(original, "__code__", None) is not None and original.__code__.co_argcount == 2:
         bootstrap._find_and_load = find_and_load
     atexit.register(at_exit)
     os._exit = _exit
     os.register_at_fork(after_in_child=after_fork_in_child)
-
-    def arm():
-        state["armed"] = True
-
     return arm
 
 
@@ -313,7 +282,6 @@ _ALLOWED_VARIABLES = tuple((name, name.encode()) for name in (
     "CUDA_VISIBLE_DEVICES", "CONDA_PREFIX", "CONDA_DEFAULT_ENV", "VIRTUAL_ENV",
     "PYTHONPATH", "PYTHONUSERBASE", "LOADEDMODULES",
 ))
-_ENTRY = "m\0%s\0%s\0%s\0%s\0%s\0%s"
 
 
 def _polaris_load():

@@ -42,6 +42,7 @@ public static class InstallHookCommand
             else
             {
                 WriteAtomically(Path.Combine(folder, ModuleName), hook);
+                CompileWith(Path.Combine(Path.GetFullPath(prefix), "bin", "python3"), Path.Combine(folder, ModuleName));
                 WriteAtomically(Path.Combine(folder, PthName), "import _polaris_hook\n"u8.ToArray());
                 output.WriteLine($"installed the hook into {folder}");
             }
@@ -62,6 +63,22 @@ public static class InstallHookCommand
             .Where(Directory.Exists)
             .Order(StringComparer.Ordinal)
             .ToArray();
+    }
+
+    // Every process of the environment would otherwise compile the hook (milliseconds) where no bytecode cache can be
+    // written: a read-only prefix, or PYTHONDONTWRITEBYTECODE. Best effort: without the interpreter there is no cache.
+    private static void CompileWith(string python, string module)
+    {
+        if (!File.Exists(python))
+        {
+            return;
+        }
+        using var compile = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(python, ["-m", "py_compile", module])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        });
+        compile?.WaitForExit();
     }
 
     // A Python starting meanwhile must see either no hook or a whole one.

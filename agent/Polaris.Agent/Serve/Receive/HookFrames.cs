@@ -5,9 +5,11 @@ namespace Polaris.Agent.Serve.Receive;
 
 /// <summary>Parses a record file: frames the hook appended, each a little-endian length and NUL-separated UTF-8 fields.</summary>
 /// <remarks>
-/// Every frame starts with <c>polaris2</c>, then keys and values. <c>m</c> takes six values (name, file,
-/// start offset, cumulative ns, self ns, version), <c>v</c> two (variable, value), every other key one;
-/// unknown keys are skipped. A last frame cut short (the process died while writing it) is ignored.
+/// Every frame starts with <c>polaris2</c>, then keys and values. <c>m</c> takes three values (name, file,
+/// version), <c>v</c> two (variable, value), every other key one; unknown keys are skipped. <c>t</c> holds the
+/// frame's import times as a Python list literal, three numbers per <c>m</c> in order: start and end (ns since
+/// the hook started; 0 for modules loaded before it) and thread. A last frame cut short (the process died while
+/// writing it) is ignored.
 /// docs/hook.md lists the keys.
 /// </remarks>
 public static class HookFrames
@@ -49,6 +51,8 @@ public static class HookFrames
         {
             throw new FormatException("not a polaris hook frame");
         }
+        var modules = new List<(string Name, string File, string Version)>();
+        long[] times = [];
         while (fields.Next() is { } key)
         {
             switch (key)
@@ -56,18 +60,15 @@ public static class HookFrames
                 case "m":
                     var module = fields.Required(key);
                     var file = fields.Required(key);
-                    var start = fields.Number(key);
-                    var cumulative = fields.Number(key);
-                    var own = fields.Number(key);
                     var version = fields.Required(key);
                     if (module.Length == 0)
                     {
                         throw new FormatException("module without a name");
                     }
-                    if (module != HookModule)
-                    {
-                        builder.AddModule(module, file, start, cumulative, own, version);
-                    }
+                    modules.Add((module, file, version));
+                    break;
+                case "t":
+                    times = ImportTimes.Parse(fields.Required(key));
                     break;
                 case "v":
                     builder.AddVariable(fields.Required(key), fields.Required(key));
@@ -75,11 +76,23 @@ public static class HookFrames
                 case "s":
                     builder.AddSharedObject(fields.Required(key));
                     break;
-                case "importns": builder.ImportNs = fields.Number(key); break;
                 case "end": builder.EndNs = fields.Number(key); break;
                 case "ppid": builder.ParentPid = (int)fields.Number(key); break;
                 case "exit": builder.ExitReason = fields.Required(key); break;
                 default: builder.Set(key, fields.Required(key)); break;
+            }
+        }
+        if (times.Length != 0 && times.Length != 3 * modules.Count)
+        {
+            throw new FormatException($"{times.Length} import times for {modules.Count} modules");
+        }
+        for (int i = 0; i < modules.Count; i++)
+        {
+            var (name, file, version) = modules[i];
+            if (name != HookModule)
+            {
+                bool timed = times.Length > 0;
+                builder.AddModule(name, file, timed ? times[3 * i] : 0, timed ? times[3 * i + 1] : 0, timed ? times[3 * i + 2] : 0, version);
             }
         }
     }

@@ -8,12 +8,10 @@ internal sealed class HookRecordBuilder(RecordFileName name, uint uid, string us
 {
     private readonly Dictionary<string, string> _fields = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _variables = new(StringComparer.Ordinal);
-    private readonly List<(ModuleImport Module, long Start, int Seen)> _modules = [];
+    private readonly List<TimedImport> _modules = [];
     private readonly HashSet<string> _moduleNames = new(StringComparer.Ordinal);
     private readonly List<SharedObject> _sharedObjects = [];
     private readonly HashSet<string> _sharedObjectPaths = new(StringComparer.Ordinal);
-
-    public long ImportNs { get; set; }
 
     public long EndNs { get; set; }
 
@@ -25,18 +23,18 @@ internal sealed class HookRecordBuilder(RecordFileName name, uint uid, string us
 
     public void AddVariable(string name, string value) => _variables[name] = value;
 
-    public void AddModule(string module, string file, long start, long cumulative, long own, string version)
+    public void AddModule(string module, string file, long start, long end, long thread, string version)
     {
         if (_moduleNames.Add(module))
         {
             var kind = KindOf(file);
-            _modules.Add((new ModuleImport(module, kind is ModuleKind.Builtin or ModuleKind.Frozen or ModuleKind.Namespace ? "" : file)
-            {
-                Kind = kind,
-                CumulativeNs = cumulative,
-                SelfNs = own,
-                Version = version,
-            }, start, _modules.Count));
+            _modules.Add(new TimedImport(
+                new ModuleImport(module, kind is ModuleKind.Builtin or ModuleKind.Frozen or ModuleKind.Namespace ? "" : file)
+                {
+                    Kind = kind,
+                    Version = version,
+                },
+                start, end, thread, _modules.Count));
         }
     }
 
@@ -52,8 +50,7 @@ internal sealed class HookRecordBuilder(RecordFileName name, uint uid, string us
     {
         bool complete = ExitReason.Length > 0;
         long started = name.StartedUnixNs;
-        // Import order: modules loaded before the hook first (no start), then by the time each import began.
-        var ordered = _modules.OrderBy(m => m.Start).ThenBy(m => m.Seen).Select(m => m.Module).ToArray();
+        var timing = ImportTiming.Of(_modules);
         var record = new ProcessRecord
         {
             RecordId = $"{host}:{name.Pid.ToString(CultureInfo.InvariantCulture)}.{started.ToString(CultureInfo.InvariantCulture)}",
@@ -67,11 +64,11 @@ internal sealed class HookRecordBuilder(RecordFileName name, uint uid, string us
             WorkingDirectory = Field("cwd"),
             StartedAtMs = started / 1_000_000,
             EndedAtMs = EndNs / 1_000_000,
-            ImportNs = ImportNs,
+            ImportNs = timing.ImportNs,
             RuntimeNs = EndNs > started ? EndNs - started : 0,
             ExitReason = complete ? ExitReason : ExitReasons.Lost,
             Partial = !complete,
-            Modules = ordered,
+            Modules = timing.Modules,
             SharedObjects = _sharedObjects,
             Environment = new PythonEnvironment
             {
