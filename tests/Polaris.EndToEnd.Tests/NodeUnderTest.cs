@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Polaris.Testing;
 
 namespace Polaris.EndToEnd.Tests;
@@ -8,9 +9,15 @@ public sealed class NodeUnderTest : IDisposable
     private readonly TempDirectory _dir = new("polaris-e2e");
 
     public NodeUnderTest()
+        : this(_ => [])
+    {
+    }
+
+    /// <param name="settings">The daemon's agent.json settings, made from the node's folder (so that path roots can lie in it).</param>
+    public NodeUnderTest(Func<string, JsonObject> settings)
     {
         Collector = CollectorProcess.Start(_dir.Combine("collector"));
-        Daemon = AgentDaemon.Start(_dir.Path, Collector.Url);
+        Daemon = AgentDaemon.Start(_dir.Path, Collector.Url, settings(_dir.Path));
     }
 
     public CollectorProcess Collector { get; }

@@ -21,6 +21,19 @@ internal static class StoredProcess
 
     public static int Number(this JsonElement process, string field) => process.GetProperty(field).GetInt32();
 
+    /// <summary>The origin the daemon gave the module <paramref name="name"/> (<c>home</c>, <c>venv</c>, ...).</summary>
+    public static string Origin(this JsonElement process, string name) => process.Module(name).GetProperty("o").GetString()!;
+
+    /// <summary>The analysed environment (<c>env</c>): prefix, kind, name and changes.</summary>
+    public static JsonElement Environment(this JsonElement process) => process.GetProperty("env");
+
+    /// <summary>The job context (<c>job</c>): id, account, queue, nodes, rank, size, script and variables.</summary>
+    public static JsonElement Job(this JsonElement process) => process.GetProperty("job");
+
+    /// <summary>A list field of a stored object, such as <c>env.added</c> or <c>env.pypath</c>.</summary>
+    public static string[] Texts(this JsonElement element, string field) =>
+        element.GetProperty(field).EnumerateArray().Select(e => e.GetString()!).ToArray();
+
     public static string Variable(this JsonElement process, string name) =>
         process.GetProperty("job").GetProperty("vars").TryGetProperty(name, out var value) ? value.GetString()! : "";
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Polaris.Testing;
 
 /// <summary>The real AOT <c>polaris-agent serve</c> on a drop folder and spool of the test's own.</summary>
@@ -17,13 +19,22 @@ public sealed class AgentDaemon : IDisposable
 
     public string Spool { get; }
 
-    public static AgentDaemon Start(string directory, Uri collector, params string[] extraArguments)
+    public static AgentDaemon Start(string directory, Uri collector, params string[] extraArguments) =>
+        Start(directory, collector, settings: null, extraArguments);
+
+    /// <summary>Starts the daemon with <paramref name="settings"/> (agent.json keys such as <c>homeRoots</c>) merged over the tests' defaults.</summary>
+    public static AgentDaemon Start(string directory, Uri collector, JsonObject? settings, params string[] extraArguments)
     {
         var drop = Path.Combine(directory, "incoming");
         var spool = Path.Combine(directory, "spool");
         var config = Path.Combine(directory, "agent.json");
         // A short batch window keeps tests quick; the default suits production.
-        File.WriteAllText(config, """{ "batchWindowMs": 100 }""");
+        var json = new JsonObject { ["batchWindowMs"] = 100 };
+        foreach (var (name, value) in settings ?? [])
+        {
+            json[name] = value?.DeepClone();
+        }
+        File.WriteAllText(config, json.ToJsonString());
         var process = ChildProcess.Start(AgentBinary.FilePath,
             ["serve", "--drop", drop, "--spool", spool, "--collector", collector.ToString(), "--config", config, .. extraArguments]);
         process.WaitUntil(() => process.Output.Contains("Taking in hook records", StringComparison.Ordinal), "drop folder " + drop);

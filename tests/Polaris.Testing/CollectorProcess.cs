@@ -41,8 +41,21 @@ public sealed partial class CollectorProcess : IDisposable
     /// <summary>The stored process records, newest first (<c>GET /v1/processes</c>).</summary>
     public IReadOnlyList<System.Text.Json.JsonElement> Processes()
     {
-        using var document = System.Text.Json.JsonDocument.Parse(_http.GetStringAsync("v1/processes?limit=10000").GetAwaiter().GetResult());
+        using var document = System.Text.Json.JsonDocument.Parse(ProcessesJson());
         return document.RootElement.EnumerateArray().Select(e => e.Clone()).ToArray();
+    }
+
+    /// <summary>The stored process records as the collector serves them: the raw JSON text of <c>GET /v1/processes</c>.</summary>
+    public string ProcessesJson() => _http.GetStringAsync("v1/processes?limit=10000").GetAwaiter().GetResult();
+
+    /// <summary>Waits until the record of the process <paramref name="pid"/> is stored, and returns it.</summary>
+    /// <remarks><c>polaris-agent run</c> execs its command, so the pid of a run is the Python process's own.</remarks>
+    public System.Text.Json.JsonElement WaitForProcess(int pid)
+    {
+        System.Text.Json.JsonElement? found = null;
+        _process.WaitUntil(() => (found = Processes().FirstOrDefault(p => p.GetProperty("pid").GetInt32() == pid)) is { ValueKind: System.Text.Json.JsonValueKind.Object },
+            $"the record of process {pid}");
+        return found!.Value;
     }
 
     /// <summary>Waits until at least <paramref name="count"/> process records are stored, and returns them.</summary>
