@@ -1,3 +1,4 @@
+using Polaris.Agent.Bench;
 using Polaris.Agent.Cli;
 using Polaris.Agent.Run;
 using Polaris.Agent.Serve;
@@ -14,6 +15,9 @@ public static class Program
                  run CMD with the Python hook enabled, then become CMD (exec)
           serve [--socket PATH] [--spool DIR] [--collector URL] [--config FILE]
                  the node daemon: receive hook records, spool them, ship them to the collector
+          bench [--runs N] [--warmup N] [--python PATH] [--workload one|many]... [--command 'CMD']...
+                [--config 'NAME=VAR=VALUE ...']... [--no-agent] [--json FILE]
+                 time Python with and without the hook (and other tools), interleaved
           version
                  print the agent's version
         """;
@@ -27,6 +31,7 @@ public static class Program
             {
                 case "run": return RunCommand.Execute(rest);
                 case "serve": return await ServeCommand.ExecuteAsync(rest).ConfigureAwait(false);
+                case "bench": return BenchCommand.Execute(rest);
                 case "version" or "--version": Console.WriteLine(AgentInfo.Version); return 0;
                 case "help" or "--help" or "-h": Console.WriteLine(Usage); return 0;
                 case null: Console.Error.WriteLine(Usage); return 2;

@@ -1,0 +1,113 @@
+using System.Collections;
+using Polaris.Agent.Run;
+
+namespace Polaris.Agent.Bench;
+
+/// <summary><c>polaris-agent bench</c>: measures what the hook adds to Python's run time, against bare Python and other tools.</summary>
+/// <remarks>
+/// It repeats the facility poster's measurement (one library, then 95 libraries) on the machine at hand,
+/// with the configurations interleaved so they share its noise; the table goes to stdout, progress to stderr.
+/// </remarks>
+public static class BenchCommand
+{
+    public static int Execute(IReadOnlyList<string> args)
+    {
+        var options = BenchOptions.Parse(args);
+        var machine = MachineFacts.OfThisMachine();
+        var bare = CurrentEnvironment();
+        var scratch = Directory.CreateTempSubdirectory("polaris-bench-");
+        try
+        {
+            return Measure(options, args, machine, bare, scratch.FullName);
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"polaris-agent bench: {e.Message}");
+            return 1;
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
+    }
+
+    private static int Measure(BenchOptions options, IReadOnlyList<string> args, MachineFacts machine, Dictionary<string, string> bare, string scratch)
+    {
+        var python = Interpreter.Ask(options.Python, bare, scratch);
+        var packages = options.Workloads.Contains("many") ? ManyPackages(python, bare, scratch) : [];
+        var workloads = Workloads(options, packages);
+
+        // Stopped (by pid) when this method returns, before the scratch folder holding its socket is removed.
+        using var daemon = options.Agent ? BenchDaemon.Start(scratch, bare) : null;
+        var configurations = new List<Configuration> { Configuration.Bare };
+        if (daemon != null)
+        {
+            var hooked = RunCommand.HookEnvironment(bare, HookFiles.Directory(), daemon.Socket);
+            configurations.Add(Configuration.Differing("agent", bare, hooked));
+        }
+        configurations.AddRange(options.Configurations);
+
+        var loop = new TimingLoop(workloads, configurations.Select(c => (c, (IReadOnlyDictionary<string, string>)c.EnvironmentOver(bare))).ToArray());
+        var timings = loop.Run(options.Warmup, options.Runs, (round, total) =>
+            Console.Error.WriteLine($"bench: round {round} of {total}{(round <= options.Warmup ? " (warm-up)" : "")}"));
+        var agentRuns = (options.Warmup + options.Runs) * workloads.Count;
+        var delivered = daemon?.SpooledRecords(agentRuns, TimeSpan.FromSeconds(5));
+        daemon?.Dispose();
+
+        var rows = ResultRow.From(workloads, configurations, timings);
+        Console.Write(ReportHeader.Format(machine, python, args, workloads, configurations, packages));
+        Console.Write(ResultTable.Format(rows));
+        if (delivered is { } records)
+        {
+            Console.WriteLine($"# agent: the daemon received {records} records from {agentRuns} runs under agent (warm-up included)");
+            if (records < agentRuns)
+            {
+                Console.Error.WriteLine($"polaris-agent bench: only {records} of {agentRuns} agent runs delivered a record; the agent figures understate its cost");
+            }
+        }
+        if (options.Json != null)
+        {
+            RawTimings.Write(options.Json, machine, python, args, workloads, configurations, timings);
+        }
+        var broken = rows.Where(r => r.Statistics.AllFailed).ToArray();
+        foreach (var row in broken)
+        {
+            Console.Error.WriteLine($"polaris-agent bench: workload {row.Workload} failed in every run under {row.Configuration}");
+        }
+        return broken.Length == 0 ? 0 : 1;
+    }
+
+    private static IReadOnlyList<string> ManyPackages(Interpreter python, Dictionary<string, string> bare, string scratch)
+    {
+        var candidates = PackageCandidates.In(python.SiteDirectories, python.StandardLibrary);
+        Console.Error.WriteLine($"bench: checking which of {candidates.Count} packages in {string.Join(", ", python.SiteDirectories)} import cleanly");
+        var check = new ImportCheck(python.Path, bare, scratch);
+        var packages = PackageDiscovery.Importable(candidates, check.Imports, PackageDiscovery.Limit, Environment.ProcessorCount);
+        if (packages.Count == 0)
+        {
+            throw new IOException($"workload many: no package in {python.Path}'s site folders imports cleanly");
+        }
+        return packages;
+    }
+
+    private static List<Workload> Workloads(BenchOptions options, IReadOnlyList<string> packages)
+    {
+        var workloads = new List<Workload>();
+        foreach (var name in options.Workloads)
+        {
+            workloads.Add(name == "one" ? Workload.ImportOne(options.Python) : Workload.ImportMany(options.Python, packages));
+        }
+        workloads.AddRange(options.Commands.Select((command, i) => Workload.Shell("cmd" + (i + 1), command)));
+        return workloads;
+    }
+
+    private static Dictionary<string, string> CurrentEnvironment()
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            result[(string)entry.Key] = (string?)entry.Value ?? "";
+        }
+        return result;
+    }
+}
