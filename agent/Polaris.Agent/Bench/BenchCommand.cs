@@ -82,7 +82,10 @@ public static class BenchCommand
         var candidates = PackageCandidates.In(python.SiteDirectories, python.StandardLibrary);
         Console.Error.WriteLine($"bench: checking which of {candidates.Count} packages in {string.Join(", ", python.SiteDirectories)} import cleanly");
         var check = new ImportCheck(python.Path, bare, scratch);
-        var packages = PackageDiscovery.Importable(candidates, check.Imports, PackageDiscovery.Limit, Environment.ProcessorCount);
+        var packages = PackageDiscovery.ImportableTogether(
+            PackageDiscovery.Importable(candidates, check.Imports, Environment.ProcessorCount),
+            check.FirstFailure,
+            dropped => Console.Error.WriteLine($"bench: dropping {dropped}: it imports alone but fails after the others"));
         if (packages.Count == 0)
         {
             throw new IOException($"workload many: no package in {python.Path}'s site folders imports cleanly");

@@ -12,8 +12,11 @@ public sealed record Workload(string Name, IReadOnlyList<string> Command, string
 
     /// <summary>The poster's many-libraries case: one interpreter importing every package in <paramref name="packages"/>.</summary>
     public static Workload ImportMany(string python, IReadOnlyList<string> packages) =>
-        new("many", [python, "-c", string.Join('\n', packages.Select(p => "import " + p))],
+        new("many", [python, "-c", ImportScript(packages)],
             $"{Path.GetFileName(python)} -c 'import ...' of {packages.Count} packages");
+
+    /// <summary>One <c>import</c> statement per line, so a traceback's line number names the package that failed.</summary>
+    public static string ImportScript(IEnumerable<string> packages) => string.Join('\n', packages.Select(p => "import " + p));
 
     /// <summary>A command the user gave, run by <c>/bin/sh -c</c>.</summary>
     public static Workload Shell(string name, string command) =>
