@@ -1,4 +1,6 @@
 using System.Collections;
+using System.Runtime.InteropServices;
+using Polaris.Agent.Cli;
 using Polaris.Agent.Run;
 
 namespace Polaris.Agent.Bench;
@@ -13,6 +15,11 @@ public static class BenchCommand
     public static int Execute(IReadOnlyList<string> args)
     {
         var options = BenchOptions.Parse(args);
+        if (options.Json != null && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(options.Json))))
+        {
+            // Found out now rather than after minutes of measuring.
+            throw new UsageException($"--json {options.Json}: its folder does not exist");
+        }
         var machine = MachineFacts.OfThisMachine();
         var bare = CurrentEnvironment();
         var scratch = Directory.CreateTempSubdirectory("polaris-bench-");
@@ -20,7 +27,7 @@ public static class BenchCommand
         {
             return Measure(options, args, machine, bare, scratch.FullName);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"polaris-agent bench: {e.Message}");
             return 1;
@@ -39,10 +46,31 @@ public static class BenchCommand
 
         // Stopped (by pid) when this method returns, before the scratch folder holding its socket is removed.
         using var daemon = options.Agent ? BenchDaemon.Start(scratch, bare) : null;
+        // A batch system's SIGTERM or a Ctrl-C ends bench without running its finally blocks: stop the
+        // daemon first, so it does not outlive us, then let the signal take its default course.
+        void Abandon(PosixSignalContext context)
+        {
+            daemon?.Dispose();
+            try
+            {
+                Directory.Delete(scratch, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A workload still writing there; /tmp's cleaner gets it.
+            }
+        }
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Abandon);
+        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Abandon);
         var configurations = new List<Configuration> { Configuration.Bare };
         if (daemon != null)
         {
-            var hooked = RunCommand.HookEnvironment(bare, HookFiles.Directory(), daemon.Socket);
+            var hookDirectory = HookFiles.Directory();
+            if (bare.GetValueOrDefault("PYTHONPATH", "").Split(':').Contains(hookDirectory))
+            {
+                Console.Error.WriteLine("polaris-agent bench: warning: the hook is already on PYTHONPATH, so bare is not bare (started under polaris-agent run?)");
+            }
+            var hooked = RunCommand.HookEnvironment(bare, hookDirectory, daemon.Socket);
             configurations.Add(Configuration.Differing("agent", bare, hooked));
         }
         configurations.AddRange(options.Configurations);

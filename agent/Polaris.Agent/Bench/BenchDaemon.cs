@@ -20,6 +20,7 @@ public sealed class BenchDaemon : IDisposable
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(2);
 
     private readonly SpawnedChild _child;
+    private int _stopped;
     private readonly string _log;
     private readonly string _spool;
 
@@ -94,9 +95,14 @@ public sealed class BenchDaemon : IDisposable
         }
     }
 
-    /// <summary>Stops it by its pid: SIGTERM, then SIGKILL if it has not ended in time. Safe to call twice.</summary>
+    /// <summary>Stops it by its pid: SIGTERM, then SIGKILL if it has not ended in time.</summary>
+    /// <remarks>Safe to call twice and from a signal handler while bench's own thread calls it too: only the first call acts.</remarks>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            return;
+        }
         _child.Signal(SignalTerminate);
         if (_child.WaitForExit(StopTimeout) == null)
         {
