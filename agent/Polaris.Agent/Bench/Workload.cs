@@ -6,14 +6,17 @@ namespace Polaris.Agent.Bench;
 /// <param name="Description">How the report's header explains it.</param>
 public sealed record Workload(string Name, IReadOnlyList<string> Command, string Description)
 {
+    /// <summary>Whether each run is exactly one Python process, so the hook sends exactly one record; unknown for user commands.</summary>
+    public bool OnePythonProcess { get; init; }
+
     /// <summary>The poster's one-library case: <c>python -c 'import numpy'</c>.</summary>
     public static Workload ImportOne(string python) =>
-        new("one", [python, "-c", "import numpy"], $"{Path.GetFileName(python)} -c 'import numpy'");
+        new("one", [python, "-c", "import numpy"], $"{Path.GetFileName(python)} -c 'import numpy'") { OnePythonProcess = true };
 
     /// <summary>The poster's many-libraries case: one interpreter importing every package in <paramref name="packages"/>.</summary>
     public static Workload ImportMany(string python, IReadOnlyList<string> packages) =>
         new("many", [python, "-c", ImportScript(packages)],
-            $"{Path.GetFileName(python)} -c 'import ...' of {packages.Count} packages");
+            $"{Path.GetFileName(python)} -c 'import ...' of {packages.Count} packages") { OnePythonProcess = true };
 
     /// <summary>One <c>import</c> statement per line, so a traceback's line number names the package that failed.</summary>
     public static string ImportScript(IEnumerable<string> packages) => string.Join('\n', packages.Select(p => "import " + p));
