@@ -1,3 +1,4 @@
+using Polaris.Agent.Bench;
 using Polaris.Agent.Cli;
 using Polaris.Agent.Install;
 using Polaris.Agent.Run;
@@ -19,6 +20,9 @@ public static class Program
                  print the shell lines that enable the hook (for modulefiles and job scripts)
           install-hook --prefix ENV [--uninstall]
                  install the hook into an environment's site-packages (.pth), covering python -I and venvs
+          bench [--runs N] [--warmup N] [--python PATH] [--workload one|many]... [--command 'CMD']...
+                [--config 'NAME=VAR=VALUE ...']... [--no-agent] [--json FILE]
+                 time Python with and without the hook (and other tools), interleaved
           version
                  print the agent's version
         """;
@@ -34,6 +38,7 @@ public static class Program
                 case "serve": return await ServeCommand.ExecuteAsync(rest).ConfigureAwait(false);
                 case "env": return EnvCommand.Execute(rest, Console.Out);
                 case "install-hook": return InstallHookCommand.Execute(rest, Console.Out);
+                case "bench": return BenchCommand.Execute(rest);
                 case "version" or "--version": Console.WriteLine(AgentInfo.Version); return 0;
                 case "help" or "--help" or "-h": Console.WriteLine(Usage); return 0;
                 case null: Console.Error.WriteLine(Usage); return 2;

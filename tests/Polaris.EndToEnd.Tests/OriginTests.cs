@@ -59,7 +59,7 @@ public class OriginTests(FacilityFileSystems site) : IClassFixture<FacilityFileS
         Assert.Equal(site.WorkingDirectory, record.Text("cwd"));
     }
 
-    [Fact(Skip = "Product bug in the hook: __main__ is described with the start-up modules at the first flush, which runs during site.py (Debian's own sitecustomize is imported through the timing finder), before the interpreter sets __main__.__file__; it is never described again, so __main__ is stored with no file and no origin. job.script is right.")]
+    [Fact]
     public void The_main_script_in_the_working_directory_is_cwd()
     {
         var script = Path.Combine(site.WorkingDirectory, "main_probe.py");

@@ -4,12 +4,16 @@ namespace Polaris.Agent.Cli;
 /// <remarks>Hand-written on purpose: a parser library would cost start-up time and AOT size for six options.</remarks>
 public sealed class OptionReader
 {
-    private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
 
     /// <summary>Arguments after the options: for <c>run</c>, the command to execute.</summary>
     public IReadOnlyList<string> Operands { get; }
 
-    public OptionReader(IReadOnlyList<string> args, IReadOnlySet<string> known)
+    /// <param name="args">The verb's arguments.</param>
+    /// <param name="known">Options that take a value.</param>
+    /// <param name="flags">Options that take none (<c>--no-agent</c>).</param>
+    public OptionReader(IReadOnlyList<string> args, IReadOnlySet<string> known, IReadOnlySet<string>? flags = null)
     {
         int i = 0;
         for (; i < args.Count; i++)
@@ -26,17 +30,26 @@ public sealed class OptionReader
             }
             var eq = arg.IndexOf('=', StringComparison.Ordinal);
             var name = eq < 0 ? arg[2..] : arg[2..eq];
+            if (flags != null && flags.Contains(name))
+            {
+                if (eq >= 0)
+                {
+                    throw new UsageException($"option --{name} takes no value");
+                }
+                _flags.Add(name);
+                continue;
+            }
             if (!known.Contains(name))
             {
                 throw new UsageException($"unknown option --{name}");
             }
             if (eq >= 0)
             {
-                _values[name] = arg[(eq + 1)..];
+                Add(name, arg[(eq + 1)..]);
             }
             else if (i + 1 < args.Count)
             {
-                _values[name] = args[++i];
+                Add(name, args[++i]);
             }
             else
             {
@@ -46,5 +59,21 @@ public sealed class OptionReader
         Operands = args.Skip(i).ToArray();
     }
 
-    public string? Get(string name) => _values.GetValueOrDefault(name);
+    /// <summary>The option's value; when it was given several times, the last one wins.</summary>
+    public string? Get(string name) => _values.TryGetValue(name, out var all) ? all[^1] : null;
+
+    /// <summary>Every value of an option that may be repeated, in command-line order.</summary>
+    public IReadOnlyList<string> GetAll(string name) => _values.TryGetValue(name, out var all) ? all : [];
+
+    /// <summary>Whether a flag was given.</summary>
+    public bool Has(string flag) => _flags.Contains(flag);
+
+    private void Add(string name, string value)
+    {
+        if (!_values.TryGetValue(name, out var all))
+        {
+            _values[name] = all = [];
+        }
+        all.Add(value);
+    }
 }

@@ -41,10 +41,12 @@ public static class ServeCommand
         using var host = builder.Build();
         // Open the spool before anything runs: a spool we cannot write must stop start-up with its reason.
         host.Services.GetRequiredService<BatchSpool>().Open();
+        // Taken before RunAsync, which disposes the host's services when it returns.
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Polaris.Agent");
+        var counters = host.Services.GetRequiredService<AgentCounters>();
         LogMessages.Started(logger, AgentInfo.Version, options.Spool, options.Collector);
         await host.RunAsync().ConfigureAwait(false);
-        LogMessages.Stopped(logger, host.Services.GetRequiredService<AgentCounters>());
+        LogMessages.Stopped(logger, counters);
         return 0;
     }
 }
