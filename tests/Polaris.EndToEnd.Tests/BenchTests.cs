@@ -72,9 +72,9 @@ public partial class BenchTests
     /// <summary>Bench stopped the daemon it started and removed its scratch folder.</summary>
     private static void AssertDaemonGone(string output)
     {
-        var socket = AgentSocket().Match(output).Groups[1].Value;
-        Assert.NotEmpty(socket);
-        Assert.False(Directory.Exists(Path.GetDirectoryName(socket)), socket);
+        var drop = AgentDrop().Match(output).Groups[1].Value;
+        Assert.NotEmpty(drop);
+        Assert.False(Directory.Exists(Path.GetDirectoryName(drop)), drop);
         foreach (var process in Directory.EnumerateDirectories("/proc").Where(d => char.IsAsciiDigit(Path.GetFileName(d)[0])))
         {
             string commandLine;
@@ -86,10 +86,10 @@ public partial class BenchTests
             {
                 continue;
             }
-            Assert.DoesNotContain(socket, commandLine, StringComparison.Ordinal);
+            Assert.DoesNotContain(drop, commandLine, StringComparison.Ordinal);
         }
     }
 
-    [GeneratedRegex(@"POLARIS_AGENT_SOCKET=(\S+)")]
-    private static partial Regex AgentSocket();
+    [GeneratedRegex(@"POLARIS_AGENT_DROP=(\S+)")]
+    private static partial Regex AgentDrop();
 }
