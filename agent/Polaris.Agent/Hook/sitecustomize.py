@@ -29,6 +29,7 @@ def _polaris_install(sys, os):
     wall_ns = time.time_ns
     perf_ns = time.perf_counter_ns
     thread_id = _thread.get_ident
+    main_thread = thread_id()
     modules = sys.modules
     bootstrap = modules.get("_frozen_importlib")
     original = getattr(bootstrap, "_find_and_load", None)
@@ -181,7 +182,8 @@ def _polaris_install(sys, os):
             end = len(timed)
             perf0 = state["perf0"]
             # A failed import is not in sys.modules: describe skips it.
-            describe(fields, times, [(n, s - perf0, e - perf0, t) for n, s, e, t in timed[state["sent"]:end]])
+            # Thread 0 is the main thread: a small number costs repr() far less than a thread id.
+            describe(fields, times, [(n, s - perf0, e - perf0, 0 if t == main_thread else t) for n, s, e, t in timed[state["sent"]:end]])
             if exit_reason is not None:
                 # Modules that never passed through an import (aliases, entries set by hand) and, in a
                 # forked child, none of the parent's: the parent reports those.
