@@ -21,7 +21,7 @@ if hooked.__code__.co_name != "find_and_load":
     sys.exit("the hook is not installed: run with PYTHONPATH=artifacts/agent/hook")
 original = hooked.__closure__[hooked.__code__.co_freevars.index("original")].cell_contents
 if "--no-flush" in sys.argv:
-    hooked.__closure__[hooked.__code__.co_freevars.index("flags")].cell_contents["armed"] = False
+    hooked.__closure__[hooked.__code__.co_freevars.index("armed")].cell_contents = False
     sys.argv.remove("--no-flush")
 
 root = tempfile.mkdtemp(prefix="polaris-import-cost-")

@@ -29,7 +29,6 @@ def _polaris_install(sys, os):
     wall_ns = time.time_ns
     perf_ns = time.perf_counter_ns
     thread_id = _thread.get_ident
-    main_thread = thread_id()
     modules = sys.modules
     bootstrap = modules.get("_frozen_importlib")
     original = getattr(bootstrap, "_find_and_load", None)
@@ -37,14 +36,15 @@ def _polaris_install(sys, os):
     # Modules loaded before us (site, encodings, .pth imports) are reported untimed with the first flush.
     startup = list(modules)
     timed = []  # (name, start ns, end ns, thread), in completion order
-    active = [0]  # imports under way, all threads together
+    # Closure variables, not dict or list items: the wrapper reads them on every import.
+    depth = 0  # imports under way, all threads together
     # Flushing starts once the interpreter's own start-up is over: imports made by site and
     # sitecustomize go out with the first flush of the program's imports, in the same frame.
-    flags = {"armed": False, "flushing": False}
+    armed = False
+    flushing = False
     state = {
         "pid": os.getpid(),
         "start": wall_ns(),
-        "perf0": perf_ns(),
         "ppid": 0,
         "inherited": frozenset(),
         "sent": 0,  # timed entries already written
@@ -59,14 +59,15 @@ def _polaris_install(sys, os):
     def find_and_load(name, import_):
         # Wraps importlib's _find_and_load, which CPython calls once for every module not yet in
         # sys.modules: the cheapest place to time imports (one Python call per import).
-        active[0] += 1
+        nonlocal depth
+        depth += 1
         started = perf_ns()
         try:
             module = original(name, import_)
         finally:
-            active[0] -= 1
+            depth -= 1
         timed.append((name, started, perf_ns(), thread_id()))
-        if not active[0] and flags["armed"] and not flags["flushing"]:
+        if not depth and armed and not flushing:
             # Every import has returned: a burst has settled. Flush it, so that a process killed later
             # (SIGTERM, SIGKILL) is still recorded up to here.
             flush(None)
@@ -165,10 +166,11 @@ def _polaris_install(sys, os):
         return fd
 
     def flush(exit_reason):
+        nonlocal flushing
         lock = state["lock"]
         if state["done"] or not lock.acquire(True, 0.25):
             return
-        flags["flushing"] = True
+        flushing = True
         try:
             fd = record_file()
             if fd < 0:
@@ -180,10 +182,9 @@ def _polaris_install(sys, os):
                 header(fields)
                 describe(fields, times, [(n, 0, 0, 0) for n in startup if n not in inherited and n in modules])
             end = len(timed)
-            perf0 = state["perf0"]
             # A failed import is not in sys.modules: describe skips it.
-            # Thread 0 is the main thread: a small number costs repr() far less than a thread id.
-            describe(fields, times, [(n, s - perf0, e - perf0, 0 if t == main_thread else t) for n, s, e, t in timed[state["sent"]:end]])
+            # Raw clock readings and thread ids: the daemon needs only their differences and groups.
+            describe(fields, times, timed[state["sent"]:end])
             if exit_reason is not None:
                 # Modules that never passed through an import (aliases, entries set by hand) and, in a
                 # forked child, none of the parent's: the parent reports those.
@@ -221,7 +222,7 @@ def _polaris_install(sys, os):
             if not isinstance(error, Exception):
                 raise  # KeyboardInterrupt and the like belong to the program, not to us
         finally:
-            flags["flushing"] = False
+            flushing = False
             lock.release()
 
     def at_exit():
@@ -243,6 +244,7 @@ def _polaris_install(sys, os):
 
     def after_fork_in_child():
         # The child is a process of its own: it reports only what it imports itself.
+        nonlocal depth, flushing
         state["ppid"] = state["pid"]
         state["pid"] = os.getpid()
         state["inherited"] = frozenset(modules)
@@ -252,8 +254,8 @@ def _polaris_install(sys, os):
         state["header"] = False
         state["sent"] = 0
         state["objects"] = set()
-        flags["flushing"] = False
-        active[0] = 0
+        flushing = False
+        depth = 0
         del timed[:]
         fd = state["fd"]
         state["fd"] = -1
@@ -264,7 +266,8 @@ def _polaris_install(sys, os):
                 pass
 
     def arm():
-        flags["armed"] = True
+        nonlocal armed
+        armed = True
 
     if original is not None and getattr(original, "__code__", None) is not None and original.__code__.co_argcount == 2:
         bootstrap._find_and_load = find_and_load

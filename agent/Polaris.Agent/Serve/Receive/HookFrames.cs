@@ -7,9 +7,9 @@ namespace Polaris.Agent.Serve.Receive;
 /// <remarks>
 /// Every frame starts with <c>polaris2</c>, then keys and values. <c>m</c> takes three values (name, file,
 /// version), <c>v</c> two (variable, value), every other key one; unknown keys are skipped. <c>t</c> holds the
-/// frame's import times as a Python list literal, three numbers per <c>m</c> in order: start and end (ns since
-/// the hook started; 0 for modules loaded before it) and thread. A last frame cut short (the process died while
-/// writing it) is ignored.
+/// frame's import times as a Python list literal, three numbers per <c>m</c> in order: start and end (readings of
+/// the process's monotonic clock in ns; both 0 for modules loaded before the hook) and the thread's id. Only their
+/// differences, order and grouping matter. A last frame cut short (the process died while writing it) is ignored.
 /// docs/hook.md lists the keys.
 /// </remarks>
 public static class HookFrames
