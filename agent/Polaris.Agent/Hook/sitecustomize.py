@@ -66,11 +66,14 @@ def _polaris_install(sys, os):
             module = original(name, import_)
         finally:
             depth -= 1
-        timed.append((name, started, perf_ns(), thread_id()))
-        if not depth and armed and not flushing:
-            # Every import has returned: a burst has settled. Flush it, so that a process killed later
-            # (SIGTERM, SIGKILL) is still recorded up to here.
-            flush(None)
+        try:
+            timed.append((name, started, perf_ns(), thread_id()))
+            if not depth and armed and not flushing:
+                # Every import has returned: a burst has settled. Flush it, so that a process killed later
+                # (SIGTERM, SIGKILL) is still recorded up to here.
+                flush(None)
+        except Exception:
+            pass  # our bookkeeping must never fail the program's import (a MemoryError, say)
         return module
 
     def describe(fields, times, rows):
