@@ -20,6 +20,9 @@ public static class InstallHookCommand
 
     private static readonly HashSet<string> Options = ["prefix", "uninstall"];
 
+    // Every user of the environment runs the hook; a Python starting meanwhile sees no hook or a whole one.
+    private const UnixFileMode WorldReadable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
     public static int Execute(IReadOnlyList<string> args, TextWriter output)
     {
         var uninstall = args.Contains("--uninstall");
@@ -41,9 +44,9 @@ public static class InstallHookCommand
             }
             else
             {
-                WriteAtomically(Path.Combine(folder, ModuleName), hook);
+                AtomicFile.Write(Path.Combine(folder, ModuleName), hook, WorldReadable);
                 CompileWith(Path.Combine(Path.GetFullPath(prefix), "bin", "python3"), Path.Combine(folder, ModuleName));
-                WriteAtomically(Path.Combine(folder, PthName), "import _polaris_hook\n"u8.ToArray());
+                AtomicFile.Write(Path.Combine(folder, PthName), "import _polaris_hook\n"u8.ToArray(), WorldReadable);
                 output.WriteLine($"installed the hook into {folder}");
             }
         }
@@ -81,12 +84,4 @@ public static class InstallHookCommand
         compile?.WaitForExit();
     }
 
-    // A Python starting meanwhile must see either no hook or a whole one.
-    private static void WriteAtomically(string path, byte[] content)
-    {
-        var temp = path + ".polaris-tmp";
-        File.WriteAllBytes(temp, content);
-        File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-        File.Move(temp, path, overwrite: true);
-    }
 }

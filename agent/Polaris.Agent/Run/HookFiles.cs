@@ -55,9 +55,7 @@ public static class HookFiles
             throw new IOException($"{root} is not a private folder of this user");
         }
         System.IO.Directory.CreateDirectory(dir);
-        var temp = file + "." + Environment.ProcessId + ".tmp";
-        File.WriteAllBytes(temp, source);
-        File.Move(temp, file, overwrite: true);
+        AtomicFile.Write(file, source);
         return dir;
     }
 }

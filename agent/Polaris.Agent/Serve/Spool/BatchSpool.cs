@@ -32,14 +32,7 @@ public sealed class BatchSpool
     /// <summary>Stores a batch; when this returns, the batch survives a crash or reboot.</summary>
     public void Add(string key, byte[] batch)
     {
-        var final = Path.Combine(_directory, key + Extension);
-        var temp = final + ".tmp";
-        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            file.Write(batch);
-            file.Flush(flushToDisk: true);
-        }
-        File.Move(temp, final);
+        AtomicFile.Write(Path.Combine(_directory, key + Extension), batch, durable: true);
     }
 
     /// <summary>Spooled batches, oldest first.</summary>

@@ -1,0 +1,31 @@
+namespace Polaris.Agent;
+
+/// <summary>Writes a file whole or not at all: a reader (a Python starting, the shipper, a restart after a crash)
+/// sees the old file or the new one, never a part.</summary>
+public static class AtomicFile
+{
+    /// <summary>Writes <paramref name="content"/> under a temporary name beside <paramref name="path"/>, then renames it
+    /// into place. The temporary name ends in <c>.tmp</c>, so a folder's owner can sweep leftovers of a crash.</summary>
+    /// <param name="path">The file to write.</param>
+    /// <param name="content">Its bytes.</param>
+    /// <param name="mode">Permissions to set before the rename; the umask's otherwise.</param>
+    /// <param name="durable">Flush to disk before the rename, so that the file survives a crash or reboot once this returns.</param>
+    public static void Write(string path, byte[] content, UnixFileMode? mode = null, bool durable = false)
+    {
+        // The pid keeps two processes writing the same file from sharing a temporary one.
+        var temp = $"{path}.{Environment.ProcessId}.tmp";
+        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            file.Write(content);
+            if (durable)
+            {
+                file.Flush(flushToDisk: true);
+            }
+        }
+        if (mode is { } permissions)
+        {
+            File.SetUnixFileMode(temp, permissions);
+        }
+        File.Move(temp, path, overwrite: true);
+    }
+}
