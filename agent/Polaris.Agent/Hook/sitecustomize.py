@@ -49,7 +49,6 @@ def _polaris_install(sys, os):
         "inherited": frozenset(),
         "sent": 0,  # timed entries already written
         "header": False,
-        "objects": set(),
         "fd": -1,
         "fd_id": None,
         "done": False,
@@ -139,11 +138,9 @@ def _polaris_install(sys, os):
                 os.close(fd)
         except Exception:
             return
-        paths = {line[line.find(b"/"):] for line in b"".join(chunks).split(b"\n") if b".so" in line}
-        seen = state["objects"]
-        for path in paths - seen:
+        # Read once per process (at exit), so nothing needs remembering between reads.
+        for path in {line[line.find(b"/"):] for line in b"".join(chunks).split(b"\n") if b".so" in line}:
             fields += ("s", path.decode("utf-8", "surrogateescape"))
-        seen |= paths
 
     def record_file():
         fd = state["fd"]
@@ -256,7 +253,6 @@ def _polaris_install(sys, os):
         state["done"] = False
         state["header"] = False
         state["sent"] = 0
-        state["objects"] = set()
         flushing = False
         depth = 0
         del timed[:]
