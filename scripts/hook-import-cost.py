@@ -21,7 +21,9 @@ if hooked.__code__.co_name != "find_and_load":
     sys.exit("the hook is not installed: run with PYTHONPATH=artifacts/agent/hook")
 original = hooked.__closure__[hooked.__code__.co_freevars.index("original")].cell_contents
 if "--no-flush" in sys.argv:
-    hooked.__closure__[hooked.__code__.co_freevars.index("armed")].cell_contents = False
+    # The wrapper alone: its flush is told the record is finished, so it returns at once.
+    flush = hooked.__closure__[hooked.__code__.co_freevars.index("flush")].cell_contents
+    flush.__closure__[flush.__code__.co_freevars.index("done")].cell_contents = True
     sys.argv.remove("--no-flush")
 
 root = tempfile.mkdtemp(prefix="polaris-import-cost-")

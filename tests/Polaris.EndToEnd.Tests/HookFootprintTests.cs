@@ -8,7 +8,7 @@ public class HookFootprintTests
     private static string HookFile => Path.Combine(AgentBinary.Directory, "hook", "sitecustomize.py");
 
     [Fact]
-    public void The_hook_loads_no_module_the_interpreter_had_not_loaded_but_atexit()
+    public void The_hook_loads_no_module_the_interpreter_had_not_loaded()
     {
         using var dir = new TempDirectory();
         const string Code = "import sys; print('\\n'.join(sorted(sys.modules)))";
@@ -21,9 +21,9 @@ public class HookFootprintTests
             ["POLARIS_AGENT_DROP"] = dir.Path,
         }).StdoutText.Split('\n').ToHashSet();
 
-        // atexit is built into the interpreter: importing it runs no Python file and no other import.
-        Assert.Equal(["atexit"], hooked.Except(bare));
-        Assert.Empty(bare.Except(hooked));
+        // Not even atexit, built into the interpreter: on 3.10 and later the hook registers through a private
+        // instance of it, which shares the interpreter's callbacks.
+        Assert.Equal(bare.Order(StringComparer.Ordinal), hooked.Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -5,13 +5,17 @@
 #
 # Rules this file lives by:
 # - it never prints, never raises, never changes the program's output, exit status or behaviour;
-# - it imports nothing the interpreter has not loaded at start-up (_thread, atexit and time are built
-#   into CPython on Debian; os and sys are loaded by site): not even _socket, whose start-up alone
-#   costs a quarter of a millisecond;
+# - it imports nothing the interpreter has not loaded at start-up (atexit, built into CPython, is
+#   instantiated privately where CPython allows): not even _socket, whose start-up alone costs a
+#   quarter of a millisecond;
 # - it never waits for the daemon: writing to a file never blocks on another process;
 # - it uses only what CPython 3.8 and later provide;
 # - it does no work in the program's process that the daemon can do: per import it notes the name,
-#   two clock readings and the thread; self times, the import phase and origins are worked out later.
+#   two clock readings and the thread; per frame it reads files and versions with C loops (map, join,
+#   marshal), so that no bytecode runs per module; self times, origins and shared objects are worked
+#   out by the daemon.
+# Every function here is a code object the interpreter unmarshals at start-up, in every process: the
+# few there are do much each, on purpose.
 #
 # Loaded two ways: as `sitecustomize` from a folder that `polaris-agent run` puts first on PYTHONPATH,
 # or as `_polaris_hook` from a .pth file that `polaris-agent install-hook` writes into an environment's
@@ -19,217 +23,231 @@
 
 
 def _polaris_install(sys, os):
-    import time
-    import atexit
+    import marshal
     import _thread
+    # perf_counter as a float of seconds: cheaper to read and to marshal than perf_counter_ns's big integers,
+    # and still within a nanosecond or so for a clock that started at boot.
+    from time import perf_counter, time_ns as wall_ns
 
+    modules = sys.modules
+    bootstrap = modules.get("_frozen_importlib")
+    if sys.version_info >= (3, 10):
+        # atexit keeps its callbacks in the interpreter since 3.10: a private instance of the built-in module
+        # registers with the program's, for a fifth of what importing it costs, and adds nothing to sys.modules.
+        import _imp
+        atexit = _imp.create_builtin(bootstrap.ModuleSpec("atexit", None))
+        _imp.exec_builtin(atexit)
+    else:
+        import atexit
+    original = getattr(bootstrap, "_find_and_load", None)
+    spec_type = getattr(bootstrap, "ModuleSpec", None)
+    # A module's own namespace through ModuleType's slot, not getattr: a module class that overrides attribute
+    # access (importlib.util.LazyLoader's loads the module on any access) is not woken up, and a lazy module's
+    # __getattr__ never runs. A C function, so map() calls it without running bytecode.
+    module_type = type(sys)
+    namespace_of = module_type.__dict__["__dict__"].__get__
+    get = dict.get
+    thread_id = _thread.get_ident
     # O_APPEND: each frame lands whole at the end; O_EXCL and O_NOFOLLOW: never open a file someone
     # planted; O_CLOEXEC: programs we exec do not inherit it.
     open_flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC
-    wall_ns = time.time_ns
-    perf_ns = time.perf_counter_ns
-    thread_id = _thread.get_ident
-    modules = sys.modules
-    bootstrap = modules.get("_frozen_importlib")
-    original = getattr(bootstrap, "_find_and_load", None)
 
-    # Modules loaded before us (site, encodings, .pth imports) are reported untimed with the first flush.
-    startup = list(modules)
-    timed = []  # (name, start ns, end ns, thread), in completion order
     # Closure variables, not dict or list items: the wrapper reads them on every import.
+    timed = []  # name, module, start s, end s, thread of each import not yet written, in completion order
     depth = 0  # imports under way, all threads together
-    # Flushing starts once the interpreter's own start-up is over: imports made by site and
-    # sitecustomize go out with the first flush of the program's imports, in the same frame.
-    armed = False
-    flushing = False
-    state = {
-        "pid": os.getpid(),
-        "start": wall_ns(),
-        "ppid": 0,
-        "inherited": frozenset(),
-        "sent": 0,  # timed entries already written
-        "header": False,
-        "fd": -1,
-        "fd_id": None,
-        "done": False,
-        "lock": _thread.allocate_lock(),
-    }
+    armed = False  # frames are written once the interpreter's start-up (site) is over
+    startup = list(modules)  # loaded before us (site, encodings, .pth imports): reported untimed
+    written = []  # lists of the names of the modules written so far
+    pid = os.getpid()
+    ppid = 0
+    start = wall_ns()
+    fd = -1
+    fd_id = None
+    first = True
+    done = False
+    lock = _thread.allocate_lock()
 
     def find_and_load(name, import_):
         # Wraps importlib's _find_and_load, which CPython calls once for every module not yet in
         # sys.modules: the cheapest place to time imports (one Python call per import).
-        nonlocal depth
+        nonlocal depth, timed
         depth += 1
-        started = perf_ns()
+        started = perf_counter()
         try:
             module = original(name, import_)
         finally:
             depth -= 1
         try:
-            timed.append((name, started, perf_ns(), thread_id()))
-            if not depth and armed and not flushing:
-                # Every import has returned: a burst has settled. Flush it, so that a process killed later
+            # One flat list, extended by a tuple that is freed at once: a tuple kept per import makes the
+            # garbage collector's passes longer (measured: 4 k instructions per import, most of the wrapper's).
+            timed += (name, module, started, perf_counter(), thread_id())
+            if not depth:
+                # Every import has returned: a burst has settled. Write it, so that a process killed later
                 # (SIGTERM, SIGKILL) is still recorded up to here.
                 flush(None)
         except Exception:
             pass  # our bookkeeping must never fail the program's import (a MemoryError, say)
         return module
 
-    def describe(fields, times, rows):
-        # Per module: m NUL name NUL file NUL version, and its start, end and thread appended to `times`,
-        # which goes out as one repr(): int-to-text in C, not a str() call per number. Attributes come from
-        # the module's __dict__, never getattr: a lazy module's __getattr__ would run the program's code.
-        for name, started, ended, thread in rows:
-            try:
-                attributes = modules[name].__dict__
-                path = attributes.get("__file__")
-                if path.__class__ is not str:
-                    spec = attributes.get("__spec__")
-                    origin = spec.origin if spec is not None else None
-                    path = origin if origin in ("built-in", "frozen") else ("namespace" if spec is not None else "")
-                version = attributes.get("__version__") if "." not in name else None
-            except Exception:
-                continue
-            fields += ("m", name, path, version if version.__class__ is str else "")
-            times += (started, ended, thread)
-
-    def header(fields):
-        environ = os.environ
-        fields += (
-            "py", "%d.%d.%d" % sys.version_info[:3],
-            "impl", sys.implementation.name,
-            "exe", sys.executable or "",
-            "prefix", sys.prefix,
-            "base", getattr(sys, "base_prefix", sys.prefix),
-            "start", str(state["start"]),
-            "ppid", str(state["ppid"]),
-        )
-        try:
-            fields += ("cwd", os.getcwd())
-        except Exception:
-            pass
-        script = sys.argv[0] if getattr(sys, "argv", None) else ""
-        if script and script not in ("-c", "-m") and script[0] != "-":
-            fields += ("script", os.path.abspath(script))
-        site = modules.get("site")
-        user_site = getattr(site, "USER_SITE", None)
-        if getattr(site, "ENABLE_USER_SITE", False) and user_site in sys.path:
-            fields += ("usersite", user_site)
-        # The allowlist: nothing else from the environment leaves the process (environments carry secrets).
-        # os.environ's own bytes dict: a lookup there skips os.environ's per-key encoding.
-        raw = getattr(environ, "_data", None)
-        for variable, key in _ALLOWED_VARIABLES:
-            value = raw.get(key) if raw is not None else environ.get(variable)
-            if value is not None:
-                fields += ("v", variable, value if value.__class__ is str else value.decode("utf-8", "surrogateescape"))
-
-    def shared_objects(fields):
-        # The kernel hands /proc/self/maps out a page per read.
-        chunks = []
-        try:
-            fd = os.open("/proc/self/maps", os.O_RDONLY | os.O_CLOEXEC)
-            try:
-                while True:
-                    chunk = os.read(fd, 65536)
-                    if not chunk:
-                        break
-                    chunks.append(chunk)
-            finally:
-                os.close(fd)
-        except Exception:
-            return
-        # Read once per process (at exit), so nothing needs remembering between reads.
-        for path in {line[line.find(b"/"):] for line in b"".join(chunks).split(b"\n") if b".so" in line}:
-            fields += ("s", path.decode("utf-8", "surrogateescape"))
-
-    def record_file():
-        fd = state["fd"]
-        if fd >= 0:
-            # The program may have closed our descriptor and reused its number (daemonising code closes
-            # every fd): never write into someone else's file.
-            try:
-                if os.fstat(fd)[1:3] == state["fd_id"]:
-                    return fd
-            except Exception:
-                pass
-            state["fd"] = -1
-            state["done"] = True  # the rest of this process's record is lost; nothing is written twice
-            return -1
-        folder = os.environ.get("POLARIS_AGENT_DROP") or "/var/spool/polaris-agent/incoming"
-        name = "%s/%d.%d.rec" % (folder, state["pid"], state["start"])
-        try:
-            fd = os.open(name, open_flags, 0o600)
-            state["fd_id"] = os.fstat(fd)[1:3]
-        except Exception:
-            return -1
-        state["fd"] = fd
-        return fd
-
     def flush(exit_reason):
-        nonlocal flushing
-        lock = state["lock"]
-        if state["done"] or not lock.acquire(True, 0.25):
-            return
-        flushing = True
+        nonlocal armed, first, done, fd, fd_id
+        locked = False
         try:
-            fd = record_file()
-            if fd < 0:
+            if not armed:
+                # site imports sitecustomize and the .pth files: their imports go out with the program's first.
+                site = modules.get("site")
+                if issubclass(type(site), module_type) and getattr(get(namespace_of(site), "__spec__"), "_initializing", False):
+                    return
+                armed = True
+            # At exit, wait a little for a flush under way in another thread; after an import, leave it to that one.
+            locked = not done and (lock.acquire(True, 0.25) if exit_reason else lock.acquire(False))
+            if not locked:
                 return
-            fields = ["polaris2"]
-            times = []
-            inherited = state["inherited"]
-            if not state["header"]:
-                header(fields)
-                describe(fields, times, [(n, 0, 0, 0) for n in startup if n not in inherited and n in modules])
-            end = len(timed)
-            # A failed import is not in sys.modules: describe skips it.
-            # Raw clock readings and thread ids: the daemon needs only their differences and groups.
-            describe(fields, times, timed[state["sent"]:end])
+            if fd < 0:
+                folder = os.environ.get("POLARIS_AGENT_DROP") or "/var/spool/polaris-agent/incoming"
+                try:
+                    fd = os.open("%s/%d.%d.rec" % (folder, pid, start), open_flags, 0o600)
+                    fd_id = os.fstat(fd)[1:3]
+                except Exception:
+                    done = True  # no drop folder, no daemon to read a record: nothing to do for this process
+                    return
+            elif os.fstat(fd)[1:3] != fd_id:
+                # The program closed our descriptor and reused its number (daemonising code closes every fd):
+                # never write into someone else's file. The rest of this record is lost; nothing is written twice.
+                fd = -1
+                done = True
+                return
+            fields = ["polaris3"]
+            blobs = []
+            groups = []  # (key, names, times blob)
+            if first:
+                if startup:
+                    groups.append(("m", startup, list(map(modules.get, startup)), None))
+                fields += (
+                    "py", "%d.%d.%d" % sys.version_info[:3],
+                    "impl", sys.implementation.name,
+                    "exe", sys.executable or "",
+                    "prefix", sys.prefix or "",
+                    "base", getattr(sys, "base_prefix", None) or sys.prefix or "",
+                    "start", str(start),
+                    "ppid", str(ppid),
+                )
+                try:
+                    fields += ("cwd", os.getcwd())  # fails when the folder was removed
+                    script = sys.argv[0]
+                    if script and script not in ("-c", "-m") and script[0] != "-":
+                        fields += ("script", os.path.abspath(script))
+                except Exception:
+                    pass
+                site = namespace_of(modules["site"]) if issubclass(type(modules.get("site")), module_type) else {}
+                if site.get("ENABLE_USER_SITE") and site.get("USER_SITE") in sys.path:
+                    fields += ("usersite", site["USER_SITE"])
+                # The allowlist: nothing else from the environment leaves the process (environments carry
+                # secrets). os.environ's own bytes dict: a lookup there skips os.environ's per-key encoding.
+                raw = getattr(os.environ, "_data", None)
+                if raw is not None:
+                    for variable, value in zip(_ALLOWED_VARIABLES.split(), map(raw.get, _ALLOWED_VARIABLES.encode().split())):
+                        if value is not None:
+                            fields += ("v", variable, value.decode("utf-8", "surrogateescape"))
+            rows = timed[:]
+            if rows:
+                # Raw clock readings and thread ids, in one marshal call (numbers to bytes in C): the daemon needs
+                # only their differences and groups. One thread id stands for all when all are the same.
+                threads = rows[4::5]
+                if threads.count(threads[0]) == len(threads):
+                    threads = threads[:1]
+                groups.append(("mt", rows[0::5], rows[1::5], marshal.dumps((rows[2::5], rows[3::5], threads), 2)))
             if exit_reason is not None:
-                # Modules that never passed through an import (aliases, entries set by hand) and, in a
-                # forked child, none of the parent's: the parent reports those.
-                reported = {entry[0] for entry in timed}
-                reported.update(startup)
+                # Modules that never passed through an import (aliases, entries set by hand) and, in a forked
+                # child, none of the parent's: the parent reports those.
                 rest = []
-                for name in [n for n in modules if n not in reported and n not in inherited]:
-                    try:
-                        real = modules[name].__dict__.get("__name__")
-                    except Exception:
-                        real = None
-                    if real != name and real.__class__ is str and real in modules:
-                        continue  # an extension's short alias: listed once, under its real name
-                    rest.append((name, 0, 0, 0))
-                describe(fields, times, rest)
-                # Read once, at exit: /proc/self/maps costs the kernel ~0.1 ms to produce for a numpy
-                # process, too much to pay at every flush.
-                shared_objects(fields)
-                fields += ("end", str(wall_ns()), "exit", exit_reason)
-            if times:
-                fields += ("t", repr(times))
-            # NUL separates fields: it cannot occur in a module name or a POSIX path, so nothing needs
-            # escaping. Each frame is prefixed with its length; O_APPEND writes it whole.
-            data = "\0".join(fields).encode("utf-8", "surrogateescape")
-            os.write(fd, len(data).to_bytes(4, "little") + data)
-            state["header"] = True
-            state["sent"] = end
+                unseen = set(modules).difference(*written)
+                for group in groups:
+                    unseen.difference_update(group[1])
+                for name in unseen:
+                    module = modules.get(name)
+                    if issubclass(type(module), module_type):
+                        real = get(namespace_of(module), "__name__")
+                        if real == name or type(real) is not str or real not in modules:
+                            rest.append(name)  # not an extension's short alias, which is listed under its real name
+                if rest:
+                    groups.append(("m", rest, list(map(modules.get, rest)), None))
+            for key, names, objects, times in groups:
+                # Per group: a count, then three columns (names, files, versions) read by C loops; versions from
+                # every module's __dict__, of which the daemon keeps those of top-level packages.
+                count = len(names)
+                try:
+                    spaces = list(map(namespace_of, objects))
+                except TypeError:  # not a module: some libraries put other objects into sys.modules
+                    spaces = [namespace_of(m) if issubclass(type(m), module_type) else {} for m in objects]
+                blank = ("",) * count
+                files = list(map(get, spaces, ("__file__",) * count, blank))
+                at = -1 if "" in files else count
+                try:
+                    while at < count:
+                        # No __file__: built in, frozen, a namespace package, or made by hand ("").
+                        at = files.index("", at + 1)
+                        spec = get(spaces[at], "__spec__")
+                        if type(spec) is spec_type:
+                            origin = spec.origin
+                            if origin == "built-in" or origin == "frozen":
+                                files[at] = origin
+                            elif origin is None and spec.submodule_search_locations is not None:
+                                files[at] = "namespace"
+                except ValueError:
+                    pass
+                fields += (key, str(count))
+                if times is not None:
+                    fields.append(str(len(times)))
+                    blobs.append(times)
+                fields += names
+                fields += files
+                fields += map(get, spaces, ("__version__",) * count, blank)
+                written.append(names)
             if exit_reason is not None:
-                state["done"] = True
-                state["fd"] = -1
+                # Read once, at exit: /proc/self/maps costs the kernel ~0.1 ms for a numpy process. Sent as the
+                # kernel wrote it: the daemon picks out the shared objects.
+                chunks = []
+                try:
+                    maps = os.open("/proc/self/maps", os.O_RDONLY | os.O_CLOEXEC)
+                    try:
+                        chunk = os.read(maps, 65536)
+                        while chunk:
+                            chunks.append(chunk)
+                            chunk = os.read(maps, 65536)
+                    finally:
+                        os.close(maps)
+                except Exception:
+                    pass
+                blobs.append(b"".join(chunks))
+                fields += ("maps", str(len(blobs[-1])), "end", str(wall_ns()), "exit", exit_reason)
+            # Fields are NUL-separated UTF-8 (NUL occurs neither in a module name nor in a POSIX path); the
+            # binary values follow in the order of their fields. A frame is prefixed with its length; O_APPEND
+            # writes it whole. A value that is not a plain string (a __version__ tuple) is blanked. A NUL that a
+            # program put into a module's name or __file__ by hand shifts the fields: the daemon then drops that
+            # frame and counts it, which costs less than scanning every frame for NULs.
+            try:
+                text = "\0".join(fields)
+            except TypeError:
+                text = "\0".join([v if type(v) is str else "" for v in fields])
+            text = text.encode("utf-8", "surrogateescape")
+            data = len(text).to_bytes(4, "little") + text + b"".join(blobs)
+            os.write(fd, len(data).to_bytes(4, "little") + data)
+            first = False
+            if rows:
+                del timed[:len(rows)]  # what other threads added meanwhile waits for the next frame
+            if exit_reason is not None:
+                done = True
                 os.close(fd)  # the close tells the daemon the record is complete
+                fd = -1
         except BaseException as error:
             # A frame may be half written: stop here; the daemon ignores a partial last frame.
-            state["done"] = True
-            if not isinstance(error, Exception):
+            done = True
+            if exit_reason is None and not isinstance(error, Exception):
                 raise  # KeyboardInterrupt and the like belong to the program, not to us
         finally:
-            flushing = False
-            lock.release()
-
-    def at_exit():
-        try:
-            flush("exit")
-        except BaseException:
-            pass
+            if locked:
+                lock.release()
 
     real_exit = os._exit
 
@@ -237,77 +255,75 @@ def _polaris_install(sys, os):
         # Forked multiprocessing workers end through os._exit, past atexit.
         try:
             flush("os-exit")
-        except BaseException:
-            pass
         finally:
             real_exit(status)
 
     def after_fork_in_child():
-        # The child is a process of its own: it reports only what it imports itself.
-        nonlocal depth, flushing
-        state["ppid"] = state["pid"]
-        state["pid"] = os.getpid()
-        state["inherited"] = frozenset(modules)
-        state["start"] = wall_ns()
-        state["lock"] = _thread.allocate_lock()
-        state["done"] = False
-        state["header"] = False
-        state["sent"] = 0
-        flushing = False
+        # The child is a process of its own: it reports only what it imports itself, in a file of its own.
+        nonlocal depth, pid, ppid, start, startup, fd, first, done, lock
+        ppid = pid
+        pid = os.getpid()
+        start = wall_ns()
+        startup = ()
+        lock = _thread.allocate_lock()
+        first = True
+        done = False
         depth = 0
         del timed[:]
-        fd = state["fd"]
-        state["fd"] = -1
+        written[:] = [list(modules)]  # the parent's modules: the parent reports them
         if fd >= 0:
             try:
                 os.close(fd)  # the child's copy only: the parent's record file stays open
             except Exception:
                 pass
-
-    def arm():
-        nonlocal armed
-        armed = True
+            fd = -1
 
     if original is not None and getattr(original, "__code__", None) is not None and original.__code__.co_argcount == 2:
+        # Named as importlib's own code: CPython then leaves the wrapper out of the traceback of an error raised
+        # while importing, and warnings look past it for the importing line, as they look past importlib (a
+        # DeprecationWarning raised at import by a module that __main__ imports is shown, as without the hook).
+        find_and_load.__code__ = find_and_load.__code__.replace(co_filename=original.__code__.co_filename)
         bootstrap._find_and_load = find_and_load
-    atexit.register(at_exit)
+    atexit.register(flush, "exit")
     os._exit = _exit
     os.register_at_fork(after_in_child=after_fork_in_child)
-    return arm
 
 
 # Job and environment context: the only environment variables that leave the process.
-_ALLOWED_VARIABLES = tuple((name, name.encode()) for name in (
-    "PBS_JOBID", "PBS_ACCOUNT", "PBS_QUEUE", "PBS_NODEFILE",
-    "PALS_RANKID", "PALS_LOCAL_RANKID", "PMI_RANK", "PMI_SIZE", "PMI_LOCAL_RANK",
-    "OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE", "OMPI_COMM_WORLD_LOCAL_RANK", "PMIX_RANK",
-    "MPI_LOCALRANKID", "SLURM_JOB_ID", "SLURM_JOB_ACCOUNT", "SLURM_JOB_PARTITION",
-    "SLURM_JOB_NUM_NODES", "SLURM_PROCID", "SLURM_NTASKS",
-    "CUDA_VISIBLE_DEVICES", "CONDA_PREFIX", "CONDA_DEFAULT_ENV", "VIRTUAL_ENV",
-    "PYTHONPATH", "PYTHONUSERBASE", "LOADEDMODULES",
-))
+_ALLOWED_VARIABLES = (
+    "PBS_JOBID PBS_ACCOUNT PBS_QUEUE PBS_NODEFILE"
+    " PALS_RANKID PALS_LOCAL_RANKID PMI_RANK PMI_SIZE PMI_LOCAL_RANK"
+    " OMPI_COMM_WORLD_RANK OMPI_COMM_WORLD_SIZE OMPI_COMM_WORLD_LOCAL_RANK PMIX_RANK"
+    " MPI_LOCALRANKID SLURM_JOB_ID SLURM_JOB_ACCOUNT SLURM_JOB_PARTITION"
+    " SLURM_JOB_NUM_NODES SLURM_PROCID SLURM_NTASKS"
+    " CUDA_VISIBLE_DEVICES CONDA_PREFIX CONDA_DEFAULT_ENV VIRTUAL_ENV"
+    " PYTHONPATH PYTHONUSERBASE LOADEDMODULES"
+)
 
 
 def _polaris_load():
     import sys
     import os
 
-    if "_polaris_hook" in sys.modules and __name__ == "sitecustomize":
-        return None  # already installed from a .pth file in this environment
     if __name__ == "sitecustomize":
+        if "_polaris_hook" in sys.modules:
+            return  # already installed from a .pth file in this environment
         # An extra sys.path entry makes every later import search one more folder: remove ours.
-        here = os.path.dirname(os.path.abspath(__file__))
-        for entry in list(sys.path):
-            if entry and os.path.abspath(entry) == here:
-                sys.path.remove(entry)
-                sys.path_importer_cache.pop(entry, None)
-    return _polaris_install(sys, os)
+        here = os.path.dirname(__file__)
+        ours = [entry for entry in sys.path if entry == here]
+        if not ours:  # spelt another way on PYTHONPATH (relative, a trailing slash)
+            here = os.path.abspath(here)
+            ours = [entry for entry in sys.path if entry and os.path.abspath(entry) == here]
+        for entry in ours:
+            sys.path.remove(entry)
+            sys.path_importer_cache.pop(entry, None)
+    _polaris_install(sys, os)
 
 
 try:
-    _polaris_arm = _polaris_load()
+    _polaris_load()
 except BaseException:
-    _polaris_arm = None
+    pass
 del _polaris_load, _polaris_install
 
 if __name__ == "sitecustomize":
@@ -325,7 +341,3 @@ if __name__ == "sitecustomize":
         if _polaris_self is not None:
             _polaris_sys.modules["sitecustomize"] = _polaris_self
     del _polaris_sys, _polaris_self
-
-if _polaris_arm is not None:
-    _polaris_arm()
-del _polaris_arm

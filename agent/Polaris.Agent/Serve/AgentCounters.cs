@@ -5,6 +5,7 @@ public sealed class AgentCounters
 {
     private long _recordsReceived;
     private long _droppedMalformed;
+    private long _droppedFrames;
     private long _droppedOversized;
     private long _droppedNotRegular;
     private long _unreadable;
@@ -17,6 +18,7 @@ public sealed class AgentCounters
 
     public long RecordsReceived => Interlocked.Read(ref _recordsReceived);
     public long DroppedMalformed => Interlocked.Read(ref _droppedMalformed);
+    public long DroppedFrames => Interlocked.Read(ref _droppedFrames);
     public long DroppedOversized => Interlocked.Read(ref _droppedOversized);
     public long DroppedNotRegular => Interlocked.Read(ref _droppedNotRegular);
     public long Unreadable => Interlocked.Read(ref _unreadable);
@@ -29,6 +31,7 @@ public sealed class AgentCounters
 
     public void RecordReceived() => Interlocked.Increment(ref _recordsReceived);
     public void Malformed() => Interlocked.Increment(ref _droppedMalformed);
+    public void FramesDropped(int frames) => Interlocked.Add(ref _droppedFrames, frames);
     public void Oversized() => Interlocked.Increment(ref _droppedOversized);
     public void NotRegular() => Interlocked.Increment(ref _droppedNotRegular);
     public void UnreadableFile() => Interlocked.Increment(ref _unreadable);
@@ -40,7 +43,7 @@ public sealed class AgentCounters
     public void SpoolFailed() => Interlocked.Increment(ref _spoolFailures);
 
     public override string ToString() =>
-        $"received={RecordsReceived} dropped_malformed={DroppedMalformed} dropped_oversized={DroppedOversized} " +
+        $"received={RecordsReceived} dropped_malformed={DroppedMalformed} dropped_frames={DroppedFrames} dropped_oversized={DroppedOversized} " +
         $"dropped_not_regular={DroppedNotRegular} unreadable={Unreadable} deferred={DeferredRecords} " +
         $"batches_spooled={BatchesSpooled} batches_delivered={BatchesDelivered} batches_rejected={BatchesRejected} " +
         $"delivery_failures={DeliveryFailures} spool_failures={SpoolFailures}";

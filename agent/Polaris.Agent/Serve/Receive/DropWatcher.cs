@@ -153,6 +153,7 @@ public sealed class DropWatcher(
             return Outcome.Wait; // back-pressure: the file stays until the batcher has room
         }
         counters.RecordReceived();
+        counters.FramesDropped(parsed.DroppedFrames);
         return Outcome.Keep; // the batcher removes it once spooled
     }
 

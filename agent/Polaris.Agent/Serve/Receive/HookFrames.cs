@@ -3,29 +3,35 @@ using System.Text;
 
 namespace Polaris.Agent.Serve.Receive;
 
-/// <summary>Parses a record file: frames the hook appended, each a little-endian length and NUL-separated UTF-8 fields.</summary>
+/// <summary>Parses a record file: the frames the hook appended. docs/hook.md describes the format.</summary>
 /// <remarks>
-/// Every frame starts with <c>polaris2</c>, then keys and values. <c>m</c> takes three values (name, file,
-/// version), <c>v</c> two (variable, value), every other key one; unknown keys are skipped. <c>t</c> holds the
-/// frame's import times as a Python list literal, three numbers per <c>m</c> in order: start and end (readings of
-/// the process's monotonic clock in ns; both 0 for modules loaded before the hook) and the thread's id. Only their
-/// differences, order and grouping matter. A last frame cut short (the process died while writing it) is ignored.
-/// docs/hook.md lists the keys.
+/// A frame is a little-endian length, then the length of its text part, the text part, and its binary values. The
+/// text is NUL-separated UTF-8 fields: <c>polaris3</c>, then keys and their values. <c>m</c> is a group of modules
+/// loaded without our timing (before the hook, or outside any import): a count N, then N names, N files and N
+/// versions. <c>mt</c> is a group of timed imports: a count N, the byte length of its times, then the same three
+/// columns; its times are a marshal tuple of start readings, end readings (seconds of the process's monotonic clock)
+/// and thread ids (one when all imports ran on one thread). <c>maps</c> gives the byte length of
+/// <c>/proc/self/maps</c> as read at exit. Binary values follow the text in the order of their keys. <c>v</c> takes
+/// two values (variable, value), every other key one; unknown keys are skipped. A frame that does not parse is
+/// dropped and counted, and the rest of the record stands; a last frame cut short (the process died while writing
+/// it) is ignored.
 /// </remarks>
 public static class HookFrames
 {
     /// <summary>First field of every frame of this version.</summary>
-    public const string Magic = "polaris2";
+    public const string Magic = "polaris3";
 
     /// <summary>Our own module when the hook is installed as a .pth file: not the program's import.</summary>
     private const string HookModule = "_polaris_hook";
 
     /// <summary>Builds the record; identity comes from the caller (file owner), never from the content.</summary>
-    /// <exception cref="FormatException">The bytes are not a record file.</exception>
+    /// <exception cref="FormatException">The bytes hold no frame that parses.</exception>
     public static HookRecord Parse(ReadOnlySpan<byte> content, RecordFileName name, uint uid, string user, string host)
     {
         var builder = new HookRecordBuilder(name, uid, user, host);
         int frames = 0;
+        int dropped = 0;
+        string? error = null;
         while (content.Length >= 4)
         {
             int length = BinaryPrimitives.ReadInt32LittleEndian(content);
@@ -33,68 +39,88 @@ public static class HookFrames
             {
                 break; // cut short by a kill mid-write
             }
-            ParseFrame(content.Slice(4, length), builder);
+            try
+            {
+                ParseFrame(content.Slice(4, length)).ApplyTo(builder);
+                frames++;
+            }
+            catch (FormatException e)
+            {
+                dropped++;
+                error ??= e.Message;
+            }
             content = content[(4 + length)..];
-            frames++;
         }
         if (frames == 0)
         {
-            throw new FormatException("no complete frame");
+            throw new FormatException(error ?? "no complete frame");
         }
+        builder.DroppedFrames = dropped;
         return builder.Build();
     }
 
-    private static void ParseFrame(ReadOnlySpan<byte> frame, HookRecordBuilder builder)
+    private static HookFrame ParseFrame(ReadOnlySpan<byte> frame)
     {
-        var fields = new FieldReader(frame);
+        if (frame.Length < 4 || BinaryPrimitives.ReadInt32LittleEndian(frame) is var textLength && (textLength < 0 || textLength > frame.Length - 4))
+        {
+            throw new FormatException("not a polaris hook frame");
+        }
+        var fields = new FieldReader(frame.Slice(4, textLength));
+        var blobs = frame[(4 + textLength)..];
         if (fields.Next() != Magic)
         {
             throw new FormatException("not a polaris hook frame");
         }
-        var modules = new List<(string Name, string File, string Version)>();
-        long[] times = [];
+        var parsed = new HookFrame();
         while (fields.Next() is { } key)
         {
             switch (key)
             {
                 case "m":
-                    var module = fields.Required(key);
-                    var file = fields.Required(key);
-                    var version = fields.Required(key);
-                    if (module.Length == 0)
+                case "mt":
+                    int count = fields.Count(key);
+                    var times = key == "mt" ? ImportClock.Read(Take(ref blobs, fields.Count(key)), count) : null;
+                    var names = fields.Column(count, key);
+                    var files = fields.Column(count, key);
+                    var versions = fields.Column(count, key);
+                    for (int i = 0; i < count; i++)
                     {
-                        throw new FormatException("module without a name");
+                        if (names[i].Length == 0)
+                        {
+                            throw new FormatException("module without a name");
+                        }
+                        if (names[i] != HookModule)
+                        {
+                            var (start, end, thread) = times?[i] ?? default;
+                            // __version__ of top-level packages only: a submodule's is its package's, or its own business.
+                            parsed.Modules.Add((names[i], files[i], names[i].Contains('.', StringComparison.Ordinal) ? "" : versions[i], start, end, thread));
+                        }
                     }
-                    modules.Add((module, file, version));
                     break;
-                case "t":
-                    times = ImportTimes.Parse(fields.Required(key));
+                case "maps":
+                    parsed.SharedObjects.AddRange(MappedFiles.SharedObjects(Take(ref blobs, fields.Count(key))));
                     break;
                 case "v":
-                    builder.AddVariable(fields.Required(key), fields.Required(key));
+                    parsed.Variables.Add((fields.Required(key), fields.Required(key)));
                     break;
-                case "s":
-                    builder.AddSharedObject(fields.Required(key));
-                    break;
-                case "end": builder.EndNs = fields.Number(key); break;
-                case "ppid": builder.ParentPid = (int)fields.Number(key); break;
-                case "exit": builder.ExitReason = fields.Required(key); break;
-                default: builder.Set(key, fields.Required(key)); break;
+                case "end": parsed.EndNs = fields.Number(key); break;
+                case "ppid": parsed.ParentPid = (int)fields.Number(key); break;
+                case "exit": parsed.ExitReason = fields.Required(key); break;
+                default: parsed.Fields.Add((key, fields.Required(key))); break;
             }
         }
-        if (times.Length != 0 && times.Length != 3 * modules.Count)
+        return parsed;
+    }
+
+    private static ReadOnlySpan<byte> Take(ref ReadOnlySpan<byte> blobs, int length)
+    {
+        if (length > blobs.Length)
         {
-            throw new FormatException($"{times.Length} import times for {modules.Count} modules");
+            throw new FormatException("a binary value runs past its frame");
         }
-        for (int i = 0; i < modules.Count; i++)
-        {
-            var (name, file, version) = modules[i];
-            if (name != HookModule)
-            {
-                bool timed = times.Length > 0;
-                builder.AddModule(name, file, timed ? times[3 * i] : 0, timed ? times[3 * i + 1] : 0, timed ? times[3 * i + 2] : 0, version);
-            }
-        }
+        var taken = blobs[..length];
+        blobs = blobs[length..];
+        return taken;
     }
 
     private ref struct FieldReader(ReadOnlySpan<byte> rest)
@@ -116,6 +142,22 @@ public static class HookFrames
         }
 
         public string Required(string key) => Next() ?? throw new FormatException($"'{key}' without a value");
+
+        public string[] Column(int count, string key)
+        {
+            var values = new string[count];
+            for (int i = 0; i < count; i++)
+            {
+                values[i] = Required(key);
+            }
+            return values;
+        }
+
+        public int Count(string key)
+        {
+            long n = Number(key);
+            return n is >= 0 and <= int.MaxValue ? (int)n : throw new FormatException($"'{key}' has a bad count");
+        }
 
         public long Number(string key)
         {

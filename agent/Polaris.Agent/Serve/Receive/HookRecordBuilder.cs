@@ -19,6 +19,9 @@ internal sealed class HookRecordBuilder(RecordFileName name, uint uid, string us
 
     public string ExitReason { get; set; } = "";
 
+    /// <summary>Frames that did not parse and were left out.</summary>
+    public int DroppedFrames { get; set; }
+
     public void Set(string key, string value) => _fields[key] = value;
 
     public void AddVariable(string name, string value) => _variables[name] = value;
@@ -67,7 +70,7 @@ internal sealed class HookRecordBuilder(RecordFileName name, uint uid, string us
             ImportNs = timing.ImportNs,
             RuntimeNs = EndNs > started ? EndNs - started : 0,
             ExitReason = complete ? ExitReason : ExitReasons.Lost,
-            Partial = !complete,
+            Partial = !complete || DroppedFrames > 0,
             Modules = timing.Modules,
             SharedObjects = _sharedObjects,
             Environment = new PythonEnvironment
@@ -79,7 +82,7 @@ internal sealed class HookRecordBuilder(RecordFileName name, uint uid, string us
             },
             Job = new JobContext { Script = Field("script"), Variables = _variables },
         };
-        return new HookRecord(record, complete);
+        return new HookRecord(record, complete, DroppedFrames);
     }
 
     private string Field(string key) => _fields.GetValueOrDefault(key, "");

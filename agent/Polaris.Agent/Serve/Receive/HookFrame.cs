@@ -1,0 +1,52 @@
+namespace Polaris.Agent.Serve.Receive;
+
+/// <summary>What one frame of a record file holds, gathered before any of it is added to the record, so that a frame
+/// that fails to parse leaves no trace.</summary>
+internal sealed class HookFrame
+{
+    public List<(string Key, string Value)> Fields { get; } = [];
+
+    public List<(string Name, string Value)> Variables { get; } = [];
+
+    public List<(string Name, string File, string Version, long Start, long End, long Thread)> Modules { get; } = [];
+
+    public List<string> SharedObjects { get; } = [];
+
+    public long? EndNs { get; set; }
+
+    public int? ParentPid { get; set; }
+
+    public string? ExitReason { get; set; }
+
+    public void ApplyTo(HookRecordBuilder builder)
+    {
+        foreach (var (key, value) in Fields)
+        {
+            builder.Set(key, value);
+        }
+        foreach (var (name, value) in Variables)
+        {
+            builder.AddVariable(name, value);
+        }
+        foreach (var (name, file, version, start, end, thread) in Modules)
+        {
+            builder.AddModule(name, file, start, end, thread, version);
+        }
+        foreach (var path in SharedObjects)
+        {
+            builder.AddSharedObject(path);
+        }
+        if (EndNs is { } endNs)
+        {
+            builder.EndNs = endNs;
+        }
+        if (ParentPid is { } parentPid)
+        {
+            builder.ParentPid = parentPid;
+        }
+        if (ExitReason is { } exitReason)
+        {
+            builder.ExitReason = exitReason;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+namespace Polaris.Agent.Serve.Receive;
+
+/// <summary>Reads a timed group's clock readings: a marshal tuple of starts, ends (seconds of the process's monotonic
+/// clock) and thread ids, one per import or a single one for all.</summary>
+/// <remarks>The hook reads <c>time.perf_counter()</c>, a float: cheaper for the program than the integer
+/// nanoseconds, and within about a nanosecond of them for a clock that counts from boot (a double holds 15 to 16
+/// significant digits).</remarks>
+internal static class ImportClock
+{
+    public static (long Start, long End, long Thread)[] Read(ReadOnlySpan<byte> blob, int count)
+    {
+        var reader = new MarshalReader(blob);
+        if (reader.SequenceLength() != 3)
+        {
+            throw new FormatException("import times are not (starts, ends, threads)");
+        }
+        var starts = Column(ref reader, count);
+        var ends = Column(ref reader, count);
+        int threads = reader.SequenceLength();
+        if (threads != count && threads != 1)
+        {
+            throw new FormatException($"{threads} thread ids for {count} imports");
+        }
+        var times = new (long, long, long)[count];
+        long thread = 0;
+        for (int i = 0; i < count; i++)
+        {
+            if (i < threads)
+            {
+                thread = reader.Integer();
+            }
+            times[i] = (starts[i], ends[i], thread);
+        }
+        return times;
+    }
+
+    private static long[] Column(ref MarshalReader reader, int count)
+    {
+        if (reader.SequenceLength() != count)
+        {
+            throw new FormatException($"import times do not match the {count} modules");
+        }
+        var values = new long[count];
+        for (int i = 0; i < count; i++)
+        {
+            values[i] = Nanoseconds(reader.Number());
+        }
+        return values;
+    }
+
+    private static long Nanoseconds(double value) =>
+        double.IsFinite(value) && Math.Abs(value) < 9e9 ? (long)Math.Round(value * 1e9) : throw new FormatException("an import time is out of range");
+}
