@@ -48,6 +48,9 @@ def _polaris_install(sys, os):
     namespace_of = module_type.__dict__["__dict__"].__get__
     get = dict.get
     thread_id = _thread.get_ident
+    # os.environ's own bytes dict, which the program's changes update: a lookup there skips os.environ's per-key
+    # encoding and decoding.
+    environ = getattr(os.environ, "_data", None) or getattr(os, "environb", {})
     # O_APPEND: each frame lands whole at the end; O_EXCL and O_NOFOLLOW: never open a file someone
     # planted; O_CLOEXEC: programs we exec do not inherit it.
     open_flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -104,9 +107,9 @@ def _polaris_install(sys, os):
             if not locked:
                 return
             if fd < 0:
-                folder = os.environ.get("POLARIS_AGENT_DROP") or "/var/spool/polaris-agent/incoming"
+                folder = environ.get(b"POLARIS_AGENT_DROP") or b"/var/spool/polaris-agent/incoming"
                 try:
-                    fd = os.open("%s/%d.%d.rec" % (folder, pid, start), open_flags, 0o600)
+                    fd = os.open(b"%s/%d.%d.rec" % (folder, pid, start), open_flags, 0o600)
                     fd_id = os.fstat(fd)[1:3]
                 except Exception:
                     done = True  # no drop folder, no daemon to read a record: nothing to do for this process
@@ -119,7 +122,7 @@ def _polaris_install(sys, os):
                 return
             fields = ["polaris3"]
             blobs = []
-            groups = []  # (key, names, times blob)
+            groups = []  # (key, names, module objects, times blob or None)
             if first:
                 if startup:
                     groups.append(("m", startup, list(map(modules.get, startup)), None))
@@ -142,13 +145,9 @@ def _polaris_install(sys, os):
                 site = namespace_of(modules["site"]) if issubclass(type(modules.get("site")), module_type) else {}
                 if site.get("ENABLE_USER_SITE") and site.get("USER_SITE") in sys.path:
                     fields += ("usersite", site["USER_SITE"])
-                # The allowlist: nothing else from the environment leaves the process (environments carry
-                # secrets). os.environ's own bytes dict: a lookup there skips os.environ's per-key encoding.
-                raw = getattr(os.environ, "_data", None)
-                if raw is not None:
-                    for variable, value in zip(_ALLOWED_VARIABLES.split(), map(raw.get, _ALLOWED_VARIABLES.encode().split())):
-                        if value is not None:
-                            fields += ("v", variable, value.decode("utf-8", "surrogateescape"))
+                # The allowlist: nothing else from the environment leaves the process (environments carry secrets).
+                for variable in environ.keys() & set(_ALLOWED_VARIABLES.split()):
+                    fields += ("v", variable.decode(), environ[variable].decode("utf-8", "surrogateescape"))
             rows = timed[:]
             if rows:
                 # Raw clock readings and thread ids, in one marshal call (numbers to bytes in C): the daemon needs
@@ -206,21 +205,22 @@ def _polaris_install(sys, os):
                 written.append(names)
             if exit_reason is not None:
                 # Read once, at exit: /proc/self/maps costs the kernel ~0.1 ms for a numpy process. Sent as the
-                # kernel wrote it: the daemon picks out the shared objects.
-                chunks = []
+                # kernel wrote it, in the chunks it came in: the daemon picks out the shared objects.
+                size = len(blobs)
                 try:
                     maps = os.open("/proc/self/maps", os.O_RDONLY | os.O_CLOEXEC)
                     try:
+                        # The kernel hands it out a page per read. On x86-64 its last line is the vsyscall page's:
+                        # seen, no read is spent on learning that the end is reached.
                         chunk = os.read(maps, 65536)
                         while chunk:
-                            chunks.append(chunk)
-                            chunk = os.read(maps, 65536)
+                            blobs.append(chunk)
+                            chunk = b"" if chunk.endswith(b" [vsyscall]\n") else os.read(maps, 65536)
                     finally:
                         os.close(maps)
                 except Exception:
-                    pass
-                blobs.append(b"".join(chunks))
-                fields += ("maps", str(len(blobs[-1])), "end", str(wall_ns()), "exit", exit_reason)
+                    del blobs[size:]
+                fields += ("maps", str(sum(map(len, blobs[size:]))), "end", str(wall_ns()), "exit", exit_reason)
             # Fields are NUL-separated UTF-8 (NUL occurs neither in a module name nor in a POSIX path); the
             # binary values follow in the order of their fields. A frame is prefixed with its length; O_APPEND
             # writes it whole. A value that is not a plain string (a __version__ tuple) is blanked. A NUL that a
@@ -231,8 +231,13 @@ def _polaris_install(sys, os):
             except TypeError:
                 text = "\0".join([v if type(v) is str else "" for v in fields])
             text = text.encode("utf-8", "surrogateescape")
-            data = len(text).to_bytes(4, "little") + text + b"".join(blobs)
-            os.write(fd, len(data).to_bytes(4, "little") + data)
+            blobs[:0] = (b"", text)
+            size = sum(map(len, blobs))  # the text and the binary values
+            blobs[0] = (size + 4).to_bytes(4, "little") + len(text).to_bytes(4, "little")
+            # One writev, no copies: every large buffer a frame copied would be fresh memory, and the first touch of
+            # a page costs the kernel more than the copy.
+            if os.writev(fd, blobs) != size + 8:
+                raise OSError  # a short write (a full disk): the frame is cut short, and so is the record
             first = False
             if rows:
                 del timed[:len(rows)]  # what other threads added meanwhile waits for the next frame
@@ -291,13 +296,13 @@ def _polaris_install(sys, os):
 
 # Job and environment context: the only environment variables that leave the process.
 _ALLOWED_VARIABLES = (
-    "PBS_JOBID PBS_ACCOUNT PBS_QUEUE PBS_NODEFILE"
-    " PALS_RANKID PALS_LOCAL_RANKID PMI_RANK PMI_SIZE PMI_LOCAL_RANK"
-    " OMPI_COMM_WORLD_RANK OMPI_COMM_WORLD_SIZE OMPI_COMM_WORLD_LOCAL_RANK PMIX_RANK"
-    " MPI_LOCALRANKID SLURM_JOB_ID SLURM_JOB_ACCOUNT SLURM_JOB_PARTITION"
-    " SLURM_JOB_NUM_NODES SLURM_PROCID SLURM_NTASKS"
-    " CUDA_VISIBLE_DEVICES CONDA_PREFIX CONDA_DEFAULT_ENV VIRTUAL_ENV"
-    " PYTHONPATH PYTHONUSERBASE LOADEDMODULES"
+    b"PBS_JOBID PBS_ACCOUNT PBS_QUEUE PBS_NODEFILE"
+    b" PALS_RANKID PALS_LOCAL_RANKID PMI_RANK PMI_SIZE PMI_LOCAL_RANK"
+    b" OMPI_COMM_WORLD_RANK OMPI_COMM_WORLD_SIZE OMPI_COMM_WORLD_LOCAL_RANK PMIX_RANK"
+    b" MPI_LOCALRANKID SLURM_JOB_ID SLURM_JOB_ACCOUNT SLURM_JOB_PARTITION"
+    b" SLURM_JOB_NUM_NODES SLURM_PROCID SLURM_NTASKS"
+    b" CUDA_VISIBLE_DEVICES CONDA_PREFIX CONDA_DEFAULT_ENV VIRTUAL_ENV"
+    b" PYTHONPATH PYTHONUSERBASE LOADEDMODULES"
 )
 
 
