@@ -142,12 +142,13 @@ def _polaris_install(sys, os):
                         fields += ("script", os.path.abspath(script))
                 except Exception:
                     pass
-                site = namespace_of(modules["site"]) if issubclass(type(modules.get("site")), module_type) else {}
+                site = modules.get("site")
+                site = namespace_of(site) if issubclass(type(site), module_type) else {}
                 if site.get("ENABLE_USER_SITE") and site.get("USER_SITE") in sys.path:
                     fields += ("usersite", site["USER_SITE"])
                 # The allowlist: nothing else from the environment leaves the process (environments carry secrets).
                 for variable in environ.keys() & set(_ALLOWED_VARIABLES.split()):
-                    fields += ("v", variable.decode(), environ[variable].decode("utf-8", "surrogateescape"))
+                    fields += ("v", variable.decode(), environ.get(variable, b"").decode("utf-8", "surrogateescape"))
             rows = timed[:]
             if rows:
                 # Raw clock readings and thread ids, in one marshal call (numbers to bytes in C): the daemon needs
