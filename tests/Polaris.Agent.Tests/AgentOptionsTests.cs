@@ -26,6 +26,10 @@ public class AgentOptionsTests
     [InlineData("""{ "batchWindowMs": 0 }""", "batchWindowMs")]
     [InlineData("""{ "collector": "ftp://host/" }""", "collector")]
     [InlineData("""{ "maxBatchRecords": -5 }""", "maxBatchRecords")]
+    [InlineData("""{ "spoolMaxBytes": 1000 }""", "spoolMaxBytes")]
+    [InlineData("""{ "spoolMaxBytes": "1G" }""", "spoolMaxBytes")]
+    [InlineData("""{ "spoolMaxAgeHours": 0 }""", "spoolMaxAgeHours")]
+    [InlineData("""{ "spoolMinFreeBytes": -1 }""", "spoolMinFreeBytes")]
     [InlineData("""[1, 2]""", "one JSON object")]
     public void A_bad_setting_stops_start_up_with_a_message_naming_it(string json, string named)
     {

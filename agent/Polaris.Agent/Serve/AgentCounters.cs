@@ -1,3 +1,5 @@
+using Polaris.Agent.Serve.Spool;
+
 namespace Polaris.Agent.Serve;
 
 /// <summary>What the daemon has done since it started; every drop is counted by reason, never logged per item.</summary>
@@ -15,6 +17,8 @@ public sealed class AgentCounters
     private long _batchesRejected;
     private long _deliveryFailures;
     private long _spoolFailures;
+    private long _spoolDroppedBatches;
+    private long _spoolDroppedBytes;
 
     public long RecordsReceived => Interlocked.Read(ref _recordsReceived);
     public long DroppedMalformed => Interlocked.Read(ref _droppedMalformed);
@@ -28,6 +32,8 @@ public sealed class AgentCounters
     public long BatchesRejected => Interlocked.Read(ref _batchesRejected);
     public long DeliveryFailures => Interlocked.Read(ref _deliveryFailures);
     public long SpoolFailures => Interlocked.Read(ref _spoolFailures);
+    public long SpoolDroppedBatches => Interlocked.Read(ref _spoolDroppedBatches);
+    public long SpoolDroppedBytes => Interlocked.Read(ref _spoolDroppedBytes);
 
     public void RecordReceived() => Interlocked.Increment(ref _recordsReceived);
     public void Malformed() => Interlocked.Increment(ref _droppedMalformed);
@@ -42,9 +48,16 @@ public sealed class AgentCounters
     public void DeliveryFailed() => Interlocked.Increment(ref _deliveryFailures);
     public void SpoolFailed() => Interlocked.Increment(ref _spoolFailures);
 
+    public void SpoolDropped(SpoolTrim trim)
+    {
+        Interlocked.Add(ref _spoolDroppedBatches, trim.Batches);
+        Interlocked.Add(ref _spoolDroppedBytes, trim.Bytes);
+    }
+
     public override string ToString() =>
         $"received={RecordsReceived} dropped_malformed={DroppedMalformed} dropped_frames={DroppedFrames} dropped_oversized={DroppedOversized} " +
         $"dropped_not_regular={DroppedNotRegular} unreadable={Unreadable} deferred={DeferredRecords} " +
         $"batches_spooled={BatchesSpooled} batches_delivered={BatchesDelivered} batches_rejected={BatchesRejected} " +
-        $"delivery_failures={DeliveryFailures} spool_failures={SpoolFailures}";
+        $"delivery_failures={DeliveryFailures} spool_failures={SpoolFailures} " +
+        $"spool_dropped_batches={SpoolDroppedBatches} spool_dropped_bytes={SpoolDroppedBytes}";
 }

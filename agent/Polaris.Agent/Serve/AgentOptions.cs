@@ -20,6 +20,16 @@ public sealed record AgentOptions
     /// <summary>Folder for batches not yet acknowledged by the collector. Default <c>/var/spool/polaris-agent</c>.</summary>
     public string Spool { get; init; } = "/var/spool/polaris-agent";
 
+    /// <summary>Most bytes the spool may hold; past it the oldest batches are dropped and counted. Default 256 MiB.</summary>
+    public long SpoolMaxBytes { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>Age past which a spooled batch is dropped and counted. Default 7 days.</summary>
+    public TimeSpan SpoolMaxAge { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>Free space the spool leaves on its file system; below it the oldest batches are dropped and counted.
+    /// Default 64 MiB.</summary>
+    public long SpoolMinFreeBytes { get; init; } = 64L * 1024 * 1024;
+
     /// <summary>Base URL of the collector. Default <c>http://127.0.0.1:8470/</c>.</summary>
     public Uri Collector { get; init; } = new("http://127.0.0.1:8470/");
 
@@ -104,6 +114,9 @@ public sealed record AgentOptions
                     "maxBatchRecords" => options with { MaxBatchRecords = Number(where, setting.Value) },
                     "maxRecordBytes" => options with { MaxRecordBytes = Number(where, setting.Value) },
                     "queueCapacity" => options with { QueueCapacity = Number(where, setting.Value) },
+                    "spoolMaxBytes" => options with { SpoolMaxBytes = Bytes(where, setting.Value) },
+                    "spoolMaxAgeHours" => options with { SpoolMaxAge = TimeSpan.FromHours(Number(where, setting.Value)) },
+                    "spoolMinFreeBytes" => options with { SpoolMinFreeBytes = Bytes(where, setting.Value) },
                     "baseEnvironments" => options with { BaseEnvironments = AbsolutePaths(where, setting.Value) },
                     "homeRoots" => options with { HomeRoots = AbsolutePaths(where, setting.Value) },
                     "projectRoots" => options with { ProjectRoots = AbsolutePaths(where, setting.Value) },
@@ -123,6 +136,9 @@ public sealed record AgentOptions
         Require(MaxBatchRecords is > 0 and <= 100_000, "maxBatchRecords", "must be between 1 and 100000");
         Require(MaxRecordBytes is >= 4096 and <= 256 * 1024 * 1024, "maxRecordBytes", "must be between 4096 and 268435456");
         Require(QueueCapacity is > 0 and <= 10_000_000, "queueCapacity", "must be between 1 and 10000000");
+        Require(SpoolMaxBytes is >= 64 * 1024 and <= 1L << 40, "spoolMaxBytes", "must be between 65536 and 1099511627776");
+        Require(SpoolMaxAge >= TimeSpan.FromHours(1) && SpoolMaxAge <= TimeSpan.FromDays(3650), "spoolMaxAgeHours", "must be between 1 and 87600");
+        Require(SpoolMinFreeBytes is >= 0 and <= 1L << 40, "spoolMinFreeBytes", "must be between 0 and 1099511627776");
         Require(BaseEnvironments.All(IsAbsolutePath), "baseEnvironments", "must hold absolute paths");
         Require(HomeRoots.All(IsAbsolutePath), "homeRoots", "must hold absolute paths");
         Require(ProjectRoots.All(IsAbsolutePath), "projectRoots", "must hold absolute paths");
@@ -165,6 +181,11 @@ public sealed record AgentOptions
     }
 
     private static bool IsAbsolutePath(string path) => path.StartsWith('/') && !path.Contains('\0', StringComparison.Ordinal);
+
+    private static long Bytes(string where, JsonElement value) =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n)
+            ? n
+            : throw new UsageException($"{where} must be a whole number of bytes, not {value.GetRawText()}");
 
     private static int Number(string where, JsonElement value) =>
         value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n)

@@ -25,4 +25,7 @@ internal static partial class LogMessages
 
     [LoggerMessage(8, LogLevel.Error, "Cannot read the spool, will retry: {Reason}")]
     public static partial void SpoolUnreadable(ILogger logger, string reason);
+
+    [LoggerMessage(9, LogLevel.Warning, "The spool was past its bounds (size, age or free space): dropped its {Batches} oldest batches, {Bytes} bytes")]
+    public static partial void SpoolTrimmed(ILogger logger, int batches, long bytes);
 }

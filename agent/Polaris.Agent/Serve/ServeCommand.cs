@@ -39,11 +39,16 @@ public static class ServeCommand
         builder.Services.AddHostedService<DropWatcher>();
 
         using var host = builder.Build();
-        // Open the spool before anything runs: a spool we cannot write must stop start-up with its reason.
-        host.Services.GetRequiredService<BatchSpool>().Open();
         // Taken before RunAsync, which disposes the host's services when it returns.
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Polaris.Agent");
         var counters = host.Services.GetRequiredService<AgentCounters>();
+        // Open the spool before anything runs: a spool we cannot write must stop start-up with its reason.
+        var trim = host.Services.GetRequiredService<BatchSpool>().Open();
+        if (trim.DroppedAny)
+        {
+            counters.SpoolDropped(trim);
+            LogMessages.SpoolTrimmed(logger, trim.Batches, trim.Bytes);
+        }
         LogMessages.Started(logger, AgentInfo.Version, options.Spool, options.Collector);
         await host.RunAsync().ConfigureAwait(false);
         LogMessages.Stopped(logger, counters);

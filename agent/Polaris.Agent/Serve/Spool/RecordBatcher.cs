@@ -101,7 +101,12 @@ public sealed class RecordBatcher(
         };
         try
         {
-            spool.Add(batch.Key, BatchCodec.Encode(batch));
+            var trim = spool.Add(batch.Key, BatchCodec.Encode(batch));
+            if (trim.DroppedAny)
+            {
+                counters.SpoolDropped(trim);
+                LogMessages.SpoolTrimmed(logger, trim.Batches, trim.Bytes);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -1,0 +1,91 @@
+using System.Globalization;
+using Polaris.Agent.Serve;
+using Polaris.Agent.Serve.Spool;
+using Polaris.Testing;
+
+namespace Polaris.Agent.Tests;
+
+/// <summary>The spool keeps within its bounds of size, age and free space by dropping its oldest batches first.</summary>
+public class BatchSpoolTests
+{
+    private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
+
+    private static byte[] Noise(int bytes)
+    {
+        var noise = new byte[bytes];
+        Random.Shared.NextBytes(noise);
+        return noise;
+    }
+
+    /// <summary>A UUIDv7-shaped key made at <paramref name="at"/>.</summary>
+    private static string Key(DateTimeOffset at) =>
+        at.ToUnixTimeMilliseconds().ToString("x12", CultureInfo.InvariantCulture) + Guid.NewGuid().ToString("N")[12..];
+
+    private static long SpooledBytes(BatchSpool spool) => spool.Pending().Sum(b => new FileInfo(b.Path).Length);
+
+    [Fact]
+    public void Past_its_size_bound_the_spool_drops_its_oldest_batches_first_and_says_how_much()
+    {
+        using var dir = new TempDirectory();
+        var spool = new BatchSpool(new AgentOptions { Spool = dir.Path, SpoolMaxBytes = 100_000, SpoolMinFreeBytes = 0 });
+        spool.Open();
+        var keys = new List<string>();
+        var dropped = new SpoolTrim(0, 0);
+
+        for (int i = 0; i < 6; i++)
+        {
+            keys.Add(Key(Now.AddMilliseconds(i)));
+            var trim = spool.Add(keys[^1], Noise(30_000));
+            dropped = new SpoolTrim(dropped.Batches + trim.Batches, dropped.Bytes + trim.Bytes);
+            Assert.InRange(SpooledBytes(spool), 30_000, 100_000);
+        }
+
+        Assert.Equal(keys[^3..], spool.Pending().Select(b => b.Key));
+        Assert.Equal(new SpoolTrim(3, 90_000), dropped);
+    }
+
+    [Fact]
+    public void A_batch_past_the_age_bound_is_dropped_when_the_spool_opens()
+    {
+        using var dir = new TempDirectory();
+        var old = Key(Now.AddDays(-8));
+        var recent = Key(Now.AddDays(-6));
+        File.WriteAllBytes(dir.Combine(old + ".batch"), Noise(1000));
+        File.WriteAllBytes(dir.Combine(recent + ".batch"), Noise(1000));
+        var spool = new BatchSpool(new AgentOptions { Spool = dir.Path, SpoolMaxAge = TimeSpan.FromDays(7), SpoolMinFreeBytes = 0 });
+
+        var trim = spool.Open();
+
+        Assert.Equal(new SpoolTrim(1, 1000), trim);
+        Assert.Equal([recent], spool.Pending().Select(b => b.Key));
+    }
+
+    [Fact]
+    public void The_spool_leaves_its_reserve_of_free_space_on_a_file_system_that_fills()
+    {
+        // A real file system of 1 MiB (tmpfs, mounted as root as CI runs) that the spool must never fill.
+        using var dir = new TempDirectory();
+        var mount = CommandResult.Run("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", dir.Path]);
+        Assert.True(mount.ExitCode == 0, "mounting a tmpfs needs root: " + mount.StderrText);
+        try
+        {
+            var spool = new BatchSpool(new AgentOptions { Spool = dir.Combine("spool"), SpoolMinFreeBytes = 600_000 });
+            spool.Open();
+            var keys = new List<string>();
+            for (int i = 0; i < 10; i++)
+            {
+                keys.Add(Key(Now.AddMilliseconds(i)));
+                spool.Add(keys[^1], Noise(100_000));
+                // What the spool frees is its files' sizes; the file system counts whole pages.
+                Assert.True(new DriveInfo(dir.Path).AvailableFreeSpace >= 600_000 - 8192, $"free space after batch {i}");
+            }
+            var kept = spool.Pending().Select(b => b.Key).ToArray();
+            Assert.InRange(kept.Length, 3, 4);
+            Assert.Equal(keys[^kept.Length..], kept);
+        }
+        finally
+        {
+            CommandResult.Run("umount", [dir.Path]);
+        }
+    }
+}
