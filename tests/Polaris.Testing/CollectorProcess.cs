@@ -24,12 +24,16 @@ public sealed partial class CollectorProcess : IDisposable
     /// <summary>The collector's build output, built in the tests' configuration (a ProjectReference builds it).</summary>
     public static string Dll => Path.Combine(RepoPaths.Root, "collector", "Polaris.Collector", "bin", RepoPaths.Configuration, "net10.0", "polaris-collector.dll");
 
-    public static CollectorProcess Start(string dataDirectory, params string[] extraArguments)
+    public static CollectorProcess Start(string dataDirectory, params string[] extraArguments) =>
+        StartOn(new Uri("http://127.0.0.1:0"), dataDirectory, extraArguments);
+
+    /// <summary>Starts the collector on <paramref name="url"/>: the address of an earlier one, to bring it back.</summary>
+    public static CollectorProcess StartOn(Uri url, string dataDirectory, params string[] extraArguments)
     {
-        var process = ChildProcess.Start("dotnet", [Dll, "serve", "--urls", "http://127.0.0.1:0", "--data", dataDirectory, .. extraArguments]);
-        Uri? url = null;
-        process.WaitUntil(() => (url = ListeningUrl(process.Output)) != null, "listening address");
-        return new CollectorProcess(process, url!);
+        var process = ChildProcess.Start("dotnet", [Dll, "serve", "--urls", url.GetLeftPart(UriPartial.Authority), "--data", dataDirectory, .. extraArguments]);
+        Uri? listening = null;
+        process.WaitUntil(() => (listening = ListeningUrl(process.Output)) != null, "listening address");
+        return new CollectorProcess(process, listening!);
     }
 
     /// <summary>The /metrics text.</summary>
