@@ -26,6 +26,8 @@ public class AgentOptionsTests
     [InlineData("""{ "batchWindowMs": 0 }""", "batchWindowMs")]
     [InlineData("""{ "collector": "ftp://host/" }""", "collector")]
     [InlineData("""{ "maxBatchRecords": -5 }""", "maxBatchRecords")]
+    [InlineData("""{ "userRecordsPerSecond": 0 }""", "userRecordsPerSecond")]
+    [InlineData("""{ "userRecordBurst": -1 }""", "userRecordBurst")]
     [InlineData("""{ "spoolMaxBytes": 1000 }""", "spoolMaxBytes")]
     [InlineData("""{ "spoolMaxBytes": "1G" }""", "spoolMaxBytes")]
     [InlineData("""{ "spoolMaxAgeHours": 0 }""", "spoolMaxAgeHours")]

@@ -14,12 +14,16 @@ internal static class StoredProcess
     public static JsonElement Module(this JsonElement process, string name) =>
         process.GetProperty("modules").EnumerateArray().Single(m => m.GetProperty("n").GetString() == name);
 
-    public static long Nanoseconds(this JsonElement module, string field) =>
-        module.GetProperty(field) is { ValueKind: JsonValueKind.Object } wrapped ? long.Parse(wrapped.GetProperty("$numberLong").GetString()!, System.Globalization.CultureInfo.InvariantCulture) : module.GetProperty(field).GetInt64();
+    public static long Nanoseconds(this JsonElement module, string field) => module.Long(field);
 
     public static string Text(this JsonElement process, string field) => process.GetProperty(field).GetString()!;
 
     public static int Number(this JsonElement process, string field) => process.GetProperty(field).GetInt32();
+
+    /// <summary>A 64-bit field: LiteDB's JSON writes those as <c>{"$numberLong": "N"}</c>.</summary>
+    public static long Long(this JsonElement process, string field) => process.GetProperty(field) is var value && value.ValueKind == JsonValueKind.Object
+        ? long.Parse(value.GetProperty("$numberLong").GetString()!, System.Globalization.CultureInfo.InvariantCulture)
+        : value.GetInt64();
 
     /// <summary>The origin the daemon gave the module <paramref name="name"/> (<c>home</c>, <c>venv</c>, ...).</summary>
     public static string Origin(this JsonElement process, string name) => process.Module(name).GetProperty("o").GetString()!;

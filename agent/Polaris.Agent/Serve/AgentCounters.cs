@@ -8,6 +8,7 @@ public sealed class AgentCounters
     private long _recordsReceived;
     private long _droppedMalformed;
     private long _droppedFrames;
+    private long _droppedRateLimited;
     private long _droppedOversized;
     private long _droppedNotRegular;
     private long _unreadable;
@@ -23,6 +24,7 @@ public sealed class AgentCounters
     public long RecordsReceived => Interlocked.Read(ref _recordsReceived);
     public long DroppedMalformed => Interlocked.Read(ref _droppedMalformed);
     public long DroppedFrames => Interlocked.Read(ref _droppedFrames);
+    public long DroppedRateLimited => Interlocked.Read(ref _droppedRateLimited);
     public long DroppedOversized => Interlocked.Read(ref _droppedOversized);
     public long DroppedNotRegular => Interlocked.Read(ref _droppedNotRegular);
     public long Unreadable => Interlocked.Read(ref _unreadable);
@@ -38,6 +40,7 @@ public sealed class AgentCounters
     public void RecordReceived() => Interlocked.Increment(ref _recordsReceived);
     public void Malformed() => Interlocked.Increment(ref _droppedMalformed);
     public void FramesDropped(int frames) => Interlocked.Add(ref _droppedFrames, frames);
+    public void RateLimited() => Interlocked.Increment(ref _droppedRateLimited);
     public void Oversized() => Interlocked.Increment(ref _droppedOversized);
     public void NotRegular() => Interlocked.Increment(ref _droppedNotRegular);
     public void UnreadableFile() => Interlocked.Increment(ref _unreadable);
@@ -55,7 +58,7 @@ public sealed class AgentCounters
     }
 
     public override string ToString() =>
-        $"received={RecordsReceived} dropped_malformed={DroppedMalformed} dropped_frames={DroppedFrames} dropped_oversized={DroppedOversized} " +
+        $"received={RecordsReceived} dropped_malformed={DroppedMalformed} dropped_frames={DroppedFrames} dropped_rate_limited={DroppedRateLimited} dropped_oversized={DroppedOversized} " +
         $"dropped_not_regular={DroppedNotRegular} unreadable={Unreadable} deferred={DeferredRecords} " +
         $"batches_spooled={BatchesSpooled} batches_delivered={BatchesDelivered} batches_rejected={BatchesRejected} " +
         $"delivery_failures={DeliveryFailures} spool_failures={SpoolFailures} " +

@@ -20,6 +20,13 @@ public sealed record AgentOptions
     /// <summary>Folder for batches not yet acknowledged by the collector. Default <c>/var/spool/polaris-agent</c>.</summary>
     public string Spool { get; init; } = "/var/spool/polaris-agent";
 
+    /// <summary>Records per second a user's files are taken in at, past the burst; beyond, they are dropped and
+    /// counted. Default 500.</summary>
+    public int UserRecordsPerSecond { get; init; } = 500;
+
+    /// <summary>Records a user may drop at once (the ranks of a job ending together). Default 10000.</summary>
+    public int UserRecordBurst { get; init; } = 10_000;
+
     /// <summary>Most bytes the spool may hold; past it the oldest batches are dropped and counted. Default 256 MiB.</summary>
     public long SpoolMaxBytes { get; init; } = 256L * 1024 * 1024;
 
@@ -114,6 +121,8 @@ public sealed record AgentOptions
                     "maxBatchRecords" => options with { MaxBatchRecords = Number(where, setting.Value) },
                     "maxRecordBytes" => options with { MaxRecordBytes = Number(where, setting.Value) },
                     "queueCapacity" => options with { QueueCapacity = Number(where, setting.Value) },
+                    "userRecordsPerSecond" => options with { UserRecordsPerSecond = Number(where, setting.Value) },
+                    "userRecordBurst" => options with { UserRecordBurst = Number(where, setting.Value) },
                     "spoolMaxBytes" => options with { SpoolMaxBytes = Bytes(where, setting.Value) },
                     "spoolMaxAgeHours" => options with { SpoolMaxAge = TimeSpan.FromHours(Number(where, setting.Value)) },
                     "spoolMinFreeBytes" => options with { SpoolMinFreeBytes = Bytes(where, setting.Value) },
@@ -136,6 +145,8 @@ public sealed record AgentOptions
         Require(MaxBatchRecords is > 0 and <= 100_000, "maxBatchRecords", "must be between 1 and 100000");
         Require(MaxRecordBytes is >= 4096 and <= 256 * 1024 * 1024, "maxRecordBytes", "must be between 4096 and 268435456");
         Require(QueueCapacity is > 0 and <= 10_000_000, "queueCapacity", "must be between 1 and 10000000");
+        Require(UserRecordsPerSecond is > 0 and <= 1_000_000, "userRecordsPerSecond", "must be between 1 and 1000000");
+        Require(UserRecordBurst is > 0 and <= 10_000_000, "userRecordBurst", "must be between 1 and 10000000");
         Require(SpoolMaxBytes is >= 64 * 1024 and <= 1L << 40, "spoolMaxBytes", "must be between 65536 and 1099511627776");
         Require(SpoolMaxAge >= TimeSpan.FromHours(1) && SpoolMaxAge <= TimeSpan.FromDays(3650), "spoolMaxAgeHours", "must be between 1 and 87600");
         Require(SpoolMinFreeBytes is >= 0 and <= 1L << 40, "spoolMinFreeBytes", "must be between 0 and 1099511627776");

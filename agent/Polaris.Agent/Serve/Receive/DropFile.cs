@@ -18,10 +18,14 @@ public sealed record DropFile(uint Owner, byte[] Content)
 
         /// <summary>Larger than the configured limit.</summary>
         Oversized,
+
+        /// <summary>Its owner is past the rate of records a user may drop.</summary>
+        RateLimited,
     }
 
-    /// <summary>Opens without following symlinks, checks the opened file itself, and reads at most <paramref name="maxBytes"/>.</summary>
-    public static DropFile? Read(string path, int maxBytes, out Refusal refusal)
+    /// <summary>Opens without following symlinks, checks the opened file itself, and reads at most <paramref name="maxBytes"/>,
+    /// only when <paramref name="admit"/> lets its owner in.</summary>
+    public static DropFile? Read(string path, int maxBytes, Func<uint, bool> admit, out Refusal refusal)
     {
         using var handle = RegularFile.Open(path, out var status, out int error);
         if (handle == null)
@@ -32,6 +36,11 @@ public sealed record DropFile(uint Owner, byte[] Content)
         refusal = !status.IsRegularFile ? Refusal.NotRegular : status.Size > maxBytes ? Refusal.Oversized : Refusal.Unreadable;
         if (!status.IsRegularFile || status.Size > maxBytes)
         {
+            return null;
+        }
+        if (!admit(status.Uid))
+        {
+            refusal = Refusal.RateLimited;
             return null;
         }
         return new DropFile(status.Uid, RegularFile.ReadUpTo(handle, status.Size, maxBytes));

@@ -29,6 +29,8 @@ public sealed class DropWatcher(
 
     private readonly string _host = Environment.MachineName;
     private readonly HashSet<string> _waiting = new(StringComparer.Ordinal);
+    private readonly UserRateLimit _rateLimit = new(options.UserRecordsPerSecond, options.UserRecordBurst);
+    private readonly HashSet<string> _admitted = new(StringComparer.Ordinal);
     private Inotify? _inotify;
     private Thread? _thread;
 
@@ -90,16 +92,17 @@ public sealed class DropWatcher(
         var path = Path.Combine(options.Drop, name);
         try
         {
-            switch (Read(name, path))
+            var outcome = Read(name, path);
+            if (outcome == Outcome.Wait)
             {
-                case Outcome.Keep:
-                    return;
-                case Outcome.Wait:
-                    _waiting.Add(name);
-                    return;
-                default:
-                    File.Delete(path);
-                    return;
+                _waiting.Add(name);
+                _admitted.Add(name);
+                return;
+            }
+            _admitted.Remove(name);
+            if (outcome == Outcome.Discard)
+            {
+                File.Delete(path);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -119,12 +122,15 @@ public sealed class DropWatcher(
             counters.Malformed();
             return Outcome.Discard;
         }
-        if (DropFile.Read(path, options.MaxRecordBytes, out var refusal) is not { } file)
+        // A file read again (its writer still ran, or the batcher was full) was admitted once: it takes no second token.
+        bool Admit(uint owner) => _admitted.Contains(name) || _rateLimit.TryTake(owner, System.Diagnostics.Stopwatch.GetTimestamp());
+        if (DropFile.Read(path, options.MaxRecordBytes, Admit, out var refusal) is not { } file)
         {
             switch (refusal)
             {
                 case DropFile.Refusal.Oversized: counters.Oversized(); return Outcome.Discard;
                 case DropFile.Refusal.NotRegular: counters.NotRegular(); return Outcome.Discard;
+                case DropFile.Refusal.RateLimited: counters.RateLimited(); return Outcome.Discard;
                 default: return Outcome.Keep; // already gone
             }
         }

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Polaris.Testing;
+
+namespace Polaris.EndToEnd.Tests;
+
+/// <summary>No user speaks for another, and no user's garbage or flood stops the daemon serving the others: a second,
+/// real user (nobody, through setpriv) writes into the drop folder.</summary>
+public partial class TrustTests
+{
+    private const uint Nobody = 65534;
+
+    /// <summary>Runs a command as nobody, with no supplementary groups.</summary>
+    private static CommandResult AsNobody(params string[] command) =>
+        CommandResult.Run("setpriv", ["--reuid", "65534", "--regid", "65534", "--clear-groups", .. command]);
+
+    /// <summary>A Python program, run as nobody, that writes record files into the drop folder (argv[1]): a frame of
+    /// the hook's format claiming root and pid 1, in files named after made-up processes.</summary>
+    private const string Forger = """
+        import os, sys
+        drop, first, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+        text = "\0".join(["polaris3", "uid", "0", "user", "root", "pid", "1", "py", "3.11.2",
+                          "m", "1", "forged_library", "/root/forged_library.py", "6.6.6",
+                          "end", "1764000000000000000", "exit", "exit"]).encode()
+        frame = (len(text) + 4).to_bytes(4, "little") + len(text).to_bytes(4, "little") + text
+        for i in range(first, first + count):
+            fd = os.open("%s/%d.1764000000000000000.rec" % (drop, 4000000 + i), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.write(fd, frame)
+            os.close(fd)
+        """;
+
+    private static void OpenToOthers(string folder) => File.SetUnixFileMode(folder,
+        UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+
+    [Fact]
+    public void A_record_is_its_file_owner_s_whatever_its_content_claims()
+    {
+        using var node = new NodeUnderTest();
+        OpenToOthers(node.Folder);
+
+        var run = AsNobody(AgentBinary.FilePath, "run", "--drop", node.Daemon.Drop, "--", RepoPaths.Python, "-c", "import json");
+        var forged = AsNobody(RepoPaths.Python, "-c", Forger, node.Daemon.Drop, "0", "1");
+
+        Assert.True(run.ExitCode == 0, run.StderrText);
+        Assert.True(forged.ExitCode == 0, forged.StderrText);
+        var real = node.Collector.WaitForProcess(run.Pid);
+        Assert.Equal((Nobody, "nobody"), ((uint)real.Long("uid"), real.Text("user")));
+        Assert.Contains("json", real.ModuleNames());
+        node.Collector.Process.WaitUntil(() => node.Collector.Processes().Count == 2, "the forged record");
+        var claimed = node.Collector.Processes().Single(p => p.ModuleNames().Contains("forged_library"));
+        Assert.Equal((Nobody, "nobody"), ((uint)claimed.Long("uid"), claimed.Text("user")));
+    }
+
+    [Fact]
+    public void Garbage_and_a_flood_from_one_user_are_dropped_and_counted_while_the_daemon_serves_the_others()
+    {
+        using var dir = new TempDirectory("polaris-e2e");
+        OpenToOthers(dir.Path);
+        var drop = dir.Combine("incoming");
+        Directory.CreateDirectory(drop);
+        File.SetUnixFileMode(drop, (UnixFileMode)Convert.ToInt32("1733", 8));
+        // Left while no daemon ran, so that start-up takes them in: files no close ever announces.
+        var junk = AsNobody(RepoPaths.Python, "-c", """
+            import os, sys
+            drop = sys.argv[1]
+            os.mkfifo(drop + "/1.1.rec")
+            os.symlink("/etc/shadow", drop + "/2.2.rec")
+            for name, data in [("3.3.rec", os.urandom(3000)), ("4.4.rec", b""), ("5.5.rec", b"x" * 200000), ("not-a-record", b"hello")]:
+                with open(drop + "/" + name, "wb") as f:
+                    f.write(data)
+            """, drop);
+        Assert.True(junk.ExitCode == 0, junk.StderrText);
+        using var collector = CollectorProcess.Start(dir.Combine("collector"));
+        var settings = new JsonObject { ["userRecordsPerSecond"] = 5, ["userRecordBurst"] = 20, ["maxRecordBytes"] = 65536 };
+        using var daemon = AgentDaemon.Start(dir.Path, collector.Url, settings);
+
+        var flood = Stopwatch.StartNew();
+        var forged = AsNobody(RepoPaths.Python, "-c", Forger, drop, "0", "300");
+        Assert.True(forged.ExitCode == 0, forged.StderrText);
+        // Root's own process goes through as if nobody had flooded.
+        var run = daemon.Run([RepoPaths.Python, "-c", "import json"]);
+        collector.WaitForProcess(run.Pid);
+        daemon.Process.WaitUntil(() => Directory.EnumerateFiles(drop, "4*.rec").Count() == 0, "the flood taken in or dropped");
+        double seconds = flood.Elapsed.TotalSeconds;
+        daemon.Process.Terminate();
+
+        var counters = Counters(daemon.Process.Output);
+        Assert.True(counters["dropped_not_regular"] >= 2, daemon.Process.Output);
+        Assert.True(counters["dropped_oversized"] >= 1, daemon.Process.Output);
+        Assert.True(counters["dropped_malformed"] >= 3, daemon.Process.Output);
+        // The burst of 20, less the two unparsable files of nobody's that were read, plus 5 a second.
+        var taken = counters["received"] - 1;
+        Assert.InRange(taken, 18, 18 + (5 * seconds) + 1);
+        Assert.Equal(300 - taken, counters["dropped_rate_limited"]);
+        var stored = collector.Processes();
+        Assert.Equal(taken, stored.Count(p => p.Long("uid") == Nobody));
+    }
+
+    private static Dictionary<string, long> Counters(string output) =>
+        CounterPattern().Match(output[output.LastIndexOf("Stopped:", StringComparison.Ordinal)..]) is { Success: true } stopped
+            ? CounterPair().Matches(stopped.Value).ToDictionary(m => m.Groups[1].Value, m => long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture))
+            : throw new InvalidOperationException("no counters in:\n" + output);
+
+    [GeneratedRegex(@"Stopped: .*")]
+    private static partial Regex CounterPattern();
+
+    [GeneratedRegex(@"(\w+)=(\d+)")]
+    private static partial Regex CounterPair();
+}
