@@ -1,0 +1,38 @@
+using Polaris.Testing;
+
+namespace Polaris.EndToEnd.Tests;
+
+/// <summary>Idle means idle: with nothing to take in or send, no thread of the daemon wakes up, and it stays small.</summary>
+public class IdleTests
+{
+    [Fact]
+    public void An_idle_daemon_sleeps_and_stays_under_30_MB()
+    {
+        using var dir = new TempDirectory("polaris-e2e");
+        // The collector is down too: an empty spool leaves the shipper nothing to retry.
+        using var daemon = AgentDaemon.Start(dir.Path, new Uri("http://127.0.0.1:9/"));
+        Thread.Sleep(TimeSpan.FromSeconds(3)); // start-up's own work settles
+
+        var before = ContextSwitches(daemon.Process.Pid);
+        Thread.Sleep(TimeSpan.FromSeconds(15));
+        var after = ContextSwitches(daemon.Process.Pid);
+
+        // Threads that ended meanwhile woke no more; a new thread is all wake-ups. A timer of one tick a second would
+        // give 15 and more; a one-off (the finalizer after start-up) is allowed.
+        long wakeUps = after.Sum(thread => thread.Value - before.GetValueOrDefault(thread.Key));
+        Assert.InRange(wakeUps, 0, 4);
+        Assert.InRange(ResidentKiB(daemon.Process.Pid), 1, 30 * 1024);
+    }
+
+    /// <summary>Voluntary and involuntary context switches of each of the process's threads: every wake-up counts.</summary>
+    private static Dictionary<string, long> ContextSwitches(int pid) => Directory.GetDirectories($"/proc/{pid}/task").ToDictionary(
+        task => Path.GetFileName(task),
+        task => File.ReadLines(Path.Combine(task, "status"))
+            .Where(line => line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal) || line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
+            .Sum(line => long.Parse(line.Split(':')[1].Trim(), System.Globalization.CultureInfo.InvariantCulture)));
+
+    private static long ResidentKiB(int pid) => File.ReadLines($"/proc/{pid}/status")
+        .Where(line => line.StartsWith("VmRSS:", StringComparison.Ordinal))
+        .Select(line => long.Parse(line.Split(':')[1].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture))
+        .Single();
+}
