@@ -1,14 +1,12 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Polaris.Testing;
 
 namespace Polaris.EndToEnd.Tests;
 
 /// <summary>No user speaks for another, and no user's garbage or flood stops the daemon serving the others: a second,
 /// real user (nobody, through setpriv) writes into the drop folder.</summary>
-public partial class TrustTests
+public class TrustTests
 {
     private const uint Nobody = 65534;
 
@@ -86,7 +84,7 @@ public partial class TrustTests
         double seconds = flood.Elapsed.TotalSeconds;
         daemon.Process.Terminate();
 
-        var counters = Counters(daemon.Process.Output);
+        var counters = AgentDaemon.StoppedCounters(daemon.Process.Output);
         Assert.True(counters["dropped_not_regular"] >= 2, daemon.Process.Output);
         Assert.True(counters["dropped_oversized"] >= 1, daemon.Process.Output);
         Assert.True(counters["dropped_malformed"] >= 3, daemon.Process.Output);
@@ -97,15 +95,4 @@ public partial class TrustTests
         var stored = collector.Processes();
         Assert.Equal(taken, stored.Count(p => p.Long("uid") == Nobody));
     }
-
-    private static Dictionary<string, long> Counters(string output) =>
-        CounterPattern().Match(output[output.LastIndexOf("Stopped:", StringComparison.Ordinal)..]) is { Success: true } stopped
-            ? CounterPair().Matches(stopped.Value).ToDictionary(m => m.Groups[1].Value, m => long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture))
-            : throw new InvalidOperationException("no counters in:\n" + output);
-
-    [GeneratedRegex(@"Stopped: .*")]
-    private static partial Regex CounterPattern();
-
-    [GeneratedRegex(@"(\w+)=(\d+)")]
-    private static partial Regex CounterPair();
 }

@@ -45,6 +45,19 @@ public sealed class AgentDaemon : IDisposable
     public CommandResult Run(IEnumerable<string> command, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null) =>
         CommandResult.Run(AgentBinary.FilePath, ["run", "--drop", Drop, "--", .. command], environment, workingDirectory);
 
+    /// <summary>The counters the daemon logged when it stopped (<c>Stopped: received=3 dropped_malformed=0 ...</c>).</summary>
+    public static Dictionary<string, long> StoppedCounters(string output)
+    {
+        int stopped = output.LastIndexOf("Stopped:", StringComparison.Ordinal);
+        if (stopped < 0)
+        {
+            throw new InvalidOperationException("no counters in:\n" + output);
+        }
+        var line = output[stopped..].Split('\n')[0];
+        return line.Split(' ').Select(pair => pair.Split('=')).Where(pair => pair.Length == 2)
+            .ToDictionary(pair => pair[0], pair => long.Parse(pair[1], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     public void Dispose()
     {
         Process.Terminate();

@@ -43,12 +43,7 @@ public static class ServeCommand
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Polaris.Agent");
         var counters = host.Services.GetRequiredService<AgentCounters>();
         // Open the spool before anything runs: a spool we cannot write must stop start-up with its reason.
-        var trim = host.Services.GetRequiredService<BatchSpool>().Open();
-        if (trim.DroppedAny)
-        {
-            counters.SpoolDropped(trim);
-            LogMessages.SpoolTrimmed(logger, trim.Batches, trim.Bytes);
-        }
+        host.Services.GetRequiredService<BatchSpool>().Open().Report(counters, logger);
         LogMessages.Started(logger, AgentInfo.Version, options.Spool, options.Collector);
         await host.RunAsync().ConfigureAwait(false);
         LogMessages.Stopped(logger, counters);

@@ -101,12 +101,7 @@ public sealed class RecordBatcher(
         };
         try
         {
-            var trim = spool.Add(batch.Key, BatchCodec.Encode(batch));
-            if (trim.DroppedAny)
-            {
-                counters.SpoolDropped(trim);
-                LogMessages.SpoolTrimmed(logger, trim.Batches, trim.Bytes);
-            }
+            spool.Add(batch.Key, BatchCodec.Encode(batch)).Report(counters, logger);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
