@@ -3,6 +3,7 @@ using Polaris.Agent.Cli;
 using Polaris.Agent.Install;
 using Polaris.Agent.Run;
 using Polaris.Agent.Serve;
+using Polaris.Agent.Serve.Status;
 
 namespace Polaris.Agent;
 
@@ -14,8 +15,10 @@ public static class Program
 
           run [--drop DIR] -- CMD [ARGS...]
                  run CMD with the Python hook enabled, then become CMD (exec)
-          serve [--drop DIR] [--spool DIR] [--collector URL] [--config FILE]
-                 the node daemon: take in hook records, spool them, ship them to the collector
+          serve [--drop DIR] [--spool DIR] [--collector URL]... [--config FILE]
+                 the node daemon: take in hook records, merge them into summaries, spool and ship them
+          status [--socket PATH] [--json]
+                 ask the running daemon how it is doing (exit 3 when none answers)
           env [--drop DIR] [--shell sh|csh]
                  print the shell lines that enable the hook (for modulefiles and job scripts)
           install-hook --prefix ENV [--uninstall]
@@ -36,6 +39,7 @@ public static class Program
             {
                 case "run": return RunCommand.Execute(rest);
                 case "serve": return await ServeCommand.ExecuteAsync(rest).ConfigureAwait(false);
+                case "status": return StatusCommand.Execute(rest, Console.Out, Console.Error);
                 case "env": return EnvCommand.Execute(rest, Console.Out);
                 case "install-hook": return InstallHookCommand.Execute(rest, Console.Out);
                 case "bench": return BenchCommand.Execute(rest);

@@ -15,6 +15,9 @@ public sealed record Batch
     /// <summary>When the batch was made, Unix time in milliseconds.</summary>
     public long CreatedAtMs { get; init; }
 
-    /// <summary>The process records the batch carries.</summary>
-    public IReadOnlyList<ProcessRecord> Records { get; init; } = [];
+    /// <summary>The summaries the batch carries.</summary>
+    public IReadOnlyList<ProcessSummary> Summaries { get; init; } = [];
+
+    /// <summary>Processes its summaries merge.</summary>
+    public int Processes => Summaries.Sum(s => s.Processes);
 }

@@ -10,7 +10,7 @@ internal static class BatchReader
         int? version = null;
         string? key = null, node = null, agent = null;
         long created = 0;
-        List<ProcessRecord>? records = null;
+        List<ProcessSummary>? summaries = null;
         int fields = ReadMapHeader(ref r, "batch");
         for (int i = 0; i < fields; i++)
         {
@@ -21,7 +21,7 @@ internal static class BatchReader
                 case WireKeys.Node: node = r.ReadString(); break;
                 case WireKeys.Agent: agent = r.ReadString(); break;
                 case WireKeys.Created: created = r.ReadInt64(); break;
-                case WireKeys.Records: records = ReadRecords(ref r); break;
+                case WireKeys.Summaries: summaries = ReadSummaries(ref r); break;
                 default: r.Skip(); break;
             }
         }
@@ -39,104 +39,197 @@ internal static class BatchReader
             Node = node ?? "",
             AgentVersion = agent ?? "",
             CreatedAtMs = created,
-            Records = records ?? [],
+            Summaries = summaries ?? [],
         };
     }
 
-    private static List<ProcessRecord> ReadRecords(ref MessagePackReader r)
+    private static List<ProcessSummary> ReadSummaries(ref MessagePackReader r)
     {
         int count = r.ReadArrayHeader();
         // Never pre-size from a count the sender chose: ReadArrayHeader already checked it against the bytes left.
-        var records = new List<ProcessRecord>(Math.Min(count, 1024));
+        var summaries = new List<ProcessSummary>(Math.Min(count, 1024));
         for (int i = 0; i < count; i++)
         {
-            records.Add(ReadRecord(ref r));
+            summaries.Add(ReadSummary(ref r));
         }
-        return records;
+        return summaries;
     }
 
-    private static ProcessRecord ReadRecord(ref MessagePackReader r)
+    private static ProcessSummary ReadSummary(ref MessagePackReader r)
     {
-        var record = new ProcessRecord { Host = "", Uid = 0, User = "", Pid = 0 };
-        int fields = ReadMapHeader(ref r, "record");
+        var summary = new ProcessSummary { Host = "", Uid = 0 };
+        int fields = ReadMapHeader(ref r, "summary");
         for (int i = 0; i < fields; i++)
         {
-            record = ReadKey(ref r) switch
+            summary = ReadKey(ref r) switch
             {
-                WireKeys.RecordId => record with { RecordId = Text(ref r) },
-                WireKeys.Host => record with { Host = Text(ref r) },
-                WireKeys.Uid => record with { Uid = r.ReadUInt32() },
-                WireKeys.User => record with { User = Text(ref r) },
-                WireKeys.Pid => record with { Pid = r.ReadInt32() },
-                WireKeys.ParentPid => record with { ParentPid = r.ReadInt32() },
-                WireKeys.Python => record with { PythonVersion = Text(ref r) },
-                WireKeys.Executable => record with { Executable = Text(ref r) },
-                WireKeys.Cwd => record with { WorkingDirectory = Text(ref r) },
-                WireKeys.Started => record with { StartedAtMs = r.ReadInt64() },
-                WireKeys.Ended => record with { EndedAtMs = r.ReadInt64() },
-                WireKeys.ImportNs => record with { ImportNs = r.ReadInt64() },
-                WireKeys.RuntimeNs => record with { RuntimeNs = r.ReadInt64() },
-                WireKeys.Exit => record with { ExitReason = Text(ref r) },
-                WireKeys.Partial => record with { Partial = r.ReadBoolean() },
-                WireKeys.Modules => record with { Modules = ReadModules(ref r) },
-                WireKeys.SharedObjects => record with { SharedObjects = ReadSharedObjects(ref r) },
-                WireKeys.Environment => record with { Environment = ReadEnvironment(ref r) },
-                WireKeys.Job => record with { Job = ReadJob(ref r) },
-                _ => Skip(ref r, record),
+                WireKeys.Host => summary with { Host = Text(ref r) },
+                WireKeys.Uid => summary with { Uid = r.ReadUInt32() },
+                WireKeys.User => summary with { User = Text(ref r) },
+                WireKeys.Python => summary with { PythonVersion = Text(ref r) },
+                WireKeys.Executable => summary with { Executable = Text(ref r) },
+                WireKeys.Environment => summary with { Environment = ReadEnvironment(ref r) },
+                WireKeys.Job => summary with { Job = ReadJob(ref r) },
+                WireKeys.Members => summary with { Members = ReadMembers(ref r) },
+                WireKeys.Modules => summary with { Modules = ReadModules(ref r) },
+                WireKeys.SharedObjects => summary with { SharedObjects = ReadSharedObjects(ref r) },
+                _ => Skip(ref r, summary),
             };
         }
-        return record;
+        Check(summary);
+        return summary;
     }
 
-    private static List<ModuleImport> ReadModules(ref MessagePackReader r)
+    /// <summary>Counts that refer to members must fit the members there are, or reports would count processes
+    /// that never ran.</summary>
+    private static void Check(ProcessSummary summary)
+    {
+        int processes = summary.Processes;
+        if (processes == 0)
+        {
+            throw new WireFormatException("a summary needs at least one member");
+        }
+        foreach (var m in summary.Modules)
+        {
+            if (m.Processes < 1 || m.Processes > processes || (m.Members.Count > 0 && m.Members.Count != m.Processes)
+                || m.Members.Any(i => i < 0 || i >= processes) || (m.Members.Count == 0 && m.Processes != processes))
+            {
+                throw new WireFormatException($"module {m.Name}: its process count does not fit the summary's {processes} members");
+            }
+        }
+        if (summary.SharedObjects.Any(so => so.Processes < 1 || so.Processes > processes))
+        {
+            throw new WireFormatException($"a shared object's process count does not fit the summary's {processes} members");
+        }
+    }
+
+    private static List<SummaryMember> ReadMembers(ref MessagePackReader r)
     {
         int count = r.ReadArrayHeader();
-        var modules = new List<ModuleImport>(Math.Min(count, 4096));
+        var members = new List<SummaryMember>(Math.Min(count, 4096));
         for (int i = 0; i < count; i++)
         {
-            // [name, file] from the first writers; [name, file, kind, cumulative, self, version, origin] now.
             int length = r.ReadArrayHeader();
-            if (length < 2)
+            if (length < 11)
             {
-                throw new WireFormatException("a module entry needs at least [name, file]");
+                throw new WireFormatException("a member needs [rid, pid, ppid, rank, start, end, importns, runns, exit, partial, cwd]");
+            }
+            members.Add(new SummaryMember(Text(ref r), r.ReadInt32())
+            {
+                ParentPid = r.ReadInt32(),
+                Rank = r.ReadInt32(),
+                StartedAtMs = r.ReadInt64(),
+                EndedAtMs = r.ReadInt64(),
+                ImportNs = r.ReadInt64(),
+                RuntimeNs = r.ReadInt64(),
+                ExitReason = Text(ref r),
+                Partial = r.ReadBoolean(),
+                WorkingDirectory = Text(ref r),
+            });
+            SkipRest(ref r, length, 11);
+        }
+        return members;
+    }
+
+    private static List<ModuleUse> ReadModules(ref MessagePackReader r)
+    {
+        int count = r.ReadArrayHeader();
+        var modules = new List<ModuleUse>(Math.Min(count, 4096));
+        for (int i = 0; i < count; i++)
+        {
+            int length = r.ReadArrayHeader();
+            if (length < 9)
+            {
+                throw new WireFormatException("a module needs [name, file, kind, version, origin, processes, self, cumulative, members]");
             }
             var name = r.ReadString();
             if (string.IsNullOrEmpty(name))
             {
                 throw new WireFormatException("a module entry has no name");
             }
-            var module = new ModuleImport(name, Text(ref r));
-            if (length >= 7)
+            modules.Add(new ModuleUse(name, Text(ref r))
             {
-                module = module with
-                {
-                    Kind = WireNames.ParseModuleKind(r.ReadString()),
-                    CumulativeNs = r.ReadInt64(),
-                    SelfNs = r.ReadInt64(),
-                    Version = Text(ref r),
-                    Origin = WireNames.ParseOrigin(r.ReadString()),
-                };
-                length -= 5;
-            }
-            for (int extra = 2; extra < length; extra++)
-            {
-                r.Skip();
-            }
-            modules.Add(module);
+                Kind = WireNames.ParseModuleKind(r.ReadString()),
+                Version = Text(ref r),
+                Origin = WireNames.ParseOrigin(r.ReadString()),
+                Processes = r.ReadInt32(),
+                SelfNs = ReadDistribution(ref r),
+                CumulativeNs = ReadDistribution(ref r),
+                Members = ReadIndices(ref r),
+            });
+            SkipRest(ref r, length, 9);
         }
         return modules;
     }
 
-    private static List<SharedObject> ReadSharedObjects(ref MessagePackReader r)
+    private static List<int> ReadIndices(ref MessagePackReader r)
     {
         int count = r.ReadArrayHeader();
-        var objects = new List<SharedObject>(Math.Min(count, 4096));
+        var indices = new List<int>(Math.Min(count, 4096));
         for (int i = 0; i < count; i++)
         {
-            var values = ReadStrings(ref r, 2);
-            objects.Add(new SharedObject(values[0]) { Origin = WireNames.ParseOrigin(values[1]) });
+            indices.Add(r.ReadInt32());
+        }
+        return indices;
+    }
+
+    private static TimeDistribution ReadDistribution(ref MessagePackReader r)
+    {
+        int length = r.ReadArrayHeader();
+        if (length < 5)
+        {
+            throw new WireFormatException("a distribution needs [count, sum, min, max, buckets]");
+        }
+        long count = r.ReadInt64(), sum = r.ReadInt64(), min = r.ReadInt64(), max = r.ReadInt64();
+        int pairs = r.ReadArrayHeader();
+        if (pairs % 2 != 0)
+        {
+            throw new WireFormatException("a distribution's buckets come in [bucket, count] pairs");
+        }
+        var buckets = new List<(int, long)>(Math.Min(pairs / 2, 64));
+        long inBuckets = 0;
+        for (int i = 0; i < pairs / 2; i++)
+        {
+            int bucket = r.ReadInt32();
+            long n = r.ReadInt64();
+            if (bucket is < 0 or > 63 || n < 1)
+            {
+                throw new WireFormatException($"a distribution bucket [{bucket}, {n}] is out of range");
+            }
+            inBuckets += n;
+            buckets.Add((bucket, n));
+        }
+        if (count < 0 || inBuckets != count || min < 0 || max < min || sum < 0)
+        {
+            throw new WireFormatException("a distribution's count, extremes and buckets disagree");
+        }
+        SkipRest(ref r, length, 5);
+        return TimeDistribution.From(count, sum, min, max, buckets);
+    }
+
+    private static List<SharedObjectUse> ReadSharedObjects(ref MessagePackReader r)
+    {
+        int count = r.ReadArrayHeader();
+        var objects = new List<SharedObjectUse>(Math.Min(count, 4096));
+        for (int i = 0; i < count; i++)
+        {
+            int length = r.ReadArrayHeader();
+            if (length < 3)
+            {
+                throw new WireFormatException("a shared object needs [path, origin, processes]");
+            }
+            objects.Add(new SharedObjectUse(Text(ref r), WireNames.ParseOrigin(r.ReadString()), r.ReadInt32()));
+            SkipRest(ref r, length, 3);
         }
         return objects;
+    }
+
+    private static void SkipRest(ref MessagePackReader r, int length, int read)
+    {
+        for (int i = read; i < length; i++)
+        {
+            r.Skip();
+        }
     }
 
     private static PythonEnvironment ReadEnvironment(ref MessagePackReader r)

@@ -13,55 +13,84 @@ internal static class BatchWriter
         w.Write(WireKeys.Node); w.Write(batch.Node);
         w.Write(WireKeys.Agent); w.Write(batch.AgentVersion);
         w.Write(WireKeys.Created); w.Write(batch.CreatedAtMs);
-        w.Write(WireKeys.Records);
-        w.WriteArrayHeader(batch.Records.Count);
-        foreach (var record in batch.Records)
+        w.Write(WireKeys.Summaries);
+        w.WriteArrayHeader(batch.Summaries.Count);
+        foreach (var summary in batch.Summaries)
         {
-            WriteRecord(ref w, record);
+            WriteSummary(ref w, summary);
         }
     }
 
-    private static void WriteRecord(ref MessagePackWriter w, ProcessRecord r)
+    private static void WriteSummary(ref MessagePackWriter w, ProcessSummary s)
     {
-        w.WriteMapHeader(19);
-        w.Write(WireKeys.RecordId); w.Write(r.RecordId);
-        w.Write(WireKeys.Host); w.Write(r.Host);
-        w.Write(WireKeys.Uid); w.Write(r.Uid);
-        w.Write(WireKeys.User); w.Write(r.User);
-        w.Write(WireKeys.Pid); w.Write(r.Pid);
-        w.Write(WireKeys.ParentPid); w.Write(r.ParentPid);
-        w.Write(WireKeys.Python); w.Write(r.PythonVersion);
-        w.Write(WireKeys.Executable); w.Write(r.Executable);
-        w.Write(WireKeys.Cwd); w.Write(r.WorkingDirectory);
-        w.Write(WireKeys.Started); w.Write(r.StartedAtMs);
-        w.Write(WireKeys.Ended); w.Write(r.EndedAtMs);
-        w.Write(WireKeys.ImportNs); w.Write(r.ImportNs);
-        w.Write(WireKeys.RuntimeNs); w.Write(r.RuntimeNs);
-        w.Write(WireKeys.Exit); w.Write(r.ExitReason);
-        w.Write(WireKeys.Partial); w.Write(r.Partial);
-        w.Write(WireKeys.Modules);
-        w.WriteArrayHeader(r.Modules.Count);
-        foreach (var m in r.Modules)
+        w.WriteMapHeader(10);
+        w.Write(WireKeys.Host); w.Write(s.Host);
+        w.Write(WireKeys.Uid); w.Write(s.Uid);
+        w.Write(WireKeys.User); w.Write(s.User);
+        w.Write(WireKeys.Python); w.Write(s.PythonVersion);
+        w.Write(WireKeys.Executable); w.Write(s.Executable);
+        w.Write(WireKeys.Environment); WriteEnvironment(ref w, s.Environment);
+        w.Write(WireKeys.Job); WriteJob(ref w, s.Job);
+        w.Write(WireKeys.Members);
+        w.WriteArrayHeader(s.Members.Count);
+        foreach (var m in s.Members)
         {
-            w.WriteArrayHeader(7);
+            w.WriteArrayHeader(11);
+            w.Write(m.RecordId);
+            w.Write(m.Pid);
+            w.Write(m.ParentPid);
+            w.Write(m.Rank);
+            w.Write(m.StartedAtMs);
+            w.Write(m.EndedAtMs);
+            w.Write(m.ImportNs);
+            w.Write(m.RuntimeNs);
+            w.Write(m.ExitReason);
+            w.Write(m.Partial);
+            w.Write(m.WorkingDirectory);
+        }
+        w.Write(WireKeys.Modules);
+        w.WriteArrayHeader(s.Modules.Count);
+        foreach (var m in s.Modules)
+        {
+            w.WriteArrayHeader(9);
             w.Write(m.Name);
             w.Write(m.File);
             w.Write(m.Kind.Name());
-            w.Write(m.CumulativeNs);
-            w.Write(m.SelfNs);
             w.Write(m.Version);
             w.Write(m.Origin.Name());
+            w.Write(m.Processes);
+            WriteDistribution(ref w, m.SelfNs);
+            WriteDistribution(ref w, m.CumulativeNs);
+            w.WriteArrayHeader(m.Members.Count);
+            foreach (var member in m.Members)
+            {
+                w.Write(member);
+            }
         }
         w.Write(WireKeys.SharedObjects);
-        w.WriteArrayHeader(r.SharedObjects.Count);
-        foreach (var so in r.SharedObjects)
+        w.WriteArrayHeader(s.SharedObjects.Count);
+        foreach (var so in s.SharedObjects)
         {
-            w.WriteArrayHeader(2);
+            w.WriteArrayHeader(3);
             w.Write(so.Path);
             w.Write(so.Origin.Name());
+            w.Write(so.Processes);
         }
-        w.Write(WireKeys.Environment); WriteEnvironment(ref w, r.Environment);
-        w.Write(WireKeys.Job); WriteJob(ref w, r.Job);
+    }
+
+    private static void WriteDistribution(ref MessagePackWriter w, TimeDistribution d)
+    {
+        w.WriteArrayHeader(5);
+        w.Write(d.Count);
+        w.Write(d.Sum);
+        w.Write(d.Min);
+        w.Write(d.Max);
+        w.WriteArrayHeader(d.Buckets.Count * 2);
+        foreach (var (bucket, count) in d.Buckets)
+        {
+            w.Write(bucket);
+            w.Write(count);
+        }
     }
 
     private static void WriteEnvironment(ref MessagePackWriter w, PythonEnvironment e)

@@ -4,7 +4,7 @@ namespace Polaris.Wire;
 public static class WireFormat
 {
     /// <summary>Schema version written into every batch; a decoder refuses any other.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>Media type of a batch body: a zstd frame holding one MessagePack map.</summary>
     public const string ContentType = "application/vnd.polaris.batch+msgpack+zstd";

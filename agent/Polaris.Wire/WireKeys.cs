@@ -8,24 +8,15 @@ internal static class WireKeys
     public const string Node = "node";
     public const string Agent = "agent";
     public const string Created = "created";
-    public const string Records = "records";
+    public const string Summaries = "sums";
+    public const string Members = "members";
 
-    public const string RecordId = "rid";
     public const string Host = "host";
     public const string Uid = "uid";
     public const string User = "user";
-    public const string Pid = "pid";
     public const string Python = "py";
     public const string Executable = "exe";
-    public const string Started = "start";
-    public const string Ended = "end";
     public const string Modules = "mods";
-    public const string ParentPid = "ppid";
-    public const string Cwd = "cwd";
-    public const string ImportNs = "importns";
-    public const string RuntimeNs = "runns";
-    public const string Exit = "exit";
-    public const string Partial = "partial";
     public const string SharedObjects = "sos";
     public const string Environment = "env";
     public const string Job = "job";

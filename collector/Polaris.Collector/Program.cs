@@ -65,8 +65,8 @@ LogMessages.Started(app.Logger, CollectorInfo.Version, Path.GetFullPath(options.
 
 BatchEndpoint.Map(app);
 app.MapGet("/v1/libraries", (CollectorStore s) => Results.Ok(LibraryReport.From(s.Totals())));
-app.MapGet("/v1/processes", (CollectorStore s, int? limit) =>
-    Results.Text("[" + string.Join(",", s.RecentProcesses(Math.Clamp(limit ?? 100, 1, 10_000))) + "]", "application/json"));
+app.MapGet("/v1/summaries", (CollectorStore s, int? limit) =>
+    Results.Text("[" + string.Join(",", s.RecentSummaries(Math.Clamp(limit ?? 100, 1, 10_000))) + "]", "application/json"));
 app.MapGet("/healthz", () => Results.Text("ok\n"));
 app.MapMetrics("/metrics", metrics.Registry);
 

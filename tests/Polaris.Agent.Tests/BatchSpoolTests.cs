@@ -21,6 +21,14 @@ public class BatchSpoolTests
     private static string Key(DateTimeOffset at) =>
         at.ToUnixTimeMilliseconds().ToString("x12", CultureInfo.InvariantCulture) + Guid.NewGuid().ToString("N")[12..];
 
+    /// <summary>What the aggregator does with a batch that consumed no drop file: spool it, end its journal, trim.</summary>
+    private static SpoolTrim Store(BatchSpool spool, string key, byte[] batch)
+    {
+        spool.Add(key, batch, []);
+        spool.Consumed(key);
+        return spool.Trim(DateTimeOffset.UtcNow);
+    }
+
     private static long SpooledBytes(BatchSpool spool) => spool.Pending().Sum(b => new FileInfo(b.Path).Length);
 
     [Fact]
@@ -35,7 +43,7 @@ public class BatchSpoolTests
         for (int i = 0; i < 6; i++)
         {
             keys.Add(Key(Now.AddMilliseconds(i)));
-            var trim = spool.Add(keys[^1], Noise(30_000));
+            var trim = Store(spool, keys[^1], Noise(30_000));
             dropped = new SpoolTrim(dropped.Batches + trim.Batches, dropped.Bytes + trim.Bytes);
             Assert.InRange(SpooledBytes(spool), 30_000, 100_000);
         }
@@ -75,7 +83,7 @@ public class BatchSpoolTests
             for (int i = 0; i < 10; i++)
             {
                 keys.Add(Key(Now.AddMilliseconds(i)));
-                spool.Add(keys[^1], Noise(100_000));
+                Store(spool, keys[^1], Noise(100_000));
                 // What the spool frees is its files' sizes; the file system counts whole pages.
                 Assert.True(new DriveInfo(dir.Path).AvailableFreeSpace >= 600_000 - 8192, $"free space after batch {i}");
             }
@@ -87,5 +95,47 @@ public class BatchSpoolTests
         {
             CommandResult.Run("umount", [dir.Path]);
         }
+    }
+
+    [Fact]
+    public void After_a_crash_between_spooling_and_removing_drop_files_the_next_start_removes_them_unread()
+    {
+        using var dir = new TempDirectory();
+        var drop = Directory.CreateDirectory(dir.Combine("incoming")).FullName;
+        var consumed = Path.Combine(drop, "100.1.rec");
+        var other = Path.Combine(drop, "200.1.rec");
+        File.WriteAllText(consumed, "record");
+        File.WriteAllText(other, "record");
+        var options = new AgentOptions { Spool = dir.Combine("spool"), SpoolMinFreeBytes = 0 };
+        var spool = new BatchSpool(options);
+        spool.Open();
+        var key = Key(Now);
+        spool.Add(key, Noise(100), [consumed]);
+
+        Assert.Empty(spool.Pending()); // its journal is open: not shipped yet
+        var restarted = new BatchSpool(options);
+        restarted.Open();
+
+        Assert.False(File.Exists(consumed), "the spooled record's file is removed, not read into a second summary");
+        Assert.True(File.Exists(other));
+        Assert.Equal([key], restarted.Pending().Select(b => b.Key));
+    }
+
+    [Fact]
+    public void A_journal_whose_batch_was_never_written_leaves_the_drop_files_to_be_read_again()
+    {
+        using var dir = new TempDirectory();
+        var record = dir.Combine("100.1.rec");
+        File.WriteAllText(record, "record");
+        var options = new AgentOptions { Spool = dir.Combine("spool"), SpoolMinFreeBytes = 0 };
+        new BatchSpool(options).Open();
+        // The journal is written before the batch: a crash in between leaves it alone.
+        File.WriteAllText(Path.Combine(options.Spool, Key(Now) + ".consumed"), record);
+
+        var spool = new BatchSpool(options);
+        spool.Open();
+
+        Assert.True(File.Exists(record));
+        Assert.Empty(Directory.GetFiles(options.Spool));
     }
 }

@@ -11,11 +11,11 @@ public class CollectorStoreTests
         Key = key,
         Node = "node01",
         CreatedAtMs = 1_764_000_000_000,
-        Records = processModules.Select((modules, i) => new ProcessRecord
+        Summaries = SummaryBuilder.Summarize(processModules.Select((modules, i) => new ProcessRecord
         {
             Host = "node01", Uid = 1001, User = "asmith", Pid = 100 + i,
             Modules = modules.Select(m => new ModuleImport(m, "/x/" + m)).ToArray(),
-        }).ToArray(),
+        })),
     };
 
     [Fact]
@@ -30,12 +30,32 @@ public class CollectorStoreTests
 
         Assert.False(first.Duplicate);
         Assert.True(again.Duplicate);
-        Assert.Equal(2, store.ProcessCount());
+        Assert.Equal(1, store.SummaryCount());
         var totals = store.Totals();
         Assert.Equal(2, totals.Processes);
         Assert.Equal(2, totals.Libraries["numpy"]);
         Assert.Equal(1, totals.Libraries["scipy"]);
         Assert.False(totals.Libraries.ContainsKey("os"));
+    }
+
+    [Fact]
+    public void A_library_counts_the_processes_of_each_summary_that_imported_it()
+    {
+        using var dir = new TempDirectory();
+        using var store = new CollectorStore(dir.Path);
+        var job = BatchOf("b1", ["numpy", "numpy.linalg"], ["numpy"], ["numpy", "scipy.sparse"], ["os"]);
+        var other = BatchOf("b2", ["numpy.fft"]);
+
+        var result = store.Ingest(job, DateTime.UtcNow);
+        store.Ingest(other, DateTime.UtcNow);
+
+        Assert.Equal((1, 4), (result.Summaries, result.Processes));
+        var totals = store.Totals();
+        Assert.Equal(5, totals.Processes);
+        // Three processes of the job imported numpy, one of the other batch only a submodule (a package always
+        // comes in with its submodules).
+        Assert.Equal(4, totals.Libraries["numpy"]);
+        Assert.Equal(1, totals.Libraries["scipy"]);
     }
 
     [Fact]

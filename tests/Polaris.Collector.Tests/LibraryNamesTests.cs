@@ -15,8 +15,12 @@ public class LibraryNamesTests
             "_sysconfigdata__x86_64-linux-gnu",
         ];
 
-        var libraries = LibraryNames.Of(names.Select(n => new ModuleImport(n, "")));
+        var summary = Assert.Single(SummaryBuilder.Summarize(
+            [new ProcessRecord { Host = "n", Uid = 1, User = "u", Pid = 1, Modules = names.Select(n => new ModuleImport(n, "")).ToArray() }]));
 
-        Assert.Equal(["numpy", "_distutils_hack", "mpi4py", "_yaml", "yaml"], libraries);
+        var libraries = LibraryNames.Of(summary);
+
+        Assert.Equal(["numpy", "_distutils_hack", "mpi4py", "_yaml", "yaml"], libraries.Select(l => l.Library));
+        Assert.All(libraries, l => Assert.Equal(1, l.Processes));
     }
 }

@@ -63,7 +63,7 @@ public class DeliveryTests
         {
             collector.WaitForProcess(pid);
         }
-        var stored = collector.Processes().Select(p => p.GetProperty("pid").GetInt32()).Order().ToArray();
+        var stored = collector.StoredPids().Order().ToArray();
         Assert.Equal(pids.Order().ToArray(), stored);
         Assert.Equal(pids.Count, collector.Metric("polaris_python_processes_total"));
     }

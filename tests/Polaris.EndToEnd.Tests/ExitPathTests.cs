@@ -42,8 +42,8 @@ public class ExitPathTests
         var record = Assert.Single(node.Collector.WaitForProcesses(1));
         Assert.Contains("probe_" + name, record.Libraries());
         Assert.Contains("yaml", record.Libraries());
-        Assert.True(record.GetProperty("partial").GetBoolean());
-        Assert.Equal("lost", record.Text("exit"));
+        Assert.True(record.OnlyMember().GetProperty("partial").GetBoolean());
+        Assert.Equal("lost", record.OnlyMember().Text("exit"));
     }
 
     [Fact]
@@ -56,8 +56,8 @@ public class ExitPathTests
 
         Assert.Equal(7, result.ExitCode);
         var record = Assert.Single(node.Collector.WaitForProcesses(1));
-        Assert.Equal("os-exit", record.Text("exit"));
-        Assert.False(record.GetProperty("partial").GetBoolean());
+        Assert.Equal("os-exit", record.OnlyMember().Text("exit"));
+        Assert.False(record.OnlyMember().GetProperty("partial").GetBoolean());
         Assert.Contains("yaml", record.Libraries());
         Assert.NotEmpty(record.GetProperty("sos").EnumerateArray());
     }
@@ -74,8 +74,8 @@ public class ExitPathTests
         node.Daemon.Run([RepoPaths.Python, script]);
 
         var record = Assert.Single(node.Collector.WaitForProcesses(1));
-        Assert.Equal(reason, record.Text("exit"));
-        Assert.False(record.GetProperty("partial").GetBoolean());
+        Assert.Equal(reason, record.OnlyMember().Text("exit"));
+        Assert.False(record.OnlyMember().GetProperty("partial").GetBoolean());
         Assert.Contains("numpy", record.Libraries());
         var objects = record.GetProperty("sos").EnumerateArray().Select(s => s.GetProperty("p").GetString()!).ToArray();
         Assert.Contains(objects, p => p.Contains("libopenblas", StringComparison.Ordinal) || p.Contains("libblas", StringComparison.Ordinal));
@@ -83,6 +83,6 @@ public class ExitPathTests
         Assert.True(numpy.Nanoseconds("cum") > 0);
         Assert.InRange(numpy.Nanoseconds("self"), 1, numpy.Nanoseconds("cum"));
         Assert.False(string.IsNullOrEmpty(numpy.GetProperty("v").GetString()), "numpy's __version__");
-        Assert.True(record.GetProperty("importns") is var importNs && importNs.ValueKind != System.Text.Json.JsonValueKind.Null);
+        Assert.True(record.OnlyMember().GetProperty("importns") is var importNs && importNs.ValueKind != System.Text.Json.JsonValueKind.Null);
     }
 }

@@ -39,7 +39,7 @@ public class JobContextTests
         Assert.Equal(script, job.Text("script"));
         Assert.False(job.GetProperty("vars").TryGetProperty("SECRET_TOKEN", out _));
         // Not a field, not a variable, not an argument: the secret is nowhere in what the collector stored or the daemon logged.
-        Assert.DoesNotContain("hunter2", node.Collector.ProcessesJson(), StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", node.Collector.SummariesJson(), StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", node.Daemon.Process.Output, StringComparison.Ordinal);
     }
 }

@@ -56,7 +56,7 @@ public class OriginTests(FacilityFileSystems site) : IClassFixture<FacilityFileS
         Assert.Equal("system", record.Origin("json"));
         Assert.Equal("system", record.Origin("csv"));
         Assert.Equal(script, record.Job().Text("script"));
-        Assert.Equal(site.WorkingDirectory, record.Text("cwd"));
+        Assert.Equal(site.WorkingDirectory, record.OnlyMember().Text("cwd"));
     }
 
     [Fact]

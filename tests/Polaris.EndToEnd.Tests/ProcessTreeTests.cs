@@ -14,15 +14,16 @@ public class ProcessTreeTests
 
         Assert.Equal(0, node.Daemon.Run([RepoPaths.Python, script]).ExitCode);
 
-        var records = node.Collector.WaitForProcesses(2);
-        Assert.Equal(2, records.Count);
-        var parent = records.Single(r => r.Number("ppid") == 0);
-        var child = records.Single(r => r.Number("ppid") != 0);
-        Assert.Equal(parent.Number("pid"), child.Number("ppid"));
-        Assert.Contains("numpy", parent.Libraries());
-        Assert.DoesNotContain("yaml", parent.Libraries());
-        Assert.Contains("yaml", child.Libraries());
-        Assert.DoesNotContain("numpy", child.Libraries());
+        // Parent and child run the same script as the same user: one summary of two members.
+        var summary = Assert.Single(node.Collector.WaitForProcesses(2));
+        var members = summary.Members();
+        Assert.Equal(2, members.Length);
+        int parent = Array.FindIndex(members, m => m.Number("ppid") == 0);
+        int child = Array.FindIndex(members, m => m.Number("ppid") != 0);
+        Assert.Equal(members[parent].Number("pid"), members[child].Number("ppid"));
+        // Each imported what the other did not, so each module names the member that imported it.
+        Assert.Equal([parent], summary.ImportedBy("numpy"));
+        Assert.Equal([child], summary.ImportedBy("yaml"));
     }
 
     [Theory]
@@ -55,7 +56,7 @@ public class ProcessTreeTests
 
         Assert.Equal(0, run.ExitCode);
         // The parent's record file closes after every worker's (it joined them), so once it is stored, all are.
-        node.Collector.Process.WaitUntil(() => node.Collector.Processes().Any(p => p.Number("pid") == run.Pid), "the parent's record");
+        node.Collector.Process.WaitUntil(() => node.Collector.StoredPids().Contains(run.Pid), "the parent's record");
         Assert.Equal(3, node.Collector.Metric($"polaris_library_processes_total{{library=\"{probe}\"}}"));
     }
 

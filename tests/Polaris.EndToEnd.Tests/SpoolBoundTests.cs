@@ -16,7 +16,7 @@ public class SpoolBoundTests
         using var dir = new TempDirectory("polaris-e2e");
         // Nothing listens on the discard port: every delivery fails and batches stay in the spool.
         var down = new Uri("http://127.0.0.1:9/");
-        var settings = new JsonObject { ["spoolMaxBytes"] = SpoolMaxBytes, ["spoolMinFreeBytes"] = 0, ["maxBatchRecords"] = 1 };
+        var settings = new JsonObject { ["spoolMaxBytes"] = SpoolMaxBytes, ["spoolMinFreeBytes"] = 0, ["maxBatchSummaries"] = 1 };
         var pids = new List<int>();
         string stopped;
         using (var daemon = AgentDaemon.Start(dir.Path, down, settings))
@@ -48,7 +48,7 @@ public class SpoolBoundTests
             collector.WaitForProcess(pid);
         }
         back.Process.WaitUntil(() => !Directory.EnumerateFiles(back.Spool, "*.batch").Any(), "the spool emptied");
-        Assert.Equal(kept, collector.Processes().Count);
+        Assert.Equal(kept, collector.StoredPids().Length);
         Assert.Equal(kept, collector.Metric("polaris_python_processes_total"));
     }
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Polaris.EndToEnd.Tests;
 
-/// <summary>Reads the fields the tests check from a stored process record (<c>GET /v1/processes</c>).</summary>
+/// <summary>Reads the fields the tests check from a stored summary (<c>GET /v1/summaries</c>) and its members.</summary>
 internal static class StoredProcess
 {
     public static string[] Libraries(this JsonElement process) =>
@@ -14,7 +14,23 @@ internal static class StoredProcess
     public static JsonElement Module(this JsonElement process, string name) =>
         process.GetProperty("modules").EnumerateArray().Single(m => m.GetProperty("n").GetString() == name);
 
-    public static long Nanoseconds(this JsonElement module, string field) => module.Long(field);
+    /// <summary>The longest of a module's times (<c>self</c> or <c>cum</c>): for a summary of one process, its time.</summary>
+    public static long Nanoseconds(this JsonElement module, string field) => module.GetProperty(field).Long("max");
+
+    /// <summary>The members (processes) of a summary.</summary>
+    public static JsonElement[] Members(this JsonElement summary) => summary.GetProperty("members").EnumerateArray().ToArray();
+
+    /// <summary>The member that is process <paramref name="pid"/>.</summary>
+    public static JsonElement Member(this JsonElement summary, int pid) => summary.Members().Single(m => m.Number("pid") == pid);
+
+    /// <summary>Which members imported a module: all when the summary lists none.</summary>
+    public static int[] ImportedBy(this JsonElement summary, string module) =>
+        summary.Module(module).TryGetProperty("m", out var members)
+            ? members.EnumerateArray().Select(m => m.GetInt32()).ToArray()
+            : Enumerable.Range(0, summary.Members().Length).ToArray();
+
+    /// <summary>The one member of a summary of one process.</summary>
+    public static JsonElement OnlyMember(this JsonElement summary) => Assert.Single(summary.Members());
 
     public static string Text(this JsonElement process, string field) => process.GetProperty(field).GetString()!;
 

@@ -46,8 +46,8 @@ public class TrustTests
         var real = node.Collector.WaitForProcess(run.Pid);
         Assert.Equal((Nobody, "nobody"), ((uint)real.Long("uid"), real.Text("user")));
         Assert.Contains("json", real.ModuleNames());
-        node.Collector.Process.WaitUntil(() => node.Collector.Processes().Count == 2, "the forged record");
-        var claimed = node.Collector.Processes().Single(p => p.ModuleNames().Contains("forged_library"));
+        node.Collector.Process.WaitUntil(() => node.Collector.StoredPids().Length == 2, "the forged record");
+        var claimed = node.Collector.Summaries().Single(p => p.ModuleNames().Contains("forged_library"));
         Assert.Equal((Nobody, "nobody"), ((uint)claimed.Long("uid"), claimed.Text("user")));
     }
 
@@ -92,7 +92,7 @@ public class TrustTests
         var taken = counters["received"] - 1;
         Assert.InRange(taken, 18, 18 + (5 * seconds) + 1);
         Assert.Equal(300 - taken, counters["dropped_rate_limited"]);
-        var stored = collector.Processes();
-        Assert.Equal(taken, stored.Count(p => p.Long("uid") == Nobody));
+        var stored = collector.Summaries();
+        Assert.Equal(taken, stored.Where(p => p.Long("uid") == Nobody).Sum(p => p.Number("procs")));
     }
 }

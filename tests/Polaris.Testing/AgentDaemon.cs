@@ -19,6 +19,9 @@ public sealed class AgentDaemon : IDisposable
 
     public string Spool { get; }
 
+    /// <summary>The socket <c>polaris-agent status</c> asks.</summary>
+    public string StatusSocket => Path.Combine(Path.GetDirectoryName(Drop)!, "status.sock");
+
     public static AgentDaemon Start(string directory, Uri collector, params string[] extraArguments) =>
         Start(directory, collector, settings: null, extraArguments);
 
@@ -28,8 +31,9 @@ public sealed class AgentDaemon : IDisposable
         var drop = Path.Combine(directory, "incoming");
         var spool = Path.Combine(directory, "spool");
         var config = Path.Combine(directory, "agent.json");
-        // A short batch window keeps tests quick; the default suits production.
-        var json = new JsonObject { ["batchWindowMs"] = 100 };
+        // A short quiet time keeps tests quick (the default suits the ranks of a job ending together); a status
+        // socket of its own keeps daemons of parallel tests apart.
+        var json = new JsonObject { ["summaryQuietMs"] = 100, ["statusSocket"] = Path.Combine(directory, "status.sock") };
         foreach (var (name, value) in settings ?? [])
         {
             json[name] = value?.DeepClone();

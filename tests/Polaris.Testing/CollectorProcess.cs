@@ -42,32 +42,36 @@ public sealed partial class CollectorProcess : IDisposable
     /// <summary>The value of one sample in /metrics, or null when the series does not exist.</summary>
     public double? Metric(string series) => MetricsText.Value(Metrics(), series);
 
-    /// <summary>The stored process records, newest first (<c>GET /v1/processes</c>).</summary>
-    public IReadOnlyList<System.Text.Json.JsonElement> Processes()
+    /// <summary>The stored summaries, newest first (<c>GET /v1/summaries</c>).</summary>
+    public IReadOnlyList<System.Text.Json.JsonElement> Summaries()
     {
-        using var document = System.Text.Json.JsonDocument.Parse(ProcessesJson());
+        using var document = System.Text.Json.JsonDocument.Parse(SummariesJson());
         return document.RootElement.EnumerateArray().Select(e => e.Clone()).ToArray();
     }
 
-    /// <summary>The stored process records as the collector serves them: the raw JSON text of <c>GET /v1/processes</c>.</summary>
-    public string ProcessesJson() => _http.GetStringAsync("v1/processes?limit=10000").GetAwaiter().GetResult();
+    /// <summary>The stored summaries as the collector serves them: the raw JSON text of <c>GET /v1/summaries</c>.</summary>
+    public string SummariesJson() => _http.GetStringAsync("v1/summaries?limit=10000").GetAwaiter().GetResult();
 
-    /// <summary>Waits until the record of the process <paramref name="pid"/> is stored, and returns it.</summary>
+    /// <summary>The pids of every process stored, one per member of every summary.</summary>
+    public int[] StoredPids() =>
+        Summaries().SelectMany(s => s.GetProperty("members").EnumerateArray()).Select(m => m.GetProperty("pid").GetInt32()).ToArray();
+
+    /// <summary>Waits until the process <paramref name="pid"/> is stored, and returns the summary it is a member of.</summary>
     /// <remarks><c>polaris-agent run</c> execs its command, so the pid of a run is the Python process's own.</remarks>
     public System.Text.Json.JsonElement WaitForProcess(int pid)
     {
         System.Text.Json.JsonElement? found = null;
-        _process.WaitUntil(() => (found = Processes().FirstOrDefault(p => p.GetProperty("pid").GetInt32() == pid)) is { ValueKind: System.Text.Json.JsonValueKind.Object },
-            $"the record of process {pid}");
+        _process.WaitUntil(() => (found = Summaries().FirstOrDefault(s => s.GetProperty("members").EnumerateArray().Any(m => m.GetProperty("pid").GetInt32() == pid)))
+            is { ValueKind: System.Text.Json.JsonValueKind.Object }, $"the summary of process {pid}");
         return found!.Value;
     }
 
-    /// <summary>Waits until at least <paramref name="count"/> process records are stored, and returns them.</summary>
+    /// <summary>Waits until summaries of at least <paramref name="count"/> processes are stored, and returns the summaries.</summary>
     public IReadOnlyList<System.Text.Json.JsonElement> WaitForProcesses(int count)
     {
-        IReadOnlyList<System.Text.Json.JsonElement> processes = [];
-        _process.WaitUntil(() => (processes = Processes()).Count >= count, $"{count} process records");
-        return processes;
+        IReadOnlyList<System.Text.Json.JsonElement> summaries = [];
+        _process.WaitUntil(() => (summaries = Summaries()).Sum(s => s.GetProperty("procs").GetInt32()) >= count, $"{count} processes");
+        return summaries;
     }
 
     /// <summary>Waits until the series reaches at least <paramref name="value"/>.</summary>

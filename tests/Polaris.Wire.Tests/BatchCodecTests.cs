@@ -13,7 +13,7 @@ public class BatchCodecTests
         Node = "x3005c0s13b0n0",
         AgentVersion = "0.1.0",
         CreatedAtMs = 1_764_000_000_123,
-        Records =
+        Summaries = SummaryBuilder.Summarize(
         [
             new ProcessRecord
             {
@@ -57,7 +57,7 @@ public class BatchCodecTests
                     Script = "/home/asmith/run.py", Variables = new Dictionary<string, string> { ["PBS_JOBID"] = "1234501.polaris-pbs-01" },
                 },
             },
-        ],
+        ]),
     };
 
     [Fact]
@@ -71,8 +71,13 @@ public class BatchCodecTests
         Assert.Equal(batch.Node, decoded.Node);
         Assert.Equal(batch.AgentVersion, decoded.AgentVersion);
         Assert.Equal(batch.CreatedAtMs, decoded.CreatedAtMs);
-        // Records hold lists, which records compare by reference: compare their full JSON instead.
-        Assert.Equal(JsonSerializer.Serialize(batch.Records), JsonSerializer.Serialize(decoded.Records));
+        // Summaries hold lists, which records compare by reference: compare their full JSON instead.
+        Assert.Equal(JsonSerializer.Serialize(batch.Summaries), JsonSerializer.Serialize(decoded.Summaries));
+        // Tuples are fields, which JSON leaves out: compare the distributions' buckets one by one.
+        var torch = decoded.Summaries[1].Modules.Single(m => m.Name == "torch");
+        Assert.Equal([(29, 1L)], torch.CumulativeNs.Buckets);
+        Assert.Equal([(19, 1L)], torch.SelfNs.Buckets);
+        Assert.Equal(1_000_000, torch.SelfNs.Max);
     }
 
     [Fact]
@@ -97,7 +102,7 @@ public class BatchCodecTests
                 reader.Skip();
             }
         }
-        Assert.Equal(["v", "key", "node", "agent", "created", "records"], keys);
+        Assert.Equal(["v", "key", "node", "agent", "created", "sums"], keys);
     }
 
     [Fact]
@@ -106,19 +111,22 @@ public class BatchCodecTests
         var buffer = new ArrayBufferWriter<byte>();
         var w = new MessagePackWriter(buffer);
         w.WriteMapHeader(4);
-        w.Write("v"); w.Write(1);
+        w.Write("v"); w.Write(WireFormat.Version);
         w.Write("future"); w.WriteArrayHeader(2); w.Write(1); w.Write("x");
         w.Write("key"); w.Write("k1");
-        w.Write("records"); w.WriteArrayHeader(1);
+        w.Write("sums"); w.WriteArrayHeader(1);
         w.WriteMapHeader(2);
-        w.Write("pid"); w.Write(7);
+        w.Write("members"); w.WriteArrayHeader(1);
+        w.WriteArrayHeader(12);
+        w.Write("n:7.1"); w.Write(7); w.Write(0); w.Write(-1); w.Write(1L); w.Write(2L); w.Write(0L); w.Write(0L);
+        w.Write("exit"); w.Write(false); w.Write("/"); w.Write("a future member field");
         w.Write("gpu"); w.Write("A100");
         w.Flush();
 
         var batch = BatchCodec.Decode(Compress(buffer.WrittenSpan));
 
         Assert.Equal("k1", batch.Key);
-        Assert.Equal(7, Assert.Single(batch.Records).Pid);
+        Assert.Equal(7, Assert.Single(Assert.Single(batch.Summaries).Members).Pid);
     }
 
     [Theory]
@@ -165,7 +173,7 @@ public class BatchCodecTests
         var buffer = new ArrayBufferWriter<byte>();
         var w = new MessagePackWriter(buffer);
         w.WriteMapHeader(1);
-        w.Write("v"); w.Write(1);
+        w.Write("v"); w.Write(WireFormat.Version);
         w.Flush();
 
         Assert.Throws<WireFormatException>(() => BatchCodec.Decode(Compress(buffer.WrittenSpan)));
@@ -187,12 +195,39 @@ public class BatchCodecTests
         var buffer = new ArrayBufferWriter<byte>();
         var w = new MessagePackWriter(buffer);
         w.WriteMapHeader(3);
-        w.Write("v"); w.Write(1);
+        w.Write("v"); w.Write(WireFormat.Version);
         w.Write("key"); w.Write("k");
-        w.Write("records"); w.WriteArrayHeader(int.MaxValue);
+        w.Write("sums"); w.WriteArrayHeader(int.MaxValue);
         w.Flush();
 
         Assert.Throws<WireFormatException>(() => BatchCodec.Decode(Compress(buffer.WrittenSpan)));
+    }
+
+    [Fact]
+    public void A_module_counted_in_more_processes_than_the_summary_has_is_refused()
+    {
+        var batch = Sample();
+        var summary = batch.Summaries[0];
+        var forged = batch with
+        {
+            Summaries = [summary with { Modules = [summary.Modules[0] with { Processes = 5, Members = [0, 1, 2, 3, 4] }] }],
+        };
+
+        var e = Assert.Throws<WireFormatException>(() => BatchCodec.Decode(BatchCodec.Encode(forged)));
+        Assert.Contains("numpy", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_distribution_whose_buckets_disagree_with_its_count_is_refused()
+    {
+        var batch = Sample();
+        var summary = batch.Summaries[1];
+        var forged = batch with
+        {
+            Summaries = [summary with { Modules = [summary.Modules[0] with { SelfNs = TimeDistribution.From(1000, 1, 1, 1, [(0, 1)]) }] }],
+        };
+
+        Assert.Throws<WireFormatException>(() => BatchCodec.Decode(BatchCodec.Encode(forged)));
     }
 
     private static byte[] Compress(ReadOnlySpan<byte> plain)

@@ -42,9 +42,15 @@ public sealed class BenchDaemon : IDisposable
         var drop = Path.Combine(directory, "incoming");
         var spool = Path.Combine(directory, "spool");
         var log = Path.Combine(directory, "daemon.log");
+        // Its own status socket, so it never takes the node daemon's; summaries close soon after each run.
+        var settings = new Dictionary<string, string>(environment, StringComparer.Ordinal)
+        {
+            ["POLARIS_AGENT_STATUS_SOCKET"] = Path.Combine(directory, "status.sock"),
+            ["POLARIS_AGENT_SUMMARY_QUIET_MS"] = "100",
+        };
         var child = SpawnedChild.Start(
             [binary, "serve", "--drop", drop, "--spool", spool, "--collector", "http://127.0.0.1:9/"],
-            environment, stdout: log, stderr: Path.Combine(directory, "daemon.err"));
+            settings, stdout: log, stderr: Path.Combine(directory, "daemon.err"));
         var daemon = new BenchDaemon(child, drop, spool, log);
         var deadline = DateTime.UtcNow + StartTimeout;
         while (!daemon.Output().Contains("Taking in hook records", StringComparison.Ordinal))
@@ -80,7 +86,7 @@ public sealed class BenchDaemon : IDisposable
             {
                 try
                 {
-                    count += BatchCodec.Decode(File.ReadAllBytes(batch.Path)).Records.Count;
+                    count += BatchCodec.Decode(File.ReadAllBytes(batch.Path)).Processes;
                 }
                 catch (Exception e) when (e is IOException or WireFormatException)
                 {

@@ -3,6 +3,8 @@ using Polaris.Agent.Serve.Spool;
 namespace Polaris.Agent.Serve;
 
 /// <summary>What the daemon has done since it started; every drop is counted by reason, never logged per item.</summary>
+/// <remarks>One list of named counters feeds the stop line, <c>polaris-agent status</c> and the textfile
+/// collector's file, so the three always agree.</remarks>
 public sealed class AgentCounters
 {
     private long _recordsReceived;
@@ -13,54 +15,104 @@ public sealed class AgentCounters
     private long _droppedNotRegular;
     private long _unreadable;
     private long _deferred;
+    private long _duplicateReads;
     private long _batchesSpooled;
+    private long _summariesSpooled;
+    private long _processesSpooled;
     private long _batchesDelivered;
+    private long _lastDeliveryMs;
     private long _batchesRejected;
     private long _deliveryFailures;
     private long _spoolFailures;
     private long _spoolDroppedBatches;
     private long _spoolDroppedBytes;
+    private long _collectorReachable = -1;
+
+    /// <summary>Raised after any counter changes (on the thread that changed it), for the textfile writer.</summary>
+    public event Action? Changed;
 
     public long RecordsReceived => Interlocked.Read(ref _recordsReceived);
-    public long DroppedMalformed => Interlocked.Read(ref _droppedMalformed);
-    public long DroppedFrames => Interlocked.Read(ref _droppedFrames);
     public long DroppedRateLimited => Interlocked.Read(ref _droppedRateLimited);
-    public long DroppedOversized => Interlocked.Read(ref _droppedOversized);
-    public long DroppedNotRegular => Interlocked.Read(ref _droppedNotRegular);
-    public long Unreadable => Interlocked.Read(ref _unreadable);
-    public long DeferredRecords => Interlocked.Read(ref _deferred);
     public long BatchesSpooled => Interlocked.Read(ref _batchesSpooled);
     public long BatchesDelivered => Interlocked.Read(ref _batchesDelivered);
-    public long BatchesRejected => Interlocked.Read(ref _batchesRejected);
-    public long DeliveryFailures => Interlocked.Read(ref _deliveryFailures);
-    public long SpoolFailures => Interlocked.Read(ref _spoolFailures);
-    public long SpoolDroppedBatches => Interlocked.Read(ref _spoolDroppedBatches);
-    public long SpoolDroppedBytes => Interlocked.Read(ref _spoolDroppedBytes);
 
-    public void RecordReceived() => Interlocked.Increment(ref _recordsReceived);
-    public void Malformed() => Interlocked.Increment(ref _droppedMalformed);
-    public void FramesDropped(int frames) => Interlocked.Add(ref _droppedFrames, frames);
-    public void RateLimited() => Interlocked.Increment(ref _droppedRateLimited);
-    public void Oversized() => Interlocked.Increment(ref _droppedOversized);
-    public void NotRegular() => Interlocked.Increment(ref _droppedNotRegular);
-    public void UnreadableFile() => Interlocked.Increment(ref _unreadable);
-    public void Deferred() => Interlocked.Increment(ref _deferred);
-    public void BatchSpooled() => Interlocked.Increment(ref _batchesSpooled);
-    public void BatchDelivered() => Interlocked.Increment(ref _batchesDelivered);
-    public void BatchRejected() => Interlocked.Increment(ref _batchesRejected);
-    public void DeliveryFailed() => Interlocked.Increment(ref _deliveryFailures);
-    public void SpoolFailed() => Interlocked.Increment(ref _spoolFailures);
+    /// <summary>When the collector last acknowledged a batch, Unix ms; 0: not since start.</summary>
+    public long LastDeliveryMs => Interlocked.Read(ref _lastDeliveryMs);
+
+    /// <summary>Whether the last delivery attempt reached a collector: 1 yes, 0 no, -1 none yet.</summary>
+    public long CollectorReachable => Interlocked.Read(ref _collectorReachable);
+
+    public void RecordReceived() => Bump(ref _recordsReceived, 1);
+    public void Malformed() => Bump(ref _droppedMalformed, 1);
+    public void FramesDropped(int frames) => Bump(ref _droppedFrames, frames);
+    public void RateLimited() => Bump(ref _droppedRateLimited, 1);
+    public void Oversized() => Bump(ref _droppedOversized, 1);
+    public void NotRegular() => Bump(ref _droppedNotRegular, 1);
+    public void UnreadableFile() => Bump(ref _unreadable, 1);
+    public void Deferred() => Bump(ref _deferred, 1);
+    public void DuplicateRead() => Bump(ref _duplicateReads, 1);
+    public void BatchRejected() => Bump(ref _batchesRejected, 1);
+    public void SpoolFailed() => Bump(ref _spoolFailures, 1);
+
+    public void BatchSpooled(int summaries, int processes)
+    {
+        Interlocked.Increment(ref _batchesSpooled);
+        Interlocked.Add(ref _summariesSpooled, summaries);
+        Interlocked.Add(ref _processesSpooled, processes);
+        Changed?.Invoke();
+    }
+
+    public void BatchDelivered(DateTimeOffset at)
+    {
+        Interlocked.Increment(ref _batchesDelivered);
+        Interlocked.Exchange(ref _lastDeliveryMs, at.ToUnixTimeMilliseconds());
+        Changed?.Invoke();
+    }
+
+    /// <summary>A delivery attempt that got an HTTP answer (<paramref name="reached"/>) or none.</summary>
+    public void CollectorAnswered(bool reached)
+    {
+        Interlocked.Exchange(ref _collectorReachable, reached ? 1 : 0);
+        Changed?.Invoke();
+    }
+
+    public void DeliveryFailed() => Bump(ref _deliveryFailures, 1);
 
     public void SpoolDropped(SpoolTrim trim)
     {
         Interlocked.Add(ref _spoolDroppedBatches, trim.Batches);
         Interlocked.Add(ref _spoolDroppedBytes, trim.Bytes);
+        Changed?.Invoke();
     }
 
-    public override string ToString() =>
-        $"received={RecordsReceived} dropped_malformed={DroppedMalformed} dropped_frames={DroppedFrames} dropped_rate_limited={DroppedRateLimited} dropped_oversized={DroppedOversized} " +
-        $"dropped_not_regular={DroppedNotRegular} unreadable={Unreadable} deferred={DeferredRecords} " +
-        $"batches_spooled={BatchesSpooled} batches_delivered={BatchesDelivered} batches_rejected={BatchesRejected} " +
-        $"delivery_failures={DeliveryFailures} spool_failures={SpoolFailures} " +
-        $"spool_dropped_batches={SpoolDroppedBatches} spool_dropped_bytes={SpoolDroppedBytes}";
+    private void Bump(ref long counter, long by)
+    {
+        Interlocked.Add(ref counter, by);
+        Changed?.Invoke();
+    }
+
+    /// <summary>Every counter by its name, in a fixed order.</summary>
+    public IReadOnlyList<(string Name, long Value)> Values() =>
+    [
+        ("received", RecordsReceived),
+        ("dropped_malformed", Interlocked.Read(ref _droppedMalformed)),
+        ("dropped_frames", Interlocked.Read(ref _droppedFrames)),
+        ("dropped_rate_limited", DroppedRateLimited),
+        ("dropped_oversized", Interlocked.Read(ref _droppedOversized)),
+        ("dropped_not_regular", Interlocked.Read(ref _droppedNotRegular)),
+        ("unreadable", Interlocked.Read(ref _unreadable)),
+        ("deferred", Interlocked.Read(ref _deferred)),
+        ("duplicate_reads", Interlocked.Read(ref _duplicateReads)),
+        ("batches_spooled", BatchesSpooled),
+        ("summaries_spooled", Interlocked.Read(ref _summariesSpooled)),
+        ("processes_spooled", Interlocked.Read(ref _processesSpooled)),
+        ("batches_delivered", BatchesDelivered),
+        ("batches_rejected", Interlocked.Read(ref _batchesRejected)),
+        ("delivery_failures", Interlocked.Read(ref _deliveryFailures)),
+        ("spool_failures", Interlocked.Read(ref _spoolFailures)),
+        ("spool_dropped_batches", Interlocked.Read(ref _spoolDroppedBatches)),
+        ("spool_dropped_bytes", Interlocked.Read(ref _spoolDroppedBytes)),
+    ];
+
+    public override string ToString() => string.Join(' ', Values().Select(v => $"{v.Name}={v.Value}"));
 }

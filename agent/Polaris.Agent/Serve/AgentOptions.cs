@@ -1,11 +1,12 @@
-using System.Globalization;
-using System.Text.Json;
 using Polaris.Agent.Cli;
 using Polaris.Agent.Serve.Enrich;
+using Polaris.Agent.Serve.Settings;
 
 namespace Polaris.Agent.Serve;
 
-/// <summary>Settings of <c>polaris-agent serve</c>, from defaults, then the config file, then the command line.</summary>
+/// <summary>Settings of <c>polaris-agent serve</c>: defaults, then the config file, then environment variables
+/// (<c>POLARIS_AGENT_</c> and the setting's name in capitals with underscores: <c>spoolMaxBytes</c> is
+/// <c>POLARIS_AGENT_SPOOL_MAX_BYTES</c>), then the command line.</summary>
 public sealed record AgentOptions
 {
     /// <summary>Default config file read when it exists and no <c>--config</c> is given.</summary>
@@ -37,20 +38,48 @@ public sealed record AgentOptions
     /// Default 64 MiB.</summary>
     public long SpoolMinFreeBytes { get; init; } = 64L * 1024 * 1024;
 
-    /// <summary>Base URL of the collector. Default <c>http://127.0.0.1:8470/</c>.</summary>
-    public Uri Collector { get; init; } = new("http://127.0.0.1:8470/");
+    /// <summary>Base URLs of the collector, tried in order: when one cannot be reached the next is used (fail-over).
+    /// Default <c>http://127.0.0.1:8470/</c>.</summary>
+    public IReadOnlyList<Uri> Collectors { get; init; } = [new("http://127.0.0.1:8470/")];
 
-    /// <summary>How long the first record of a batch waits for company before the batch is spooled. Default 1 s.</summary>
-    public TimeSpan BatchWindow { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>PEM file of the certificate authorities that sign an https collector's certificate, instead of the
+    /// system's; empty for the system's.</summary>
+    public string CaFile { get; init; } = "";
 
-    /// <summary>Records that make a batch full. Default 1000.</summary>
-    public int MaxBatchRecords { get; init; } = 1000;
+    /// <summary>File holding the bearer token sent to the collector; it must be readable by the daemon's user
+    /// alone. Empty: no token.</summary>
+    public string TokenFile { get; init; } = "";
+
+    /// <summary>A summary is closed once no record has joined it for this long (the ranks of a job end together).
+    /// Default 2 s.</summary>
+    public TimeSpan SummaryQuiet { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>A summary is closed at the latest this long after its first record. Default 60 s.</summary>
+    public TimeSpan SummaryWindow { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Processes that fill a summary. Default 4096.</summary>
+    public int SummaryMaxProcesses { get; init; } = 4096;
+
+    /// <summary>Summaries that make a batch full. Default 100.</summary>
+    public int MaxBatchSummaries { get; init; } = 100;
+
+    /// <summary>Unix socket <c>polaris-agent status</c> asks (systemd may pass it in instead). Default
+    /// <c>/run/polaris-agent/status.sock</c>.</summary>
+    public string StatusSocket { get; init; } = DefaultStatusSocket;
+
+    /// <summary>The status socket <c>status</c> asks when none is named.</summary>
+    public const string DefaultStatusSocket = "/run/polaris-agent/status.sock";
+
+    /// <summary>Folder of the node exporter's textfile collector, where the daemon keeps <c>polaris_agent.prom</c>
+    /// current; empty: none.</summary>
+    public string TextfileDirectory { get; init; } = "";
 
     /// <summary>Largest record file accepted; larger ones are dropped and counted. Default 8 MiB.</summary>
     public int MaxRecordBytes { get; init; } = 8 * 1024 * 1024;
 
-    /// <summary>Records waiting between receive and batching; past it record files wait in the drop folder. Default 10000.</summary>
-    public int QueueCapacity { get; init; } = 10_000;
+    /// <summary>Records waiting between receive and aggregation; past it record files wait in the drop folder.
+    /// Default 256: whole records are large, and the aggregator folds them faster than they are read.</summary>
+    public int QueueCapacity { get; init; } = 256;
 
     /// <summary>The facility's base conda environments (absolute prefixes); changes are reported against the first. Default none.</summary>
     public IReadOnlyList<string> BaseEnvironments { get; init; } = [];
@@ -67,93 +96,75 @@ public sealed record AgentOptions
 
     private static readonly HashSet<string> CommandLineOptions = ["drop", "spool", "collector", "config"];
 
-    /// <summary>Builds the options from <c>serve</c>'s arguments; a bad setting throws <see cref="UsageException"/> naming it.</summary>
-    public static AgentOptions Load(IReadOnlyList<string> args)
+    /// <summary>Builds the options from <c>serve</c>'s arguments and the process environment; a bad setting throws
+    /// <see cref="UsageException"/> naming it.</summary>
+    public static AgentOptions Load(IReadOnlyList<string> args) => Load(args, EnvironmentVariables());
+
+    /// <summary>Builds the options from <c>serve</c>'s arguments and the given environment variables.</summary>
+    public static AgentOptions Load(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment)
     {
+        ArgumentNullException.ThrowIfNull(environment);
         var cli = new OptionReader(args, CommandLineOptions);
         if (cli.Operands.Count > 0)
         {
             throw new UsageException($"serve takes no operands: '{cli.Operands[0]}'");
         }
         var options = new AgentOptions();
-        var configFile = cli.Get("config") ?? (File.Exists(DefaultConfigFile) ? DefaultConfigFile : null);
+        var configFile = cli.Get("config") ?? environment.GetValueOrDefault(AgentSettings.ConfigVariable)
+            ?? (File.Exists(DefaultConfigFile) ? DefaultConfigFile : null);
         if (configFile != null)
         {
-            options = options.WithFile(configFile);
+            options = AgentSettings.ApplyFile(options, configFile);
         }
-        options = options with
+        options = AgentSettings.ApplyEnvironment(options, environment);
+        if (cli.Get("drop") is { } drop)
         {
-            Drop = cli.Get("drop") ?? options.Drop,
-            Spool = cli.Get("spool") ?? options.Spool,
-            Collector = cli.Get("collector") is { } url ? ParseUrl("--collector", url) : options.Collector,
-        };
+            options = AgentSettings.Apply(options, "drop", SettingValue.FromText("option --drop", drop));
+        }
+        if (cli.Get("spool") is { } spool)
+        {
+            options = AgentSettings.Apply(options, "spool", SettingValue.FromText("option --spool", spool));
+        }
+        if (cli.GetAll("collector") is { Count: > 0 } urls)
+        {
+            options = AgentSettings.Apply(options, "collector", SettingValue.FromText("option --collector", string.Join(',', urls)));
+        }
         options.Validate();
         return options;
     }
 
-    private AgentOptions WithFile(string path)
+    private static Dictionary<string, string> EnvironmentVariables()
     {
-        JsonDocument document;
-        try
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
         {
-            document = JsonDocument.Parse(File.ReadAllBytes(path));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
-        {
-            throw new UsageException($"config file {path}: {e.Message}");
-        }
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            if (entry.Key is string name && name.StartsWith(AgentSettings.VariablePrefix, StringComparison.Ordinal) && entry.Value is string value)
             {
-                throw new UsageException($"config file {path}: must hold one JSON object");
+                variables[name] = value;
             }
-            var options = this;
-            foreach (var setting in document.RootElement.EnumerateObject())
-            {
-                var where = $"config file {path}: setting '{setting.Name}'";
-                options = setting.Name switch
-                {
-                    "drop" => options with { Drop = Text(where, setting.Value) },
-                    "spool" => options with { Spool = Text(where, setting.Value) },
-                    "collector" => options with { Collector = ParseUrl(where, Text(where, setting.Value)) },
-                    "batchWindowMs" => options with { BatchWindow = TimeSpan.FromMilliseconds(Number(where, setting.Value)) },
-                    "maxBatchRecords" => options with { MaxBatchRecords = Number(where, setting.Value) },
-                    "maxRecordBytes" => options with { MaxRecordBytes = Number(where, setting.Value) },
-                    "queueCapacity" => options with { QueueCapacity = Number(where, setting.Value) },
-                    "userRecordsPerSecond" => options with { UserRecordsPerSecond = Number(where, setting.Value) },
-                    "userRecordBurst" => options with { UserRecordBurst = Number(where, setting.Value) },
-                    "spoolMaxBytes" => options with { SpoolMaxBytes = Bytes(where, setting.Value) },
-                    "spoolMaxAgeHours" => options with { SpoolMaxAge = TimeSpan.FromHours(Number(where, setting.Value)) },
-                    "spoolMinFreeBytes" => options with { SpoolMinFreeBytes = Bytes(where, setting.Value) },
-                    "baseEnvironments" => options with { BaseEnvironments = AbsolutePaths(where, setting.Value) },
-                    "homeRoots" => options with { HomeRoots = AbsolutePaths(where, setting.Value) },
-                    "projectRoots" => options with { ProjectRoots = AbsolutePaths(where, setting.Value) },
-                    "systemPrefixes" => options with { SystemPrefixes = AbsolutePaths(where, setting.Value) },
-                    _ => throw new UsageException($"{where} is not a known setting"),
-                };
-            }
-            return options;
         }
+        return variables;
     }
 
     private void Validate()
     {
         Require(Drop.Length > 0, "drop", "must not be empty");
         Require(Spool.Length > 0, "spool", "must not be empty");
-        Require(BatchWindow > TimeSpan.Zero && BatchWindow <= TimeSpan.FromHours(1), "batchWindowMs", "must be between 1 ms and 1 hour");
-        Require(MaxBatchRecords is > 0 and <= 100_000, "maxBatchRecords", "must be between 1 and 100000");
+        Require(SummaryQuiet > TimeSpan.Zero && SummaryQuiet <= TimeSpan.FromHours(1), "summaryQuietMs", "must be between 1 ms and 1 hour");
+        Require(SummaryWindow >= SummaryQuiet && SummaryWindow <= TimeSpan.FromDays(1), "summaryWindowMs", "must be between summaryQuietMs and 1 day");
+        Require(SummaryMaxProcesses is > 0 and <= 1_000_000, "summaryMaxProcesses", "must be between 1 and 1000000");
+        Require(MaxBatchSummaries is > 0 and <= 100_000, "maxBatchSummaries", "must be between 1 and 100000");
         Require(MaxRecordBytes is >= 4096 and <= 256 * 1024 * 1024, "maxRecordBytes", "must be between 4096 and 268435456");
-        Require(QueueCapacity is > 0 and <= 10_000_000, "queueCapacity", "must be between 1 and 10000000");
+        Require(QueueCapacity is > 0 and <= 1_000_000, "queueCapacity", "must be between 1 and 1000000");
         Require(UserRecordsPerSecond is > 0 and <= 1_000_000, "userRecordsPerSecond", "must be between 1 and 1000000");
         Require(UserRecordBurst is > 0 and <= 10_000_000, "userRecordBurst", "must be between 1 and 10000000");
         Require(SpoolMaxBytes is >= 64 * 1024 and <= 1L << 40, "spoolMaxBytes", "must be between 65536 and 1099511627776");
         Require(SpoolMaxAge >= TimeSpan.FromHours(1) && SpoolMaxAge <= TimeSpan.FromDays(3650), "spoolMaxAgeHours", "must be between 1 and 87600");
         Require(SpoolMinFreeBytes is >= 0 and <= 1L << 40, "spoolMinFreeBytes", "must be between 0 and 1099511627776");
-        Require(BaseEnvironments.All(IsAbsolutePath), "baseEnvironments", "must hold absolute paths");
-        Require(HomeRoots.All(IsAbsolutePath), "homeRoots", "must hold absolute paths");
-        Require(ProjectRoots.All(IsAbsolutePath), "projectRoots", "must hold absolute paths");
-        Require(SystemPrefixes.All(IsAbsolutePath), "systemPrefixes", "must hold absolute paths");
+        Require(Collectors.Count > 0, "collector", "must name at least one URL");
+        Require(CaFile.Length == 0 || File.Exists(CaFile), "caFile", $"names a file that does not exist: {CaFile}");
+        Require(TokenFile.Length == 0 || File.Exists(TokenFile), "tokenFile", $"names a file that does not exist: {TokenFile}");
+        Require(SettingValue.IsAbsolutePath(StatusSocket), "statusSocket", "must be an absolute path");
     }
 
     private static void Require(bool ok, string setting, string rule)
@@ -163,43 +174,4 @@ public sealed record AgentOptions
             throw new UsageException($"setting '{setting}' {rule}");
         }
     }
-
-    private static Uri ParseUrl(string where, string text) =>
-        Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
-            ? uri
-            : throw new UsageException($"{where}: '{text}' is not an http or https URL");
-
-    private static string Text(string where, JsonElement value) =>
-        value.ValueKind == JsonValueKind.String ? value.GetString()! : throw new UsageException($"{where} must be a string");
-
-    private static string[] AbsolutePaths(string where, JsonElement value)
-    {
-        if (value.ValueKind != JsonValueKind.Array)
-        {
-            throw new UsageException($"{where} must be an array of absolute paths");
-        }
-        var paths = new List<string>();
-        foreach (var item in value.EnumerateArray())
-        {
-            var path = item.ValueKind == JsonValueKind.String ? item.GetString()! : "";
-            if (!IsAbsolutePath(path))
-            {
-                throw new UsageException($"{where} must hold absolute paths, not {item.GetRawText()}");
-            }
-            paths.Add(path);
-        }
-        return [.. paths];
-    }
-
-    private static bool IsAbsolutePath(string path) => path.StartsWith('/') && !path.Contains('\0', StringComparison.Ordinal);
-
-    private static long Bytes(string where, JsonElement value) =>
-        value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n)
-            ? n
-            : throw new UsageException($"{where} must be a whole number of bytes, not {value.GetRawText()}");
-
-    private static int Number(string where, JsonElement value) =>
-        value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n)
-            ? n
-            : throw new UsageException($"{where} must be a whole number, not {value.GetRawText().ToString(CultureInfo.InvariantCulture)}");
 }

@@ -8,11 +8,11 @@ internal static partial class LogMessages
     [LoggerMessage(1, LogLevel.Information, "Taking in hook records from {Drop}")]
     public static partial void Watching(ILogger logger, string drop);
 
-    [LoggerMessage(3, LogLevel.Error, "Could not spool a batch of {Records} records, will retry: {Reason}")]
-    public static partial void SpoolFailed(ILogger logger, int records, string reason);
+    [LoggerMessage(3, LogLevel.Error, "Could not spool a batch of {Processes} processes, will retry: {Reason}")]
+    public static partial void SpoolFailed(ILogger logger, int processes, string reason);
 
-    [LoggerMessage(4, LogLevel.Warning, "Delivering batch {Key} failed, will retry: {Reason}")]
-    public static partial void DeliveryFailed(ILogger logger, string key, string reason);
+    [LoggerMessage(4, LogLevel.Warning, "Delivering batch {Key} to {Endpoint} failed, will retry: {Reason}")]
+    public static partial void DeliveryFailed(ILogger logger, string endpoint, string key, string reason);
 
     [LoggerMessage(5, LogLevel.Error, "The collector rejected batch {Key} with HTTP {Status}; it is kept under rejected/")]
     public static partial void BatchRejected(ILogger logger, string key, int status);
@@ -21,11 +21,23 @@ internal static partial class LogMessages
     public static partial void Stopped(ILogger logger, AgentCounters counters);
 
     [LoggerMessage(7, LogLevel.Information, "polaris-agent {Version} serving; spool {Spool}; collector {Collector}")]
-    public static partial void Started(ILogger logger, string version, string spool, Uri collector);
+    public static partial void Started(ILogger logger, string version, string spool, string collector);
 
     [LoggerMessage(8, LogLevel.Error, "Cannot read the spool, will retry: {Reason}")]
     public static partial void SpoolUnreadable(ILogger logger, string reason);
 
     [LoggerMessage(9, LogLevel.Warning, "The spool was past its bounds (size, age or free space): dropped its {Batches} oldest batches, {Bytes} bytes")]
     public static partial void SpoolTrimmed(ILogger logger, int batches, long bytes);
+
+    [LoggerMessage(10, LogLevel.Error, "Could not remove {File} after spooling its record; a restart will count it again: {Reason}")]
+    public static partial void DropFileKept(ILogger logger, string file, string reason);
+
+    [LoggerMessage(11, LogLevel.Error, "The collector refused the token; reading it again failed: {Reason}")]
+    public static partial void TokenUnusable(ILogger logger, string reason);
+
+    [LoggerMessage(12, LogLevel.Information, "Answering status requests on {Socket}")]
+    public static partial void StatusListening(ILogger logger, string socket);
+
+    [LoggerMessage(13, LogLevel.Warning, "Cannot write the textfile collector's file {File}: {Reason}")]
+    public static partial void TextfileFailed(ILogger logger, string file, string reason);
 }

@@ -3,9 +3,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Polaris.Agent.Run;
+using Polaris.Agent.Serve.Aggregate;
 using Polaris.Agent.Serve.Enrich;
 using Polaris.Agent.Serve.Receive;
 using Polaris.Agent.Serve.Ship;
+using Polaris.Agent.Serve.Status;
 using Polaris.Agent.Serve.Spool;
 
 namespace Polaris.Agent.Serve;
@@ -31,11 +33,18 @@ public static class ServeCommand
         builder.Services.AddSingleton(new RecordEnricher(EnrichOptions.From(options, HookFiles.Directory())));
         builder.Services.AddSingleton<BatchSpool>();
         builder.Services.AddSingleton<SpoolSignal>();
+        var collector = new CollectorClient(options);
+        collector.Token.Load();
+        builder.Services.AddSingleton(collector);
         builder.Services.AddSingleton(records.Reader);
         builder.Services.AddSingleton(records.Writer);
-        // The host stops services in reverse order: receive stops first, then the batcher spools what is left.
+        builder.Services.AddSingleton<StatusServer>();
+        // The host stops services in reverse order: receive stops first, then the aggregator spools what is left;
+        // status answers to the end, and the textfile gets the final counts.
+        builder.Services.AddHostedService<TextfileWriter>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<StatusServer>());
         builder.Services.AddHostedService<BatchShipper>();
-        builder.Services.AddHostedService<RecordBatcher>();
+        builder.Services.AddHostedService<RecordAggregator>();
         builder.Services.AddHostedService<DropWatcher>();
 
         using var host = builder.Build();
@@ -44,7 +53,7 @@ public static class ServeCommand
         var counters = host.Services.GetRequiredService<AgentCounters>();
         // Open the spool before anything runs: a spool we cannot write must stop start-up with its reason.
         host.Services.GetRequiredService<BatchSpool>().Open().Report(counters, logger);
-        LogMessages.Started(logger, AgentInfo.Version, options.Spool, options.Collector);
+        LogMessages.Started(logger, AgentInfo.Version, options.Spool, string.Join(", ", options.Collectors));
         await host.RunAsync().ConfigureAwait(false);
         LogMessages.Stopped(logger, counters);
         return 0;

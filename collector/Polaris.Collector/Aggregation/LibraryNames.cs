@@ -2,7 +2,7 @@ using Polaris.Wire;
 
 namespace Polaris.Collector.Aggregation;
 
-/// <summary>Decides which top-level packages of a process count as libraries it used.</summary>
+/// <summary>Decides which top-level packages count as libraries a process used.</summary>
 /// <remarks>
 /// A library is the first component of a module name, excluding the standard library
 /// (<c>sys.stdlib_module_names</c>), <c>__main__</c> and the interpreter's customisation hooks: the same
@@ -12,20 +12,37 @@ public static class LibraryNames
 {
     private static readonly HashSet<string> Excluded = LoadExcluded();
 
-    /// <summary>The distinct libraries among a process's modules, in first-import order.</summary>
-    public static IReadOnlyList<string> Of(IEnumerable<ModuleImport> modules)
+    /// <summary>The libraries among a summary's modules, in first-import order, each with the processes that
+    /// imported it: those of its top-level module (Python imports a package before any of its submodules), or, if
+    /// that is missing, the most of any of its modules.</summary>
+    public static IReadOnlyList<(string Library, int Processes)> Of(ProcessSummary summary)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var libraries = new List<string>();
-        foreach (var module in modules)
+        ArgumentNullException.ThrowIfNull(summary);
+        var processes = new Dictionary<string, int>(StringComparer.Ordinal);
+        var exact = new HashSet<string>(StringComparer.Ordinal);
+        var order = new List<string>();
+        foreach (var module in summary.Modules)
         {
             var top = module.TopLevel;
-            if (IsLibrary(top) && seen.Add(top))
+            if (!IsLibrary(top))
             {
-                libraries.Add(top);
+                continue;
+            }
+            if (!processes.TryGetValue(top, out var seen))
+            {
+                order.Add(top);
+            }
+            if (module.Name == top)
+            {
+                // The same package from two files (ranks that differ) is two entries: their processes add up.
+                processes[top] = exact.Add(top) ? module.Processes : seen + module.Processes;
+            }
+            else if (!exact.Contains(top))
+            {
+                processes[top] = Math.Max(seen, module.Processes);
             }
         }
-        return libraries;
+        return order.Select(l => (l, processes[l])).ToArray();
     }
 
     /// <summary>True when <paramref name="topLevel"/> is a third-party (or user) package, not the standard library.</summary>

@@ -7,7 +7,7 @@ namespace Polaris.Collector.Ingest;
 
 /// <summary>The ingest stage: <c>POST /v1/batches</c> takes one zstd-compressed MessagePack batch.</summary>
 /// <remarks>
-/// 200 with the stored record count acknowledges the batch, also for a duplicate (the agent may forget
+/// 200 with the summary and process counts acknowledges the batch, also for a duplicate (the agent may forget
 /// it either way); 400 says the bytes can never be stored; 413 that they are too large.
 /// </remarks>
 public static class BatchEndpoint
@@ -46,7 +46,7 @@ public static class BatchEndpoint
         }
         var result = store.Ingest(batch, DateTime.UtcNow);
         metrics.Ingested(result);
-        return Results.Ok(new BatchReceipt(batch.Key, result.Records, result.Duplicate));
+        return Results.Ok(new BatchReceipt(batch.Key, batch.Summaries.Count, batch.Processes, result.Duplicate));
     }
 
     private static async Task<byte[]> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)

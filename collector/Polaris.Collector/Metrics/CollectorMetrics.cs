@@ -57,7 +57,7 @@ public sealed class CollectorMetrics
             return;
         }
         _batches.WithLabels("stored").Inc();
-        _processes.Inc(result.Records);
+        _processes.Inc(result.Processes);
         foreach (var (library, processes) in result.Libraries)
         {
             Library(library).Inc(processes);

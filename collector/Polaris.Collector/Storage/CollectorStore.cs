@@ -4,10 +4,11 @@ using Polaris.Wire;
 
 namespace Polaris.Collector.Storage;
 
-/// <summary>The store stage: process records and running totals in one LiteDB file, written one batch per transaction.</summary>
+/// <summary>The store stage: summaries and running totals in one LiteDB file, written one batch per transaction.</summary>
 /// <remarks>
-/// The batch key, the records and the totals change in the same transaction, so a crash never leaves a
-/// batch half-counted, and a retried batch (same key) is recognised and not counted again.
+/// The batch key, the summaries and the totals change in the same transaction, so a crash never leaves a
+/// batch half-counted, and a retried batch (same key) is recognised and not counted again. The agent sees to
+/// it that no record is merged into two summaries (its spool journal), so the key is all that needs checking.
 /// </remarks>
 public sealed class CollectorStore : IDisposable
 {
@@ -17,7 +18,7 @@ public sealed class CollectorStore : IDisposable
     private const string TotalProcessesId = "python_processes";
     private readonly LiteDatabase _db;
     private readonly ILiteCollection<BsonDocument> _batches;
-    private readonly ILiteCollection<BsonDocument> _processes;
+    private readonly ILiteCollection<BsonDocument> _summaries;
     private readonly ILiteCollection<BsonDocument> _libraries;
     private readonly ILiteCollection<BsonDocument> _totals;
     private readonly Lock _write = new();
@@ -31,11 +32,11 @@ public sealed class CollectorStore : IDisposable
             Connection = ConnectionType.Direct,
         });
         _batches = _db.GetCollection("batches");
-        _processes = _db.GetCollection("processes");
+        _summaries = _db.GetCollection("summaries");
         _libraries = _db.GetCollection("libraries");
         _totals = _db.GetCollection("totals");
-        _processes.EnsureIndex("libraries", "$.libraries[*]");
-        _processes.EnsureIndex("start");
+        _summaries.EnsureIndex("libraries", "$.libraries[*]");
+        _summaries.EnsureIndex("start");
     }
 
     /// <summary>Stores a batch unless its key was stored before.</summary>
@@ -45,10 +46,9 @@ public sealed class CollectorStore : IDisposable
         {
             if (_batches.FindById(batch.Key) != null)
             {
-                return new IngestResult(batch.Records.Count, Duplicate: true, new Dictionary<string, int>());
+                return new IngestResult(batch.Summaries.Count, batch.Processes, Duplicate: true, new Dictionary<string, int>());
             }
             var perLibrary = new Dictionary<string, int>(StringComparer.Ordinal);
-            int stored = 0;
             _db.BeginTrans();
             try
             {
@@ -59,24 +59,19 @@ public sealed class CollectorStore : IDisposable
                     ["agent"] = batch.AgentVersion,
                     ["created"] = DateTimeOffset.FromUnixTimeMilliseconds(batch.CreatedAtMs).UtcDateTime,
                     ["received"] = receivedAtUtc,
-                    ["records"] = batch.Records.Count,
+                    ["summaries"] = batch.Summaries.Count,
+                    ["processes"] = batch.Processes,
                 });
-                foreach (var record in batch.Records)
+                foreach (var summary in batch.Summaries)
                 {
-                    // A record read twice by an agent (a crash between spooling and removing its file) counts once.
-                    if (record.RecordId.Length > 0 && _processes.FindById(record.RecordId) != null)
+                    var libraries = LibraryNames.Of(summary);
+                    foreach (var (library, processes) in libraries)
                     {
-                        continue;
+                        perLibrary[library] = perLibrary.GetValueOrDefault(library) + processes;
                     }
-                    stored++;
-                    var libraries = LibraryNames.Of(record.Modules);
-                    foreach (var library in libraries)
-                    {
-                        perLibrary[library] = perLibrary.GetValueOrDefault(library) + 1;
-                    }
-                    _processes.Insert(ProcessDocument.From(record, batch.Key, libraries));
+                    _summaries.Insert(SummaryDocument.From(summary, batch.Key, libraries));
                 }
-                Add(_totals, TotalProcessesId, stored);
+                Add(_totals, TotalProcessesId, batch.Processes);
                 foreach (var (library, processes) in perLibrary)
                 {
                     Add(_libraries, library, processes);
@@ -88,7 +83,7 @@ public sealed class CollectorStore : IDisposable
                 _db.Rollback();
                 throw;
             }
-            return new IngestResult(stored, Duplicate: false, perLibrary);
+            return new IngestResult(batch.Summaries.Count, batch.Processes, Duplicate: false, perLibrary);
         }
     }
 
@@ -100,12 +95,12 @@ public sealed class CollectorStore : IDisposable
         return new StoreTotals(processes, libraries);
     }
 
-    /// <summary>Process records stored, for reports and tests.</summary>
-    public int ProcessCount() => _processes.Count();
+    /// <summary>Summaries stored, for reports and tests.</summary>
+    public int SummaryCount() => _summaries.Count();
 
-    /// <summary>The most recently stored process records, newest first, as JSON documents.</summary>
-    public IReadOnlyList<string> RecentProcesses(int limit) =>
-        _processes.Find(Query.All("start", Query.Descending), limit: limit)
+    /// <summary>The most recently started summaries, newest first, as JSON documents.</summary>
+    public IReadOnlyList<string> RecentSummaries(int limit) =>
+        _summaries.Find(Query.All("start", Query.Descending), limit: limit)
             .Select(d => LiteDB.JsonSerializer.Serialize(d))
             .ToArray();
 

@@ -11,7 +11,7 @@ namespace Polaris.Agent.Serve.Receive;
 /// killed process. Either way inotify reports IN_CLOSE_WRITE and the record is read here, attributed to the
 /// file's owner. A file whose writer still runs (a forked child closed its inherited copy) waits for the next
 /// close. Files left while the daemon was down are taken in at start. A file is removed only after its record
-/// is spooled (<see cref="Spool.RecordBatcher"/>).
+/// is spooled (<see cref="Aggregate.RecordAggregator"/>).
 /// </remarks>
 public sealed class DropWatcher(
     AgentOptions options,

@@ -8,20 +8,20 @@ using Polaris.Wire;
 namespace Polaris.Agent.Serve.Ship;
 
 /// <summary>The ship stage: sends spooled batches to the collector, oldest first, and removes each once acknowledged.</summary>
+/// <remarks>A failed delivery hands over to the next collector URL at once; only when every URL has failed in a
+/// row does the stage back off (exponentially, with jitter).</remarks>
 public sealed class BatchShipper(
-    AgentOptions options,
+    CollectorClient collector,
     BatchSpool spool,
     SpoolSignal signal,
     AgentCounters counters,
     ILogger<BatchShipper> logger) : BackgroundService
 {
-    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
     private readonly Backoff _backoff = new(TimeSpan.FromMilliseconds(500), TimeSpan.FromMinutes(2));
-    private readonly HttpClient _http = new() { Timeout = RequestTimeout };
+    private int _failuresInRow;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var endpoint = new Uri(options.Collector, "v1/batches");
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -44,12 +44,18 @@ public sealed class BatchShipper(
                 }
                 foreach (var batch in pending)
                 {
-                    var outcome = await SendAsync(endpoint, batch, stoppingToken).ConfigureAwait(false);
+                    var outcome = await SendAsync(collector.Endpoint, batch, stoppingToken).ConfigureAwait(false);
                     if (outcome == DeliveryOutcome.Failed)
                     {
-                        await Task.Delay(_backoff.Next(), stoppingToken).ConfigureAwait(false);
+                        collector.FailOver();
+                        if (++_failuresInRow >= collector.Count)
+                        {
+                            _failuresInRow = 0;
+                            await Task.Delay(_backoff.Next(), stoppingToken).ConfigureAwait(false);
+                        }
                         break;
                     }
+                    _failuresInRow = 0;
                     _backoff.Reset();
                 }
             }
@@ -74,24 +80,34 @@ public sealed class BatchShipper(
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue(WireFormat.ContentType);
         request.Headers.Add(WireFormat.BatchKeyHeader, batch.Key);
+        if (collector.Token.Value.Length > 0)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", collector.Token.Value);
+        }
         HttpStatusCode status;
         try
         {
-            using var response = await _http.SendAsync(request, stoppingToken).ConfigureAwait(false);
+            using var response = await collector.Http.SendAsync(request, stoppingToken).ConfigureAwait(false);
             status = response.StatusCode;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
         {
             counters.DeliveryFailed();
-            LogMessages.DeliveryFailed(logger, batch.Key, e.Message);
+            counters.CollectorAnswered(false);
+            LogMessages.DeliveryFailed(logger, endpoint.ToString(), batch.Key, e.Message);
             return DeliveryOutcome.Failed;
+        }
+        counters.CollectorAnswered((int)status < 500);
+        if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            ReloadToken();
         }
         var outcome = Classify(status);
         switch (outcome)
         {
             case DeliveryOutcome.Delivered:
                 BatchSpool.Remove(batch);
-                counters.BatchDelivered();
+                counters.BatchDelivered(DateTimeOffset.UtcNow);
                 break;
             case DeliveryOutcome.Rejected:
                 spool.Reject(batch);
@@ -100,7 +116,7 @@ public sealed class BatchShipper(
                 break;
             default:
                 counters.DeliveryFailed();
-                LogMessages.DeliveryFailed(logger, batch.Key, $"HTTP {(int)status}");
+                LogMessages.DeliveryFailed(logger, endpoint.ToString(), batch.Key, $"HTTP {(int)status}");
                 break;
         }
         return outcome;
@@ -117,9 +133,16 @@ public sealed class BatchShipper(
         _ => DeliveryOutcome.Failed,
     };
 
-    public override void Dispose()
+    /// <summary>The token may have been rotated: read it again; a file that became unsafe keeps the old one.</summary>
+    private void ReloadToken()
     {
-        _http.Dispose();
-        base.Dispose();
+        try
+        {
+            collector.Token.Load();
+        }
+        catch (Cli.UsageException e)
+        {
+            LogMessages.TokenUnusable(logger, e.Message);
+        }
     }
 }

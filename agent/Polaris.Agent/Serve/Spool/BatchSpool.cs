@@ -7,10 +7,16 @@ namespace Polaris.Agent.Serve.Spool;
 /// leaves either a whole batch or none. The spool keeps within bounds of size, age and the free space it leaves
 /// on its file system: past them it drops its oldest batches first, and the caller counts what was dropped. A
 /// collector down for days costs the oldest data, never the node's disk.
+///
+/// Each batch has a journal of the drop files it consumed, written before the batch and removed once those files
+/// are gone. A crash between spooling a batch and removing its files leaves the journal, and the next start
+/// removes the files instead of reading them into a second summary: no record is counted twice. A batch whose
+/// journal is still there is not shipped, so a journal without its batch means the batch was never written.
 /// </remarks>
 public sealed class BatchSpool(AgentOptions options)
 {
     private const string Extension = ".batch";
+    private const string JournalExtension = ".consumed";
     private readonly string _directory = Path.GetFullPath(options.Spool);
     private string Rejected => Path.Combine(_directory, "rejected");
 
@@ -24,16 +30,31 @@ public sealed class BatchSpool(AgentOptions options)
         {
             File.Delete(partial);
         }
+        foreach (var journal in Directory.EnumerateFiles(_directory, "*" + JournalExtension))
+        {
+            if (File.Exists(Path.ChangeExtension(journal, Extension)))
+            {
+                foreach (var consumed in File.ReadAllLines(journal).Where(l => l.Length > 0))
+                {
+                    File.Delete(consumed);
+                }
+            }
+            File.Delete(journal);
+        }
         return Trim(DateTimeOffset.UtcNow);
     }
 
-    /// <summary>Stores a batch; when this returns, the batch survives a crash or reboot. The spool is then brought
-    /// within its bounds, which may drop this very batch when the file system has no room left for it.</summary>
-    public SpoolTrim Add(string key, byte[] batch)
+    /// <summary>Stores a batch made of the records of <paramref name="consumedFiles"/>; when this returns, the batch
+    /// survives a crash or reboot. Call <see cref="Consumed"/> once the files are removed.</summary>
+    public void Add(string key, byte[] batch, IReadOnlyCollection<string> consumedFiles)
     {
+        AtomicFile.Write(Path.Combine(_directory, key + JournalExtension),
+            System.Text.Encoding.UTF8.GetBytes(string.Join('\n', consumedFiles)), durable: true);
         AtomicFile.Write(Path.Combine(_directory, key + Extension), batch, durable: true);
-        return Trim(DateTimeOffset.UtcNow);
     }
+
+    /// <summary>Ends a batch's journal once its drop files are removed; the batch may now be shipped.</summary>
+    public void Consumed(string key) => File.Delete(Path.Combine(_directory, key + JournalExtension));
 
     /// <summary>Deletes the oldest batches while the spool holds more than its size bound, leaves less free space than
     /// its reserve, or its oldest batch is past the age bound.</summary>
@@ -75,12 +96,34 @@ public sealed class BatchSpool(AgentOptions options)
             ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
             : null;
 
-    /// <summary>Spooled batches, oldest first.</summary>
+    /// <summary>Spooled batches whose journal is closed, oldest first.</summary>
     public IReadOnlyList<SpooledBatch> Pending()
     {
         var files = Directory.GetFiles(_directory, "*" + Extension);
         Array.Sort(files, StringComparer.Ordinal);
-        return files.Select(f => new SpooledBatch(Path.GetFileNameWithoutExtension(f), f)).ToArray();
+        return files
+            .Where(f => !File.Exists(Path.ChangeExtension(f, JournalExtension)))
+            .Select(f => new SpooledBatch(Path.GetFileNameWithoutExtension(f), f)).ToArray();
+    }
+
+    /// <summary>Batches waiting and their bytes.</summary>
+    public (int Batches, long Bytes) Size()
+    {
+        int batches = 0;
+        long bytes = 0;
+        foreach (var file in new DirectoryInfo(_directory).EnumerateFiles("*" + Extension))
+        {
+            try
+            {
+                bytes += file.Length;
+                batches++;
+            }
+            catch (FileNotFoundException)
+            {
+                // delivered meanwhile
+            }
+        }
+        return (batches, bytes);
     }
 
     /// <summary>Forgets a batch the collector acknowledged.</summary>

@@ -1,0 +1,31 @@
+using Polaris.Wire;
+
+namespace Polaris.Agent.Serve.Aggregate;
+
+/// <summary>A summary still taking records, with the drop files of its records (removed once it is spooled) and
+/// the times that decide when it closes.</summary>
+public sealed class OpenSummary(SummaryKey key, long openedAt)
+{
+    /// <summary>Folds the records.</summary>
+    public SummaryBuilder Builder { get; } = new(key);
+
+    /// <summary>Drop files of the records folded in.</summary>
+    public List<string> DropFiles { get; } = [];
+
+    /// <summary>When its first record came, in <see cref="Environment.TickCount64"/> ms.</summary>
+    public long OpenedAt { get; } = openedAt;
+
+    /// <summary>When its latest record came, in <see cref="Environment.TickCount64"/> ms.</summary>
+    public long LastAddedAt { get; private set; } = openedAt;
+
+    public void Add(ReceivedRecord received, long now)
+    {
+        Builder.Add(received.Record);
+        DropFiles.Add(received.DropFile);
+        LastAddedAt = now;
+    }
+
+    /// <summary>When it closes if nothing else happens: after the quiet time, at the latest at the end of the window.</summary>
+    public long ClosesAt(AgentOptions options) =>
+        Math.Min(LastAddedAt + (long)options.SummaryQuiet.TotalMilliseconds, OpenedAt + (long)options.SummaryWindow.TotalMilliseconds);
+}

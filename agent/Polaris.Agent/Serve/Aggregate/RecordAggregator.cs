@@ -1,0 +1,177 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Polaris.Agent.Serve.Spool;
+using Polaris.Wire;
+
+namespace Polaris.Agent.Serve.Aggregate;
+
+/// <summary>The aggregate stage: folds received records into summaries (one per job, node, user, environment,
+/// interpreter and script) and spools the closed ones as batches.</summary>
+/// <remarks>
+/// A summary closes once no record has joined it for <see cref="AgentOptions.SummaryQuiet"/> (the ranks of a
+/// job end together), at the latest <see cref="AgentOptions.SummaryWindow"/> after its first record, when it
+/// holds <see cref="AgentOptions.SummaryMaxProcesses"/>, or when the daemon stops. The stage sleeps on the channel
+/// until the next summary is due to close; with none open, no timer runs. A record's drop file is removed only
+/// once its summary is in the spool (through the spool's journal), so a crash loses nothing and counts nothing
+/// twice. If the spool cannot be written, the closed summaries are kept and retried, and the bounded channel
+/// leaves further files in the drop folder meanwhile.
+/// </remarks>
+public sealed class RecordAggregator(
+    AgentOptions options,
+    ChannelReader<ReceivedRecord> records,
+    BatchSpool spool,
+    SpoolSignal signal,
+    AgentCounters counters,
+    ILogger<RecordAggregator> logger) : BackgroundService
+{
+    private readonly string _node = Environment.MachineName;
+    private readonly Dictionary<SummaryKey, OpenSummary> _open = [];
+    private readonly List<OpenSummary> _closed = [];
+    // Files folded into a summary not yet spooled: a file read twice (closed again by a forked child) joins once.
+    private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
+    private readonly Ship.Backoff _retry = new(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30));
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await WaitAsync(stoppingToken).ConfigureAwait(false);
+                while (records.TryRead(out var record))
+                {
+                    Add(record);
+                }
+                CloseDue(Environment.TickCount64);
+                while (_closed.Count > 0 && !Flush())
+                {
+                    await Task.Delay(_retry.Next(), stoppingToken).ConfigureAwait(false);
+                }
+                _retry.Reset();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (ChannelClosedException)
+        {
+        }
+        // Shutting down: the receive stage has stopped, so what is queued now is all there is.
+        while (records.TryRead(out var record))
+        {
+            Add(record);
+        }
+        _closed.AddRange(_open.Values);
+        _open.Clear();
+        // What cannot be spooled now stays in the drop folder for the next start.
+        while (_closed.Count > 0 && Flush())
+        {
+        }
+    }
+
+    /// <summary>Waits for a record, or until the next open summary is due to close.</summary>
+    private async Task WaitAsync(CancellationToken stoppingToken)
+    {
+        if (_open.Count == 0)
+        {
+            if (!await records.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            {
+                throw new ChannelClosedException();
+            }
+            return;
+        }
+        long due = _open.Values.Min(s => s.ClosesAt(options)) - Environment.TickCount64;
+        if (due <= 0)
+        {
+            return;
+        }
+        using var window = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        window.CancelAfter(TimeSpan.FromMilliseconds(due));
+        try
+        {
+            await records.WaitToReadAsync(window.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            // A summary is due.
+        }
+    }
+
+    private void Add(ReceivedRecord received)
+    {
+        if (!_inFlight.Add(received.DropFile))
+        {
+            counters.DuplicateRead();
+            return;
+        }
+        long now = Environment.TickCount64;
+        var key = SummaryKey.Of(received.Record);
+        if (!_open.TryGetValue(key, out var summary))
+        {
+            summary = new OpenSummary(key, now);
+            _open.Add(key, summary);
+        }
+        summary.Add(received, now);
+        if (summary.Builder.Processes >= options.SummaryMaxProcesses)
+        {
+            _open.Remove(key);
+            _closed.Add(summary);
+        }
+    }
+
+    private void CloseDue(long now)
+    {
+        foreach (var (key, summary) in _open.Where(s => s.Value.ClosesAt(options) <= now).ToArray())
+        {
+            _open.Remove(key);
+            _closed.Add(summary);
+        }
+    }
+
+    /// <summary>Spools up to <see cref="AgentOptions.MaxBatchSummaries"/> closed summaries as one batch and removes
+    /// their drop files; false when the spool failed.</summary>
+    private bool Flush()
+    {
+        var taken = _closed.Take(options.MaxBatchSummaries).ToArray();
+        var batch = new Batch
+        {
+            Key = Guid.CreateVersion7().ToString("N"),
+            Node = _node,
+            AgentVersion = AgentInfo.Version,
+            CreatedAtMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            Summaries = taken.Select(s => s.Builder.Build()).ToArray(),
+        };
+        var files = taken.SelectMany(s => s.DropFiles).ToArray();
+        try
+        {
+            spool.Add(batch.Key, BatchCodec.Encode(batch), files);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            counters.SpoolFailed();
+            LogMessages.SpoolFailed(logger, batch.Processes, e.Message);
+            return false;
+        }
+        foreach (var file in files)
+        {
+            try
+            {
+                File.Delete(file);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Kept in flight, so this run does not read it again; a restart would, which the log line explains.
+                LogMessages.DropFileKept(logger, file, e.Message);
+                continue;
+            }
+            _inFlight.Remove(file);
+        }
+        spool.Consumed(batch.Key);
+        _closed.RemoveRange(0, taken.Length);
+        counters.BatchSpooled(batch.Summaries.Count, batch.Processes);
+        spool.Trim(DateTimeOffset.UtcNow).Report(counters, logger);
+        signal.Raise();
+        return true;
+    }
+}

@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Polaris.Agent.Serve.Spool;
+
+namespace Polaris.Agent.Serve.Status;
+
+/// <summary>The daemon's state at one moment: its counters, what the spool holds, and how delivery goes.</summary>
+/// <param name="Counters">Every counter by name (see <see cref="AgentCounters.Values"/>).</param>
+/// <param name="SpooledBatches">Batches waiting in the spool.</param>
+/// <param name="SpooledBytes">Their size.</param>
+/// <param name="LastDeliveryMs">Last acknowledged batch, Unix ms; 0 none since start.</param>
+/// <param name="CollectorReachable">1 the last attempt reached a collector, 0 it did not, -1 no attempt yet.</param>
+/// <param name="StartedMs">When the daemon started, Unix ms.</param>
+public sealed record AgentStatus(
+    IReadOnlyList<(string Name, long Value)> Counters,
+    int SpooledBatches,
+    long SpooledBytes,
+    long LastDeliveryMs,
+    long CollectorReachable,
+    long StartedMs)
+{
+    public static AgentStatus Of(AgentCounters counters, BatchSpool spool, long startedMs)
+    {
+        ArgumentNullException.ThrowIfNull(counters);
+        ArgumentNullException.ThrowIfNull(spool);
+        var (batches, bytes) = spool.Size();
+        return new(counters.Values(), batches, bytes, counters.LastDeliveryMs, counters.CollectorReachable, startedMs);
+    }
+
+    /// <summary>What the status socket answers: one JSON object.</summary>
+    public byte[] ToJson()
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("version", AgentInfo.Version);
+            json.WriteNumber("pid", Environment.ProcessId);
+            json.WriteNumber("started_ms", StartedMs);
+            json.WriteNumber("spooled_batches", SpooledBatches);
+            json.WriteNumber("spooled_bytes", SpooledBytes);
+            json.WriteNumber("last_delivery_ms", LastDeliveryMs);
+            json.WriteNumber("collector_reachable", CollectorReachable);
+            json.WriteStartObject("counters");
+            foreach (var (name, value) in Counters)
+            {
+                json.WriteNumber(name, value);
+            }
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        buffer.WriteByte((byte)'\n');
+        return buffer.ToArray();
+    }
+
+    /// <summary>The node exporter's textfile format: counters as <c>polaris_agent_*_total</c>, state as gauges.</summary>
+    public string ToPrometheus()
+    {
+        var text = new StringBuilder();
+        foreach (var (name, value) in Counters)
+        {
+            var metric = $"polaris_agent_{name}_total";
+            text.Append(CultureInfo.InvariantCulture, $"# TYPE {metric} counter\n{metric} {value}\n");
+        }
+        Gauge(text, "polaris_agent_spooled_batches", SpooledBatches);
+        Gauge(text, "polaris_agent_spooled_bytes", SpooledBytes);
+        Gauge(text, "polaris_agent_last_delivery_timestamp_seconds", LastDeliveryMs / 1000);
+        Gauge(text, "polaris_agent_collector_reachable", CollectorReachable);
+        Gauge(text, "polaris_agent_start_time_seconds", StartedMs / 1000);
+        return text.ToString();
+    }
+
+    private static void Gauge(StringBuilder text, string metric, long value) =>
+        text.Append(CultureInfo.InvariantCulture, $"# TYPE {metric} gauge\n{metric} {value}\n");
+}

@@ -1,0 +1,32 @@
+namespace Polaris.Wire;
+
+/// <summary>One module (a name loaded from one file) across the processes of a summary.</summary>
+/// <param name="Name">Fully qualified module name.</param>
+/// <param name="File">Its <c>__file__</c>; the same name from another file is another entry.</param>
+public sealed record ModuleUse(string Name, string File)
+{
+    /// <summary>Source, bytecode, extension, built-in, frozen or namespace.</summary>
+    public ModuleKind Kind { get; init; }
+
+    /// <summary><c>__version__</c> of a top-level package, empty otherwise.</summary>
+    public string Version { get; init; } = "";
+
+    /// <summary>Where <see cref="File"/> lies.</summary>
+    public Origin Origin { get; init; }
+
+    /// <summary>Processes of the summary that imported it.</summary>
+    public int Processes { get; init; }
+
+    /// <summary>Which members imported it (indices into <see cref="ProcessSummary.Members"/>), given only when not all
+    /// did: the rank that imported what the others did not stays visible.</summary>
+    public IReadOnlyList<int> Members { get; init; } = [];
+
+    /// <summary>Import time excluding the imports it caused, over the processes that timed it.</summary>
+    public TimeDistribution SelfNs { get; init; } = new();
+
+    /// <summary>Import time including the imports it caused, over the processes that timed it.</summary>
+    public TimeDistribution CumulativeNs { get; init; } = new();
+
+    /// <summary>The top-level package: the first component of <see cref="Name"/>.</summary>
+    public string TopLevel => Name.IndexOf('.', StringComparison.Ordinal) is var dot and >= 0 ? Name[..dot] : Name;
+}

@@ -1,0 +1,44 @@
+namespace Polaris.Wire;
+
+/// <summary>The daemon's merge of the process records of one job on one node (or of one user's processes outside
+/// any job) that share an environment, an interpreter and a script: what the collector stores.</summary>
+/// <remarks>
+/// A 64-rank job becomes one summary: one module table with, for each module, how many processes imported it
+/// and how long that took, instead of 64 copies of the same list. Nothing a rank did differently is lost: a
+/// module not every member imported names the members that did, and each member keeps its own small facts.
+/// </remarks>
+public sealed record ProcessSummary
+{
+    /// <summary>Host name of the node.</summary>
+    public required string Host { get; init; }
+
+    /// <summary>Kernel-reported user id shared by every member.</summary>
+    public required uint Uid { get; init; }
+
+    /// <summary>Its passwd name; empty when unknown.</summary>
+    public string User { get; init; } = "";
+
+    /// <summary>Python version, <c>major.minor.micro</c>.</summary>
+    public string PythonVersion { get; init; } = "";
+
+    /// <summary>The interpreter, <c>sys.executable</c>.</summary>
+    public string Executable { get; init; } = "";
+
+    /// <summary>The interpreter and environment.</summary>
+    public PythonEnvironment Environment { get; init; } = new();
+
+    /// <summary>The job (its rank is the first member's; each member has its own).</summary>
+    public JobContext Job { get; init; } = new();
+
+    /// <summary>The processes merged, in the order they arrived.</summary>
+    public IReadOnlyList<SummaryMember> Members { get; init; } = [];
+
+    /// <summary>Every module any member imported, in first-import order.</summary>
+    public IReadOnlyList<ModuleUse> Modules { get; init; } = [];
+
+    /// <summary>Shared libraries mapped at exit by any member.</summary>
+    public IReadOnlyList<SharedObjectUse> SharedObjects { get; init; } = [];
+
+    /// <summary>Number of processes merged.</summary>
+    public int Processes => Members.Count;
+}

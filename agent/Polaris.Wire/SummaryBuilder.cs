@@ -1,0 +1,148 @@
+namespace Polaris.Wire;
+
+/// <summary>Folds process records that share a <see cref="SummaryKey"/> into one <see cref="ProcessSummary"/>.</summary>
+/// <remarks>
+/// Memory grows with the distinct modules and the members, not with the records: a record's module list is
+/// folded into the table and let go.
+/// </remarks>
+public sealed class SummaryBuilder
+{
+    private readonly List<SummaryMember> _members = [];
+    private readonly List<ModuleTally> _modules = [];
+    private readonly Dictionary<(string Name, string File), ModuleTally> _moduleIndex = [];
+    private readonly List<(SharedObject Object, int Processes)> _objects = [];
+    private readonly Dictionary<string, int> _objectIndex = new(StringComparer.Ordinal);
+    private ProcessRecord? _first;
+
+    /// <summary>The key every record added must share.</summary>
+    public SummaryKey Key { get; }
+
+    public SummaryBuilder(SummaryKey key) => Key = key;
+
+    /// <summary>Processes folded in so far.</summary>
+    public int Processes => _members.Count;
+
+    /// <summary>Folds in one record.</summary>
+    /// <exception cref="ArgumentException">The record belongs to another summary.</exception>
+    public void Add(ProcessRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (SummaryKey.Of(record) != Key)
+        {
+            throw new ArgumentException("the record belongs to another summary", nameof(record));
+        }
+        _first ??= record;
+        int member = _members.Count;
+        _members.Add(new SummaryMember(record.RecordId, record.Pid)
+        {
+            ParentPid = record.ParentPid,
+            Rank = record.Job.Rank,
+            StartedAtMs = record.StartedAtMs,
+            EndedAtMs = record.EndedAtMs,
+            ImportNs = record.ImportNs,
+            RuntimeNs = record.RuntimeNs,
+            ExitReason = record.ExitReason,
+            Partial = record.Partial,
+            WorkingDirectory = record.WorkingDirectory,
+        });
+        foreach (var module in record.Modules)
+        {
+            if (!_moduleIndex.TryGetValue((module.Name, module.File), out var tally))
+            {
+                tally = new ModuleTally(module);
+                _moduleIndex.Add((module.Name, module.File), tally);
+                _modules.Add(tally);
+            }
+            tally.Add(member, module);
+        }
+        foreach (var so in record.SharedObjects)
+        {
+            if (_objectIndex.TryGetValue(so.Path, out var i))
+            {
+                _objects[i] = (_objects[i].Object, _objects[i].Processes + 1);
+            }
+            else
+            {
+                _objectIndex.Add(so.Path, _objects.Count);
+                _objects.Add((so, 1));
+            }
+        }
+    }
+
+    /// <summary>The summary of what was added.</summary>
+    public ProcessSummary Build()
+    {
+        var first = _first ?? throw new InvalidOperationException("a summary needs at least one record");
+        int processes = _members.Count;
+        return new ProcessSummary
+        {
+            Host = first.Host,
+            Uid = first.Uid,
+            User = first.User,
+            PythonVersion = first.PythonVersion,
+            Executable = first.Executable,
+            Environment = first.Environment,
+            Job = first.Job,
+            Members = [.. _members],
+            Modules = _modules.Select(t => t.Build(processes)).ToArray(),
+            SharedObjects = _objects.Select(o => new SharedObjectUse(o.Object.Path, o.Object.Origin, o.Processes)).ToArray(),
+        };
+    }
+
+    /// <summary>The summaries of <paramref name="records"/>, one per key, in first-arrival order.</summary>
+    public static IReadOnlyList<ProcessSummary> Summarize(IEnumerable<ProcessRecord> records)
+    {
+        var builders = new Dictionary<SummaryKey, SummaryBuilder>();
+        var order = new List<SummaryBuilder>();
+        foreach (var record in records)
+        {
+            var key = SummaryKey.Of(record);
+            if (!builders.TryGetValue(key, out var builder))
+            {
+                builder = new SummaryBuilder(key);
+                builders.Add(key, builder);
+                order.Add(builder);
+            }
+            builder.Add(record);
+        }
+        return order.Select(b => b.Build()).ToArray();
+    }
+
+    private sealed class ModuleTally(ModuleImport first)
+    {
+        private readonly List<int> _members = [];
+        private readonly TimeDistribution _self = new();
+        private readonly TimeDistribution _cumulative = new();
+        private string _version = first.Version;
+
+        public void Add(int member, ModuleImport module)
+        {
+            // A process lists a module once; a record that repeats one is counted once.
+            if (_members.Count > 0 && _members[^1] == member)
+            {
+                return;
+            }
+            _members.Add(member);
+            if (module.CumulativeNs > 0)
+            {
+                _self.Add(module.SelfNs);
+                _cumulative.Add(module.CumulativeNs);
+            }
+            if (_version.Length == 0)
+            {
+                _version = module.Version;
+            }
+        }
+
+        public ModuleUse Build(int processes) => new(first.Name, first.File)
+        {
+            Kind = first.Kind,
+            Version = _version,
+            Origin = first.Origin,
+            Processes = _members.Count,
+            Members = _members.Count == processes ? [] : [.. _members],
+            SelfNs = _self,
+            CumulativeNs = _cumulative,
+        };
+    }
+}

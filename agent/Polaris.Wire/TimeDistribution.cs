@@ -1,0 +1,94 @@
+using System.Numerics;
+
+namespace Polaris.Wire;
+
+/// <summary>How a duration spread over the processes of a summary: count, sum, extremes and a histogram with one
+/// bucket per power of two of nanoseconds.</summary>
+/// <remarks>
+/// Power-of-two buckets keep a distribution to a few entries however many ranks it merges (import times of one
+/// module across the ranks of a job cluster within a factor of two or four), and they add exactly, so summaries
+/// from many nodes merge into one without losing anything they held. The buckets are kept sparse and sorted.
+/// </remarks>
+public sealed class TimeDistribution
+{
+    private readonly List<(int Bucket, long Count)> _buckets = [];
+
+    /// <summary>Durations added.</summary>
+    public long Count { get; private set; }
+
+    /// <summary>Their sum, in ns.</summary>
+    public long Sum { get; private set; }
+
+    /// <summary>The shortest, in ns; 0 when empty.</summary>
+    public long Min { get; private set; }
+
+    /// <summary>The longest, in ns; 0 when empty.</summary>
+    public long Max { get; private set; }
+
+    /// <summary>Non-empty buckets in order: bucket <c>b</c> holds durations in [2^b, 2^(b+1)) ns (bucket 0 also 0).</summary>
+    public IReadOnlyList<(int Bucket, long Count)> Buckets => _buckets;
+
+    /// <summary>Adds one duration (negative values count as 0).</summary>
+    public void Add(long ns)
+    {
+        ns = Math.Max(ns, 0);
+        Min = Count == 0 ? ns : Math.Min(Min, ns);
+        Max = Math.Max(Max, ns);
+        Count++;
+        Sum += ns;
+        AddToBucket(BucketOf(ns), 1);
+    }
+
+    /// <summary>Rebuilds a distribution as it was sent; the reader has checked the values are consistent.</summary>
+    public static TimeDistribution From(long count, long sum, long min, long max, IEnumerable<(int Bucket, long Count)> buckets)
+    {
+        var distribution = new TimeDistribution { Count = count, Sum = sum, Min = min, Max = max };
+        foreach (var (bucket, n) in buckets)
+        {
+            distribution.AddToBucket(bucket, n);
+        }
+        return distribution;
+    }
+
+    /// <summary>The bucket a duration falls in.</summary>
+    public static int BucketOf(long ns) => ns <= 1 ? 0 : BitOperations.Log2((ulong)ns);
+
+    /// <summary>An estimate of the <paramref name="fraction"/> quantile: the upper edge of the bucket it falls in,
+    /// clamped to the extremes (exact for one process).</summary>
+    public long Quantile(double fraction)
+    {
+        if (Count == 0)
+        {
+            return 0;
+        }
+        long rank = (long)Math.Ceiling(Math.Clamp(fraction, 0, 1) * Count);
+        long seen = 0;
+        foreach (var (bucket, n) in _buckets)
+        {
+            seen += n;
+            if (seen >= rank)
+            {
+                long upper = bucket >= 62 ? long.MaxValue : (2L << bucket) - 1;
+                return Math.Clamp(upper, Min, Max);
+            }
+        }
+        return Max;
+    }
+
+    private void AddToBucket(int bucket, long n)
+    {
+        int i = 0;
+        while (i < _buckets.Count && _buckets[i].Bucket < bucket)
+        {
+            i++;
+        }
+        if (i < _buckets.Count && _buckets[i].Bucket == bucket)
+        {
+            _buckets[i] = (bucket, _buckets[i].Count + n);
+        }
+        else
+        {
+            _buckets.Insert(i, (bucket, n));
+        }
+    }
+}
