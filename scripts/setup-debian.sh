@@ -10,7 +10,7 @@ packages=(
   # real Python workloads
   python3 python3-venv python3-numpy python3-scipy python3-pandas python3-yaml python3-mpi4py openmpi-bin
   # tools the tests and benchmarks drive
-  curl strace procps util-linux systemd
+  curl strace procps util-linux systemd openssl prometheus
 )
 
 missing=()

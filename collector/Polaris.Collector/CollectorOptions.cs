@@ -18,6 +18,10 @@ public sealed record CollectorOptions
     /// <summary>Distinct <c>library</c> label values in /metrics before new ones fold into <c>__other__</c>. Default 10000.</summary>
     public int MaxLibraryLabels { get; init; } = 10_000;
 
+    /// <summary>File of the bearer tokens agents must show to post batches, one per line; empty: no token needed
+    /// (loopback only, until an admin opens the collector).</summary>
+    public string TokenFile { get; init; } = "";
+
     /// <summary>Reads and validates the options; throws <see cref="ArgumentException"/> naming a bad setting.</summary>
     public static CollectorOptions From(IConfiguration configuration)
     {
@@ -29,7 +33,12 @@ public sealed record CollectorOptions
             Data = section["Data"] ?? defaults.Data,
             MaxBatchBytes = Number(section, "MaxBatchBytes", defaults.MaxBatchBytes, 1024, 1024 * 1024 * 1024),
             MaxLibraryLabels = Number(section, "MaxLibraryLabels", defaults.MaxLibraryLabels, 1, 1_000_000),
+            TokenFile = section["TokenFile"] ?? defaults.TokenFile,
         };
+        if (options.TokenFile.Length > 0 && !File.Exists(options.TokenFile))
+        {
+            throw new ArgumentException($"setting 'Collector:TokenFile': {options.TokenFile} does not exist");
+        }
         if (string.IsNullOrWhiteSpace(options.Data))
         {
             throw new ArgumentException("setting 'Collector:Data' must name a folder");

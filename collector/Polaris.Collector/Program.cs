@@ -5,11 +5,11 @@ using Polaris.Collector.Metrics;
 using Polaris.Collector.Storage;
 using Prometheus;
 
-// polaris-collector [serve] [--urls URL] [--data DIR] [--config FILE]
+// polaris-collector [serve] [--urls URL] [--data DIR] [--config FILE] [--token-file FILE]
 var verbArgs = args.Length > 0 && args[0] == "serve" ? args[1..] : args;
 if (verbArgs.Length > 0 && !verbArgs[0].StartsWith("--", StringComparison.Ordinal))
 {
-    Console.Error.WriteLine($"polaris-collector: unknown command '{verbArgs[0]}'\nusage: polaris-collector [serve] [--urls URL] [--data DIR] [--config FILE]");
+    Console.Error.WriteLine($"polaris-collector: unknown command '{verbArgs[0]}'\nusage: polaris-collector [serve] [--urls URL] [--data DIR] [--config FILE] [--token-file FILE]");
     return 2;
 }
 
@@ -24,6 +24,7 @@ var switches = new Dictionary<string, string>
     ["--urls"] = "Collector:Urls",
     ["--data"] = "Collector:Data",
     ["--config"] = "Collector:ConfigFile",
+    ["--token-file"] = "Collector:TokenFile",
 };
 builder.Configuration.AddEnvironmentVariables("POLARIS_COLLECTOR_");
 builder.Configuration.AddCommandLine(verbArgs, switches);
@@ -55,6 +56,17 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 
 builder.Services.AddSingleton(options);
 builder.Services.AddSingleton(_ => new CollectorStore(options.Data));
 builder.Services.AddSingleton<CollectorMetrics>();
+AgentTokens tokens;
+try
+{
+    tokens = new AgentTokens(options);
+}
+catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"polaris-collector: {e.Message}");
+    return 2;
+}
+builder.Services.AddSingleton(tokens);
 
 var app = builder.Build();
 var store = app.Services.GetRequiredService<CollectorStore>();

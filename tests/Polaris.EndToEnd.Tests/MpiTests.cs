@@ -26,4 +26,26 @@ public class MpiTests
         Assert.Equal(4, mpi4py.GetProperty("cum").Long("n"));
         Assert.Equal(4, node.Collector.Metric("polaris_library_processes_total{library=\"mpi4py\"}"));
     }
+
+    [Fact]
+    public void The_rank_that_imported_what_the_others_did_not_stays_visible_in_the_summary()
+    {
+        using var node = new NodeUnderTest();
+        var script = Path.Combine(node.Folder, "ranks.py");
+        File.WriteAllText(script, "from mpi4py import MPI\nif MPI.COMM_WORLD.Get_rank() == 2:\n    import yaml\nMPI.COMM_WORLD.Barrier()\n");
+
+        var result = CommandResult.Run("mpiexec",
+            ["--allow-run-as-root", "--oversubscribe", "-n", "4", AgentBinary.FilePath, "run", "--drop", node.Daemon.Drop, "--",
+             RepoPaths.Python, script],
+            new Dictionary<string, string?> { ["OMPI_MCA_btl_vader_single_copy_mechanism"] = "none", ["OMPI_MCA_rmaps_base_oversubscribe"] = "1" });
+
+        Assert.True(result.ExitCode == 0, result.StderrText);
+        var summary = Assert.Single(node.Collector.WaitForProcesses(4));
+        var importers = summary.ImportedBy("yaml");
+        var member = summary.Members()[Assert.Single(importers)];
+        Assert.Equal(2, member.Number("rank"));
+        Assert.Equal(1, summary.Module("yaml").Number("c"));
+        Assert.Equal(4, summary.Module("mpi4py").Number("c"));
+        Assert.Equal(1, node.Collector.Metric("polaris_library_processes_total{library=\"yaml\"}"));
+    }
 }

@@ -6,13 +6,17 @@ namespace Polaris.Testing;
 public sealed partial class CollectorProcess : IDisposable
 {
     private readonly ChildProcess _process;
-    private readonly HttpClient _http = new();
+    private readonly HttpClient _http;
 
     private CollectorProcess(ChildProcess process, Uri url)
     {
         _process = process;
         Url = url;
-        _http.BaseAddress = url;
+        // The tests' own queries trust whatever certificate a test gave the collector: the agent is what checks it.
+        _http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator })
+        {
+            BaseAddress = url,
+        };
     }
 
     public Uri Url { get; }
@@ -28,9 +32,14 @@ public sealed partial class CollectorProcess : IDisposable
         StartOn(new Uri("http://127.0.0.1:0"), dataDirectory, extraArguments);
 
     /// <summary>Starts the collector on <paramref name="url"/>: the address of an earlier one, to bring it back.</summary>
-    public static CollectorProcess StartOn(Uri url, string dataDirectory, params string[] extraArguments)
+    public static CollectorProcess StartOn(Uri url, string dataDirectory, params string[] extraArguments) =>
+        StartOn(url, dataDirectory, environment: null, extraArguments);
+
+    /// <summary>Starts the collector on <paramref name="url"/> (http or https) with extra environment variables, such as
+    /// Kestrel's certificate settings.</summary>
+    public static CollectorProcess StartOn(Uri url, string dataDirectory, IReadOnlyDictionary<string, string>? environment, params string[] extraArguments)
     {
-        var process = ChildProcess.Start("dotnet", [Dll, "serve", "--urls", url.GetLeftPart(UriPartial.Authority), "--data", dataDirectory, .. extraArguments]);
+        var process = ChildProcess.Start("dotnet", [Dll, "serve", "--urls", url.GetLeftPart(UriPartial.Authority), "--data", dataDirectory, .. extraArguments], environment);
         Uri? listening = null;
         process.WaitUntil(() => (listening = ListeningUrl(process.Output)) != null, "listening address");
         return new CollectorProcess(process, listening!);
@@ -81,7 +90,7 @@ public sealed partial class CollectorProcess : IDisposable
     private static Uri? ListeningUrl(string output) =>
         ListeningLine().Match(output) is { Success: true } m ? new Uri(m.Groups[1].Value + "/") : null;
 
-    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
+    [GeneratedRegex(@"Now listening on: (https?://127\.0\.0\.1:\d+)")]
     private static partial Regex ListeningLine();
 
     public void Dispose()

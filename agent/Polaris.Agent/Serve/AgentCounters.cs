@@ -91,27 +91,27 @@ public sealed class AgentCounters
         Changed?.Invoke();
     }
 
-    /// <summary>Every counter by its name, in a fixed order.</summary>
-    public IReadOnlyList<(string Name, long Value)> Values() =>
+    /// <summary>Every counter by its name, with what it counts, in a fixed order.</summary>
+    public IReadOnlyList<(string Name, long Value, string Help)> Values() =>
     [
-        ("received", RecordsReceived),
-        ("dropped_malformed", Interlocked.Read(ref _droppedMalformed)),
-        ("dropped_frames", Interlocked.Read(ref _droppedFrames)),
-        ("dropped_rate_limited", DroppedRateLimited),
-        ("dropped_oversized", Interlocked.Read(ref _droppedOversized)),
-        ("dropped_not_regular", Interlocked.Read(ref _droppedNotRegular)),
-        ("unreadable", Interlocked.Read(ref _unreadable)),
-        ("deferred", Interlocked.Read(ref _deferred)),
-        ("duplicate_reads", Interlocked.Read(ref _duplicateReads)),
-        ("batches_spooled", BatchesSpooled),
-        ("summaries_spooled", Interlocked.Read(ref _summariesSpooled)),
-        ("processes_spooled", Interlocked.Read(ref _processesSpooled)),
-        ("batches_delivered", BatchesDelivered),
-        ("batches_rejected", Interlocked.Read(ref _batchesRejected)),
-        ("delivery_failures", Interlocked.Read(ref _deliveryFailures)),
-        ("spool_failures", Interlocked.Read(ref _spoolFailures)),
-        ("spool_dropped_batches", Interlocked.Read(ref _spoolDroppedBatches)),
-        ("spool_dropped_bytes", Interlocked.Read(ref _spoolDroppedBytes)),
+        ("received", RecordsReceived, "Process records taken in from the drop folder."),
+        ("dropped_malformed", Interlocked.Read(ref _droppedMalformed), "Record files dropped: not a record (bad name or content)."),
+        ("dropped_frames", Interlocked.Read(ref _droppedFrames), "Frames left out of records because they did not parse."),
+        ("dropped_rate_limited", DroppedRateLimited, "Record files dropped unread: their owner was past the per-user rate limit."),
+        ("dropped_oversized", Interlocked.Read(ref _droppedOversized), "Record files dropped: larger than maxRecordBytes."),
+        ("dropped_not_regular", Interlocked.Read(ref _droppedNotRegular), "Drop folder entries dropped: not regular files (FIFOs, symlinks, folders)."),
+        ("unreadable", Interlocked.Read(ref _unreadable), "Record files that could not be read (left for a retry)."),
+        ("deferred", Interlocked.Read(ref _deferred), "Records left in the drop folder for a while because the aggregator was full."),
+        ("duplicate_reads", Interlocked.Read(ref _duplicateReads), "Record files read twice and merged once."),
+        ("batches_spooled", BatchesSpooled, "Batches written to the spool."),
+        ("summaries_spooled", Interlocked.Read(ref _summariesSpooled), "Summaries written to the spool."),
+        ("processes_spooled", Interlocked.Read(ref _processesSpooled), "Processes merged into spooled summaries."),
+        ("batches_delivered", BatchesDelivered, "Batches the collector acknowledged."),
+        ("batches_rejected", Interlocked.Read(ref _batchesRejected), "Batches the collector refused as malformed (kept under rejected/)."),
+        ("delivery_failures", Interlocked.Read(ref _deliveryFailures), "Delivery attempts that failed and will be retried."),
+        ("spool_failures", Interlocked.Read(ref _spoolFailures), "Batches that could not be written to the spool (retried)."),
+        ("spool_dropped_batches", Interlocked.Read(ref _spoolDroppedBatches), "Spooled batches dropped unsent to keep the spool within its bounds."),
+        ("spool_dropped_bytes", Interlocked.Read(ref _spoolDroppedBytes), "Bytes of those batches."),
     ];
 
     public override string ToString() => string.Join(' ', Values().Select(v => $"{v.Name}={v.Value}"));

@@ -18,8 +18,8 @@ public sealed record AgentOptions
     /// <summary>The drop folder the hook uses when <c>POLARIS_AGENT_DROP</c> is not set.</summary>
     public const string DefaultDrop = "/var/spool/polaris-agent/incoming";
 
-    /// <summary>Folder for batches not yet acknowledged by the collector. Default <c>/var/spool/polaris-agent</c>.</summary>
-    public string Spool { get; init; } = "/var/spool/polaris-agent";
+    /// <summary>Folder for batches not yet acknowledged by the collector. Default <c>/var/spool/polaris-agent/batches</c>.</summary>
+    public string Spool { get; init; } = "/var/spool/polaris-agent/batches";
 
     /// <summary>Records per second a user's files are taken in at, past the burst; beyond, they are dropped and
     /// counted. Default 500.</summary>

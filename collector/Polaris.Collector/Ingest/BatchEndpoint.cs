@@ -8,15 +8,21 @@ namespace Polaris.Collector.Ingest;
 /// <summary>The ingest stage: <c>POST /v1/batches</c> takes one zstd-compressed MessagePack batch.</summary>
 /// <remarks>
 /// 200 with the summary and process counts acknowledges the batch, also for a duplicate (the agent may forget
-/// it either way); 400 says the bytes can never be stored; 413 that they are too large.
+/// it either way); 400 says the bytes can never be stored; 413 that they are too large; 401 that the bearer token
+/// is missing or wrong (the agent keeps the batch).
 /// </remarks>
 public static class BatchEndpoint
 {
     public static void Map(IEndpointRouteBuilder app) => app.MapPost("/v1/batches", HandleAsync);
 
     private static async Task<IResult> HandleAsync(
-        HttpContext context, CollectorStore store, CollectorMetrics metrics, CollectorOptions options, ILogger<CollectorStore> logger)
+        HttpContext context, CollectorStore store, CollectorMetrics metrics, CollectorOptions options, AgentTokens tokens, ILogger<CollectorStore> logger)
     {
+        if (!tokens.Admit(context.Request))
+        {
+            metrics.Unauthorized();
+            return Results.Problem("a valid bearer token is required", statusCode: StatusCodes.Status401Unauthorized);
+        }
         var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (limit is { IsReadOnly: false })
         {

@@ -31,7 +31,7 @@ public sealed class CollectorMetrics
             "polaris_library_processes_total", "Python processes that imported a top-level package (standard library excluded).",
             new CounterConfiguration { LabelNames = ["library"] });
         _batches = factory.CreateCounter(
-            "polaris_collector_batches_total", "Batches received, by result: stored, duplicate (already stored; not counted again) or rejected.",
+            "polaris_collector_batches_total", "Batches received, by result: stored, duplicate (already stored; not counted again), rejected or unauthorized.",
             new CounterConfiguration { LabelNames = ["result"] });
     }
 
@@ -63,6 +63,9 @@ public sealed class CollectorMetrics
             Library(library).Inc(processes);
         }
     }
+
+    /// <summary>Counts a batch refused for its missing or wrong token.</summary>
+    public void Unauthorized() => _batches.WithLabels("unauthorized").Inc();
 
     /// <summary>Counts a batch refused as malformed.</summary>
     public void Rejected() => _batches.WithLabels("rejected").Inc();

@@ -13,7 +13,7 @@ namespace Polaris.Agent.Serve.Status;
 /// <param name="CollectorReachable">1 the last attempt reached a collector, 0 it did not, -1 no attempt yet.</param>
 /// <param name="StartedMs">When the daemon started, Unix ms.</param>
 public sealed record AgentStatus(
-    IReadOnlyList<(string Name, long Value)> Counters,
+    IReadOnlyList<(string Name, long Value, string Help)> Counters,
     int SpooledBatches,
     long SpooledBytes,
     long LastDeliveryMs,
@@ -43,7 +43,7 @@ public sealed record AgentStatus(
             json.WriteNumber("last_delivery_ms", LastDeliveryMs);
             json.WriteNumber("collector_reachable", CollectorReachable);
             json.WriteStartObject("counters");
-            foreach (var (name, value) in Counters)
+            foreach (var (name, value, _) in Counters)
             {
                 json.WriteNumber(name, value);
             }
@@ -58,19 +58,18 @@ public sealed record AgentStatus(
     public string ToPrometheus()
     {
         var text = new StringBuilder();
-        foreach (var (name, value) in Counters)
+        foreach (var (name, value, help) in Counters)
         {
-            var metric = $"polaris_agent_{name}_total";
-            text.Append(CultureInfo.InvariantCulture, $"# TYPE {metric} counter\n{metric} {value}\n");
+            Metric(text, $"polaris_agent_{name}_total", "counter", help, value);
         }
-        Gauge(text, "polaris_agent_spooled_batches", SpooledBatches);
-        Gauge(text, "polaris_agent_spooled_bytes", SpooledBytes);
-        Gauge(text, "polaris_agent_last_delivery_timestamp_seconds", LastDeliveryMs / 1000);
-        Gauge(text, "polaris_agent_collector_reachable", CollectorReachable);
-        Gauge(text, "polaris_agent_start_time_seconds", StartedMs / 1000);
+        Metric(text, "polaris_agent_spooled_batches", "gauge", "Batches waiting in the spool.", SpooledBatches);
+        Metric(text, "polaris_agent_spooled_bytes", "gauge", "Bytes waiting in the spool.", SpooledBytes);
+        Metric(text, "polaris_agent_last_delivery_timestamp_seconds", "gauge", "When the collector last acknowledged a batch (0: not since start).", LastDeliveryMs / 1000);
+        Metric(text, "polaris_agent_collector_reachable", "gauge", "1 when the last delivery attempt reached a collector, 0 when not, -1 before any.", CollectorReachable);
+        Metric(text, "polaris_agent_start_time_seconds", "gauge", "When the daemon started.", StartedMs / 1000);
         return text.ToString();
     }
 
-    private static void Gauge(StringBuilder text, string metric, long value) =>
-        text.Append(CultureInfo.InvariantCulture, $"# TYPE {metric} gauge\n{metric} {value}\n");
+    private static void Metric(StringBuilder text, string metric, string type, string help, long value) =>
+        text.Append(CultureInfo.InvariantCulture, $"# HELP {metric} {help}\n# TYPE {metric} {type}\n{metric} {value}\n");
 }
