@@ -9,7 +9,8 @@ public sealed class SummaryBuilder
 {
     private readonly List<SummaryMember> _members = [];
     private readonly List<ModuleTally> _modules = [];
-    private readonly Dictionary<(string Name, string File), ModuleTally> _moduleIndex = [];
+    // By name alone (the string hash the runtime keeps fastest); the same name from another file is a second tally.
+    private readonly Dictionary<string, ModuleTally> _moduleIndex = new(StringComparer.Ordinal);
     private readonly List<(SharedObject Object, int Processes)> _objects = [];
     private readonly Dictionary<string, int> _objectIndex = new(StringComparer.Ordinal);
     private ProcessRecord? _first;
@@ -47,10 +48,23 @@ public sealed class SummaryBuilder
         });
         foreach (var module in record.Modules)
         {
-            if (!_moduleIndex.TryGetValue((module.Name, module.File), out var tally))
+            _moduleIndex.TryGetValue(module.Name, out var tally);
+            while (tally != null && tally.File != module.File)
+            {
+                tally = tally.NextWithSameName;
+            }
+            if (tally == null)
             {
                 tally = new ModuleTally(module);
-                _moduleIndex.Add((module.Name, module.File), tally);
+                if (_moduleIndex.TryGetValue(module.Name, out var first))
+                {
+                    tally.NextWithSameName = first.NextWithSameName;
+                    first.NextWithSameName = tally;
+                }
+                else
+                {
+                    _moduleIndex.Add(module.Name, tally);
+                }
                 _modules.Add(tally);
             }
             tally.Add(member, module);
@@ -110,19 +124,32 @@ public sealed class SummaryBuilder
 
     private sealed class ModuleTally(ModuleImport first)
     {
-        private readonly List<int> _members = [];
+        // Members are listed only once one is missing: a module every rank imports (the common case) costs a count.
+        private List<int>? _members;
+        private int _count;
+        private int _last = -1;
         private readonly TimeDistribution _self = new();
         private readonly TimeDistribution _cumulative = new();
         private string _version = first.Version;
 
+        public string File => first.File;
+
+        public ModuleTally? NextWithSameName { get; set; }
+
         public void Add(int member, ModuleImport module)
         {
             // A process lists a module once; a record that repeats one is counted once.
-            if (_members.Count > 0 && _members[^1] == member)
+            if (member == _last)
             {
                 return;
             }
-            _members.Add(member);
+            if (_members == null && member != _count)
+            {
+                _members = [.. Enumerable.Range(0, _count)];
+            }
+            _members?.Add(member);
+            _count++;
+            _last = member;
             if (module.CumulativeNs > 0)
             {
                 _self.Add(module.SelfNs);
@@ -139,8 +166,8 @@ public sealed class SummaryBuilder
             Kind = first.Kind,
             Version = _version,
             Origin = first.Origin,
-            Processes = _members.Count,
-            Members = _members.Count == processes ? [] : [.. _members],
+            Processes = _count,
+            Members = _count == processes ? [] : _members ?? [.. Enumerable.Range(0, _count)],
             SelfNs = _self,
             CumulativeNs = _cumulative,
         };

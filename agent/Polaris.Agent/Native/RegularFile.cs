@@ -52,6 +52,30 @@ public static class RegularFile
         return handle;
     }
 
+    /// <summary>Reads from the start of an open file up to <paramref name="maxBytes"/> into <paramref name="buffer"/>,
+    /// growing it when it is too small; returns the bytes read.</summary>
+    /// <remarks>For a reader of many files: a buffer used again costs no allocation, no zeroing and no page faults,
+    /// which for a 100 KB record cost more than the read itself.</remarks>
+    public static int ReadInto(SafeFileHandle handle, long length, int maxBytes, ref byte[] buffer)
+    {
+        int wanted = (int)Math.Min(maxBytes, length);
+        if (buffer.Length < wanted)
+        {
+            buffer = GC.AllocateUninitializedArray<byte>(Math.Max(wanted, buffer.Length * 2));
+        }
+        int total = 0;
+        while (total < wanted)
+        {
+            int n = RandomAccess.Read(handle, buffer.AsSpan(total, wanted - total), total);
+            if (n == 0)
+            {
+                break;
+            }
+            total += n;
+        }
+        return total;
+    }
+
     /// <summary>Reads from the start of an open file up to <paramref name="maxBytes"/>.</summary>
     public static byte[] ReadUpTo(SafeFileHandle handle, long length, int maxBytes)
     {

@@ -101,7 +101,7 @@ public sealed class AgentCounters
         ("dropped_oversized", Interlocked.Read(ref _droppedOversized), "Record files dropped: larger than maxRecordBytes."),
         ("dropped_not_regular", Interlocked.Read(ref _droppedNotRegular), "Drop folder entries dropped: not regular files (FIFOs, symlinks, folders)."),
         ("unreadable", Interlocked.Read(ref _unreadable), "Record files that could not be read (left for a retry)."),
-        ("deferred", Interlocked.Read(ref _deferred), "Records left in the drop folder for a while because the aggregator was full."),
+        ("deferred", Interlocked.Read(ref _deferred), "Times the receive stage waited for the aggregator to catch up."),
         ("duplicate_reads", Interlocked.Read(ref _duplicateReads), "Record files read twice and merged once."),
         ("batches_spooled", BatchesSpooled, "Batches written to the spool."),
         ("summaries_spooled", Interlocked.Read(ref _summariesSpooled), "Summaries written to the spool."),

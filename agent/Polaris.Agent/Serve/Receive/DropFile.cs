@@ -4,8 +4,8 @@ namespace Polaris.Agent.Serve.Receive;
 
 /// <summary>One record file in the drop directory, read safely: any local user can put any file there.</summary>
 /// <param name="Owner">The file's owner: the kernel's word on who wrote it, whatever the content claims.</param>
-/// <param name="Content">Its bytes.</param>
-public sealed record DropFile(uint Owner, byte[] Content)
+/// <param name="Length">Its size: the first bytes of the buffer it was read into.</param>
+public readonly record struct DropFile(uint Owner, int Length)
 {
     /// <summary>Why a file could not be read as a record.</summary>
     public enum Refusal
@@ -23,9 +23,9 @@ public sealed record DropFile(uint Owner, byte[] Content)
         RateLimited,
     }
 
-    /// <summary>Opens without following symlinks, checks the opened file itself, and reads at most <paramref name="maxBytes"/>,
-    /// only when <paramref name="admit"/> lets its owner in.</summary>
-    public static DropFile? Read(string path, int maxBytes, Func<uint, bool> admit, out Refusal refusal)
+    /// <summary>Opens without following symlinks, checks the opened file itself, and reads at most <paramref name="maxBytes"/>
+    /// into <paramref name="buffer"/> (grown when needed), only when <paramref name="admit"/> lets its owner in.</summary>
+    public static DropFile? Read(string path, int maxBytes, Func<uint, bool> admit, ref byte[] buffer, out Refusal refusal)
     {
         using var handle = RegularFile.Open(path, out var status, out int error);
         if (handle == null)
@@ -43,6 +43,6 @@ public sealed record DropFile(uint Owner, byte[] Content)
             refusal = Refusal.RateLimited;
             return null;
         }
-        return new DropFile(status.Uid, RegularFile.ReadUpTo(handle, status.Size, maxBytes));
+        return new DropFile(status.Uid, RegularFile.ReadInto(handle, status.Size, maxBytes, ref buffer));
     }
 }

@@ -31,6 +31,10 @@ public sealed class DropWatcher(
     private readonly HashSet<string> _waiting = new(StringComparer.Ordinal);
     private readonly UserRateLimit _rateLimit = new(options.UserRecordsPerSecond, options.UserRecordBurst);
     private readonly HashSet<string> _admitted = new(StringComparer.Ordinal);
+    // One buffer for every file read: records are parsed into objects before the next is read.
+    private byte[] _buffer = new byte[64 * 1024];
+    private readonly Utf8StringPool _strings = new();
+    private readonly CancellationTokenSource _stopping = new();
     private Inotify? _inotify;
     private Thread? _thread;
 
@@ -48,6 +52,7 @@ public sealed class DropWatcher(
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
+        _stopping.Cancel();
         _inotify?.Stop();
         _thread?.Join();
         return Task.CompletedTask;
@@ -124,7 +129,7 @@ public sealed class DropWatcher(
         }
         // A file read again (its writer still ran, or the batcher was full) was admitted once: it takes no second token.
         bool Admit(uint owner) => _admitted.Contains(name) || _rateLimit.TryTake(owner, System.Diagnostics.Stopwatch.GetTimestamp());
-        if (DropFile.Read(path, options.MaxRecordBytes, Admit, out var refusal) is not { } file)
+        if (DropFile.Read(path, options.MaxRecordBytes, Admit, ref _buffer, out var refusal) is not { } file)
         {
             switch (refusal)
             {
@@ -138,7 +143,7 @@ public sealed class DropWatcher(
         try
         {
             var user = users.Find(file.Owner)?.Name ?? file.Owner.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            parsed = HookFrames.Parse(file.Content, fileName, file.Owner, user, _host);
+            parsed = HookFrames.Parse(_buffer.AsSpan(0, file.Length), fileName, file.Owner, user, _host, _strings);
         }
         catch (FormatException)
         {
@@ -153,17 +158,31 @@ public sealed class DropWatcher(
         {
             return Outcome.Wait;
         }
-        if (!records.TryWrite(new ReceivedRecord(enricher.Enrich(parsed.Record), path)))
+        var received = new ReceivedRecord(enricher.Enrich(parsed.Record), path);
+        if (!records.TryWrite(received))
         {
+            // Back-pressure: this thread waits for the aggregator (the kernel queues further events meanwhile;
+            // past its queue, an overflow makes us look at the whole folder). Stopping leaves the file for the next start.
             counters.Deferred();
-            return Outcome.Wait; // back-pressure: the file stays until the batcher has room
+            try
+            {
+                records.WriteAsync(received, _stopping.Token).AsTask().GetAwaiter().GetResult();
+            }
+            catch (Exception e) when (e is OperationCanceledException or System.Threading.Channels.ChannelClosedException)
+            {
+                return Outcome.Keep;
+            }
         }
         counters.RecordReceived();
         counters.FramesDropped(parsed.DroppedFrames);
         return Outcome.Keep; // the batcher removes it once spooled
     }
 
-    public void Dispose() => _inotify?.Dispose();
+    public void Dispose()
+    {
+        _inotify?.Dispose();
+        _stopping.Dispose();
+    }
 
     private enum Outcome
     {

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
 
 namespace Polaris.Agent.Serve.Receive;
 
@@ -26,7 +25,12 @@ public static class HookFrames
 
     /// <summary>Builds the record; identity comes from the caller (file owner), never from the content.</summary>
     /// <exception cref="FormatException">The bytes hold no frame that parses.</exception>
-    public static HookRecord Parse(ReadOnlySpan<byte> content, RecordFileName name, uint uid, string user, string host)
+    public static HookRecord Parse(ReadOnlySpan<byte> content, RecordFileName name, uint uid, string user, string host) =>
+        Parse(content, name, uid, user, host, new Utf8StringPool());
+
+    /// <summary>Builds the record, taking its strings from <paramref name="strings"/>.</summary>
+    /// <exception cref="FormatException">The bytes hold no frame that parses.</exception>
+    public static HookRecord Parse(ReadOnlySpan<byte> content, RecordFileName name, uint uid, string user, string host, Utf8StringPool strings)
     {
         var builder = new HookRecordBuilder(name, uid, user, host);
         int frames = 0;
@@ -41,7 +45,7 @@ public static class HookFrames
             }
             try
             {
-                ParseFrame(content.Slice(4, length)).ApplyTo(builder);
+                ParseFrame(content.Slice(4, length), strings).ApplyTo(builder);
                 frames++;
             }
             catch (FormatException e)
@@ -59,13 +63,13 @@ public static class HookFrames
         return builder.Build();
     }
 
-    private static HookFrame ParseFrame(ReadOnlySpan<byte> frame)
+    private static HookFrame ParseFrame(ReadOnlySpan<byte> frame, Utf8StringPool strings)
     {
         if (frame.Length < 4 || BinaryPrimitives.ReadInt32LittleEndian(frame) is var textLength && (textLength < 0 || textLength > frame.Length - 4))
         {
             throw new FormatException("not a polaris hook frame");
         }
-        var fields = new FieldReader(frame.Slice(4, textLength));
+        var fields = new FieldReader(frame.Slice(4, textLength), strings);
         var blobs = frame[(4 + textLength)..];
         if (fields.Next() != Magic)
         {
@@ -98,7 +102,7 @@ public static class HookFrames
                     }
                     break;
                 case "maps":
-                    parsed.SharedObjects.AddRange(MappedFiles.SharedObjects(Take(ref blobs, fields.Count(key))));
+                    parsed.SharedObjects.AddRange(MappedFiles.SharedObjects(Take(ref blobs, fields.Count(key)), strings));
                     break;
                 case "v":
                     parsed.Variables.Add((fields.Required(key), fields.Required(key)));
@@ -123,7 +127,7 @@ public static class HookFrames
         return taken;
     }
 
-    private ref struct FieldReader(ReadOnlySpan<byte> rest)
+    private ref struct FieldReader(ReadOnlySpan<byte> rest, Utf8StringPool strings)
     {
         private ReadOnlySpan<byte> _rest = rest;
         private bool _done = rest.IsEmpty;
@@ -138,7 +142,7 @@ public static class HookFrames
             var field = end < 0 ? _rest : _rest[..end];
             _done = end < 0;
             _rest = end < 0 ? default : _rest[(end + 1)..];
-            return Encoding.UTF8.GetString(field);
+            return strings.Get(field);
         }
 
         public string Required(string key) => Next() ?? throw new FormatException($"'{key}' without a value");

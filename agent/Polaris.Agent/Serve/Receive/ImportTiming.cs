@@ -14,7 +14,9 @@ internal static class ImportTiming
     public static (IReadOnlyList<ModuleImport> Modules, long ImportNs) Of(IReadOnlyList<TimedImport> imports)
     {
         // Import order: modules loaded before the hook first, in sys.modules order, then by the time each import began.
-        var ordered = imports.OrderBy(i => i.IsTimed ? i.Start : long.MinValue).ThenBy(i => i.Seen).ToArray();
+        var ordered = imports.ToArray();
+        Array.Sort(ordered, static (a, b) =>
+            (a.IsTimed ? a.Start : long.MinValue).CompareTo(b.IsTimed ? b.Start : long.MinValue) is var byStart and not 0 ? byStart : a.Seen.CompareTo(b.Seen));
         var children = new long[ordered.Length];
         long importNs = 0;
         var open = new Dictionary<long, Stack<int>>();

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Polaris.Agent.Serve.Receive;
 
 /// <summary>Picks the shared objects out of <c>/proc/PID/maps</c> as the hook read it at exit.</summary>
@@ -11,23 +9,29 @@ namespace Polaris.Agent.Serve.Receive;
 /// </remarks>
 internal static class MappedFiles
 {
-    public static IEnumerable<string> SharedObjects(ReadOnlySpan<byte> maps)
+    public static IEnumerable<string> SharedObjects(ReadOnlySpan<byte> maps, Utf8StringPool strings)
     {
         var found = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        string? previous = null;
         foreach (var range in maps.Split((byte)'\n'))
         {
             var line = maps[range];
-            if (line.IndexOf(".so"u8) < 0 || PathOf(line) is not { } path || !seen.Add(path))
+            // A library is mapped in four or five consecutive segments: only its first line needs a look-up.
+            if (line.IndexOf(".so"u8) < 0 || PathOf(line, previous, strings) is not { } path || ReferenceEquals(path, previous))
             {
                 continue;
             }
-            found.Add(path);
+            previous = path;
+            if (seen.Add(path))
+            {
+                found.Add(path);
+            }
         }
         return found;
     }
 
-    private static string? PathOf(ReadOnlySpan<byte> line)
+    private static string? PathOf(ReadOnlySpan<byte> line, string? previous, Utf8StringPool strings)
     {
         for (int field = 0; field < 5; field++)
         {
@@ -40,8 +44,10 @@ internal static class MappedFiles
             line = line[end..];
         }
         line = line.TrimStart((byte)' ');
-        return line.Length > 0 && line[0] == (byte)'/' && line.IndexOf(".so"u8) >= 0
-            ? Encoding.UTF8.GetString(line)
-            : null;
+        if (line.Length == 0 || line[0] != (byte)'/' || line.IndexOf(".so"u8) < 0)
+        {
+            return null;
+        }
+        return previous != null && previous.Length == line.Length && System.Text.Ascii.Equals(line, previous) ? previous : strings.Get(line);
     }
 }

@@ -1,0 +1,58 @@
+using System.Text;
+
+namespace Polaris.Agent.Serve.Receive;
+
+/// <summary>Turns UTF-8 fields into strings, handing out the same string for the same bytes.</summary>
+/// <remarks>
+/// The records of a node repeat the same module names, files and shared objects thousands of times: decoding
+/// each again would allocate a few hundred strings per record and keep the garbage collector busy. Looking the
+/// bytes up costs one hash of them and allocates nothing. The pool forgets everything once it holds its bound,
+/// so a user who sprays unique names cannot grow it without limit. Not thread-safe: one per reading thread.
+/// </remarks>
+public sealed class Utf8StringPool(int capacity = 200_000)
+{
+    private readonly Dictionary<byte[], string> _strings = new(ByteKeys.Instance);
+
+    /// <summary>Strings held now.</summary>
+    public int Count => _strings.Count;
+
+    public string Get(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.IsEmpty)
+        {
+            return "";
+        }
+        var lookup = _strings.GetAlternateLookup<ReadOnlySpan<byte>>();
+        if (lookup.TryGetValue(utf8, out var known))
+        {
+            return known;
+        }
+        if (_strings.Count >= capacity)
+        {
+            _strings.Clear();
+        }
+        var text = Encoding.UTF8.GetString(utf8);
+        lookup[utf8] = text;
+        return text;
+    }
+
+    private sealed class ByteKeys : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
+    {
+        public static readonly ByteKeys Instance = new();
+
+        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(byte[] obj) => GetHashCode((ReadOnlySpan<byte>)obj);
+
+        public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
+
+        public int GetHashCode(ReadOnlySpan<byte> alternate)
+        {
+            var hash = new HashCode();
+            hash.AddBytes(alternate);
+            return hash.ToHashCode();
+        }
+
+        public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
+    }
+}
