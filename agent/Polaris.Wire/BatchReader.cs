@@ -114,7 +114,7 @@ internal static class BatchReader
             {
                 throw new WireFormatException("a member needs [rid, pid, ppid, rank, start, end, importns, runns, exit, partial, cwd]");
             }
-            members.Add(new SummaryMember(Text(ref r), r.ReadInt32())
+            var member = new SummaryMember(Text(ref r), r.ReadInt32())
             {
                 ParentPid = r.ReadInt32(),
                 Rank = r.ReadInt32(),
@@ -125,8 +125,10 @@ internal static class BatchReader
                 ExitReason = Text(ref r),
                 Partial = r.ReadBoolean(),
                 WorkingDirectory = Text(ref r),
-            });
-            SkipRest(ref r, length, 11);
+            };
+            // Twelfth since the pid is checked; a member of an older writer is unverified.
+            members.Add(length >= 12 ? member with { PidVerified = r.ReadBoolean() } : member);
+            SkipRest(ref r, length, Math.Min(length, 12));
         }
         return members;
     }

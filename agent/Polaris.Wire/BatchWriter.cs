@@ -35,7 +35,7 @@ internal static class BatchWriter
         w.WriteArrayHeader(s.Members.Count);
         foreach (var m in s.Members)
         {
-            w.WriteArrayHeader(11);
+            w.WriteArrayHeader(12);
             w.Write(m.RecordId);
             w.Write(m.Pid);
             w.Write(m.ParentPid);
@@ -47,6 +47,7 @@ internal static class BatchWriter
             w.Write(m.ExitReason);
             w.Write(m.Partial);
             w.Write(m.WorkingDirectory);
+            w.Write(m.PidVerified);
         }
         w.Write(WireKeys.Modules);
         w.WriteArrayHeader(s.Modules.Count);

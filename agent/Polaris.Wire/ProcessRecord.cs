@@ -22,6 +22,10 @@ public sealed record ProcessRecord
     /// <summary>Kernel-reported process id of the sending process.</summary>
     public required int Pid { get; init; }
 
+    /// <summary>True when the daemon saw <see cref="Pid"/> run as <see cref="Uid"/> when the record began; a pid it could
+    /// not check (the daemon was down) is the writer's claim.</summary>
+    public bool PidVerified { get; init; }
+
     /// <summary>Python version as <c>major.minor.micro</c>.</summary>
     public string PythonVersion { get; init; } = "";
 

@@ -36,6 +36,7 @@ public sealed class SummaryBuilder
         int member = _members.Count;
         _members.Add(new SummaryMember(record.RecordId, record.Pid)
         {
+            PidVerified = record.PidVerified,
             ParentPid = record.ParentPid,
             Rank = record.Job.Rank,
             StartedAtMs = record.StartedAtMs,

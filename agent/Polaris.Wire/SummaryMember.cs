@@ -6,6 +6,9 @@ namespace Polaris.Wire;
 /// <param name="Pid">Process id.</param>
 public sealed record SummaryMember(string RecordId, int Pid)
 {
+    /// <summary>True when the daemon saw <see cref="Pid"/> run as the summary's user; else the pid is the writer's claim.</summary>
+    public bool PidVerified { get; init; }
+
     /// <summary>For a forked child, the parent's pid; 0 otherwise.</summary>
     public int ParentPid { get; init; }
 

@@ -29,6 +29,10 @@ internal static class StoredProcess
             ? members.EnumerateArray().Select(m => m.GetInt32()).ToArray()
             : Enumerable.Range(0, summary.Members().Length).ToArray();
 
+    /// <summary>The modules member <paramref name="member"/> of a summary imported.</summary>
+    public static string[] ModulesOf(this JsonElement summary, int member) =>
+        summary.ModuleNames().Where(n => summary.ImportedBy(n).Contains(member)).ToArray();
+
     /// <summary>The one member of a summary of one process.</summary>
     public static JsonElement OnlyMember(this JsonElement summary) => Assert.Single(summary.Members());
 

@@ -52,6 +52,36 @@ public class TrustTests
     }
 
     [Fact]
+    public void A_pid_counts_as_verified_only_when_the_kernel_saw_it_run_as_the_file_s_owner()
+    {
+        using var node = new NodeUnderTest();
+        OpenToOthers(node.Folder);
+        // Root's init, with its real start time: a name that passes every check but the owner's.
+        var init = ProcessStart(1);
+        var forged = AsNobody(RepoPaths.Python, "-c", Forger.Replace("4000000 + i", "1", StringComparison.Ordinal)
+            .Replace("1764000000000000000.rec", init.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".rec", StringComparison.Ordinal),
+            node.Daemon.Drop, "0", "1");
+        var run = AsNobody(AgentBinary.FilePath, "run", "--drop", node.Daemon.Drop, "--", RepoPaths.Python, "-c", "import json, time; time.sleep(1)");
+
+        Assert.True(forged.ExitCode == 0, forged.StderrText);
+        Assert.True(run.ExitCode == 0, run.StderrText);
+        node.Collector.Process.WaitUntil(() => node.Collector.StoredPids().Length == 2, "both records");
+        var real = node.Collector.WaitForProcess(run.Pid).Member(run.Pid);
+        Assert.True(real.GetProperty("pidok").GetBoolean(), "the real process was seen running as nobody");
+        var claimed = node.Collector.WaitForProcess(1).Member(1);
+        Assert.False(claimed.GetProperty("pidok").GetBoolean(), "pid 1 is root's, not nobody's");
+    }
+
+    /// <summary>When process <paramref name="pid"/> started, Unix ns, from /proc as the daemon reads it.</summary>
+    private static long ProcessStart(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var ticks = long.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19], System.Globalization.CultureInfo.InvariantCulture);
+        var boot = long.Parse(File.ReadLines("/proc/stat").First(l => l.StartsWith("btime ", StringComparison.Ordinal))[6..], System.Globalization.CultureInfo.InvariantCulture);
+        return (boot * 1_000_000_000L) + (ticks * 10_000_000L);
+    }
+
+    [Fact]
     public void Garbage_and_a_flood_from_one_user_are_dropped_and_counted_while_the_daemon_serves_the_others()
     {
         using var dir = new TempDirectory("polaris-e2e");

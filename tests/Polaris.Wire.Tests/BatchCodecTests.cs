@@ -17,7 +17,7 @@ public class BatchCodecTests
         [
             new ProcessRecord
             {
-                Host = "x3005c0s13b0n0", Uid = 1001, User = "asmith", Pid = 4242,
+                Host = "x3005c0s13b0n0", Uid = 1001, User = "asmith", Pid = 4242, PidVerified = true,
                 PythonVersion = "3.11.2", Executable = "/usr/bin/python3",
                 StartedAtMs = 1_764_000_000_000, EndedAtMs = 1_764_000_000_100,
                 Modules =
@@ -78,6 +78,7 @@ public class BatchCodecTests
         Assert.Equal([(29, 1L)], torch.CumulativeNs.Buckets);
         Assert.Equal([(19, 1L)], torch.SelfNs.Buckets);
         Assert.Equal(1_000_000, torch.SelfNs.Max);
+        Assert.Equal([true, false], decoded.Summaries.Select(s => s.Members[0].PidVerified));
     }
 
     [Fact]
@@ -117,9 +118,9 @@ public class BatchCodecTests
         w.Write("sums"); w.WriteArrayHeader(1);
         w.WriteMapHeader(2);
         w.Write("members"); w.WriteArrayHeader(1);
-        w.WriteArrayHeader(12);
+        w.WriteArrayHeader(13);
         w.Write("n:7.1"); w.Write(7); w.Write(0); w.Write(-1); w.Write(1L); w.Write(2L); w.Write(0L); w.Write(0L);
-        w.Write("exit"); w.Write(false); w.Write("/"); w.Write("a future member field");
+        w.Write("exit"); w.Write(false); w.Write("/"); w.Write(true); w.Write("a future member field");
         w.Write("gpu"); w.Write("A100");
         w.Flush();
 

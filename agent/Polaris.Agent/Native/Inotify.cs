@@ -3,13 +3,15 @@ using System.Text;
 
 namespace Polaris.Agent.Native;
 
-/// <summary>Watches one folder for files closed after writing or moved in, blocking in the kernel until something happens.</summary>
+/// <summary>Watches one folder for files created, closed after writing or moved in, blocking in the kernel until
+/// something happens.</summary>
 /// <remarks>
 /// An idle daemon must not wake: <see cref="Wait"/> sleeps in <c>poll</c> with no timeout on the inotify
 /// descriptor and an eventfd that <see cref="Stop"/> signals.
 /// </remarks>
 internal sealed unsafe class Inotify : IDisposable
 {
+    private const uint InCreate = 0x100;
     private const uint InCloseWrite = 0x8;
     private const uint InMovedTo = 0x80;
     private const uint InQueueOverflow = 0x4000;
@@ -31,7 +33,7 @@ internal sealed unsafe class Inotify : IDisposable
         byte* path = NativeStrings.Utf8(folder);
         try
         {
-            if (Libc.inotify_add_watch(_fd, path, InCloseWrite | InMovedTo) < 0)
+            if (Libc.inotify_add_watch(_fd, path, InCreate | InCloseWrite | InMovedTo) < 0)
             {
                 var error = Marshal.GetLastPInvokeError();
                 Libc.close(_fd);
@@ -45,10 +47,10 @@ internal sealed unsafe class Inotify : IDisposable
         _wake = Libc.eventfd(0, InNonBlock | InCloExec);
     }
 
-    /// <summary>Blocks until files are closed or moved in, or <paramref name="timeoutMs"/> passes (-1: no timeout);
-    /// returns their names (empty on timeout), or null once stopped. <paramref name="overflowed"/> set means
-    /// events were lost: rescan the folder.</summary>
-    public List<string>? Wait(int timeoutMs, out bool overflowed)
+    /// <summary>Blocks until files are created, closed or moved in, or <paramref name="timeoutMs"/> passes (-1: no
+    /// timeout); returns the events in order (empty on timeout), or null once stopped. <paramref name="overflowed"/>
+    /// set means events were lost: rescan the folder.</summary>
+    public List<(string Name, bool Created)>? Wait(int timeoutMs, out bool overflowed)
     {
         overflowed = false;
         var fds = stackalloc Libc.PollFd[2];
@@ -78,9 +80,9 @@ internal sealed unsafe class Inotify : IDisposable
         return null;
     }
 
-    private List<string> ReadEvents(ref bool overflowed)
+    private List<(string Name, bool Created)> ReadEvents(ref bool overflowed)
     {
-        var names = new List<string>();
+        var names = new List<(string Name, bool Created)>();
         byte* buffer = stackalloc byte[64 * 1024];
         while (true)
         {
@@ -101,7 +103,7 @@ internal sealed unsafe class Inotify : IDisposable
                 {
                     var span = new ReadOnlySpan<byte>(buffer + at + 16, (int)nameLength);
                     int end = span.IndexOf((byte)0);
-                    names.Add(Encoding.UTF8.GetString(end < 0 ? span : span[..end]));
+                    names.Add((Encoding.UTF8.GetString(end < 0 ? span : span[..end]), (mask & InCreate) != 0));
                 }
                 at += 16 + (nint)nameLength;
             }

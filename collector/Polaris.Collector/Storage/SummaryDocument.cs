@@ -38,6 +38,7 @@ internal static class SummaryDocument
     {
         ["rid"] = m.RecordId,
         ["pid"] = m.Pid,
+        ["pidok"] = m.PidVerified,
         ["ppid"] = m.ParentPid,
         ["rank"] = m.Rank,
         ["start"] = Time(m.StartedAtMs),

@@ -35,6 +35,7 @@ public sealed class DropWatcher(
     private byte[] _buffer = new byte[64 * 1024];
     private readonly Utf8StringPool _strings = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly CreationWitness _witnesses = new();
     private Inotify? _inotify;
     private Thread? _thread;
 
@@ -69,9 +70,16 @@ public sealed class DropWatcher(
                 TakeAll();
                 continue;
             }
-            foreach (var name in names)
+            foreach (var (name, created) in names)
             {
-                Take(name);
+                if (created)
+                {
+                    _witnesses.Witness(name);
+                }
+                else
+                {
+                    Take(name);
+                }
             }
             if (names.Count == 0 || _waiting.Count > 0)
             {
@@ -144,6 +152,7 @@ public sealed class DropWatcher(
         {
             var user = users.Find(file.Owner)?.Name ?? file.Owner.ToString(System.Globalization.CultureInfo.InvariantCulture);
             parsed = HookFrames.Parse(_buffer.AsSpan(0, file.Length), fileName, file.Owner, user, _host, _strings);
+            parsed = parsed with { Record = parsed.Record with { PidVerified = _witnesses.Verified(name, file.Owner) } };
         }
         catch (FormatException)
         {
@@ -173,6 +182,7 @@ public sealed class DropWatcher(
                 return Outcome.Keep;
             }
         }
+        _witnesses.Forget(name);
         counters.RecordReceived();
         counters.FramesDropped(parsed.DroppedFrames);
         return Outcome.Keep; // the batcher removes it once spooled
