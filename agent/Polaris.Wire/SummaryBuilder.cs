@@ -24,8 +24,11 @@ public sealed class SummaryBuilder
     public int Processes => _members.Count;
 
     /// <summary>Folds in one record.</summary>
+    /// <param name="record">The record.</param>
+    /// <param name="originOf">Where a file lies, asked only for a module or shared object the summary has not met yet;
+    /// when null, the record's own origins are taken.</param>
     /// <exception cref="ArgumentException">The record belongs to another summary.</exception>
-    public void Add(ProcessRecord record)
+    public void Add(ProcessRecord record, Func<string, Origin>? originOf = null)
     {
         ArgumentNullException.ThrowIfNull(record);
         if (SummaryKey.Of(record) != Key)
@@ -56,7 +59,7 @@ public sealed class SummaryBuilder
             }
             if (tally == null)
             {
-                tally = new ModuleTally(module);
+                tally = new ModuleTally(originOf == null ? module : module with { Origin = originOf(module.File) });
                 if (_moduleIndex.TryGetValue(module.Name, out var first))
                 {
                     tally.NextWithSameName = first.NextWithSameName;
@@ -79,7 +82,7 @@ public sealed class SummaryBuilder
             else
             {
                 _objectIndex.Add(so.Path, _objects.Count);
-                _objects.Add((so, 1));
+                _objects.Add((originOf == null ? so : so with { Origin = originOf(so.Path) }, 1));
             }
         }
     }

@@ -6,4 +6,6 @@ namespace Polaris.Agent.Serve;
 /// once the record is in the spool, so a crash in between loses nothing (the record id makes a re-read harmless).</summary>
 /// <param name="Record">The record.</param>
 /// <param name="DropFile">The file to remove once the record is spooled.</param>
-public sealed record ReceivedRecord(ProcessRecord Record, string DropFile);
+/// <param name="OriginOf">Where a file of the record lies, asked when its summary first meets a module or shared
+/// object; null when the record's origins are already set.</param>
+public sealed record ReceivedRecord(ProcessRecord Record, string DropFile, Func<string, Origin>? OriginOf = null);

@@ -20,7 +20,7 @@ public sealed class OpenSummary(SummaryKey key, long openedAt)
 
     public void Add(ReceivedRecord received, long now)
     {
-        Builder.Add(received.Record);
+        Builder.Add(received.Record, received.OriginOf);
         DropFiles.Add(received.DropFile);
         LastAddedAt = now;
     }

@@ -37,12 +37,31 @@ public sealed class RecordEnricher
     /// <summary>The record with origins, environment and job context worked out.</summary>
     public ProcessRecord Enrich(ProcessRecord raw)
     {
+        var (enriched, originOf) = EnrichDeferringOrigins(raw);
+        try
+        {
+            return enriched with { Modules = ClassifyModules(raw.Modules, originOf), SharedObjects = ClassifySharedObjects(raw.SharedObjects, originOf) };
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            Counters.PartFailed();
+            return enriched;
+        }
+    }
+
+    /// <summary>The record with environment and job context worked out, and the origin of any of its files on demand.</summary>
+    /// <remarks>The daemon's path: a summary asks for the origin of a module only the first time it meets it, so the
+    /// ranks of a job pay for their hundreds of modules once, not once each. The function is for one thread at a time.</remarks>
+    public (ProcessRecord Record, Func<string, Origin> OriginOf) EnrichDeferringOrigins(ProcessRecord raw)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
         Counters.RecordEnriched();
         var enriched = raw;
+        Func<string, Origin> originOf = _ => Origin.Unknown;
         try
         {
             var places = ProcessPlaces.Of(raw, _homes.Of(raw.Uid));
-            enriched = enriched with { Modules = ClassifyModules(raw.Modules, places), SharedObjects = ClassifySharedObjects(raw.SharedObjects, places) };
+            originOf = path => _origins.Classify(path, places);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
@@ -65,27 +84,27 @@ public sealed class RecordEnricher
         {
             Counters.PartFailed();
         }
-        return enriched;
+        return (enriched, originOf);
     }
 
-    private ModuleImport[] ClassifyModules(IReadOnlyList<ModuleImport> modules, ProcessPlaces places)
+    private static ModuleImport[] ClassifyModules(IReadOnlyList<ModuleImport> modules, Func<string, Origin> originOf)
     {
         var result = new ModuleImport[modules.Count];
         for (int i = 0; i < result.Length; i++)
         {
             var module = modules[i];
-            result[i] = module with { Origin = _origins.Classify(module.File, places) };
+            result[i] = module with { Origin = originOf(module.File) };
         }
         return result;
     }
 
-    private SharedObject[] ClassifySharedObjects(IReadOnlyList<SharedObject> sharedObjects, ProcessPlaces places)
+    private static SharedObject[] ClassifySharedObjects(IReadOnlyList<SharedObject> sharedObjects, Func<string, Origin> originOf)
     {
         var result = new SharedObject[sharedObjects.Count];
         for (int i = 0; i < result.Length; i++)
         {
             var sharedObject = sharedObjects[i];
-            result[i] = sharedObject with { Origin = _origins.Classify(sharedObject.Path, places) };
+            result[i] = sharedObject with { Origin = originOf(sharedObject.Path) };
         }
         return result;
     }

@@ -33,7 +33,7 @@ public sealed class DropWatcher(
     private readonly HashSet<string> _admitted = new(StringComparer.Ordinal);
     // One buffer for every file read: records are parsed into objects before the next is read.
     private byte[] _buffer = new byte[64 * 1024];
-    private readonly Utf8StringPool _strings = new();
+    private readonly ModuleColumnCache _columns = new(new Utf8StringPool());
     private readonly CancellationTokenSource _stopping = new();
     private readonly CreationWitness _witnesses = new();
     private Inotify? _inotify;
@@ -151,7 +151,7 @@ public sealed class DropWatcher(
         try
         {
             var user = users.Find(file.Owner)?.Name ?? file.Owner.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            parsed = HookFrames.Parse(_buffer.AsSpan(0, file.Length), fileName, file.Owner, user, _host, _strings);
+            parsed = HookFrames.Parse(_buffer.AsSpan(0, file.Length), fileName, file.Owner, user, _host, _columns);
             parsed = parsed with { Record = parsed.Record with { PidVerified = _witnesses.Verified(name, file.Owner) } };
         }
         catch (FormatException)
@@ -167,7 +167,8 @@ public sealed class DropWatcher(
         {
             return Outcome.Wait;
         }
-        var received = new ReceivedRecord(enricher.Enrich(parsed.Record), path);
+        var (enriched, originOf) = enricher.EnrichDeferringOrigins(parsed.Record);
+        var received = new ReceivedRecord(enriched, path, originOf);
         if (!records.TryWrite(received))
         {
             // Back-pressure: this thread waits for the aggregator (the kernel queues further events meanwhile;

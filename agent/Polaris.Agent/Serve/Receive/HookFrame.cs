@@ -8,7 +8,7 @@ internal sealed class HookFrame
 
     public List<(string Name, string Value)> Variables { get; } = [];
 
-    public List<(string Name, string File, string Version, long Start, long End, long Thread)> Modules { get; } = [];
+    public List<(ModuleColumns Columns, (long Start, long End, long Thread)[]? Times)> Modules { get; } = [];
 
     public List<string> SharedObjects { get; } = [];
 
@@ -28,9 +28,9 @@ internal sealed class HookFrame
         {
             builder.AddVariable(name, value);
         }
-        foreach (var (name, file, version, start, end, thread) in Modules)
+        foreach (var (columns, times) in Modules)
         {
-            builder.AddModule(name, file, start, end, thread, version);
+            builder.AddModules(columns, times);
         }
         foreach (var path in SharedObjects)
         {

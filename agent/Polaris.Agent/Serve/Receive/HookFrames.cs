@@ -20,17 +20,14 @@ public static class HookFrames
     /// <summary>First field of every frame of this version.</summary>
     public const string Magic = "polaris3";
 
-    /// <summary>Our own module when the hook is installed as a .pth file: not the program's import.</summary>
-    private const string HookModule = "_polaris_hook";
-
     /// <summary>Builds the record; identity comes from the caller (file owner), never from the content.</summary>
     /// <exception cref="FormatException">The bytes hold no frame that parses.</exception>
     public static HookRecord Parse(ReadOnlySpan<byte> content, RecordFileName name, uint uid, string user, string host) =>
-        Parse(content, name, uid, user, host, new Utf8StringPool());
+        Parse(content, name, uid, user, host, new ModuleColumnCache(new Utf8StringPool()));
 
-    /// <summary>Builds the record, taking its strings from <paramref name="strings"/>.</summary>
+    /// <summary>Builds the record, taking its strings and module columns from <paramref name="cache"/>.</summary>
     /// <exception cref="FormatException">The bytes hold no frame that parses.</exception>
-    public static HookRecord Parse(ReadOnlySpan<byte> content, RecordFileName name, uint uid, string user, string host, Utf8StringPool strings)
+    internal static HookRecord Parse(ReadOnlySpan<byte> content, RecordFileName name, uint uid, string user, string host, ModuleColumnCache cache)
     {
         var builder = new HookRecordBuilder(name, uid, user, host);
         int frames = 0;
@@ -45,7 +42,7 @@ public static class HookFrames
             }
             try
             {
-                ParseFrame(content.Slice(4, length), strings).ApplyTo(builder);
+                ParseFrame(content.Slice(4, length), cache).ApplyTo(builder);
                 frames++;
             }
             catch (FormatException e)
@@ -63,13 +60,13 @@ public static class HookFrames
         return builder.Build();
     }
 
-    private static HookFrame ParseFrame(ReadOnlySpan<byte> frame, Utf8StringPool strings)
+    private static HookFrame ParseFrame(ReadOnlySpan<byte> frame, ModuleColumnCache cache)
     {
         if (frame.Length < 4 || BinaryPrimitives.ReadInt32LittleEndian(frame) is var textLength && (textLength < 0 || textLength > frame.Length - 4))
         {
             throw new FormatException("not a polaris hook frame");
         }
-        var fields = new FieldReader(frame.Slice(4, textLength), strings);
+        var fields = new FieldReader(frame.Slice(4, textLength), cache.Strings);
         var blobs = frame[(4 + textLength)..];
         if (fields.Next() != Magic)
         {
@@ -84,25 +81,10 @@ public static class HookFrames
                 case "mt":
                     int count = fields.Count(key);
                     var times = key == "mt" ? ImportClock.Read(Take(ref blobs, fields.Count(key)), count) : null;
-                    var names = fields.Column(count, key);
-                    var files = fields.Column(count, key);
-                    var versions = fields.Column(count, key);
-                    for (int i = 0; i < count; i++)
-                    {
-                        if (names[i].Length == 0)
-                        {
-                            throw new FormatException("module without a name");
-                        }
-                        if (names[i] != HookModule)
-                        {
-                            var (start, end, thread) = times?[i] ?? default;
-                            // __version__ of top-level packages only: a submodule's is its package's, or its own business.
-                            parsed.Modules.Add((names[i], files[i], names[i].Contains('.', StringComparison.Ordinal) ? "" : versions[i], start, end, thread));
-                        }
-                    }
+                    parsed.Modules.Add((cache.Get(fields.Take(3 * count, key), count), times));
                     break;
                 case "maps":
-                    parsed.SharedObjects.AddRange(MappedFiles.SharedObjects(Take(ref blobs, fields.Count(key)), strings));
+                    parsed.SharedObjects.AddRange(MappedFiles.SharedObjects(Take(ref blobs, fields.Count(key)), cache.Strings));
                     break;
                 case "v":
                     parsed.Variables.Add((fields.Required(key), fields.Required(key)));
@@ -147,14 +129,37 @@ public static class HookFrames
 
         public string Required(string key) => Next() ?? throw new FormatException($"'{key}' without a value");
 
-        public string[] Column(int count, string key)
+        /// <summary>The bytes of the next <paramref name="count"/> fields, undecoded (without the NUL after the last).</summary>
+        public ReadOnlySpan<byte> Take(int count, string key)
         {
-            var values = new string[count];
+            if (count == 0)
+            {
+                return default;
+            }
+            if (_done)
+            {
+                throw new FormatException($"'{key}' without its values");
+            }
+            var all = _rest;
+            int taken = 0;
             for (int i = 0; i < count; i++)
             {
-                values[i] = Required(key);
+                int end = _rest.IndexOf((byte)0);
+                if (end < 0)
+                {
+                    if (i < count - 1)
+                    {
+                        throw new FormatException($"'{key}' is cut short");
+                    }
+                    taken += _rest.Length;
+                    _rest = default;
+                    _done = true;
+                    return all[..taken];
+                }
+                taken += end + 1;
+                _rest = _rest[(end + 1)..];
             }
-            return values;
+            return all[..(taken - 1)];
         }
 
         public int Count(string key)

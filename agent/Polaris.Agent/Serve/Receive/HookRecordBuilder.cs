@@ -8,8 +8,9 @@ internal sealed class HookRecordBuilder(RecordFileName name, uint uid, string us
 {
     private readonly Dictionary<string, string> _fields = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _variables = new(StringComparer.Ordinal);
-    private readonly List<TimedImport> _modules = [];
-    private readonly HashSet<string> _moduleNames = new(StringComparer.Ordinal);
+    // In the order the hook listed them; a module listed twice (only a forged file does) is folded by the summary.
+    private readonly List<ModuleImport> _modules = [];
+    private readonly List<(long Start, long End, long Thread)> _times = [];
     private readonly List<SharedObject> _sharedObjects = [];
     private readonly HashSet<string> _sharedObjectPaths = new(StringComparer.Ordinal);
 
@@ -26,18 +27,19 @@ internal sealed class HookRecordBuilder(RecordFileName name, uint uid, string us
 
     public void AddVariable(string name, string value) => _variables[name] = value;
 
-    public void AddModule(string module, string file, long start, long end, long thread, string version)
+    /// <summary>Adds a group's modules, with their import times when the hook took them.</summary>
+    public void AddModules(ModuleColumns columns, (long Start, long End, long Thread)[]? times)
     {
-        if (_moduleNames.Add(module))
+        var modules = columns.Modules;
+        _modules.EnsureCapacity(_modules.Count + modules.Length);
+        _times.EnsureCapacity(_times.Count + modules.Length);
+        for (int i = 0; i < modules.Length; i++)
         {
-            var kind = KindOf(file);
-            _modules.Add(new TimedImport(
-                new ModuleImport(module, kind is ModuleKind.Builtin or ModuleKind.Frozen or ModuleKind.Namespace ? "" : file)
-                {
-                    Kind = kind,
-                    Version = version,
-                },
-                start, end, thread, _modules.Count));
+            if (modules[i] is { } module)
+            {
+                _modules.Add(module);
+                _times.Add(times?[i] ?? default);
+            }
         }
     }
 
@@ -53,7 +55,7 @@ internal sealed class HookRecordBuilder(RecordFileName name, uint uid, string us
     {
         bool complete = ExitReason.Length > 0;
         long started = name.StartedUnixNs;
-        var timing = ImportTiming.Of(_modules);
+        var timing = ImportTiming.Of(_modules, _times);
         var record = new ProcessRecord
         {
             RecordId = $"{host}:{name.Pid.ToString(CultureInfo.InvariantCulture)}.{started.ToString(CultureInfo.InvariantCulture)}",
@@ -86,16 +88,4 @@ internal sealed class HookRecordBuilder(RecordFileName name, uint uid, string us
     }
 
     private string Field(string key) => _fields.GetValueOrDefault(key, "");
-
-    private static ModuleKind KindOf(string file) => file switch
-    {
-        "" => ModuleKind.Unknown,
-        "built-in" => ModuleKind.Builtin,
-        "frozen" => ModuleKind.Frozen,
-        "namespace" => ModuleKind.Namespace,
-        _ when file.EndsWith(".py", StringComparison.Ordinal) => ModuleKind.Source,
-        _ when file.EndsWith(".pyc", StringComparison.Ordinal) => ModuleKind.Bytecode,
-        _ when file.EndsWith(".so", StringComparison.Ordinal) || file.EndsWith(".pyd", StringComparison.Ordinal) => ModuleKind.Extension,
-        _ => ModuleKind.Unknown,
-    };
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Polaris.Wire;
 
 namespace Polaris.Agent.Serve.Receive;
@@ -7,52 +8,83 @@ namespace Polaris.Agent.Serve.Receive;
 /// The hook only reads the clock around each import, so that the program pays as little as possible. Imports in
 /// one thread nest: an import that starts inside another's interval and on the same thread was caused by it.
 /// Self time is the cumulative time less that of the imports nested directly inside; the import phase is the sum of
-/// the outermost imports. Done here, in the daemon, it costs the program nothing.
+/// the outermost imports. Done here, in the daemon, it costs the program nothing. Arrays and one sort of keys: this
+/// runs for every record of every process.
 /// </remarks>
 internal static class ImportTiming
 {
-    public static (IReadOnlyList<ModuleImport> Modules, long ImportNs) Of(IReadOnlyList<TimedImport> imports)
+    /// <param name="modules">The modules as listed (untimed ones have a zero interval).</param>
+    /// <param name="times">Each module's start, end (monotonic ns) and thread, in the same order.</param>
+    public static (IReadOnlyList<ModuleImport> Modules, long ImportNs) Of(List<ModuleImport> modules, List<(long Start, long End, long Thread)> times)
     {
-        // Import order: modules loaded before the hook first, in sys.modules order, then by the time each import began.
-        var ordered = imports.ToArray();
-        Array.Sort(ordered, static (a, b) =>
-            (a.IsTimed ? a.Start : long.MinValue).CompareTo(b.IsTimed ? b.Start : long.MinValue) is var byStart and not 0 ? byStart : a.Seen.CompareTo(b.Seen));
-        var children = new long[ordered.Length];
-        long importNs = 0;
-        var open = new Dictionary<long, Stack<int>>();
-        for (int i = 0; i < ordered.Length; i++)
+        int n = modules.Count;
+        var listed = CollectionsMarshal.AsSpan(times);
+        // Import order: modules loaded before the hook first, as listed, then by the time each import began.
+        var keys = new long[n];
+        var order = new int[n];
+        for (int i = 0; i < n; i++)
         {
-            var import = ordered[i];
-            if (!import.IsTimed)
+            keys[i] = IsTimed(listed[i]) ? listed[i].Start : long.MinValue + i;
+            order[i] = i;
+        }
+        Array.Sort(keys, order);
+        var children = new long[n];
+        long importNs = 0;
+        Dictionary<long, Stack<int>>? threads = null;
+        Stack<int>? mainStack = null;
+        long mainThread = 0;
+        foreach (int i in order)
+        {
+            var (start, end, thread) = listed[i];
+            if (end <= start)
             {
                 continue;
             }
-            if (!open.TryGetValue(import.Thread, out var stack))
+            // One thread is the common case: its stack needs no look-up.
+            Stack<int> stack;
+            if (mainStack == null)
             {
-                open[import.Thread] = stack = new Stack<int>();
+                mainStack = stack = new Stack<int>();
+                mainThread = thread;
             }
-            while (stack.Count > 0 && ordered[stack.Peek()].End <= import.Start)
+            else if (thread == mainThread)
+            {
+                stack = mainStack;
+            }
+            else
+            {
+                threads ??= [];
+                if (!threads.TryGetValue(thread, out stack!))
+                {
+                    threads[thread] = stack = new Stack<int>();
+                }
+            }
+            while (stack.Count > 0 && listed[stack.Peek()].End <= start)
             {
                 stack.Pop();
             }
             if (stack.Count > 0)
             {
-                children[stack.Peek()] += import.Cumulative;
+                children[stack.Peek()] += end - start;
             }
             else
             {
-                importNs += import.Cumulative;
+                importNs += end - start;
             }
             stack.Push(i);
         }
-        var modules = new ModuleImport[ordered.Length];
-        for (int i = 0; i < ordered.Length; i++)
+        var result = new ModuleImport[n];
+        for (int k = 0; k < n; k++)
         {
-            var import = ordered[i];
-            modules[i] = import.IsTimed
-                ? import.Module with { CumulativeNs = import.Cumulative, SelfNs = Math.Max(0, import.Cumulative - children[i]) }
-                : import.Module;
+            int i = order[k];
+            var (start, end, _) = listed[i];
+            long cumulative = end - start;
+            result[k] = cumulative > 0
+                ? modules[i] with { CumulativeNs = cumulative, SelfNs = Math.Max(0, cumulative - children[i]) }
+                : modules[i];
         }
-        return (modules, importNs);
+        return (result, importNs);
     }
+
+    private static bool IsTimed((long Start, long End, long Thread) time) => time.End > time.Start;
 }
