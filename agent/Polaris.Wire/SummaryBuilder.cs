@@ -11,6 +11,11 @@ public sealed class SummaryBuilder
     private readonly List<ModuleTally> _modules = [];
     // By name alone (the string hash the runtime keeps fastest); the same name from another file is a second tally.
     private readonly Dictionary<string, ModuleTally> _moduleIndex = new(StringComparer.Ordinal);
+    // The tallies of the last record, in its order: the next record of the same program lists the same modules in
+    // the same order, with the same string instances when they come from one pool, so most look-ups are two
+    // reference comparisons instead of a hash.
+    private List<ModuleTally> _lastSequence = [];
+    private List<ModuleTally> _sequence = [];
     private readonly List<(SharedObject Object, int Processes)> _objects = [];
     private readonly Dictionary<string, int> _objectIndex = new(StringComparer.Ordinal);
     private ProcessRecord? _first;
@@ -50,8 +55,18 @@ public sealed class SummaryBuilder
             Partial = record.Partial,
             WorkingDirectory = record.WorkingDirectory,
         });
-        foreach (var module in record.Modules)
+        _sequence.Clear();
+        var modules = record.Modules;
+        for (int i = 0; i < modules.Count; i++)
         {
+            var module = modules[i];
+            if (i < _lastSequence.Count && _lastSequence[i] is var guess
+                && ReferenceEquals(guess.Name, module.Name) && ReferenceEquals(guess.File, module.File))
+            {
+                guess.Add(member, module);
+                _sequence.Add(guess);
+                continue;
+            }
             _moduleIndex.TryGetValue(module.Name, out var tally);
             while (tally != null && tally.File != module.File)
             {
@@ -72,7 +87,9 @@ public sealed class SummaryBuilder
                 _modules.Add(tally);
             }
             tally.Add(member, module);
+            _sequence.Add(tally);
         }
+        (_lastSequence, _sequence) = (_sequence, _lastSequence);
         foreach (var so in record.SharedObjects)
         {
             if (_objectIndex.TryGetValue(so.Path, out var i))
@@ -135,6 +152,8 @@ public sealed class SummaryBuilder
         private readonly TimeDistribution _self = new();
         private readonly TimeDistribution _cumulative = new();
         private string _version = first.Version;
+
+        public string Name => first.Name;
 
         public string File => first.File;
 

@@ -78,8 +78,8 @@ public sealed record AgentOptions
     public int MaxRecordBytes { get; init; } = 8 * 1024 * 1024;
 
     /// <summary>Records waiting between receive and aggregation; past it record files wait in the drop folder.
-    /// Default 64: a whole record is some 60 KB in memory, and the aggregator folds one faster than one is read.</summary>
-    public int QueueCapacity { get; init; } = 64;
+    /// Default 16: a whole record is some 60 KB in memory, and the aggregator folds one faster than one is read.</summary>
+    public int QueueCapacity { get; init; } = 16;
 
     /// <summary>The facility's base conda environments (absolute prefixes); changes are reported against the first. Default none.</summary>
     public IReadOnlyList<string> BaseEnvironments { get; init; } = [];

@@ -141,25 +141,51 @@ public static class HookFrames
                 throw new FormatException($"'{key}' without its values");
             }
             var all = _rest;
-            int taken = 0;
-            for (int i = 0; i < count; i++)
+            // The count-th NUL ends the fields: found by counting NULs a block at a time (vectorised), not field by field.
+            int end = NthNul(all, count);
+            if (end < 0)
             {
-                int end = _rest.IndexOf((byte)0);
-                if (end < 0)
+                if (all.Count((byte)0) != count - 1)
                 {
-                    if (i < count - 1)
-                    {
-                        throw new FormatException($"'{key}' is cut short");
-                    }
-                    taken += _rest.Length;
-                    _rest = default;
-                    _done = true;
-                    return all[..taken];
+                    throw new FormatException($"'{key}' is cut short");
                 }
-                taken += end + 1;
-                _rest = _rest[(end + 1)..];
+                _rest = default;
+                _done = true;
+                return all;
             }
-            return all[..(taken - 1)];
+            _rest = all[(end + 1)..];
+            return all[..end];
+        }
+
+        /// <summary>Where the <paramref name="n"/>-th NUL is, or -1.</summary>
+        private static int NthNul(ReadOnlySpan<byte> text, int n)
+        {
+            const int Block = 512;
+            int at = 0;
+            while (text.Length - at > Block)
+            {
+                int nuls = text.Slice(at, Block).Count((byte)0);
+                if (nuls >= n)
+                {
+                    break;
+                }
+                n -= nuls;
+                at += Block;
+            }
+            while (true)
+            {
+                int next = text[at..].IndexOf((byte)0);
+                if (next < 0)
+                {
+                    return -1;
+                }
+                at += next;
+                if (--n == 0)
+                {
+                    return at;
+                }
+                at++;
+            }
         }
 
         public int Count(string key)
