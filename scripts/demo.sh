@@ -36,6 +36,8 @@ done
 [ -n "$url" ] || { cat "$work/collector.log"; echo "demo: the collector did not start"; exit 1; }
 
 drop=$work/incoming
+# Its own status socket, so the demo never takes a node daemon's (/run/polaris-agent/status.sock).
+export POLARIS_AGENT_STATUS_SOCKET=$work/status.sock
 "$agent" serve --drop "$drop" --spool "$work/spool" --collector "$url" >"$work/agent.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 300); do grep -q "Taking in hook records" "$work/agent.log" && break; sleep 0.1; done
@@ -66,6 +68,9 @@ for _ in $(seq 300); do
 done
 
 echo
+echo "The node daemon (polaris-agent status):"
+"$agent" status | sed 's/^/  /'
+echo
 echo "What the collector counted ($url/metrics):"
 curl -sf "$url/metrics" | grep -E '^polaris_' | sort
 echo
@@ -77,6 +82,12 @@ print("  %-24s %s" % ("library", "processes"))
 for row in report["libraries"]:
     print("  %-24s %d" % (row["library"], row["processes"]))
 print("  %d Python processes in all" % report["processes"])'
+echo
+echo "How the daemon merged them ($url/v1/summaries):"
+curl -sf "$url/v1/summaries" | "$python" -c '
+import json, sys
+for s in json.load(sys.stdin):
+    print("  %d process(es) of %s %s, %d modules" % (s["procs"], s["exe"], s["job"]["script"] or "-c", len(s["modules"])))'
 if [ "${counted:-0}" -ne "$expected" ]; then
   echo "demo: expected $expected processes, the collector counted ${counted:-0}"
   exit 1

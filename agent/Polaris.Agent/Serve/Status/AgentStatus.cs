@@ -42,6 +42,9 @@ public sealed record AgentStatus(
             json.WriteNumber("spooled_bytes", SpooledBytes);
             json.WriteNumber("last_delivery_ms", LastDeliveryMs);
             json.WriteNumber("collector_reachable", CollectorReachable);
+            // What the daemon holds, for the admin who watches it next to jobs: the managed heap and the process.
+            json.WriteNumber("heap_bytes", GC.GetGCMemoryInfo().HeapSizeBytes);
+            json.WriteNumber("resident_bytes", Environment.WorkingSet);
             json.WriteStartObject("counters");
             foreach (var (name, value, _) in Counters)
             {
