@@ -3,14 +3,14 @@ namespace Polaris.Agent.Serve.Receive;
 /// <summary>Parsed module columns by their bytes: the same columns, sent by another rank or run, are looked up, not
 /// parsed again.</summary>
 /// <remarks>
-/// The key hashes a sample of the bytes (length, both ends and a few words in between), and a hit is confirmed by
-/// comparing every byte: so a look-up costs one vectorised comparison, not a hash of tens of kilobytes. The cache
+/// The key hashes a sample of the bytes (<see cref="ByteKeys"/>), and a hit is confirmed by comparing every byte: so a
+/// look-up costs one vectorised comparison, not a hash of tens of kilobytes. The cache
 /// forgets everything once its columns hold <c>maxBytes</c>, so a user who sends ever-new columns cannot grow it.
 /// Not thread-safe: one per reading thread.
 /// </remarks>
 internal sealed class ModuleColumnCache(Utf8StringPool strings, long maxBytes = 16L * 1024 * 1024)
 {
-    private readonly Dictionary<byte[], ModuleColumns> _columns = new(SampledBytes.Instance);
+    private readonly Dictionary<byte[], ModuleColumns> _columns = new(ByteKeys.Instance);
     private long _bytes;
 
     /// <summary>The pool the columns' strings come from; the reader takes its other strings from it too.</summary>
@@ -32,38 +32,5 @@ internal sealed class ModuleColumnCache(Utf8StringPool strings, long maxBytes = 
         lookup[columns] = parsed;
         _bytes += columns.Length;
         return parsed;
-    }
-
-    private sealed class SampledBytes : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
-    {
-        public static readonly SampledBytes Instance = new();
-
-        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
-
-        public int GetHashCode(byte[] obj) => GetHashCode((ReadOnlySpan<byte>)obj);
-
-        public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
-
-        public int GetHashCode(ReadOnlySpan<byte> alternate)
-        {
-            var hash = new HashCode();
-            hash.Add(alternate.Length);
-            const int Edge = 64;
-            if (alternate.Length <= 4 * Edge)
-            {
-                hash.AddBytes(alternate);
-                return hash.ToHashCode();
-            }
-            hash.AddBytes(alternate[..Edge]);
-            hash.AddBytes(alternate[^Edge..]);
-            int step = alternate.Length / 17;
-            for (int at = step; at + 8 <= alternate.Length - Edge; at += step)
-            {
-                hash.AddBytes(alternate.Slice(at, 8));
-            }
-            return hash.ToHashCode();
-        }
-
-        public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
     }
 }
