@@ -59,6 +59,12 @@ public sealed record ProcessRecord
     /// <summary>Every module the process imported, in import order.</summary>
     public IReadOnlyList<ModuleImport> Modules { get; init; } = [];
 
+    /// <summary>How long each import of <see cref="Modules"/> took, by index; a module past its end was not timed.</summary>
+    public IReadOnlyList<ImportTime> Times { get; init; } = [];
+
+    /// <summary>The time of the import of <c>Modules[index]</c>; zero when not timed.</summary>
+    public ImportTime TimeOf(int index) => index < Times.Count ? Times[index] : default;
+
     /// <summary>Shared libraries mapped at exit.</summary>
     public IReadOnlyList<SharedObject> SharedObjects { get; init; } = [];
 

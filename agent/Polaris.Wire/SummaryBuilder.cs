@@ -63,7 +63,7 @@ public sealed class SummaryBuilder
             if (i < _lastSequence.Count && _lastSequence[i] is var guess
                 && ReferenceEquals(guess.Name, module.Name) && ReferenceEquals(guess.File, module.File))
             {
-                guess.Add(member, module);
+                guess.Add(member, module, record.TimeOf(i));
                 _sequence.Add(guess);
                 continue;
             }
@@ -86,7 +86,7 @@ public sealed class SummaryBuilder
                 }
                 _modules.Add(tally);
             }
-            tally.Add(member, module);
+            tally.Add(member, module, record.TimeOf(i));
             _sequence.Add(tally);
         }
         (_lastSequence, _sequence) = (_sequence, _lastSequence);
@@ -159,7 +159,7 @@ public sealed class SummaryBuilder
 
         public ModuleTally? NextWithSameName { get; set; }
 
-        public void Add(int member, ModuleImport module)
+        public void Add(int member, ModuleImport module, ImportTime time)
         {
             // A process lists a module once; a record that repeats one is counted once.
             if (member == _last)
@@ -173,10 +173,10 @@ public sealed class SummaryBuilder
             _members?.Add(member);
             _count++;
             _last = member;
-            if (module.CumulativeNs > 0)
+            if (time.IsTimed)
             {
-                _self.Add(module.SelfNs);
-                _cumulative.Add(module.CumulativeNs);
+                _self.Add(time.SelfNs);
+                _cumulative.Add(time.CumulativeNs);
             }
             if (_version.Length == 0)
             {

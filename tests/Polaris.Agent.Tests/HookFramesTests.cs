@@ -51,9 +51,10 @@ public class HookFramesTests
         Assert.Equal(["sys", "encodings", "numpy", "numpy.core", "numpy.core._multiarray_umath", "json"], r.Modules.Select(m => m.Name));
         Assert.Equal([ModuleKind.Builtin, ModuleKind.Source, ModuleKind.Source, ModuleKind.Source, ModuleKind.Extension, ModuleKind.Source], r.Modules.Select(m => m.Kind));
         Assert.Equal("", r.Modules[0].File);
-        var numpyModule = r.Modules[2];
-        Assert.Equal((9000L, 8400L, "1.24.2"), (numpyModule.CumulativeNs, numpyModule.SelfNs, numpyModule.Version));
-        Assert.Equal((500L, 500L), (r.Modules[3].CumulativeNs, r.Modules[3].SelfNs));
+        Assert.Equal("1.24.2", r.Modules[2].Version);
+        Assert.Equal(new ImportTime(9000, 8400), r.TimeOf(2));
+        Assert.Equal(new ImportTime(500, 500), r.TimeOf(3));
+        Assert.False(r.TimeOf(0).IsTimed, "sys was loaded before the hook");
         Assert.Equal("", r.Modules[3].Version); // a submodule's __version__ is not its own package's
         Assert.Equal("node01:4242.1764000000000000000", r.RecordId);
         Assert.Equal((1001u, "asmith", 4242), (r.Uid, r.User, r.Pid));
@@ -111,10 +112,10 @@ public class HookFramesTests
         var r = HookFrames.Parse(content, Name, 1, "u", "n").Record;
 
         Assert.Equal(["a", "b", "a_child"], r.Modules.Select(m => m.Name));
-        Assert.Equal(900, r.Modules[0].SelfNs);
-        Assert.Equal(800, r.Modules[1].SelfNs);
+        Assert.Equal(900, r.TimeOf(0).SelfNs);
+        Assert.Equal(800, r.TimeOf(1).SelfNs);
         Assert.Equal(1800, r.ImportNs);
-        Assert.Equal(1000, r.Modules[0].CumulativeNs);
+        Assert.Equal(1000, r.TimeOf(0).CumulativeNs);
     }
 
     [Fact]
@@ -143,7 +144,7 @@ public class HookFramesTests
 
         var r = HookFrames.Parse(content, Name, 1, "u", "n").Record;
 
-        Assert.Equal([("a", 500_000_000L), ("b", 125_000_000L)], r.Modules.Select(m => (m.Name, m.CumulativeNs)));
+        Assert.Equal([("a", 500_000_000L), ("b", 125_000_000L)], r.Modules.Select((m, i) => (m.Name, r.TimeOf(i).CumulativeNs)));
         Assert.Equal(625_000_000L, r.ImportNs); // b ran on another thread: not nested inside a
     }
 

@@ -34,8 +34,9 @@ public class BatchCodecTests
                 ImportNs = 81_000_000, RuntimeNs = 2_000_000_000, ExitReason = ExitReasons.Signal, Partial = true,
                 Modules = [new ModuleImport("torch", "/soft/conda/2024-04-29/lib/python3.11/site-packages/torch/__init__.py")
                 {
-                    Kind = ModuleKind.Source, CumulativeNs = 900_000_000, SelfNs = 1_000_000, Version = "2.3.0", Origin = Origin.BaseEnv,
+                    Kind = ModuleKind.Source, Version = "2.3.0", Origin = Origin.BaseEnv,
                 }],
+                Times = [new ImportTime(900_000_000, 1_000_000)],
                 SharedObjects = [new SharedObject("/usr/lib/x86_64-linux-gnu/libcuda.so.1") { Origin = Origin.System }],
                 Environment = new PythonEnvironment
                 {

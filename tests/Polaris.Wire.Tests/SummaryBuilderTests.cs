@@ -7,7 +7,8 @@ public class SummaryBuilderTests
         RecordId = $"n1:{100 + rank}.1", Host = "n1", Uid = 1001, User = "asmith", Pid = 100 + rank,
         Executable = "/usr/bin/python3", StartedAtMs = 1000 + rank, EndedAtMs = 2000 + rank,
         Job = new JobContext { JobId = "42.pbs", Rank = rank, Size = 4, Script = "/home/asmith/train.py" },
-        Modules = modules.Select(m => new ModuleImport(m.Name, "/x/" + m.Name) { CumulativeNs = m.SelfNs, SelfNs = m.SelfNs }).ToArray(),
+        Modules = modules.Select(m => new ModuleImport(m.Name, "/x/" + m.Name)).ToArray(),
+        Times = modules.Select(m => new ImportTime(m.SelfNs, m.SelfNs)).ToArray(),
         SharedObjects = [new SharedObject("/usr/lib/libcuda.so.1")],
     };
 
@@ -54,8 +55,9 @@ public class SummaryBuilderTests
     public void Modules_the_hook_did_not_time_count_as_imported_but_not_in_the_times()
     {
         var untimed = Rank(0) with { Modules = [new ModuleImport("sys", "")] };
+        var alsoUntimed = Rank(1, ("sys", 10)) with { Modules = [new ModuleImport("sys", "")], Times = [] };
 
-        var sys = Assert.Single(Assert.Single(SummaryBuilder.Summarize([untimed, Rank(1, ("sys", 10)) with { Modules = [new ModuleImport("sys", "")] }])).Modules);
+        var sys = Assert.Single(Assert.Single(SummaryBuilder.Summarize([untimed, alsoUntimed])).Modules);
 
         Assert.Equal(2, sys.Processes);
         Assert.Equal(0, sys.SelfNs.Count);

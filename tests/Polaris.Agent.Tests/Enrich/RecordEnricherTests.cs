@@ -34,7 +34,7 @@ public sealed class RecordEnricherTests : IDisposable
             f.Base,
             [
                 new ModuleImport("sys", "") { Kind = ModuleKind.Builtin },
-                new ModuleImport("numpy", $"{f.Base}/{lib}/numpy/__init__.py") { Kind = ModuleKind.Source, CumulativeNs = 90_000_000, Version = "1.26.4" },
+                new ModuleImport("numpy", $"{f.Base}/{lib}/numpy/__init__.py") { Kind = ModuleKind.Source, Version = "1.26.4" },
                 new ModuleImport("pydantic", $"{f.VenvOnBase}/{lib}/pydantic/__init__.py") { Kind = ModuleKind.Source },
                 new ModuleImport("rich", $"{f.Home}/.local/{lib}/rich/__init__.py"),
                 new ModuleImport("mylib", $"{f.Home}/mylib/__init__.py"),

@@ -74,6 +74,7 @@ internal sealed class HookRecordBuilder(RecordFileName name, uint uid, string us
             ExitReason = complete ? ExitReason : ExitReasons.Lost,
             Partial = !complete || DroppedFrames > 0,
             Modules = timing.Modules,
+            Times = timing.Times,
             SharedObjects = _sharedObjects,
             Environment = new PythonEnvironment
             {

@@ -15,7 +15,7 @@ internal static class ImportTiming
 {
     /// <param name="modules">The modules as listed (untimed ones have a zero interval).</param>
     /// <param name="times">Each module's start, end (monotonic ns) and thread, in the same order.</param>
-    public static (IReadOnlyList<ModuleImport> Modules, long ImportNs) Of(List<ModuleImport> modules, List<(long Start, long End, long Thread)> times)
+    public static (ModuleImport[] Modules, ImportTime[] Times, long ImportNs) Of(List<ModuleImport> modules, List<(long Start, long End, long Thread)> times)
     {
         int n = modules.Count;
         var listed = CollectionsMarshal.AsSpan(times);
@@ -73,17 +73,17 @@ internal static class ImportTiming
             }
             stack.Push(i);
         }
-        var result = new ModuleImport[n];
+        var ordered = new ModuleImport[n];
+        var timesOf = new ImportTime[n];
         for (int k = 0; k < n; k++)
         {
             int i = order[k];
             var (start, end, _) = listed[i];
             long cumulative = end - start;
-            result[k] = cumulative > 0
-                ? modules[i] with { CumulativeNs = cumulative, SelfNs = Math.Max(0, cumulative - children[i]) }
-                : modules[i];
+            ordered[k] = modules[i];
+            timesOf[k] = cumulative > 0 ? new ImportTime(cumulative, Math.Max(0, cumulative - children[i])) : default;
         }
-        return (result, importNs);
+        return (ordered, timesOf, importNs);
     }
 
     private static bool IsTimed((long Start, long End, long Thread) time) => time.End > time.Start;

@@ -16,18 +16,15 @@ internal static class MappedFiles
         var found = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         ReadOnlySpan<byte> previous = default;
-        while (!maps.IsEmpty)
+        // From one path to the next: lines without one (anonymous memory, the stack) are passed over by the same
+        // vectorised search for a slash.
+        while (maps.IndexOf((byte)'/') is var slash and >= 0)
         {
-            int newline = maps.IndexOf((byte)'\n');
-            var line = newline < 0 ? maps : maps[..newline];
-            maps = newline < 0 ? default : maps[(newline + 1)..];
-            int slash = line.IndexOf((byte)'/');
-            if (slash < 1 || line[slash - 1] != (byte)' ')
-            {
-                continue;
-            }
-            var path = line[slash..];
-            if (path.SequenceEqual(previous))
+            int newline = maps[slash..].IndexOf((byte)'\n');
+            var path = newline < 0 ? maps[slash..] : maps.Slice(slash, newline);
+            bool starts = slash > 0 && maps[slash - 1] == (byte)' ';
+            maps = newline < 0 ? default : maps[(slash + newline + 1)..];
+            if (!starts || path.SequenceEqual(previous))
             {
                 continue;
             }
