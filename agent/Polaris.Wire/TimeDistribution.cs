@@ -12,6 +12,7 @@ namespace Polaris.Wire;
 public sealed class TimeDistribution
 {
     private readonly List<(int Bucket, long Count)> _buckets = [];
+    private int _last;
 
     /// <summary>Durations added.</summary>
     public long Count { get; private set; }
@@ -77,6 +78,12 @@ public sealed class TimeDistribution
 
     private void AddToBucket(int bucket, long n)
     {
+        // The ranks of a job mostly land in the bucket the previous one did.
+        if (_last < _buckets.Count && _buckets[_last].Bucket == bucket)
+        {
+            _buckets[_last] = (bucket, _buckets[_last].Count + n);
+            return;
+        }
         int i = 0;
         while (i < _buckets.Count && _buckets[i].Bucket < bucket)
         {
@@ -90,5 +97,6 @@ public sealed class TimeDistribution
         {
             _buckets.Insert(i, (bucket, n));
         }
+        _last = i;
     }
 }

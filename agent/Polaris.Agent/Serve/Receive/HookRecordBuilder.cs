@@ -8,9 +8,9 @@ internal sealed class HookRecordBuilder(RecordFileName name, uint uid, string us
 {
     private readonly Dictionary<string, string> _fields = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _variables = new(StringComparer.Ordinal);
-    // In the order the hook listed them; a module listed twice (only a forged file does) is folded by the summary.
-    private readonly List<ModuleImport> _modules = [];
-    private readonly List<(long Start, long End, long Thread)> _times = [];
+    // The groups in the order the hook listed them, kept as parsed (nothing is copied until the record is built);
+    // a module listed twice (only a forged file does) is folded by the summary.
+    private readonly List<(ModuleColumns Columns, (long Start, long End, long Thread)[]? Times)> _groups = [];
     private readonly List<SharedObject> _sharedObjects = [];
     private readonly HashSet<string> _sharedObjectPaths = new(StringComparer.Ordinal);
 
@@ -28,20 +28,7 @@ internal sealed class HookRecordBuilder(RecordFileName name, uint uid, string us
     public void AddVariable(string name, string value) => _variables[name] = value;
 
     /// <summary>Adds a group's modules, with their import times when the hook took them.</summary>
-    public void AddModules(ModuleColumns columns, (long Start, long End, long Thread)[]? times)
-    {
-        var modules = columns.Modules;
-        _modules.EnsureCapacity(_modules.Count + modules.Length);
-        _times.EnsureCapacity(_times.Count + modules.Length);
-        for (int i = 0; i < modules.Length; i++)
-        {
-            if (modules[i] is { } module)
-            {
-                _modules.Add(module);
-                _times.Add(times?[i] ?? default);
-            }
-        }
-    }
+    public void AddModules(ModuleColumns columns, (long Start, long End, long Thread)[]? times) => _groups.Add((columns, times));
 
     public void AddSharedObject(string path)
     {
@@ -55,7 +42,7 @@ internal sealed class HookRecordBuilder(RecordFileName name, uint uid, string us
     {
         bool complete = ExitReason.Length > 0;
         long started = name.StartedUnixNs;
-        var timing = ImportTiming.Of(_modules, _times);
+        var timing = ImportTiming.Of(_groups);
         var record = new ProcessRecord
         {
             RecordId = $"{host}:{name.Pid.ToString(CultureInfo.InvariantCulture)}.{started.ToString(CultureInfo.InvariantCulture)}",

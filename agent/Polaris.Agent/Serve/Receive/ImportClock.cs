@@ -14,14 +14,23 @@ internal static class ImportClock
         {
             throw new FormatException("import times are not (starts, ends, threads)");
         }
-        var starts = Column(ref reader, count);
-        var ends = Column(ref reader, count);
+        // Read straight into the one array the record keeps: no column is copied.
+        var times = new (long Start, long End, long Thread)[count];
+        CheckLength(ref reader, count);
+        for (int i = 0; i < count; i++)
+        {
+            times[i].Start = Nanoseconds(reader.Number());
+        }
+        CheckLength(ref reader, count);
+        for (int i = 0; i < count; i++)
+        {
+            times[i].End = Nanoseconds(reader.Number());
+        }
         int threads = reader.SequenceLength();
         if (threads != count && threads != 1)
         {
             throw new FormatException($"{threads} thread ids for {count} imports");
         }
-        var times = new (long, long, long)[count];
         long thread = 0;
         for (int i = 0; i < count; i++)
         {
@@ -29,23 +38,17 @@ internal static class ImportClock
             {
                 thread = reader.Integer();
             }
-            times[i] = (starts[i], ends[i], thread);
+            times[i].Thread = thread;
         }
         return times;
     }
 
-    private static long[] Column(ref MarshalReader reader, int count)
+    private static void CheckLength(ref MarshalReader reader, int count)
     {
         if (reader.SequenceLength() != count)
         {
             throw new FormatException($"import times do not match the {count} modules");
         }
-        var values = new long[count];
-        for (int i = 0; i < count; i++)
-        {
-            values[i] = Nanoseconds(reader.Number());
-        }
-        return values;
     }
 
     private static long Nanoseconds(double value) =>

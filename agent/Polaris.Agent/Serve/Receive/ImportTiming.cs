@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Polaris.Wire;
 
 namespace Polaris.Agent.Serve.Receive;
@@ -8,44 +7,87 @@ namespace Polaris.Agent.Serve.Receive;
 /// The hook only reads the clock around each import, so that the program pays as little as possible. Imports in
 /// one thread nest: an import that starts inside another's interval and on the same thread was caused by it.
 /// Self time is the cumulative time less that of the imports nested directly inside; the import phase is the sum of
-/// the outermost imports. Done here, in the daemon, it costs the program nothing. Arrays and one sort of keys: this
-/// runs for every record of every process.
+/// the outermost imports. Done here, in the daemon, it costs the program nothing. This runs for every record of
+/// every process, so it works on arrays, sorts keys once, and reuses its scratch arrays on each thread: only the two
+/// arrays the record keeps are allocated.
 /// </remarks>
 internal static class ImportTiming
 {
-    /// <param name="modules">The modules as listed (untimed ones have a zero interval).</param>
-    /// <param name="times">Each module's start, end (monotonic ns) and thread, in the same order.</param>
-    public static (ModuleImport[] Modules, ImportTime[] Times, long ImportNs) Of(List<ModuleImport> modules, List<(long Start, long End, long Thread)> times)
+    [ThreadStatic]
+    private static Scratch? t_scratch;
+
+    /// <param name="groups">The groups as listed: each one's modules (null where the hook listed itself) and, for a
+    /// timed group, each module's start, end (monotonic ns) and thread.</param>
+    public static (ModuleImport[] Modules, ImportTime[] Times, long ImportNs) Of(List<(ModuleColumns Columns, (long Start, long End, long Thread)[]? Times)> groups)
     {
-        int n = modules.Count;
-        var listed = CollectionsMarshal.AsSpan(times);
-        // Import order: modules loaded before the hook first, as listed, then by the time each import began.
-        var keys = new long[n];
-        var order = new int[n];
-        for (int i = 0; i < n; i++)
+        int n = 0;
+        foreach (var (columns, _) in groups)
         {
-            keys[i] = IsTimed(listed[i]) ? listed[i].Start : long.MinValue + i;
-            order[i] = i;
+            n += columns.Modules.Length;
         }
-        Array.Sort(keys, order);
-        var children = new long[n];
+        var s = t_scratch ??= new Scratch();
+        s.Ensure(n);
+        // Flatten, leaving out the hook's own entries; untimed modules (loaded before the hook) keep their listed
+        // order ahead of all timed ones, which go by the time each import began.
+        int count = 0;
+        foreach (var (columns, times) in groups)
+        {
+            var modules = columns.Modules;
+            for (int i = 0; i < modules.Length; i++)
+            {
+                if (modules[i] is not { } module)
+                {
+                    continue;
+                }
+                var time = times?[i] ?? default;
+                s.Modules[count] = module;
+                s.Times[count] = time;
+                s.Keys[count] = time.End > time.Start ? time.Start : long.MinValue + count;
+                s.Order[count] = count;
+                s.Children[count] = 0;
+                count++;
+            }
+        }
+        Array.Sort(s.Keys, s.Order, 0, count);
+        long importNs = Nest(s, count);
+        var ordered = new ModuleImport[count];
+        var timesOf = new ImportTime[count];
+        for (int k = 0; k < count; k++)
+        {
+            int i = s.Order[k];
+            var (start, end, _) = s.Times[i];
+            long cumulative = end - start;
+            ordered[k] = s.Modules[i]!;
+            timesOf[k] = cumulative > 0 ? new ImportTime(cumulative, Math.Max(0, cumulative - s.Children[i])) : default;
+        }
+        Array.Clear(s.Modules, 0, count); // let go of the modules
+        return (ordered, timesOf, importNs);
+    }
+
+    /// <summary>Adds each import's time to the import it ran inside, in start order; returns the outermost imports' sum.</summary>
+    private static long Nest(Scratch s, int count)
+    {
         long importNs = 0;
         Dictionary<long, Stack<int>>? threads = null;
-        Stack<int>? mainStack = null;
+        var mainStack = s.MainStack;
+        mainStack.Clear();
+        bool first = true;
         long mainThread = 0;
-        foreach (int i in order)
+        for (int k = 0; k < count; k++)
         {
-            var (start, end, thread) = listed[i];
+            int i = s.Order[k];
+            var (start, end, thread) = s.Times[i];
             if (end <= start)
             {
                 continue;
             }
             // One thread is the common case: its stack needs no look-up.
             Stack<int> stack;
-            if (mainStack == null)
+            if (first)
             {
-                mainStack = stack = new Stack<int>();
+                first = false;
                 mainThread = thread;
+                stack = mainStack;
             }
             else if (thread == mainThread)
             {
@@ -59,13 +101,13 @@ internal static class ImportTiming
                     threads[thread] = stack = new Stack<int>();
                 }
             }
-            while (stack.Count > 0 && listed[stack.Peek()].End <= start)
+            while (stack.Count > 0 && s.Times[stack.Peek()].End <= start)
             {
                 stack.Pop();
             }
             if (stack.Count > 0)
             {
-                children[stack.Peek()] += end - start;
+                s.Children[stack.Peek()] += end - start;
             }
             else
             {
@@ -73,18 +115,30 @@ internal static class ImportTiming
             }
             stack.Push(i);
         }
-        var ordered = new ModuleImport[n];
-        var timesOf = new ImportTime[n];
-        for (int k = 0; k < n; k++)
-        {
-            int i = order[k];
-            var (start, end, _) = listed[i];
-            long cumulative = end - start;
-            ordered[k] = modules[i];
-            timesOf[k] = cumulative > 0 ? new ImportTime(cumulative, Math.Max(0, cumulative - children[i])) : default;
-        }
-        return (ordered, timesOf, importNs);
+        return importNs;
     }
 
-    private static bool IsTimed((long Start, long End, long Thread) time) => time.End > time.Start;
+    private sealed class Scratch
+    {
+        public ModuleImport?[] Modules = [];
+        public (long Start, long End, long Thread)[] Times = [];
+        public long[] Keys = [];
+        public int[] Order = [];
+        public long[] Children = [];
+        public readonly Stack<int> MainStack = new();
+
+        public void Ensure(int n)
+        {
+            if (Keys.Length >= n)
+            {
+                return;
+            }
+            int size = Math.Max(n, 2 * Keys.Length);
+            Modules = new ModuleImport?[size];
+            Times = new (long, long, long)[size];
+            Keys = new long[size];
+            Order = new int[size];
+            Children = new long[size];
+        }
+    }
 }
