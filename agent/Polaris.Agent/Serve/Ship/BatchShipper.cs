@@ -39,6 +39,8 @@ public sealed class BatchShipper(
                 }
                 if (pending.Count == 0)
                 {
+                    // Nothing to send: no connection is kept open to be looked after while the daemon sleeps.
+                    collector.Release();
                     await signal.WaitAsync(stoppingToken).ConfigureAwait(false);
                     continue;
                 }

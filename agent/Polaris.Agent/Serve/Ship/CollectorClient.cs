@@ -9,11 +9,17 @@ namespace Polaris.Agent.Serve.Ship;
 /// <remarks>
 /// Fail-over: a collector that cannot be reached or answers with a server error hands over to the next URL; the
 /// shipper backs off only when every URL has failed in a row, and it keeps using the one that last worked.
+///
+/// The HTTP client lives only while there is something to send: <see cref="Release"/> drops it when the spool is
+/// empty, because an idle keep-alive connection makes .NET's connection pool wake every few seconds to look at it,
+/// and an idle daemon must not wake at all.
 /// </remarks>
 public sealed class CollectorClient : IDisposable
 {
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
     private readonly IReadOnlyList<Uri> _endpoints;
+    private readonly X509Certificate2Collection? _authorities;
+    private HttpClient? _http;
     private int _current;
 
     public CollectorClient(AgentOptions options)
@@ -21,18 +27,31 @@ public sealed class CollectorClient : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         _endpoints = options.Collectors.Select(c => new Uri(c, "v1/batches")).ToArray();
         Token = new BearerToken(options.TokenFile);
-        var handler = new SocketsHttpHandler();
-        if (options.CaFile.Length > 0)
+        _authorities = options.CaFile.Length > 0 ? LoadAuthorities(options.CaFile) : null;
+    }
+
+    /// <summary>The client that sends the batches, made when first needed after a <see cref="Release"/>.</summary>
+    public HttpClient Http => _http ??= Create(_authorities);
+
+    /// <summary>Closes the client and its connections; the shipper calls this when it has nothing left to send.</summary>
+    public void Release()
+    {
+        _http?.Dispose();
+        _http = null;
+    }
+
+    private static HttpClient Create(X509Certificate2Collection? authorities)
+    {
+        // A burst of batches shares one connection; an idle one is closed within seconds, so the pool's
+        // housekeeping timer stops with it.
+        var handler = new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromSeconds(8) };
+        if (authorities != null)
         {
-            var authorities = LoadAuthorities(options.CaFile);
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
                 certificate is X509Certificate2 presented && TrustedBy(authorities, presented, errors);
         }
-        Http = new HttpClient(handler) { Timeout = RequestTimeout };
+        return new HttpClient(handler) { Timeout = RequestTimeout };
     }
-
-    /// <summary>The client that sends the batches.</summary>
-    public HttpClient Http { get; }
 
     /// <summary>The token sent with each batch.</summary>
     public BearerToken Token { get; }
@@ -74,5 +93,5 @@ public sealed class CollectorClient : IDisposable
         return chain.Build(presented);
     }
 
-    public void Dispose() => Http.Dispose();
+    public void Dispose() => Release();
 }
