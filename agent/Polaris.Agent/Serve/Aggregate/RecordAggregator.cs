@@ -31,6 +31,7 @@ public sealed class RecordAggregator(
     // Files folded into a summary not yet spooled: a file read twice (closed again by a forked child) joins once.
     private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
     private readonly Ship.Backoff _retry = new(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30));
+    private const int DrainLimit = 256;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -39,7 +40,9 @@ public sealed class RecordAggregator(
             while (true)
             {
                 await WaitAsync(stoppingToken).ConfigureAwait(false);
-                while (records.TryRead(out var record))
+                // A bounded helping: under a steady stream the channel never runs dry, and due summaries must still
+                // close and be spooled rather than pile up in memory.
+                for (int taken = 0; taken < DrainLimit && records.TryRead(out var record); taken++)
                 {
                     Add(record);
                 }
