@@ -60,6 +60,10 @@ public sealed record AgentOptions
     /// <summary>Processes that fill a summary. Default 4096.</summary>
     public int SummaryMaxProcesses { get; init; } = 4096;
 
+    /// <summary>Summaries open at once; one more closes the one that waited longest for a record, so that a user who
+    /// runs thousands of different scripts cannot make the daemon hold thousands of module tables. Default 256.</summary>
+    public int SummaryMaxOpen { get; init; } = 256;
+
     /// <summary>Summaries that make a batch full. Default 100.</summary>
     public int MaxBatchSummaries { get; init; } = 100;
 
@@ -153,6 +157,7 @@ public sealed record AgentOptions
         Require(SummaryQuiet > TimeSpan.Zero && SummaryQuiet <= TimeSpan.FromHours(1), "summaryQuietMs", "must be between 1 ms and 1 hour");
         Require(SummaryWindow >= SummaryQuiet && SummaryWindow <= TimeSpan.FromDays(1), "summaryWindowMs", "must be between summaryQuietMs and 1 day");
         Require(SummaryMaxProcesses is > 0 and <= 1_000_000, "summaryMaxProcesses", "must be between 1 and 1000000");
+        Require(SummaryMaxOpen is > 0 and <= 100_000, "summaryMaxOpen", "must be between 1 and 100000");
         Require(MaxBatchSummaries is > 0 and <= 100_000, "maxBatchSummaries", "must be between 1 and 100000");
         Require(MaxRecordBytes is >= 4096 and <= 256 * 1024 * 1024, "maxRecordBytes", "must be between 4096 and 268435456");
         Require(QueueCapacity is > 0 and <= 1_000_000, "queueCapacity", "must be between 1 and 1000000");

@@ -11,7 +11,8 @@ namespace Polaris.Agent.Serve.Aggregate;
 /// <remarks>
 /// A summary closes once no record has joined it for <see cref="AgentOptions.SummaryQuiet"/> (the ranks of a
 /// job end together), at the latest <see cref="AgentOptions.SummaryWindow"/> after its first record, when it
-/// holds <see cref="AgentOptions.SummaryMaxProcesses"/>, or when the daemon stops. The stage sleeps on the channel
+/// holds <see cref="AgentOptions.SummaryMaxProcesses"/>, when <see cref="AgentOptions.SummaryMaxOpen"/> others are
+/// open and it has waited longest for a record, or when the daemon stops. The stage sleeps on the channel
 /// until the next summary is due to close; with none open, no timer runs. A record's drop file is removed only
 /// once its summary is in the spool (through the spool's journal), so a crash loses nothing and counts nothing
 /// twice. If the spool cannot be written, the closed summaries are kept and retried, and the bounded channel
@@ -112,6 +113,10 @@ public sealed class RecordAggregator(
         var key = SummaryKey.Of(received.Record);
         if (!_open.TryGetValue(key, out var summary))
         {
+            if (_open.Count >= options.SummaryMaxOpen)
+            {
+                CloseStalest();
+            }
             summary = new OpenSummary(key, now);
             _open.Add(key, summary);
         }
@@ -121,6 +126,13 @@ public sealed class RecordAggregator(
             _open.Remove(key);
             _closed.Add(summary);
         }
+    }
+
+    private void CloseStalest()
+    {
+        var stalest = _open.MinBy(s => s.Value.LastAddedAt);
+        _open.Remove(stalest.Key);
+        _closed.Add(stalest.Value);
     }
 
     private void CloseDue(long now)

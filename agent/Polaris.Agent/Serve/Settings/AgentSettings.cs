@@ -23,6 +23,7 @@ public static class AgentSettings
         ["summaryQuietMs"] = (o, v) => o with { SummaryQuiet = TimeSpan.FromMilliseconds(v.Number()) },
         ["summaryWindowMs"] = (o, v) => o with { SummaryWindow = TimeSpan.FromMilliseconds(v.Number()) },
         ["summaryMaxProcesses"] = (o, v) => o with { SummaryMaxProcesses = v.Number() },
+        ["summaryMaxOpen"] = (o, v) => o with { SummaryMaxOpen = v.Number() },
         ["maxBatchSummaries"] = (o, v) => o with { MaxBatchSummaries = v.Number() },
         ["maxRecordBytes"] = (o, v) => o with { MaxRecordBytes = v.Number() },
         ["queueCapacity"] = (o, v) => o with { QueueCapacity = v.Number() },

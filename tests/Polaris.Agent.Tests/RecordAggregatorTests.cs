@@ -1,0 +1,83 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polaris.Agent.Serve;
+using Polaris.Agent.Serve.Aggregate;
+using Polaris.Agent.Serve.Spool;
+using Polaris.Testing;
+using Polaris.Wire;
+
+namespace Polaris.Agent.Tests;
+
+/// <summary>The aggregate stage, run as the daemon runs it, on a real spool and real drop files.</summary>
+public sealed class RecordAggregatorTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    private static ProcessRecord Record(int pid, string script, string jobId = "") => new()
+    {
+        RecordId = $"n1:{pid}.1", Host = "n1", Uid = 1001, User = "asmith", Pid = pid, Executable = "/usr/bin/python3",
+        Job = new JobContext { JobId = jobId, Script = script },
+        Modules = [new ModuleImport("numpy", "/usr/lib/python3/dist-packages/numpy/__init__.py")],
+    };
+
+    private static async Task<(RecordAggregator Stage, ChannelWriter<ReceivedRecord> Records, BatchSpool Spool)> StartAsync(AgentOptions options)
+    {
+        var channel = Channel.CreateBounded<ReceivedRecord>(options.QueueCapacity);
+        var spool = new BatchSpool(options);
+        spool.Open();
+        var stage = new RecordAggregator(options, channel.Reader, spool, new SpoolSignal(), new AgentCounters(), NullLogger<RecordAggregator>.Instance);
+        await stage.StartAsync(CancellationToken.None);
+        return (stage, channel.Writer, spool);
+    }
+
+    private string DropFile(int pid)
+    {
+        var path = _dir.Combine($"{pid}.1.rec");
+        File.WriteAllText(path, "record");
+        return path;
+    }
+
+    private IReadOnlyList<ProcessSummary> Spooled(BatchSpool spool) =>
+        spool.Pending().SelectMany(b => BatchCodec.Decode(File.ReadAllBytes(b.Path)).Summaries).ToArray();
+
+    [Fact]
+    public async Task The_ranks_of_a_job_become_one_summary_and_their_drop_files_go_once_it_is_spooled()
+    {
+        var options = new AgentOptions { Spool = _dir.Combine("spool"), SpoolMinFreeBytes = 0, SummaryQuiet = TimeSpan.FromMilliseconds(300) };
+        var (stage, records, spool) = await StartAsync(options);
+        var files = Enumerable.Range(0, 4).Select(DropFile).ToArray();
+
+        for (int rank = 0; rank < 4; rank++)
+        {
+            records.TryWrite(new ReceivedRecord(Record(rank, "/home/asmith/train.py", "42.pbs"), files[rank]));
+        }
+        SpinWait.SpinUntil(() => spool.Pending().Count > 0, TimeSpan.FromSeconds(10));
+        await stage.StopAsync(CancellationToken.None);
+
+        var summary = Assert.Single(Spooled(spool));
+        Assert.Equal(4, summary.Processes);
+        Assert.All(files, f => Assert.False(File.Exists(f), f + " should go once its record is spooled"));
+    }
+
+    [Fact]
+    public async Task Past_the_open_summary_bound_the_one_that_waited_longest_is_closed_without_waiting_for_its_quiet_time()
+    {
+        // A user who runs many different scripts at once: each is a summary of its own.
+        var options = new AgentOptions { Spool = _dir.Combine("spool"), SpoolMinFreeBytes = 0, SummaryQuiet = TimeSpan.FromMinutes(10), SummaryWindow = TimeSpan.FromMinutes(10), SummaryMaxOpen = 3 };
+        var (stage, records, spool) = await StartAsync(options);
+
+        for (int i = 0; i < 10; i++)
+        {
+            records.TryWrite(new ReceivedRecord(Record(100 + i, $"/home/asmith/script{i}.py"), DropFile(100 + i)));
+            await Task.Delay(5);
+        }
+        SpinWait.SpinUntil(() => Spooled(spool).Count >= 7, TimeSpan.FromSeconds(10));
+        var beforeStop = Spooled(spool).Select(s => s.Job.Script).ToArray();
+        await stage.StopAsync(CancellationToken.None);
+
+        Assert.Equal(Enumerable.Range(0, 7).Select(i => $"/home/asmith/script{i}.py"), beforeStop.Order());
+        Assert.Equal(10, Spooled(spool).Count); // the last three at shutdown
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
