@@ -57,8 +57,9 @@ public sealed record AgentOptions
     /// <summary>A summary is closed at the latest this long after its first record. Default 60 s.</summary>
     public TimeSpan SummaryWindow { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Processes that fill a summary. Default 4096.</summary>
-    public int SummaryMaxProcesses { get; init; } = 4096;
+    /// <summary>Processes that fill a summary. Default 1024: more ranks of one job than a node has cores, and a summary
+    /// that size encodes in a few hundred kilobytes, which keeps the daemon's peak memory small.</summary>
+    public int SummaryMaxProcesses { get; init; } = 1024;
 
     /// <summary>Summaries open at once; one more closes the one that waited longest for a record, so that a user who
     /// runs thousands of different scripts cannot make the daemon hold thousands of module tables. Default 256.</summary>
