@@ -80,16 +80,7 @@ public static class RegularFile
     public static byte[] ReadUpTo(SafeFileHandle handle, long length, int maxBytes)
     {
         var buffer = new byte[(int)Math.Min(maxBytes, length)];
-        int total = 0;
-        while (total < buffer.Length)
-        {
-            int n = RandomAccess.Read(handle, buffer.AsSpan(total), total);
-            if (n == 0)
-            {
-                break;
-            }
-            total += n;
-        }
+        int total = ReadInto(handle, length, maxBytes, ref buffer);
         return total == buffer.Length ? buffer : buffer[..total];
     }
 
