@@ -19,6 +19,22 @@ public class HookFramesTests
     ]);
 
     [Fact]
+    public void A_library_mapped_again_further_down_the_maps_is_one_shared_object()
+    {
+        var maps = Maps(
+            "7f1c2b000000-7f1c2b100000 r-xp 00010000 fe:00 1444000                    /usr/lib/x86_64-linux-gnu/libopenblas.so.0",
+            "7f1c2b100000-7f1c2b200000 r--p 00110000 fe:00 1444000                    /usr/lib/x86_64-linux-gnu/libopenblas.so.0",
+            "7f1c2c000000-7f1c2c001000 r--p 00000000 fe:00 1444001                    /usr/lib/x86_64-linux-gnu/libgfortran.so.5",
+            "7f1c2d000000-7f1c2d021000 rw-p 00000000 00:00 0 ",
+            "7f1c2e000000-7f1c2e001000 rw-p 00200000 fe:00 1444000                    /usr/lib/x86_64-linux-gnu/libopenblas.so.0");
+        var content = File(Header, Frame(["maps", maps.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), "exit", "exit"], maps));
+
+        var r = HookFrames.Parse(content, Name, 1001, "asmith", "node01").Record;
+
+        Assert.Equal(["/usr/lib/x86_64-linux-gnu/libopenblas.so.0", "/usr/lib/x86_64-linux-gnu/libgfortran.so.5"], r.SharedObjects.Select(s => s.Path));
+    }
+
+    [Fact]
     public void Frames_become_one_record_with_modules_in_the_order_their_imports_began()
     {
         // numpy.core and then _multiarray_umath run inside numpy's import; times in seconds of the monotonic clock.

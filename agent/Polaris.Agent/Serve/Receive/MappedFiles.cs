@@ -5,16 +5,16 @@ namespace Polaris.Agent.Serve.Receive;
 /// A line is <c>address perms offset dev inode [path]</c>; none of the fields before the path holds a <c>/</c>, so
 /// the path starts at the first <c>/</c> that follows a space (the kernel escapes a newline in it as <c>\012</c>).
 /// Every mapped file whose path has <c>.so</c> in it counts (<c>libcudart.so.12</c>,
-/// <c>_multiarray_umath.cpython-311-x86_64-linux-gnu.so</c>), once, in the order first seen. A library is mapped in
-/// four or five consecutive segments, so a line whose path is the previous line's is skipped by one comparison of
-/// bytes. Parsing here rather than in the hook spares the program a Python loop over every line.
+/// <c>_multiarray_umath.cpython-311-x86_64-linux-gnu.so</c>), in the order first seen. A library is mapped in four
+/// or five consecutive segments, so a line whose path is the previous line's is skipped by one comparison of bytes;
+/// the rare library mapped again further down is left to the record builder, which keeps each path once for the
+/// whole record. Parsing here rather than in the hook spares the program a Python loop over every line.
 /// </remarks>
 internal static class MappedFiles
 {
     public static IEnumerable<string> SharedObjects(ReadOnlySpan<byte> maps, Utf8StringPool strings)
     {
         var found = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
         ReadOnlySpan<byte> previous = default;
         // From one path to the next: lines without one (anonymous memory, the stack) are passed over by the same
         // vectorised search for a slash.
@@ -29,9 +29,9 @@ internal static class MappedFiles
                 continue;
             }
             previous = path;
-            if (path.IndexOf(".so"u8) >= 0 && strings.Get(path) is var text && seen.Add(text))
+            if (path.IndexOf(".so"u8) >= 0)
             {
-                found.Add(text);
+                found.Add(strings.Get(path));
             }
         }
         return found;
