@@ -67,25 +67,7 @@ public sealed class SummaryBuilder
                 _sequence.Add(guess);
                 continue;
             }
-            _moduleIndex.TryGetValue(module.Name, out var tally);
-            while (tally != null && tally.File != module.File)
-            {
-                tally = tally.NextWithSameName;
-            }
-            if (tally == null)
-            {
-                tally = new ModuleTally(originOf == null ? module : module with { Origin = originOf(module.File) });
-                if (_moduleIndex.TryGetValue(module.Name, out var first))
-                {
-                    tally.NextWithSameName = first.NextWithSameName;
-                    first.NextWithSameName = tally;
-                }
-                else
-                {
-                    _moduleIndex.Add(module.Name, tally);
-                }
-                _modules.Add(tally);
-            }
+            var tally = TallyOf(module, originOf);
             tally.Add(member, module, record.TimeOf(i));
             _sequence.Add(tally);
         }
@@ -102,6 +84,31 @@ public sealed class SummaryBuilder
                 _objects.Add((originOf == null ? so : so with { Origin = originOf(so.Path) }, 1));
             }
         }
+    }
+
+    /// <summary>The tally of a module (its name and file), made on first meeting it.</summary>
+    private ModuleTally TallyOf(ModuleImport module, Func<string, Origin>? originOf)
+    {
+        _moduleIndex.TryGetValue(module.Name, out var first);
+        for (var known = first; known != null; known = known.NextWithSameName)
+        {
+            if (known.File == module.File)
+            {
+                return known;
+            }
+        }
+        var tally = new ModuleTally(originOf == null ? module : module with { Origin = originOf(module.File) });
+        if (first != null)
+        {
+            tally.NextWithSameName = first.NextWithSameName;
+            first.NextWithSameName = tally;
+        }
+        else
+        {
+            _moduleIndex.Add(module.Name, tally);
+        }
+        _modules.Add(tally);
+        return tally;
     }
 
     /// <summary>The summary of what was added.</summary>
