@@ -123,25 +123,24 @@ public sealed class RecordAggregator(
         summary.Add(received, now);
         if (summary.Builder.Processes >= options.SummaryMaxProcesses)
         {
-            _open.Remove(key);
-            _closed.Add(summary);
+            Close(summary);
         }
     }
 
-    private void CloseStalest()
-    {
-        var stalest = _open.MinBy(s => s.Value.LastAddedAt);
-        _open.Remove(stalest.Key);
-        _closed.Add(stalest.Value);
-    }
+    private void CloseStalest() => Close(_open.Values.MinBy(s => s.LastAddedAt)!);
 
     private void CloseDue(long now)
     {
-        foreach (var (key, summary) in _open.Where(s => s.Value.ClosesAt(options) <= now).ToArray())
+        foreach (var summary in _open.Values.Where(s => s.ClosesAt(options) <= now).ToArray())
         {
-            _open.Remove(key);
-            _closed.Add(summary);
+            Close(summary);
         }
+    }
+
+    private void Close(OpenSummary summary)
+    {
+        _open.Remove(summary.Builder.Key);
+        _closed.Add(summary);
     }
 
     /// <summary>Spools up to <see cref="AgentOptions.MaxBatchSummaries"/> closed summaries as one batch and removes
