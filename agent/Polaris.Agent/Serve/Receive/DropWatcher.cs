@@ -135,7 +135,7 @@ public sealed class DropWatcher(
             counters.Malformed();
             return Outcome.Discard;
         }
-        // A file read again (its writer still ran, or the batcher was full) was admitted once: it takes no second token.
+        // A file read again (its writer still ran) was admitted once: it takes no second token.
         bool Admit(uint owner) => _admitted.Contains(name) || _rateLimit.TryTake(owner, System.Diagnostics.Stopwatch.GetTimestamp());
         if (DropFile.Read(path, options.MaxRecordBytes, Admit, ref _buffer, out var refusal) is not { } file)
         {
@@ -186,7 +186,7 @@ public sealed class DropWatcher(
         _witnesses.Forget(name);
         counters.RecordReceived();
         counters.FramesDropped(parsed.DroppedFrames);
-        return Outcome.Keep; // the batcher removes it once spooled
+        return Outcome.Keep; // the aggregator removes it once its summary is spooled
     }
 
     public void Dispose()
