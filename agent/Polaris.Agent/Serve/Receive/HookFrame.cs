@@ -8,7 +8,7 @@ internal sealed class HookFrame
 
     public List<(string Name, string Value)> Variables { get; } = [];
 
-    public List<(ModuleColumns Columns, (long Start, long End, long Thread)[]? Times)> Modules { get; } = [];
+    public List<ModuleGroup> Modules { get; } = [];
 
     public List<string> SharedObjects { get; } = [];
 
@@ -28,9 +28,9 @@ internal sealed class HookFrame
         {
             builder.AddVariable(name, value);
         }
-        foreach (var (columns, times) in Modules)
+        foreach (var group in Modules)
         {
-            builder.AddModules(columns, times);
+            builder.AddModules(group);
         }
         foreach (var path in SharedObjects)
         {

@@ -81,7 +81,7 @@ public static class HookFrames
                 case "mt":
                     int count = fields.Count(key);
                     var times = key == "mt" ? ImportClock.Read(Take(ref blobs, fields.Count(key)), count) : null;
-                    parsed.Modules.Add((cache.Get(fields.Take(3 * count, key), count), times));
+                    parsed.Modules.Add(new ModuleGroup(cache.Get(fields.Take(3 * count, key), count), times));
                     break;
                 case "maps":
                     parsed.SharedObjects.AddRange(MappedFiles.SharedObjects(Take(ref blobs, fields.Count(key)), cache.Strings));

@@ -10,7 +10,7 @@ internal sealed class HookRecordBuilder(RecordFileName name, uint uid, string us
     private readonly Dictionary<string, string> _variables = new(StringComparer.Ordinal);
     // The groups in the order the hook listed them, kept as parsed (nothing is copied until the record is built);
     // a module listed twice (only a forged file does) is folded by the summary.
-    private readonly List<(ModuleColumns Columns, (long Start, long End, long Thread)[]? Times)> _groups = [];
+    private readonly List<ModuleGroup> _groups = [];
     private readonly List<SharedObject> _sharedObjects = [];
     private readonly HashSet<string> _sharedObjectPaths = new(StringComparer.Ordinal);
 
@@ -28,7 +28,7 @@ internal sealed class HookRecordBuilder(RecordFileName name, uint uid, string us
     public void AddVariable(string name, string value) => _variables[name] = value;
 
     /// <summary>Adds a group's modules, with their import times when the hook took them.</summary>
-    public void AddModules(ModuleColumns columns, (long Start, long End, long Thread)[]? times) => _groups.Add((columns, times));
+    public void AddModules(ModuleGroup group) => _groups.Add(group);
 
     public void AddSharedObject(string path)
     {

@@ -7,7 +7,7 @@ namespace Polaris.Agent.Serve.Receive;
 /// significant digits).</remarks>
 internal static class ImportClock
 {
-    public static (long Start, long End, long Thread)[] Read(ReadOnlySpan<byte> blob, int count)
+    public static ImportInterval[] Read(ReadOnlySpan<byte> blob, int count)
     {
         var reader = new MarshalReader(blob);
         if (reader.SequenceLength() != 3)
@@ -15,7 +15,7 @@ internal static class ImportClock
             throw new FormatException("import times are not (starts, ends, threads)");
         }
         // Read straight into the one array the record keeps: no column is copied.
-        var times = new (long Start, long End, long Thread)[count];
+        var times = new ImportInterval[count];
         CheckLength(ref reader, count);
         for (int i = 0; i < count; i++)
         {

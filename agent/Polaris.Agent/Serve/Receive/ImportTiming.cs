@@ -18,7 +18,7 @@ internal static class ImportTiming
 
     /// <param name="groups">The groups as listed: each one's modules (null where the hook listed itself) and, for a
     /// timed group, each module's start, end (monotonic ns) and thread.</param>
-    public static (ModuleImport[] Modules, ImportTime[] Times, long ImportNs) Of(List<(ModuleColumns Columns, (long Start, long End, long Thread)[]? Times)> groups)
+    public static (ModuleImport[] Modules, ImportTime[] Times, long ImportNs) Of(List<ModuleGroup> groups)
     {
         int n = 0;
         foreach (var (columns, _) in groups)
@@ -42,7 +42,7 @@ internal static class ImportTiming
                 var time = times?[i] ?? default;
                 s.Modules[count] = module;
                 s.Times[count] = time;
-                s.Keys[count] = time.End > time.Start ? time.Start : long.MinValue + count;
+                s.Keys[count] = time.IsTimed ? time.Start : long.MinValue + count;
                 s.Order[count] = count;
                 s.Children[count] = 0;
                 count++;
@@ -55,10 +55,9 @@ internal static class ImportTiming
         for (int k = 0; k < count; k++)
         {
             int i = s.Order[k];
-            var (start, end, _) = s.Times[i];
-            long cumulative = end - start;
+            var time = s.Times[i];
             ordered[k] = s.Modules[i]!;
-            timesOf[k] = cumulative > 0 ? new ImportTime(cumulative, Math.Max(0, cumulative - s.Children[i])) : default;
+            timesOf[k] = time.IsTimed ? new ImportTime(time.End - time.Start, Math.Max(0, time.End - time.Start - s.Children[i])) : default;
         }
         Array.Clear(s.Modules, 0, count); // let go of the modules
         return (ordered, timesOf, importNs);
@@ -76,11 +75,12 @@ internal static class ImportTiming
         for (int k = 0; k < count; k++)
         {
             int i = s.Order[k];
-            var (start, end, thread) = s.Times[i];
-            if (end <= start)
+            var time = s.Times[i];
+            if (!time.IsTimed)
             {
                 continue;
             }
+            var (start, end, thread) = time;
             // One thread is the common case: its stack needs no look-up.
             Stack<int> stack;
             if (first)
@@ -121,7 +121,7 @@ internal static class ImportTiming
     private sealed class Scratch
     {
         public ModuleImport?[] Modules = [];
-        public (long Start, long End, long Thread)[] Times = [];
+        public ImportInterval[] Times = [];
         public long[] Keys = [];
         public int[] Order = [];
         public long[] Children = [];
@@ -135,7 +135,7 @@ internal static class ImportTiming
             }
             int size = Math.Max(n, 2 * Keys.Length);
             Modules = new ModuleImport?[size];
-            Times = new (long, long, long)[size];
+            Times = new ImportInterval[size];
             Keys = new long[size];
             Order = new int[size];
             Children = new long[size];
