@@ -13,7 +13,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 records=${1:-20000}
 cpu=${2:-1}
-agent="$root/artifacts/agent/polaris-agent"
+agent="${AGENT:-$root/artifacts/agent/polaris-agent}"
 [ -x "$agent" ] || CONFIGURATION=Release bash "$root/scripts/build.sh" >/dev/null
 work=$(mktemp -d /var/tmp/polaris-throughput.XXXXXX)
 daemon=""

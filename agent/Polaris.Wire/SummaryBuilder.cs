@@ -16,8 +16,13 @@ public sealed class SummaryBuilder
     // reference comparisons instead of a hash.
     private List<ModuleTally> _lastSequence = [];
     private List<ModuleTally> _sequence = [];
+    private IReadOnlyList<ModuleImport>? _lastModules;
     private readonly List<(SharedObject Object, int Processes)> _objects = [];
     private readonly Dictionary<string, int> _objectIndex = new(StringComparer.Ordinal);
+    // The last record's shared objects and where each is counted: the daemon hands the records of one program the
+    // same list, which is then counted without a look-up.
+    private IReadOnlyList<SharedObject>? _lastObjects;
+    private int[] _lastObjectSlots = [];
     private ProcessRecord? _first;
 
     /// <summary>The key every record added must share.</summary>
@@ -55,6 +60,25 @@ public sealed class SummaryBuilder
             Partial = record.Partial,
             WorkingDirectory = record.WorkingDirectory,
         });
+        var modules = record.Modules;
+        var times = record.Times as ImportTime[];
+        if (ReferenceEquals(modules, _lastModules))
+        {
+            // The same module list as the last record's (the daemon shares it between the records of a program).
+            for (int i = 0; i < modules.Count; i++)
+            {
+                _lastSequence[i].Add(member, modules[i], times != null && i < times.Length ? times[i] : record.TimeOf(i));
+            }
+        }
+        else
+        {
+            FoldModules(record, member, originOf);
+        }
+        CountSharedObjects(record.SharedObjects, originOf);
+    }
+
+    private void FoldModules(ProcessRecord record, int member, Func<string, Origin>? originOf)
+    {
         _sequence.Clear();
         var modules = record.Modules;
         for (int i = 0; i < modules.Count; i++)
@@ -72,17 +96,30 @@ public sealed class SummaryBuilder
             _sequence.Add(tally);
         }
         (_lastSequence, _sequence) = (_sequence, _lastSequence);
-        foreach (var so in record.SharedObjects)
+        _lastModules = modules;
+    }
+
+    private void CountSharedObjects(IReadOnlyList<SharedObject> objects, Func<string, Origin>? originOf)
+    {
+        if (!ReferenceEquals(objects, _lastObjects))
         {
-            if (_objectIndex.TryGetValue(so.Path, out var i))
+            var slots = new int[objects.Count];
+            for (int k = 0; k < slots.Length; k++)
             {
-                _objects[i] = (_objects[i].Object, _objects[i].Processes + 1);
+                var so = objects[k];
+                if (!_objectIndex.TryGetValue(so.Path, out slots[k]))
+                {
+                    slots[k] = _objects.Count;
+                    _objectIndex.Add(so.Path, _objects.Count);
+                    _objects.Add((originOf == null ? so : so with { Origin = originOf(so.Path) }, 0));
+                }
             }
-            else
-            {
-                _objectIndex.Add(so.Path, _objects.Count);
-                _objects.Add((originOf == null ? so : so with { Origin = originOf(so.Path) }, 1));
-            }
+            _lastObjects = objects;
+            _lastObjectSlots = slots;
+        }
+        foreach (int i in _lastObjectSlots)
+        {
+            _objects[i] = (_objects[i].Object, _objects[i].Processes + 1);
         }
     }
 

@@ -21,6 +21,8 @@ public sealed class OpenSummary(SummaryKey key, long openedAt)
     public void Add(ReceivedRecord received, long now)
     {
         Builder.Add(received.Record, received.OriginOf);
+        // Folded in: the record's times are not read again (the builder keeps only the record's identity).
+        Receive.ImportTimePool.Return(received.Record.Times);
         DropFiles.Add(received.DropFile);
         LastAddedAt = now;
     }

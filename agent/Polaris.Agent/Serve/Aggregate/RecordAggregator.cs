@@ -106,6 +106,7 @@ public sealed class RecordAggregator(
     {
         if (!_inFlight.Add(received.DropFile))
         {
+            Receive.ImportTimePool.Return(received.Record.Times);
             counters.DuplicateRead();
             return;
         }

@@ -33,7 +33,7 @@ public sealed class DropWatcher(
     private readonly HashSet<string> _admitted = new(StringComparer.Ordinal);
     // One buffer for every file read: records are parsed into objects before the next is read.
     private byte[] _buffer = new byte[64 * 1024];
-    private readonly ModuleColumnCache _columns = new(new Utf8StringPool());
+    private readonly ReaderCaches _caches = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly CreationWitness _witnesses = new();
     private Inotify? _inotify;
@@ -151,7 +151,7 @@ public sealed class DropWatcher(
         try
         {
             var user = users.Find(file.Owner)?.Name ?? file.Owner.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            parsed = HookFrames.Parse(_buffer.AsSpan(0, file.Length), fileName, file.Owner, user, _host, _columns);
+            parsed = HookFrames.Parse(_buffer.AsSpan(0, file.Length), fileName, file.Owner, user, _host, _caches);
             parsed = parsed with { Record = parsed.Record with { PidVerified = _witnesses.Verified(name, file.Owner) } };
         }
         catch (FormatException)

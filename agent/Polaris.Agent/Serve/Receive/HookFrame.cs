@@ -10,7 +10,7 @@ internal sealed class HookFrame
 
     public List<ModuleGroup> Modules { get; } = [];
 
-    public List<string> SharedObjects { get; } = [];
+    public List<IReadOnlyList<Polaris.Wire.SharedObject>> SharedObjects { get; } = [];
 
     public long? EndNs { get; set; }
 
@@ -32,9 +32,9 @@ internal sealed class HookFrame
         {
             builder.AddModules(group);
         }
-        foreach (var path in SharedObjects)
+        foreach (var objects in SharedObjects)
         {
-            builder.AddSharedObject(path);
+            builder.AddSharedObjects(objects);
         }
         if (EndNs is { } endNs)
         {

@@ -23,13 +23,14 @@ public static class HookFrames
     /// <summary>Builds the record; identity comes from the caller (file owner), never from the content.</summary>
     /// <exception cref="FormatException">The bytes hold no frame that parses.</exception>
     public static HookRecord Parse(ReadOnlySpan<byte> content, RecordFileName name, uint uid, string user, string host) =>
-        Parse(content, name, uid, user, host, new ModuleColumnCache(new Utf8StringPool()));
+        Parse(content, name, uid, user, host, new ReaderCaches());
 
-    /// <summary>Builds the record, taking its strings and module columns from <paramref name="cache"/>.</summary>
+    /// <summary>Builds the record, with what <paramref name="caches"/> kept from the records read before.</summary>
     /// <exception cref="FormatException">The bytes hold no frame that parses.</exception>
-    internal static HookRecord Parse(ReadOnlySpan<byte> content, RecordFileName name, uint uid, string user, string host, ModuleColumnCache cache)
+    internal static HookRecord Parse(ReadOnlySpan<byte> content, RecordFileName name, uint uid, string user, string host, ReaderCaches caches)
     {
         var builder = new HookRecordBuilder(name, uid, user, host);
+        caches.Intervals.Reset();
         int frames = 0;
         int dropped = 0;
         string? error = null;
@@ -42,7 +43,7 @@ public static class HookFrames
             }
             try
             {
-                ParseFrame(content.Slice(4, length), cache).ApplyTo(builder);
+                ParseFrame(content.Slice(4, length), caches).ApplyTo(builder);
                 frames++;
             }
             catch (FormatException e)
@@ -60,13 +61,13 @@ public static class HookFrames
         return builder.Build();
     }
 
-    private static HookFrame ParseFrame(ReadOnlySpan<byte> frame, ModuleColumnCache cache)
+    private static HookFrame ParseFrame(ReadOnlySpan<byte> frame, ReaderCaches caches)
     {
         if (frame.Length < 4 || BinaryPrimitives.ReadInt32LittleEndian(frame) is var textLength && (textLength < 0 || textLength > frame.Length - 4))
         {
             throw new FormatException("not a polaris hook frame");
         }
-        var fields = new FieldReader(frame.Slice(4, textLength), cache.Strings);
+        var fields = new FieldReader(frame.Slice(4, textLength), caches.Strings);
         var blobs = frame[(4 + textLength)..];
         if (fields.Next() != Magic)
         {
@@ -80,11 +81,11 @@ public static class HookFrames
                 case "m":
                 case "mt":
                     int count = fields.Count(key);
-                    var times = key == "mt" ? ImportClock.Read(Take(ref blobs, fields.Count(key)), count) : null;
-                    parsed.Modules.Add(new ModuleGroup(cache.Get(fields.Take(3 * count, key), count), times));
+                    var times = key == "mt" ? ImportClock.Read(Take(ref blobs, fields.Count(key)), count, caches.Intervals) : (ArraySegment<ImportInterval>?)null;
+                    parsed.Modules.Add(new ModuleGroup(fields.Columns(count, key, caches.Columns), times));
                     break;
                 case "maps":
-                    parsed.SharedObjects.AddRange(MappedFiles.SharedObjects(Take(ref blobs, fields.Count(key)), cache.Strings));
+                    parsed.SharedObjects.Add(caches.Maps.SharedObjects(Take(ref blobs, fields.Count(key))));
                     break;
                 case "v":
                     parsed.Variables.Add((fields.Required(key), fields.Required(key)));
@@ -129,8 +130,20 @@ public static class HookFrames
 
         public string Required(string key) => Next() ?? throw new FormatException($"'{key}' without a value");
 
+        /// <summary>The modules of the next <paramref name="count"/> times three fields: a group's columns.</summary>
+        public ModuleColumns Columns(int count, string key, ModuleColumnCache cache)
+        {
+            if (count > 0 && !_done && cache.FindAtStart(_rest, count, out int length) is { } known)
+            {
+                _done = length == _rest.Length;
+                _rest = _done ? default : _rest[(length + 1)..];
+                return known;
+            }
+            return cache.Get(Take(3 * count, key), count);
+        }
+
         /// <summary>The bytes of the next <paramref name="count"/> fields, undecoded (without the NUL after the last).</summary>
-        public ReadOnlySpan<byte> Take(int count, string key)
+        private ReadOnlySpan<byte> Take(int count, string key)
         {
             if (count == 0)
             {

@@ -11,8 +11,7 @@ internal sealed class HookRecordBuilder(RecordFileName name, uint uid, string us
     // The groups in the order the hook listed them, kept as parsed (nothing is copied until the record is built);
     // a module listed twice (only a forged file does) is folded by the summary.
     private readonly List<ModuleGroup> _groups = [];
-    private readonly List<SharedObject> _sharedObjects = [];
-    private readonly HashSet<string> _sharedObjectPaths = new(StringComparer.Ordinal);
+    private IReadOnlyList<SharedObject> _sharedObjects = [];
 
     public long EndNs { get; set; }
 
@@ -30,12 +29,16 @@ internal sealed class HookRecordBuilder(RecordFileName name, uint uid, string us
     /// <summary>Adds a group's modules, with their import times when the hook took them.</summary>
     public void AddModules(ModuleGroup group) => _groups.Add(group);
 
-    public void AddSharedObject(string path)
+    /// <summary>Adds the shared objects of a frame's maps; the hook sends one, and a second is merged path by path.</summary>
+    public void AddSharedObjects(IReadOnlyList<SharedObject> objects)
     {
-        if (_sharedObjectPaths.Add(path))
+        if (_sharedObjects.Count == 0)
         {
-            _sharedObjects.Add(new SharedObject(path));
+            _sharedObjects = objects;
+            return;
         }
+        var paths = _sharedObjects.Select(o => o.Path).ToHashSet(StringComparer.Ordinal);
+        _sharedObjects = [.. _sharedObjects, .. objects.Where(o => paths.Add(o.Path))];
     }
 
     public HookRecord Build()

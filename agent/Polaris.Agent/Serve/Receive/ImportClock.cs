@@ -7,16 +7,18 @@ namespace Polaris.Agent.Serve.Receive;
 /// significant digits).</remarks>
 internal static class ImportClock
 {
-    public static ImportInterval[] Read(ReadOnlySpan<byte> blob, int count)
+    /// <summary>Reads the intervals into room taken from <paramref name="arena"/>.</summary>
+    public static ArraySegment<ImportInterval> Read(ReadOnlySpan<byte> blob, int count, IntervalArena arena)
     {
         var reader = new MarshalReader(blob);
         if (reader.SequenceLength() != 3)
         {
             throw new FormatException("import times are not (starts, ends, threads)");
         }
-        // Read straight into the one array the record keeps: no column is copied.
-        var times = new ImportInterval[count];
         CheckLength(ref reader, count);
+        // Straight into the arena: no column is copied, and nothing is allocated.
+        var segment = arena.Take(count);
+        var times = segment.AsSpan();
         for (int i = 0; i < count; i++)
         {
             times[i].Start = Nanoseconds(reader.Number());
@@ -40,7 +42,7 @@ internal static class ImportClock
             }
             times[i].Thread = thread;
         }
-        return times;
+        return segment;
     }
 
     private static void CheckLength(ref MarshalReader reader, int count)
@@ -51,6 +53,7 @@ internal static class ImportClock
         }
     }
 
+    // Rounded half away from zero by hand: Math.Round is a library call on the instruction set the daemon is built for.
     private static long Nanoseconds(double value) =>
-        double.IsFinite(value) && Math.Abs(value) < 9e9 ? (long)Math.Round(value * 1e9) : throw new FormatException("an import time is out of range");
+        double.IsFinite(value) && Math.Abs(value) < 9e9 ? (long)((value * 1e9) + (value < 0 ? -0.5 : 0.5)) : throw new FormatException("an import time is out of range");
 }

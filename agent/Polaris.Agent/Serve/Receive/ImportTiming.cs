@@ -8,8 +8,9 @@ namespace Polaris.Agent.Serve.Receive;
 /// one thread nest: an import that starts inside another's interval and on the same thread was caused by it.
 /// Self time is the cumulative time less that of the imports nested directly inside; the import phase is the sum of
 /// the outermost imports. Done here, in the daemon, it costs the program nothing. This runs for every record of
-/// every process, so it works on arrays, sorts keys once, and reuses its scratch arrays on each thread: only the two
-/// arrays the record keeps are allocated.
+/// every process, so it works on arrays, sorts keys once, and reuses its scratch arrays on each thread. The ranks of a
+/// job and the runs of a program import in the same order, so the last record's order is tried first
+/// (<see cref="ImportOrder"/>): a check in one pass instead of a sort, and the same module list for every record.
 /// </remarks>
 internal static class ImportTiming
 {
@@ -33,13 +34,14 @@ internal static class ImportTiming
         foreach (var (columns, times) in groups)
         {
             var modules = columns.Modules;
+            var timed = times is { } segment ? segment.AsSpan() : default;
             for (int i = 0; i < modules.Length; i++)
             {
                 if (modules[i] is not { } module)
                 {
                     continue;
                 }
-                var time = times?[i] ?? default;
+                var time = timed.IsEmpty ? default : timed[i];
                 s.Modules[count] = module;
                 s.Times[count] = time;
                 s.Keys[count] = time.IsTimed ? time.Start : long.MinValue + count;
@@ -48,16 +50,23 @@ internal static class ImportTiming
                 count++;
             }
         }
-        Array.Sort(s.Keys, s.Order, 0, count);
+        var ordered = s.LastOrder.Fits(groups, s.Keys, count) ? s.LastOrder.Apply(s.Order) : null;
+        if (ordered == null)
+        {
+            Array.Sort(s.Keys, s.Order, 0, count);
+            ordered = new ModuleImport[count];
+            for (int k = 0; k < count; k++)
+            {
+                ordered[k] = s.Modules[s.Order[k]]!;
+            }
+            s.LastOrder.Remember(groups, s.Order, ordered);
+        }
         long importNs = Nest(s, count);
-        var ordered = new ModuleImport[count];
-        var timesOf = new ImportTime[count];
+        var timesOf = ImportTimePool.Rent(count);
         for (int k = 0; k < count; k++)
         {
-            int i = s.Order[k];
-            var time = s.Times[i];
-            ordered[k] = s.Modules[i]!;
-            timesOf[k] = time.IsTimed ? new ImportTime(time.End - time.Start, Math.Max(0, time.End - time.Start - s.Children[i])) : default;
+            var time = s.Times[s.Order[k]];
+            timesOf[k] = time.IsTimed ? new ImportTime(time.End - time.Start, Math.Max(0, time.End - time.Start - s.Children[s.Order[k]])) : default;
         }
         Array.Clear(s.Modules, 0, count); // let go of the modules
         return (ordered, timesOf, importNs);
@@ -126,6 +135,7 @@ internal static class ImportTiming
         public int[] Order = [];
         public long[] Children = [];
         public readonly Stack<int> MainStack = new();
+        public readonly ImportOrder LastOrder = new();
 
         public void Ensure(int n)
         {

@@ -1,3 +1,5 @@
+using Polaris.Wire;
+
 namespace Polaris.Agent.Serve.Receive;
 
 /// <summary>Picks the shared objects out of <c>/proc/PID/maps</c> as the hook read it at exit.</summary>
@@ -5,16 +7,26 @@ namespace Polaris.Agent.Serve.Receive;
 /// A line is <c>address perms offset dev inode [path]</c>; none of the fields before the path holds a <c>/</c>, so
 /// the path starts at the first <c>/</c> that follows a space (the kernel escapes a newline in it as <c>\012</c>).
 /// Every mapped file whose path has <c>.so</c> in it counts (<c>libcudart.so.12</c>,
-/// <c>_multiarray_umath.cpython-311-x86_64-linux-gnu.so</c>), in the order first seen. A library is mapped in four
-/// or five consecutive segments, so a line whose path is the previous line's is skipped by one comparison of bytes;
-/// the rare library mapped again further down is left to the record builder, which keeps each path once for the
-/// whole record. Parsing here rather than in the hook spares the program a Python loop over every line.
+/// <c>_multiarray_umath.cpython-311-x86_64-linux-gnu.so</c>), once, in the order first seen. A library is mapped in
+/// four or five consecutive segments, so a line whose path is the previous line's is skipped by one comparison of
+/// bytes. Parsing here rather than in the hook spares the program a Python loop over every line.
+/// <para>The ranks of a job and the runs of a program map the same libraries in the same order at other addresses.
+/// So the paths of the last maps read are kept as bytes, and while the next maps name the same paths in the same
+/// order they are only compared with them; when all match, the record shares the last list of shared objects (which
+/// is never changed once handed out), with no string looked up, no set built and nothing allocated. Not thread-safe:
+/// one per reading thread.</para>
 /// </remarks>
-internal static class MappedFiles
+internal sealed class MappedFiles(Utf8StringPool strings)
 {
-    public static IEnumerable<string> SharedObjects(ReadOnlySpan<byte> maps, Utf8StringPool strings)
+    private byte[][] _lastPaths = [];
+    private SharedObject[] _last = [];
+    private readonly List<byte[]> _paths = [];
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<SharedObject> SharedObjects(ReadOnlySpan<byte> maps)
     {
-        var found = new List<string>();
+        int matched = 0;
+        bool guessing = true;
         ReadOnlySpan<byte> previous = default;
         // From one path to the next: lines without one (anonymous memory, the stack) are passed over by the same
         // vectorised search for a slash.
@@ -29,11 +41,50 @@ internal static class MappedFiles
                 continue;
             }
             previous = path;
-            if (path.IndexOf(".so"u8) >= 0)
+            if (path.IndexOf(".so"u8) < 0)
             {
-                found.Add(strings.Get(path));
+                continue;
+            }
+            if (guessing)
+            {
+                if (matched < _lastPaths.Length && path.SequenceEqual(_lastPaths[matched]))
+                {
+                    matched++;
+                    continue;
+                }
+                guessing = false;
+                _paths.Clear();
+                _paths.AddRange(_lastPaths.AsSpan(0, matched));
+            }
+            _paths.Add(path.ToArray());
+        }
+        if (guessing && matched == _lastPaths.Length)
+        {
+            return _last;
+        }
+        if (guessing)
+        {
+            _paths.Clear(); // fewer paths than last time
+            _paths.AddRange(_lastPaths.AsSpan(0, matched));
+        }
+        Remember();
+        return _last;
+    }
+
+    private void Remember()
+    {
+        _lastPaths = [.. _paths];
+        var found = new List<SharedObject>(_paths.Count);
+        // A library mapped again further down the maps is kept once.
+        foreach (var bytes in _paths)
+        {
+            var path = strings.Get(bytes);
+            if (_seen.Add(path))
+            {
+                found.Add(new SharedObject(path));
             }
         }
-        return found;
+        _seen.Clear();
+        _last = [.. found];
     }
 }

@@ -1,0 +1,64 @@
+using Polaris.Wire;
+
+namespace Polaris.Agent.Serve.Receive;
+
+/// <summary>The import order of the last record read on a thread, with the module list in that order, tried first for
+/// the next record.</summary>
+/// <remarks>
+/// The order fits a record whose groups are the same parsed columns (the column cache hands out one instance per
+/// distinct columns) and whose start times it keeps in order: then the record shares the module list already built,
+/// which is never changed once handed out. Any other record is sorted, and its order is remembered instead.
+/// </remarks>
+internal sealed class ImportOrder
+{
+    private readonly List<ModuleColumns> _columns = [];
+    private int[] _order = [];
+    private ModuleImport[] _modules = [];
+
+    /// <summary>True when the remembered order is of these groups and sorts <paramref name="keys"/> (start times, by
+    /// listed index).</summary>
+    public bool Fits(List<ModuleGroup> groups, long[] keys, int count)
+    {
+        if (_modules.Length != count || _columns.Count != groups.Count)
+        {
+            return false;
+        }
+        for (int g = 0; g < groups.Count; g++)
+        {
+            if (!ReferenceEquals(_columns[g], groups[g].Columns))
+            {
+                return false;
+            }
+        }
+        for (int k = 1; k < count; k++)
+        {
+            if (keys[_order[k - 1]] > keys[_order[k]])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Copies the remembered order into <paramref name="order"/> and returns its module list.</summary>
+    public ModuleImport[] Apply(int[] order)
+    {
+        Array.Copy(_order, order, _modules.Length);
+        return _modules;
+    }
+
+    public void Remember(List<ModuleGroup> groups, int[] order, ModuleImport[] modules)
+    {
+        _columns.Clear();
+        foreach (var group in groups)
+        {
+            _columns.Add(group.Columns);
+        }
+        if (_order.Length < modules.Length)
+        {
+            _order = new int[modules.Length];
+        }
+        Array.Copy(order, _order, modules.Length);
+        _modules = modules;
+    }
+}
