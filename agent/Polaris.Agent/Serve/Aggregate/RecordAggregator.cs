@@ -33,6 +33,9 @@ public sealed class RecordAggregator(
     private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
     private readonly Ship.Backoff _retry = new(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30));
     private const int DrainLimit = 256;
+    // No open summary closes before this (Environment.TickCount64 ms). A record only moves its summary's closing
+    // later, so the bound holds until it passes; then the open summaries are looked at and it is set again.
+    private long _earliestClose = long.MaxValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -77,6 +80,10 @@ public sealed class RecordAggregator(
     /// <summary>Waits for a record, or until the next open summary is due to close.</summary>
     private async Task WaitAsync(CancellationToken stoppingToken)
     {
+        if (records.TryPeek(out _))
+        {
+            return;
+        }
         if (_open.Count == 0)
         {
             if (!await records.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
@@ -85,7 +92,7 @@ public sealed class RecordAggregator(
             }
             return;
         }
-        long due = _open.Values.Min(s => s.ClosesAt(options)) - Environment.TickCount64;
+        long due = _earliestClose - Environment.TickCount64;
         if (due <= 0)
         {
             return;
@@ -120,6 +127,7 @@ public sealed class RecordAggregator(
             }
             summary = new OpenSummary(key, now);
             _open.Add(key, summary);
+            _earliestClose = Math.Min(_earliestClose, summary.ClosesAt(options));
         }
         summary.Add(received, now);
         if (summary.Builder.Processes >= options.SummaryMaxProcesses)
@@ -132,9 +140,22 @@ public sealed class RecordAggregator(
 
     private void CloseDue(long now)
     {
-        foreach (var summary in _open.Values.Where(s => s.ClosesAt(options) <= now).ToArray())
+        if (now < _earliestClose)
         {
-            Close(summary);
+            return;
+        }
+        _earliestClose = long.MaxValue;
+        foreach (var summary in _open.Values.ToArray())
+        {
+            long closesAt = summary.ClosesAt(options);
+            if (closesAt <= now)
+            {
+                Close(summary);
+            }
+            else
+            {
+                _earliestClose = Math.Min(_earliestClose, closesAt);
+            }
         }
     }
 
