@@ -61,13 +61,23 @@ public sealed class SummaryBuilder
             WorkingDirectory = record.WorkingDirectory,
         });
         var modules = record.Modules;
-        var times = record.Times as ImportTime[];
         if (ReferenceEquals(modules, _lastModules))
         {
             // The same module list as the last record's (the daemon shares it between the records of a program).
-            for (int i = 0; i < modules.Count; i++)
+            if (modules is ModuleImport[] list && record.Times is ImportTime[] times && times.Length >= list.Length)
             {
-                _lastSequence[i].Add(member, modules[i], times != null && i < times.Length ? times[i] : record.TimeOf(i));
+                var tallies = _lastSequence;
+                for (int i = 0; i < list.Length; i++)
+                {
+                    tallies[i].Add(member, list[i], times[i]);
+                }
+            }
+            else
+            {
+                for (int i = 0; i < modules.Count; i++)
+                {
+                    _lastSequence[i].Add(member, modules[i], record.TimeOf(i));
+                }
             }
         }
         else

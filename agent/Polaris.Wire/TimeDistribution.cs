@@ -11,7 +11,9 @@ namespace Polaris.Wire;
 /// </remarks>
 public sealed class TimeDistribution
 {
-    private readonly List<(int Bucket, long Count)> _buckets = [];
+    // Sparse and sorted, on an array the distribution grows itself: Add runs for every module of every record.
+    private (int Bucket, long Count)[] _buckets = new (int, long)[2];
+    private int _used;
     private int _last;
 
     /// <summary>Durations added.</summary>
@@ -27,7 +29,7 @@ public sealed class TimeDistribution
     public long Max { get; private set; }
 
     /// <summary>Non-empty buckets in order: bucket <c>b</c> holds durations in [2^b, 2^(b+1)) ns (bucket 0 also 0).</summary>
-    public IReadOnlyList<(int Bucket, long Count)> Buckets => _buckets;
+    public IReadOnlyList<(int Bucket, long Count)> Buckets => new ArraySegment<(int, long)>(_buckets, 0, _used);
 
     /// <summary>Adds one duration (negative values count as 0).</summary>
     public void Add(long ns)
@@ -37,7 +39,14 @@ public sealed class TimeDistribution
         Max = Math.Max(Max, ns);
         Count++;
         Sum += ns;
-        AddToBucket(BucketOf(ns), 1);
+        int bucket = BucketOf(ns);
+        // The ranks of a job mostly land in the bucket the previous one did.
+        if (_last < _used && _buckets[_last].Bucket == bucket)
+        {
+            _buckets[_last].Count++;
+            return;
+        }
+        AddToBucket(bucket, 1);
     }
 
     /// <summary>Rebuilds a distribution as it was sent; the reader has checked the values are consistent.</summary>
@@ -78,24 +87,29 @@ public sealed class TimeDistribution
 
     private void AddToBucket(int bucket, long n)
     {
-        // The ranks of a job mostly land in the bucket the previous one did.
-        if (_last < _buckets.Count && _buckets[_last].Bucket == bucket)
+        if (_last < _used && _buckets[_last].Bucket == bucket)
         {
-            _buckets[_last] = (bucket, _buckets[_last].Count + n);
+            _buckets[_last].Count += n;
             return;
         }
         int i = 0;
-        while (i < _buckets.Count && _buckets[i].Bucket < bucket)
+        while (i < _used && _buckets[i].Bucket < bucket)
         {
             i++;
         }
-        if (i < _buckets.Count && _buckets[i].Bucket == bucket)
+        if (i < _used && _buckets[i].Bucket == bucket)
         {
-            _buckets[i] = (bucket, _buckets[i].Count + n);
+            _buckets[i].Count += n;
         }
         else
         {
-            _buckets.Insert(i, (bucket, n));
+            if (_used == _buckets.Length)
+            {
+                Array.Resize(ref _buckets, 2 * _used);
+            }
+            Array.Copy(_buckets, i, _buckets, i + 1, _used - i);
+            _buckets[i] = (bucket, n);
+            _used++;
         }
         _last = i;
     }

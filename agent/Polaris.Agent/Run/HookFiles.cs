@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Polaris.Agent.Native;
 
 namespace Polaris.Agent.Run;
@@ -34,9 +33,22 @@ public static class HookFiles
         return Materialize(Embedded());
     }
 
+    /// <summary>FNV-1a, 64 bits: the folder's name only tells hook versions apart (the folder is the user's own, so
+    /// nobody else can plant a file under a name). A cryptographic hash would make every start load OpenSSL: a few
+    /// milliseconds for each Python launch and 3 MB of the daemon's resident memory.</summary>
+    private static ulong ContentHash(ReadOnlySpan<byte> bytes)
+    {
+        ulong hash = 14695981039346656037;
+        foreach (byte b in bytes)
+        {
+            hash = (hash ^ b) * 1099511628211;
+        }
+        return hash;
+    }
+
     private static string Materialize(byte[] source)
     {
-        var hash = Convert.ToHexStringLower(SHA256.HashData(source))[..16];
+        var hash = ContentHash(source).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
         var runtime = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
         var root = !string.IsNullOrEmpty(runtime) && System.IO.Directory.Exists(runtime)
             ? Path.Combine(runtime, "polaris-agent")

@@ -28,8 +28,25 @@ internal static class ImportTiming
         }
         var s = t_scratch ??= new Scratch();
         s.Ensure(n);
-        // Flatten, leaving out the hook's own entries; untimed modules (loaded before the hook) keep their listed
-        // order ahead of all timed ones, which go by the time each import began.
+        int count = Flatten(groups, s);
+        var ordered = s.LastOrder.Fits(groups, s.Keys, count) ? s.LastOrder.Apply(s.Order) : SortAndRemember(groups, s, count);
+        long importNs = Nest(s, count);
+        var timesOf = ImportTimePool.Rent(count);
+        for (int k = 0; k < count; k++)
+        {
+            int i = s.Order[k];
+            var time = s.Times[i];
+            timesOf[k] = time.IsTimed ? new ImportTime(time.End - time.Start, Math.Max(0, time.End - time.Start - s.Children[i])) : default;
+        }
+        return (ordered, timesOf, importNs);
+    }
+
+    /// <summary>Lists the imports' intervals and sort keys in listed order, leaving out the hook's own entries;
+    /// returns how many there are.</summary>
+    /// <remarks>Untimed modules (loaded before the hook) keep their listed order ahead of all timed ones, which go by
+    /// the time each import began.</remarks>
+    private static int Flatten(List<ModuleGroup> groups, Scratch s)
+    {
         int count = 0;
         foreach (var (columns, times) in groups)
         {
@@ -37,12 +54,11 @@ internal static class ImportTiming
             var timed = times is { } segment ? segment.AsSpan() : default;
             for (int i = 0; i < modules.Length; i++)
             {
-                if (modules[i] is not { } module)
+                if (modules[i] == null)
                 {
                     continue;
                 }
                 var time = timed.IsEmpty ? default : timed[i];
-                s.Modules[count] = module;
                 s.Times[count] = time;
                 s.Keys[count] = time.IsTimed ? time.Start : long.MinValue + count;
                 s.Order[count] = count;
@@ -50,26 +66,32 @@ internal static class ImportTiming
                 count++;
             }
         }
-        var ordered = s.LastOrder.Fits(groups, s.Keys, count) ? s.LastOrder.Apply(s.Order) : null;
-        if (ordered == null)
+        return count;
+    }
+
+    /// <summary>Sorts the imports by their keys and returns the modules in that order, remembered for the next record.</summary>
+    private static ModuleImport[] SortAndRemember(List<ModuleGroup> groups, Scratch s, int count)
+    {
+        var listed = new ModuleImport[count];
+        int at = 0;
+        foreach (var (columns, _) in groups)
         {
-            Array.Sort(s.Keys, s.Order, 0, count);
-            ordered = new ModuleImport[count];
-            for (int k = 0; k < count; k++)
+            foreach (var module in columns.Modules)
             {
-                ordered[k] = s.Modules[s.Order[k]]!;
+                if (module != null)
+                {
+                    listed[at++] = module;
+                }
             }
-            s.LastOrder.Remember(groups, s.Order, ordered);
         }
-        long importNs = Nest(s, count);
-        var timesOf = ImportTimePool.Rent(count);
+        Array.Sort(s.Keys, s.Order, 0, count);
+        var ordered = new ModuleImport[count];
         for (int k = 0; k < count; k++)
         {
-            var time = s.Times[s.Order[k]];
-            timesOf[k] = time.IsTimed ? new ImportTime(time.End - time.Start, Math.Max(0, time.End - time.Start - s.Children[s.Order[k]])) : default;
+            ordered[k] = listed[s.Order[k]];
         }
-        Array.Clear(s.Modules, 0, count); // let go of the modules
-        return (ordered, timesOf, importNs);
+        s.LastOrder.Remember(groups, s.Order, ordered);
+        return ordered;
     }
 
     /// <summary>Adds each import's time to the import it ran inside, in start order; returns the outermost imports' sum.</summary>
@@ -77,38 +99,45 @@ internal static class ImportTiming
     {
         long importNs = 0;
         Dictionary<long, Stack<int>>? threads = null;
-        var mainStack = s.MainStack;
-        mainStack.Clear();
+        // The first thread's open imports, on an array: one thread is the common case, and needs no look-up.
+        var main = s.MainStack;
+        int depth = 0;
         bool first = true;
         long mainThread = 0;
         for (int k = 0; k < count; k++)
         {
             int i = s.Order[k];
-            var time = s.Times[i];
-            if (!time.IsTimed)
+            var (start, end, thread) = s.Times[i];
+            if (end <= start)
             {
-                continue;
+                continue; // not timed
             }
-            var (start, end, thread) = time;
-            // One thread is the common case: its stack needs no look-up.
-            Stack<int> stack;
             if (first)
             {
                 first = false;
                 mainThread = thread;
-                stack = mainStack;
             }
-            else if (thread == mainThread)
+            if (thread == mainThread)
             {
-                stack = mainStack;
-            }
-            else
-            {
-                threads ??= [];
-                if (!threads.TryGetValue(thread, out stack!))
+                while (depth > 0 && s.Times[main[depth - 1]].End <= start)
                 {
-                    threads[thread] = stack = new Stack<int>();
+                    depth--;
                 }
+                if (depth > 0)
+                {
+                    s.Children[main[depth - 1]] += end - start;
+                }
+                else
+                {
+                    importNs += end - start;
+                }
+                main[depth++] = i;
+                continue;
+            }
+            threads ??= [];
+            if (!threads.TryGetValue(thread, out var stack))
+            {
+                threads[thread] = stack = new Stack<int>();
             }
             while (stack.Count > 0 && s.Times[stack.Peek()].End <= start)
             {
@@ -129,12 +158,11 @@ internal static class ImportTiming
 
     private sealed class Scratch
     {
-        public ModuleImport?[] Modules = [];
         public ImportInterval[] Times = [];
         public long[] Keys = [];
         public int[] Order = [];
         public long[] Children = [];
-        public readonly Stack<int> MainStack = new();
+        public int[] MainStack = [];
         public readonly ImportOrder LastOrder = new();
 
         public void Ensure(int n)
@@ -144,11 +172,11 @@ internal static class ImportTiming
                 return;
             }
             int size = Math.Max(n, 2 * Keys.Length);
-            Modules = new ModuleImport?[size];
             Times = new ImportInterval[size];
             Keys = new long[size];
             Order = new int[size];
             Children = new long[size];
+            MainStack = new int[size];
         }
     }
 }
