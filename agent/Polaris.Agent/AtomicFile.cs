@@ -10,13 +10,19 @@ public static class AtomicFile
     /// <param name="content">Its bytes.</param>
     /// <param name="mode">Permissions to set before the rename; the umask's otherwise.</param>
     /// <param name="durable">Flush to disk before the rename, so that the file survives a crash or reboot once this returns.</param>
-    public static void Write(string path, byte[] content, UnixFileMode? mode = null, bool durable = false)
+    public static void Write(string path, byte[] content, UnixFileMode? mode = null, bool durable = false) =>
+        Write(path, file => file.Write(content), mode, durable);
+
+    /// <summary>Writes what <paramref name="write"/> puts in the stream, as <see cref="Write(string, byte[], UnixFileMode?, bool)"/>
+    /// does: for content made piece by piece, which then never has to be whole in memory.</summary>
+    public static void Write(string path, Action<Stream> write, UnixFileMode? mode = null, bool durable = false)
     {
+        ArgumentNullException.ThrowIfNull(write);
         // The pid keeps two processes writing the same file from sharing a temporary one.
         var temp = $"{path}.{Environment.ProcessId}.tmp";
         using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
-            file.Write(content);
+            write(file);
             if (durable)
             {
                 file.Flush(flushToDisk: true);

@@ -12,16 +12,32 @@ namespace Polaris.Wire;
 /// </remarks>
 public static class BatchCodec
 {
+    // The MessagePack bytes of the last batch encoded on this thread, kept for the next: a daemon's batch is a few
+    // hundred kilobytes before compression, and a new buffer each time went to the large object heap, grew by
+    // doubling, and was left for a full collection.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_plain;
+    // Room for the compressed bytes, at least the compressor's bound; only what it wrote is copied out.
+    [ThreadStatic]
+    private static byte[]? t_compressed;
+
     /// <summary>Encodes and compresses a batch.</summary>
     public static byte[] Encode(Batch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var buffer = new ArrayBufferWriter<byte>(4096);
+        var buffer = t_plain ??= new ArrayBufferWriter<byte>(64 * 1024);
+        buffer.ResetWrittenCount();
         var writer = new MessagePackWriter(buffer);
         BatchWriter.Write(ref writer, batch);
         writer.Flush();
         using var compressor = new Compressor(WireFormat.CompressionLevel);
-        return compressor.Wrap(buffer.WrittenSpan).ToArray();
+        int bound = Compressor.GetCompressBound(buffer.WrittenCount);
+        if (t_compressed == null || t_compressed.Length < bound)
+        {
+            t_compressed = GC.AllocateUninitializedArray<byte>(bound);
+        }
+        int length = compressor.Wrap(buffer.WrittenSpan, t_compressed);
+        return t_compressed.AsSpan(0, length).ToArray();
     }
 
     /// <summary>Decompresses and decodes a batch, enforcing <paramref name="limits"/>.</summary>

@@ -37,6 +37,7 @@ public sealed class DropWatcher(
     private readonly CancellationTokenSource _stopping = new();
     private readonly CreationWitness _witnesses = new();
     private Inotify? _inotify;
+    private readonly YoungGenerationBound _youngGeneration = new();
     private Thread? _thread;
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -185,6 +186,7 @@ public sealed class DropWatcher(
         }
         _witnesses.Forget(name);
         counters.RecordReceived();
+        _youngGeneration.Check();
         counters.FramesDropped(parsed.DroppedFrames);
         return Outcome.Keep; // the aggregator removes it once its summary is spooled
     }

@@ -5,7 +5,8 @@ namespace Polaris.Agent.Serve.Receive;
 /// <summary>Picks the shared objects out of <c>/proc/PID/maps</c> as the hook read it at exit.</summary>
 /// <remarks>
 /// A line is <c>address perms offset dev inode [path]</c>; none of the fields before the path holds a <c>/</c>, so
-/// the path starts at the first <c>/</c> that follows a space (the kernel escapes a newline in it as <c>\012</c>).
+/// the path starts at the first <c>/</c> that follows a space (the kernel escapes a newline in it as <c>\012</c>), which
+/// is column 73 unless the fields before it are unusually wide.
 /// Every mapped file whose path has <c>.so</c> in it counts (<c>libcudart.so.12</c>,
 /// <c>_multiarray_umath.cpython-311-x86_64-linux-gnu.so</c>), once, in the order first seen. A library is mapped in
 /// four or five consecutive segments, so a line whose path is the previous line's is skipped by one comparison of
@@ -18,6 +19,8 @@ namespace Polaris.Agent.Serve.Receive;
 /// </remarks>
 internal sealed class MappedFiles(Utf8StringPool strings)
 {
+    // Where the kernel starts a path on a 64-bit machine: its fields padded to 25 + 6 × 8 − 1 characters.
+    private const int PathColumn = 73;
     private byte[][] _lastPaths = [];
     private SharedObject[] _last = [];
     private readonly List<byte[]> _paths = [];
@@ -28,14 +31,21 @@ internal sealed class MappedFiles(Utf8StringPool strings)
         int matched = 0;
         bool guessing = true;
         ReadOnlySpan<byte> previous = default;
-        // From one path to the next: lines without one (anonymous memory, the stack) are passed over by the same
-        // vectorised search for a slash.
-        while (maps.IndexOf((byte)'/') is var slash and >= 0)
+        while (!maps.IsEmpty)
         {
-            int newline = maps[slash..].IndexOf((byte)'\n');
-            var path = newline < 0 ? maps[slash..] : maps.Slice(slash, newline);
-            bool starts = slash > 0 && maps[slash - 1] == (byte)' ';
-            maps = newline < 0 ? default : maps[(slash + newline + 1)..];
+            int newline = maps.IndexOf((byte)'\n');
+            var line = newline < 0 ? maps : maps[..newline];
+            maps = newline < 0 ? default : maps[(newline + 1)..];
+            // The kernel pads the fields before a path to one column and never starts the path before it (wider fields
+            // get one space), so a slash there after a space starts the path; elsewhere the line is searched.
+            int slash = line.Length > PathColumn && line[PathColumn] == (byte)'/' && line[PathColumn - 1] == (byte)' '
+                ? PathColumn : line.IndexOf((byte)'/');
+            if (slash < 0)
+            {
+                continue;
+            }
+            var path = line[slash..];
+            bool starts = slash > 0 && line[slash - 1] == (byte)' ';
             if (!starts || path.SequenceEqual(previous))
             {
                 continue;

@@ -48,8 +48,17 @@ public sealed class BatchSpool(AgentOptions options)
     /// survives a crash or reboot. Call <see cref="Consumed"/> once the files are removed.</summary>
     public void Add(string key, byte[] batch, IReadOnlyCollection<string> consumedFiles)
     {
-        AtomicFile.Write(Path.Combine(_directory, key + JournalExtension),
-            System.Text.Encoding.UTF8.GetBytes(string.Join('\n', consumedFiles)), durable: true);
+        // Written a path at a time: a summary of a thousand ranks names a thousand files, and the journal as one
+        // string went to the large object heap with every batch.
+        AtomicFile.Write(Path.Combine(_directory, key + JournalExtension), file =>
+        {
+            using var lines = new StreamWriter(file, new System.Text.UTF8Encoding(false), 16 * 1024, leaveOpen: true);
+            foreach (var consumed in consumedFiles)
+            {
+                lines.Write(consumed);
+                lines.Write('\n');
+            }
+        }, durable: true);
         AtomicFile.Write(Path.Combine(_directory, key + Extension), batch, durable: true);
     }
 
