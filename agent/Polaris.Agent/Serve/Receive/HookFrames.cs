@@ -115,17 +115,21 @@ public static class HookFrames
         private ReadOnlySpan<byte> _rest = rest;
         private bool _done = rest.IsEmpty;
 
-        public string? Next()
+        public string? Next() => NextBytes(out var field) ? strings.Get(field) : null;
+
+        /// <summary>The next field's bytes, undecoded; false when there is none.</summary>
+        private bool NextBytes(out ReadOnlySpan<byte> field)
         {
             if (_done)
             {
-                return null;
+                field = default;
+                return false;
             }
             int end = _rest.IndexOf((byte)0);
-            var field = end < 0 ? _rest : _rest[..end];
+            field = end < 0 ? _rest : _rest[..end];
             _done = end < 0;
             _rest = end < 0 ? default : _rest[(end + 1)..];
-            return strings.Get(field);
+            return true;
         }
 
         public string Required(string key) => Next() ?? throw new FormatException($"'{key}' without a value");
@@ -207,9 +211,14 @@ public static class HookFrames
             return n is >= 0 and <= int.MaxValue ? (int)n : throw new FormatException($"'{key}' has a bad count");
         }
 
+        /// <remarks>Parsed from the bytes: numbers such as the end time differ in every record, and as strings they
+        /// would fill the pool.</remarks>
         public long Number(string key)
         {
-            var text = Required(key);
+            if (!NextBytes(out var text))
+            {
+                throw new FormatException($"'{key}' without a value");
+            }
             return text.Length == 0 ? 0
                 : long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n
                 : throw new FormatException($"'{key}' is not a number");
