@@ -26,6 +26,9 @@ internal static unsafe partial class Libc
     internal static partial int open(byte* path, int flags, uint mode);
 
     [LibraryImport(Name, SetLastError = true)]
+    internal static partial int openat(int directory, byte* path, int flags, uint mode);
+
+    [LibraryImport(Name, SetLastError = true)]
     internal static partial nint read(int fd, byte* buffer, nuint count);
 
     [LibraryImport(Name, SetLastError = true)]
@@ -50,6 +53,8 @@ internal static unsafe partial class Libc
     internal const int O_NONBLOCK = 0x800;
     internal const int O_NOFOLLOW = 0x20000;
     internal const int O_CLOEXEC = 0x80000;
+    internal const int O_DIRECTORY = 0x10000;
+    internal const int AT_FDCWD = -100;
     internal const int EINTR = 4;
 
     /// <summary><c>struct pollfd</c>.</summary>

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text;
 using Microsoft.Win32.SafeHandles;
 
 namespace Polaris.Agent.Native;
@@ -18,25 +19,43 @@ public static class RegularFile
 
     /// <summary>Opens <paramref name="path"/> for reading without following a final symlink; null (and the errno) when
     /// that fails. <paramref name="status"/> describes the file actually opened.</summary>
-    public static unsafe SafeFileHandle? Open(string path, out FileStatus status, out int error)
+    public static SafeFileHandle? Open(string path, out FileStatus status, out int error) => OpenIn(null, path, out status, out error);
+
+    /// <summary>Opens <paramref name="name"/> in <paramref name="folder"/> (an open folder; the working directory when
+    /// null) as <see cref="Open"/> does. A reader of one folder's files spares the kernel a walk down the whole path
+    /// for each.</summary>
+    public static unsafe SafeFileHandle? OpenIn(SafeFileHandle? folder, string name, out FileStatus status, out int error)
     {
         status = default;
         error = 0;
-        if (path.Length == 0 || path.Contains('\0', StringComparison.Ordinal))
+        if (name.Length == 0 || name.Contains('\0', StringComparison.Ordinal))
         {
             error = 2;
             return null;
         }
-        byte* name = NativeStrings.Utf8(path);
         int fd;
+        int length = Encoding.UTF8.GetByteCount(name);
+        // A drop file's name fits on the stack: no native allocation per file.
+        Span<byte> utf8 = length < 512 ? stackalloc byte[length + 1] : new byte[length + 1];
+        Encoding.UTF8.GetBytes(name, utf8);
+        utf8[length] = 0;
+        bool added = false;
         try
         {
-            fd = Libc.open(name, Libc.O_RDONLY | Libc.O_NONBLOCK | Libc.O_NOFOLLOW | Libc.O_CLOEXEC, 0);
-            error = fd < 0 ? Marshal.GetLastPInvokeError() : 0;
+            folder?.DangerousAddRef(ref added);
+            int directory = folder == null ? Libc.AT_FDCWD : (int)folder.DangerousGetHandle();
+            fixed (byte* path = utf8)
+            {
+                fd = Libc.openat(directory, path, Libc.O_RDONLY | Libc.O_NONBLOCK | Libc.O_NOFOLLOW | Libc.O_CLOEXEC, 0);
+                error = fd < 0 ? Marshal.GetLastPInvokeError() : 0;
+            }
         }
         finally
         {
-            NativeMemory.Free(name);
+            if (added)
+            {
+                folder!.DangerousRelease();
+            }
         }
         if (fd < 0)
         {
@@ -50,6 +69,22 @@ public static class RegularFile
         }
         status = opened;
         return handle;
+    }
+
+    /// <summary>Opens a folder for <see cref="OpenIn"/>; null (and the errno) when that fails.</summary>
+    public static unsafe SafeFileHandle? OpenFolder(string path, out int error)
+    {
+        byte* name = NativeStrings.Utf8(path);
+        try
+        {
+            int fd = Libc.open(name, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC, 0);
+            error = fd < 0 ? Marshal.GetLastPInvokeError() : 0;
+            return fd < 0 ? null : new SafeFileHandle(fd, ownsHandle: true);
+        }
+        finally
+        {
+            NativeMemory.Free(name);
+        }
     }
 
     /// <summary>Reads from the start of a file just opened up to <paramref name="maxBytes"/> into <paramref name="buffer"/>,

@@ -1,3 +1,4 @@
+using Microsoft.Win32.SafeHandles;
 using Polaris.Agent.Native;
 
 namespace Polaris.Agent.Serve.Receive;
@@ -25,9 +26,15 @@ public readonly record struct DropFile(uint Owner, int Length)
 
     /// <summary>Opens without following symlinks, checks the opened file itself, and reads at most <paramref name="maxBytes"/>
     /// into <paramref name="buffer"/> (grown when needed), only when <paramref name="admit"/> lets its owner in.</summary>
-    public static DropFile? Read(string path, int maxBytes, Func<uint, bool> admit, ref byte[] buffer, out Refusal refusal)
+    /// <param name="folder">The open drop folder.</param>
+    /// <param name="name">The file's name in it.</param>
+    /// <param name="maxBytes">The largest record read; a larger file is refused.</param>
+    /// <param name="admit">Whether the file's owner may drop a record now (the rate limit).</param>
+    /// <param name="buffer">Where the bytes go; grown when too small.</param>
+    /// <param name="refusal">Why nothing was read, when null is returned.</param>
+    public static DropFile? Read(SafeFileHandle folder, string name, int maxBytes, Func<uint, bool> admit, ref byte[] buffer, out Refusal refusal)
     {
-        using var handle = RegularFile.Open(path, out var status, out int error);
+        using var handle = RegularFile.OpenIn(folder, name, out var status, out int error);
         if (handle == null)
         {
             refusal = error == RegularFile.SymlinkError ? Refusal.NotRegular : Refusal.Unreadable;

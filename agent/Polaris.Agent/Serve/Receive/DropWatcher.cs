@@ -37,6 +37,8 @@ public sealed class DropWatcher(
     private readonly CancellationTokenSource _stopping = new();
     private readonly CreationWitness _witnesses = new();
     private Inotify? _inotify;
+    // Files are opened relative to the folder: the kernel then looks up one name, not the whole path.
+    private Microsoft.Win32.SafeHandles.SafeFileHandle? _folder;
     private readonly YoungGenerationBound _youngGeneration = new();
     private Thread? _thread;
 
@@ -45,6 +47,8 @@ public sealed class DropWatcher(
         // Mode 1733: every user may create files, none may list or remove another's.
         Directory.CreateDirectory(options.Drop);
         File.SetUnixFileMode(options.Drop, DropMode);
+        _folder = RegularFile.OpenFolder(options.Drop, out int error)
+            ?? throw new IOException($"cannot open the drop folder {options.Drop} (errno {error})");
         _inotify = new Inotify(options.Drop);
         _thread = new Thread(Run) { Name = "polaris-drop", IsBackground = true };
         _thread.Start();
@@ -138,7 +142,7 @@ public sealed class DropWatcher(
         }
         // A file read again (its writer still ran) was admitted once: it takes no second token.
         bool Admit(uint owner) => _admitted.Contains(name) || _rateLimit.TryTake(owner, System.Diagnostics.Stopwatch.GetTimestamp());
-        if (DropFile.Read(path, options.MaxRecordBytes, Admit, ref _buffer, out var refusal) is not { } file)
+        if (DropFile.Read(_folder!, name, options.MaxRecordBytes, Admit, ref _buffer, out var refusal) is not { } file)
         {
             switch (refusal)
             {
@@ -194,6 +198,7 @@ public sealed class DropWatcher(
     public void Dispose()
     {
         _inotify?.Dispose();
+        _folder?.Dispose();
         _stopping.Dispose();
     }
 

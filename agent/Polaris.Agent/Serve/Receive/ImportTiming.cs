@@ -54,7 +54,7 @@ internal static class ImportTiming
             var timed = times is { } segment ? segment.AsSpan() : default;
             for (int i = 0; i < modules.Length; i++)
             {
-                if (modules[i] == null)
+                if (modules[i] is null)
                 {
                     continue;
                 }
@@ -78,7 +78,7 @@ internal static class ImportTiming
         {
             foreach (var module in columns.Modules)
             {
-                if (module != null)
+                if (module is not null)
                 {
                     listed[at++] = module;
                 }
