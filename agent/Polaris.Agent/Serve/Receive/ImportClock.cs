@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Polaris.Agent.Serve.Receive;
 
 /// <summary>Reads a timed group's clock readings: a marshal tuple of starts, ends (seconds of the process's monotonic
@@ -19,12 +21,15 @@ internal static class ImportClock
         // Straight into the arena: no column is copied, and nothing is allocated.
         var segment = arena.Take(count);
         var times = segment.AsSpan();
-        for (int i = 0; i < count; i++)
+        // Each interval is three longs (start, end, thread): floats go straight into their column; anything else
+        // (an integer, or a value out of range, which then throws) takes the general path from there.
+        var longs = MemoryMarshal.Cast<ImportInterval, long>(times);
+        for (int i = reader.ReadNanoseconds(longs, count, 3); i < count; i++)
         {
             times[i].Start = Nanoseconds(reader.Number());
         }
         CheckLength(ref reader, count);
-        for (int i = 0; i < count; i++)
+        for (int i = reader.ReadNanoseconds(longs[1..], count, 3); i < count; i++)
         {
             times[i].End = Nanoseconds(reader.Number());
         }

@@ -29,6 +29,37 @@ internal ref struct MarshalReader(ReadOnlySpan<byte> data)
         return count >= 0 && count <= _rest.Length ? count : throw new FormatException("marshal: bad sequence length");
     }
 
+    /// <summary>Reads up to <paramref name="count"/> floats, seconds of a clock, as nanoseconds into every
+    /// <paramref name="stride"/>-th long of <paramref name="into"/>; stops before the first number that is not a
+    /// float within 9e9 s, and returns how many it read.</summary>
+    /// <remarks>The hook's clock readings are floats: one tight loop for them, as they are a tenth of a record's
+    /// work.</remarks>
+    public int ReadNanoseconds(Span<long> into, int count, int stride)
+    {
+        var rest = _rest;
+        int at = 0;
+        for (int i = 0; i < count; i++, at += stride)
+        {
+            if (rest.Length < 9 || (rest[0] & 0x7f) != (byte)'g')
+            {
+                _rest = rest;
+                return i;
+            }
+            double seconds = BitConverter.Int64BitsToDouble(BinaryPrimitives.ReadInt64LittleEndian(rest[1..]));
+            // Finite and within 9e9 s (about 285 years of uptime); NaN fails the comparison too.
+            if (!(Math.Abs(seconds) < 9e9))
+            {
+                _rest = rest;
+                return i;
+            }
+            double ns = seconds * 1e9;
+            into[at] = (long)(ns + (ns < 0 ? -0.5 : 0.5));
+            rest = rest[9..];
+        }
+        _rest = rest;
+        return count;
+    }
+
     /// <summary>Reads one number: a float as it is, an integer converted to double.</summary>
     public double Number()
     {
