@@ -2,17 +2,17 @@
 # Benchmark: process records per second that `polaris-agent serve` takes in, enriches, merges into summaries and
 # spools, on one core (taskset), and its peak resident memory while doing so.
 #
-#   bash scripts/daemon-throughput.sh [RECORDS] [CPU]      (defaults: 20000 records, core 1)
+#   bash scripts/daemon-throughput.sh [RECORDS] [CPU]      (defaults: 50000 records, core 1)
 #
 # The records are one real record of `import pandas` (about 580 modules, written by the real hook) under
 # RECORDS names (hard links, so the benchmark measures the daemon, not the disk). They wait in the drop folder
 # before the daemon starts, as after a node's reboot or the end of a large job; the clock runs from the
 # daemon's start (and, for the rate, from its first record received) until its status socket reports every record
-# spooled. Nothing is shipped (the collector
-# address is the discard port), so the spool holds every summary.
+# spooled. Nothing is shipped (the collector address is the discard port), so the spool holds every summary.
+# AGENT=path runs another build, to compare two in one sitting.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-records=${1:-20000}
+records=${1:-50000}
 cpu=${2:-1}
 agent="${AGENT:-$root/artifacts/agent/polaris-agent}"
 [ -x "$agent" ] || CONFIGURATION=Release bash "$root/scripts/build.sh" >/dev/null

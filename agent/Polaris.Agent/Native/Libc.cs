@@ -29,6 +29,9 @@ internal static unsafe partial class Libc
     internal static partial int openat(int directory, byte* path, int flags, uint mode);
 
     [LibraryImport(Name, SetLastError = true)]
+    internal static partial int unlinkat(int directory, byte* path, int flags);
+
+    [LibraryImport(Name, SetLastError = true)]
     internal static partial nint read(int fd, byte* buffer, nuint count);
 
     [LibraryImport(Name, SetLastError = true)]
@@ -55,6 +58,7 @@ internal static unsafe partial class Libc
     internal const int O_CLOEXEC = 0x80000;
     internal const int O_DIRECTORY = 0x10000;
     internal const int AT_FDCWD = -100;
+    internal const int ENOENT = 2;
     internal const int EINTR = 4;
 
     /// <summary><c>struct pollfd</c>.</summary>

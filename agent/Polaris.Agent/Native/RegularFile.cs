@@ -71,6 +71,37 @@ public static class RegularFile
         return handle;
     }
 
+    /// <summary>Removes <paramref name="name"/> from <paramref name="folder"/> (an open folder), looking up that one
+    /// name only; a file already gone counts as removed.</summary>
+    /// <exception cref="IOException">The file could not be removed.</exception>
+    public static unsafe void RemoveIn(SafeFileHandle folder, ReadOnlySpan<char> name)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        int length = Encoding.UTF8.GetByteCount(name);
+        Span<byte> utf8 = length < 512 ? stackalloc byte[length + 1] : new byte[length + 1];
+        Encoding.UTF8.GetBytes(name, utf8);
+        utf8[length] = 0;
+        bool added = false;
+        try
+        {
+            folder.DangerousAddRef(ref added);
+            fixed (byte* path = utf8)
+            {
+                if (Libc.unlinkat((int)folder.DangerousGetHandle(), path, 0) < 0 && Marshal.GetLastPInvokeError() is var errno && errno != Libc.ENOENT)
+                {
+                    throw new IOException($"cannot remove {name} (errno {errno})");
+                }
+            }
+        }
+        finally
+        {
+            if (added)
+            {
+                folder.DangerousRelease();
+            }
+        }
+    }
+
     /// <summary>Opens a folder for <see cref="OpenIn"/>; null (and the errno) when that fails.</summary>
     public static unsafe SafeFileHandle? OpenFolder(string path, out int error)
     {

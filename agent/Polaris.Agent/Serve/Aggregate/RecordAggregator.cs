@@ -36,6 +36,7 @@ public sealed class RecordAggregator(
     // No open summary closes before this (Environment.TickCount64 ms). A record only moves its summary's closing
     // later, so the bound holds until it passes; then the open summaries are looked at and it is set again.
     private long _earliestClose = long.MaxValue;
+    private Microsoft.Win32.SafeHandles.SafeFileHandle? _dropFolder;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -136,6 +137,26 @@ public sealed class RecordAggregator(
         }
     }
 
+    /// <summary>Removes a drop file, through the open drop folder when it lies there (the kernel then looks up one
+    /// name, not the whole path).</summary>
+    private void RemoveDropFile(string file)
+    {
+        _dropFolder ??= Native.RegularFile.OpenFolder(options.Drop, out _);
+        var folder = Path.GetDirectoryName(file.AsSpan());
+        if (_dropFolder != null && folder.SequenceEqual(Path.TrimEndingDirectorySeparator(options.Drop.AsSpan())))
+        {
+            Native.RegularFile.RemoveIn(_dropFolder, Path.GetFileName(file.AsSpan()));
+            return;
+        }
+        File.Delete(file);
+    }
+
+    public override void Dispose()
+    {
+        _dropFolder?.Dispose();
+        base.Dispose();
+    }
+
     private void CloseStalest() => Close(_open.Values.MinBy(s => s.LastAddedAt)!);
 
     private void CloseDue(long now)
@@ -193,7 +214,7 @@ public sealed class RecordAggregator(
         {
             try
             {
-                File.Delete(file);
+                RemoveDropFile(file);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

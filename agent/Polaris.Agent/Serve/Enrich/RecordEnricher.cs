@@ -56,7 +56,6 @@ public sealed class RecordEnricher
     {
         ArgumentNullException.ThrowIfNull(raw);
         Counters.RecordEnriched();
-        var enriched = raw;
         Func<string, Origin> originOf = _ => Origin.Unknown;
         try
         {
@@ -67,24 +66,27 @@ public sealed class RecordEnricher
         {
             Counters.PartFailed();
         }
+        var environment = raw.Environment;
         try
         {
             raw.Job.Variables.TryGetValue("PYTHONPATH", out var pythonPath);
-            enriched = enriched with { Environment = _environments.Analyze(raw.Environment, raw.PythonVersion, _pythonPath.Of(pythonPath)) };
+            environment = _environments.Analyze(raw.Environment, raw.PythonVersion, _pythonPath.Of(pythonPath));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
             Counters.PartFailed();
         }
+        var job = raw.Job;
         try
         {
-            enriched = enriched with { Job = _jobs.Read(raw.Job, raw.Uid) };
+            job = _jobs.Read(raw.Job, raw.Uid);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
             Counters.PartFailed();
         }
-        return (enriched, originOf);
+        // One copy of the record, not one per part.
+        return (raw with { Environment = environment, Job = job }, originOf);
     }
 
     private static ModuleImport[] ClassifyModules(IReadOnlyList<ModuleImport> modules, Func<string, Origin> originOf)
