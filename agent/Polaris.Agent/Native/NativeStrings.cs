@@ -32,6 +32,17 @@ internal sealed unsafe class NativeStrings : IDisposable
         return bytes;
     }
 
+    /// <summary>The string as NUL-terminated UTF-8 in <paramref name="room"/> when it fits (the caller's stack, so a
+    /// call per file allocates nothing), otherwise in a new array.</summary>
+    public static Span<byte> Utf8(ReadOnlySpan<char> value, Span<byte> room)
+    {
+        int length = Encoding.UTF8.GetByteCount(value);
+        var bytes = length < room.Length ? room[..(length + 1)] : new byte[length + 1];
+        Encoding.UTF8.GetBytes(value, bytes);
+        bytes[length] = 0;
+        return bytes;
+    }
+
     public static string? FromUtf8(byte* value) => value == null ? null : Marshal.PtrToStringUTF8((nint)value);
 
     public void Dispose()

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text;
 using Microsoft.Win32.SafeHandles;
 
 namespace Polaris.Agent.Native;
@@ -34,11 +33,8 @@ public static class RegularFile
             return null;
         }
         int fd;
-        int length = Encoding.UTF8.GetByteCount(name);
-        // A drop file's name fits on the stack: no native allocation per file.
-        Span<byte> utf8 = length < 512 ? stackalloc byte[length + 1] : new byte[length + 1];
-        Encoding.UTF8.GetBytes(name, utf8);
-        utf8[length] = 0;
+        // A file's name (at most 255 bytes) fits on the stack: no native allocation per file.
+        var utf8 = NativeStrings.Utf8(name, stackalloc byte[256]);
         bool added = false;
         try
         {
@@ -77,10 +73,7 @@ public static class RegularFile
     public static unsafe void RemoveIn(SafeFileHandle folder, ReadOnlySpan<char> name)
     {
         ArgumentNullException.ThrowIfNull(folder);
-        int length = Encoding.UTF8.GetByteCount(name);
-        Span<byte> utf8 = length < 512 ? stackalloc byte[length + 1] : new byte[length + 1];
-        Encoding.UTF8.GetBytes(name, utf8);
-        utf8[length] = 0;
+        var utf8 = NativeStrings.Utf8(name, stackalloc byte[256]);
         bool added = false;
         try
         {
