@@ -61,19 +61,7 @@ internal ref struct MarshalReader(ReadOnlySpan<byte> data)
     }
 
     /// <summary>Reads one number: a float as it is, an integer converted to double.</summary>
-    public double Number()
-    {
-        // Clock readings are floats: read without the general path's checks per byte.
-        if (_rest.Length >= 9 && (_rest[0] & 0x7f) == (byte)'g')
-        {
-            double value = BitConverter.Int64BitsToDouble(BinaryPrimitives.ReadInt64LittleEndian(_rest[1..]));
-            _rest = _rest[9..];
-            return value;
-        }
-        return AnyNumber();
-    }
-
-    private double AnyNumber() => Type() switch
+    public double Number() => Type() switch
     {
         (byte)'g' => BitConverter.Int64BitsToDouble(BinaryPrimitives.ReadInt64LittleEndian(Take(8))),
         (byte)'i' => Int32(),

@@ -4,8 +4,10 @@ namespace Polaris.Agent.Serve.Receive;
 /// parsed again.</summary>
 /// <remarks>
 /// The key hashes a sample of the bytes (<see cref="ByteKeys"/>), and a hit is confirmed by comparing every byte: so a
-/// look-up costs one vectorised comparison, not a hash of tens of kilobytes. The cache
-/// forgets everything once its columns hold <c>maxBytes</c>, so a user who sends ever-new columns cannot grow it.
+/// look-up costs one vectorised comparison, not a hash of tens of kilobytes. Before that, the columns met last are
+/// compared with the start of a record's fields (<see cref="FindAtStart"/>), which spares counting the fields at all.
+/// The cache forgets everything once its columns hold <c>maxBytes</c>, so a user who sends ever-new columns cannot
+/// grow it.
 /// Not thread-safe: one per reading thread.
 /// </remarks>
 internal sealed class ModuleColumnCache(Utf8StringPool strings, long maxBytes = 16L * 1024 * 1024)
