@@ -62,24 +62,15 @@ public sealed class SummaryBuilder
             Partial = record.Partial,
             WorkingDirectory = record.WorkingDirectory,
         });
-        var modules = record.Modules;
-        if (ReferenceEquals(modules, _lastModules))
+        // The same module list as the last record's (the daemon shares it between the records of a program) is folded
+        // straight into the last record's tallies; any other list is matched module by module.
+        if (ReferenceEquals(record.Modules, _lastModules) && record.Modules is ModuleImport[] list
+            && record.Times is ImportTime[] times && times.Length >= list.Length)
         {
-            // The same module list as the last record's (the daemon shares it between the records of a program).
-            if (modules is ModuleImport[] list && record.Times is ImportTime[] times && times.Length >= list.Length)
+            var tallies = _lastSequence;
+            for (int i = 0; i < list.Length; i++)
             {
-                var tallies = _lastSequence;
-                for (int i = 0; i < list.Length; i++)
-                {
-                    tallies[i].Add(member, list[i], times[i]);
-                }
-            }
-            else
-            {
-                for (int i = 0; i < modules.Count; i++)
-                {
-                    _lastSequence[i].Add(member, modules[i], record.TimeOf(i));
-                }
+                tallies[i].Add(member, list[i], times[i]);
             }
         }
         else

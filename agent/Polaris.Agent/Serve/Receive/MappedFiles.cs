@@ -30,6 +30,7 @@ internal sealed class MappedFiles(Utf8StringPool strings)
     {
         int matched = 0;
         bool guessing = true;
+        _paths.Clear(); // the paths after those that matched the last maps'
         ReadOnlySpan<byte> previous = default;
         while (!maps.IsEmpty)
         {
@@ -63,8 +64,6 @@ internal sealed class MappedFiles(Utf8StringPool strings)
                     continue;
                 }
                 guessing = false;
-                _paths.Clear();
-                _paths.AddRange(_lastPaths.AsSpan(0, matched));
             }
             _paths.Add(path.ToArray());
         }
@@ -72,21 +71,18 @@ internal sealed class MappedFiles(Utf8StringPool strings)
         {
             return _last;
         }
-        if (guessing)
-        {
-            _paths.Clear(); // fewer paths than last time
-            _paths.AddRange(_lastPaths.AsSpan(0, matched));
-        }
-        Remember();
+        Remember(matched);
         return _last;
     }
 
-    private void Remember()
+    /// <summary>Keeps the paths of these maps, the first <paramref name="matched"/> of the last maps' and then those
+    /// gathered after them, with the shared objects they name.</summary>
+    private void Remember(int matched)
     {
-        _lastPaths = [.. _paths];
-        var found = new List<SharedObject>(_paths.Count);
+        _lastPaths = [.. _lastPaths.AsSpan(0, matched), .. _paths];
+        var found = new List<SharedObject>(_lastPaths.Length);
         // A library mapped again further down the maps is kept once.
-        foreach (var bytes in _paths)
+        foreach (var bytes in _lastPaths)
         {
             var path = strings.Get(bytes);
             if (_seen.Add(path))
