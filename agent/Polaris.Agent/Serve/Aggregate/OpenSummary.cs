@@ -18,13 +18,18 @@ public sealed class OpenSummary(SummaryKey key, long openedAt)
     /// <summary>When its latest record came, in <see cref="Environment.TickCount64"/> ms.</summary>
     public long LastAddedAt { get; private set; } = openedAt;
 
-    public void Add(ReceivedRecord received, long now)
+    /// <summary>The number, among every record the aggregator has taken, of the latest one added here: it orders
+    /// summaries by their last record even when several came in one millisecond.</summary>
+    public long LastAddedNumber { get; private set; }
+
+    public void Add(ReceivedRecord received, long now, long number)
     {
         Builder.Add(received.Record, received.OriginOf);
         // Folded in: the record's times are not read again (the builder keeps only the record's identity).
         Receive.ImportTimePool.Return(received.Record.Times);
         DropFiles.Add(received.DropFile);
         LastAddedAt = now;
+        LastAddedNumber = number;
     }
 
     /// <summary>When it closes if nothing else happens: after the quiet time, at the latest at the end of the window.</summary>

@@ -36,6 +36,7 @@ public sealed class RecordAggregator(
     // No open summary closes before this (Environment.TickCount64 ms). A record only moves its summary's closing
     // later, so the bound holds until it passes; then the open summaries are looked at and it is set again.
     private long _earliestClose = long.MaxValue;
+    private long _recordsTaken;
     private Microsoft.Win32.SafeHandles.SafeFileHandle? _dropFolder;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -130,7 +131,7 @@ public sealed class RecordAggregator(
             _open.Add(key, summary);
             _earliestClose = Math.Min(_earliestClose, summary.ClosesAt(options));
         }
-        summary.Add(received, now);
+        summary.Add(received, now, ++_recordsTaken);
         if (summary.Builder.Processes >= options.SummaryMaxProcesses)
         {
             Close(summary);
@@ -157,7 +158,8 @@ public sealed class RecordAggregator(
         base.Dispose();
     }
 
-    private void CloseStalest() => Close(_open.Values.MinBy(s => s.LastAddedAt)!);
+    // By the number of its last record, not its time: records taken in one burst share a millisecond.
+    private void CloseStalest() => Close(_open.Values.MinBy(s => s.LastAddedNumber)!);
 
     private void CloseDue(long now)
     {
