@@ -57,9 +57,12 @@ public class ProcessTreeTests
         var run = node.Daemon.Run([RepoPaths.Python, script], workingDirectory: node.Folder);
 
         Assert.Equal(0, run.ExitCode);
-        // The parent's record file closes after every worker's (it joined them), so once it is stored, all are.
-        node.Collector.Process.WaitUntil(() => node.Collector.StoredPids().Contains(run.Pid), "the parent's record");
-        Assert.Equal(3, node.Collector.Metric($"polaris_library_processes_total{{library=\"{probe}\"}}"));
+        // The workers run another script than their parent (spawn and forkserver start them with -c), so their
+        // summary is not the parent's and may be read, closed and shipped before or after it: wait for both.
+        var series = $"polaris_library_processes_total{{library=\"{probe}\"}}";
+        node.Collector.WaitForMetric(series, 3);
+        node.Collector.WaitForProcess(run.Pid);
+        Assert.Equal(3, node.Collector.Metric(series));
     }
 
     [Fact]

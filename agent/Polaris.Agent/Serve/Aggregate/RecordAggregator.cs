@@ -195,7 +195,7 @@ public sealed class RecordAggregator(
         var taken = _closed.Take(options.MaxBatchSummaries).ToArray();
         var batch = new Batch
         {
-            Key = Guid.CreateVersion7().ToString("N"),
+            Key = spool.NewKey(),
             Node = _node,
             AgentVersion = AgentInfo.Version,
             CreatedAtMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),

@@ -2,8 +2,8 @@ namespace Polaris.Agent.Serve.Spool;
 
 /// <summary>The spool stage's storage: one file per batch, written durably before anything counts it as kept.</summary>
 /// <remarks>
-/// File names are the batch keys, UUIDv7 in hex, so name order is creation order and the shipper sends
-/// oldest first. A file is written under a temporary name, flushed to disk and renamed, so a crash
+/// File names are the batch keys, UUIDv7 in hex made by <see cref="BatchKeys"/>, so name order is creation order
+/// and the shipper sends oldest first. A file is written under a temporary name, flushed to disk and renamed, so a crash
 /// leaves either a whole batch or none. The spool keeps within bounds of size, age and the free space it leaves
 /// on its file system: past them it drops its oldest batches first, and the caller counts what was dropped. A
 /// collector down for days costs the oldest data, never the node's disk.
@@ -18,6 +18,7 @@ public sealed class BatchSpool(AgentOptions options)
     private const string Extension = ".batch";
     private const string JournalExtension = ".consumed";
     private readonly string _directory = Path.GetFullPath(options.Spool);
+    private readonly BatchKeys _keys = new();
     private string Rejected => Path.Combine(_directory, "rejected");
 
     /// <summary>Creates the spool folder, private to the daemon's user, and brings what a previous run left within
@@ -41,8 +42,16 @@ public sealed class BatchSpool(AgentOptions options)
             }
             File.Delete(journal);
         }
+        // New keys sort after the batches a previous run left, even if the clock was set back since.
+        foreach (var batch in Directory.EnumerateFiles(_directory, "*" + Extension))
+        {
+            _keys.After(Path.GetFileNameWithoutExtension(batch));
+        }
         return Trim(DateTimeOffset.UtcNow);
     }
+
+    /// <summary>The key of the next batch, sorting after every batch in the spool.</summary>
+    public string NewKey() => _keys.Next(DateTimeOffset.UtcNow);
 
     /// <summary>Stores a batch made of the records of <paramref name="consumedFiles"/>; when this returns, the batch
     /// survives a crash or reboot. Call <see cref="Consumed"/> once the files are removed.</summary>
