@@ -17,8 +17,8 @@ public static class Program
                  run CMD with the Python hook enabled, then become CMD (exec)
           serve [--drop DIR] [--spool DIR] [--collector URL]... [--config FILE]
                  the node daemon: take in hook records, merge them into summaries, spool and ship them
-          status [--socket PATH] [--json]
-                 ask the running daemon how it is doing (exit 3 when none answers)
+          status [--socket PATH] [--config FILE] [--json]
+                 ask the running daemon how it is doing, on the socket its settings name (exit 3 when none answers)
           env [--drop DIR] [--shell sh|csh]
                  print the shell lines that enable the hook (for modulefiles and job scripts)
           install-hook --prefix ENV [--uninstall]

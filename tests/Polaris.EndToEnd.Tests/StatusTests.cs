@@ -35,6 +35,24 @@ public class StatusTests
     }
 
     [Fact]
+    public void Status_asks_on_the_socket_the_daemons_config_file_names()
+    {
+        using var node = new NodeUnderTest();
+        var noVariable = new Dictionary<string, string?> { ["POLARIS_AGENT_STATUS_SOCKET"] = null };
+
+        var byOption = CommandResult.Run(AgentBinary.FilePath, ["status", "--json", "--config", node.Daemon.ConfigFile], noVariable);
+        var byVariable = CommandResult.Run(AgentBinary.FilePath, ["status", "--json"],
+            new Dictionary<string, string?>(noVariable) { ["POLARIS_AGENT_CONFIG"] = node.Daemon.ConfigFile });
+
+        foreach (var answer in new[] { byOption, byVariable })
+        {
+            Assert.True(answer.ExitCode == 0, answer.StderrText);
+            using var status = JsonDocument.Parse(answer.Stdout);
+            Assert.Equal(node.Daemon.Process.Pid, status.RootElement.GetProperty("pid").GetInt32());
+        }
+    }
+
+    [Fact]
     public void Status_with_no_daemon_says_so_and_exits_3()
     {
         using var dir = new TempDirectory();

@@ -22,6 +22,9 @@ public sealed class AgentDaemon : IDisposable
     /// <summary>The socket <c>polaris-agent status</c> asks.</summary>
     public string StatusSocket => Path.Combine(Path.GetDirectoryName(Drop)!, "status.sock");
 
+    /// <summary>The daemon's config file (agent.json), which names <see cref="StatusSocket"/>.</summary>
+    public string ConfigFile => Path.Combine(Path.GetDirectoryName(Drop)!, "agent.json");
+
     public static AgentDaemon Start(string directory, Uri collector, params string[] extraArguments) =>
         Start(directory, collector, settings: null, extraArguments);
 

@@ -114,14 +114,7 @@ public sealed record AgentOptions
         {
             throw new UsageException($"serve takes no operands: '{cli.Operands[0]}'");
         }
-        var options = new AgentOptions();
-        var configFile = cli.Get("config") ?? environment.GetValueOrDefault(AgentSettings.ConfigVariable)
-            ?? (File.Exists(DefaultConfigFile) ? DefaultConfigFile : null);
-        if (configFile != null)
-        {
-            options = AgentSettings.ApplyFile(options, configFile);
-        }
-        options = AgentSettings.ApplyEnvironment(options, environment);
+        var options = FromFileAndEnvironment(cli.Get("config"), environment);
         if (cli.Get("drop") is { } drop)
         {
             options = AgentSettings.Apply(options, "drop", SettingValue.FromText("option --drop", drop));
@@ -138,7 +131,23 @@ public sealed record AgentOptions
         return options;
     }
 
-    private static Dictionary<string, string> EnvironmentVariables()
+    /// <summary>The defaults, then the config file (<paramref name="configFile"/>, else <c>POLARIS_AGENT_CONFIG</c>,
+    /// else <see cref="DefaultConfigFile"/> when it exists), then the <c>POLARIS_AGENT_*</c> variables; not validated
+    /// as a whole.</summary>
+    public static AgentOptions FromFileAndEnvironment(string? configFile, IReadOnlyDictionary<string, string> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var options = new AgentOptions();
+        configFile ??= environment.GetValueOrDefault(AgentSettings.ConfigVariable) ?? (File.Exists(DefaultConfigFile) ? DefaultConfigFile : null);
+        if (configFile != null)
+        {
+            options = AgentSettings.ApplyFile(options, configFile);
+        }
+        return AgentSettings.ApplyEnvironment(options, environment);
+    }
+
+    /// <summary>The process's <c>POLARIS_AGENT_*</c> variables.</summary>
+    public static Dictionary<string, string> EnvironmentVariables()
     {
         var variables = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())

@@ -11,7 +11,7 @@ public static class StatusCommand
     /// <summary>Exit status when no daemon answers, so scripts and health checks can tell.</summary>
     public const int NotRunning = 3;
 
-    private static readonly HashSet<string> Options = ["socket"];
+    private static readonly HashSet<string> Options = ["socket", "config"];
     private static readonly HashSet<string> Flags = ["json"];
 
     public static int Execute(IReadOnlyList<string> args, TextWriter output, TextWriter error)
@@ -23,8 +23,9 @@ public static class StatusCommand
         {
             throw new UsageException($"status takes no operands: '{cli.Operands[0]}'");
         }
-        var path = cli.Get("socket") ?? Environment.GetEnvironmentVariable(Settings.AgentSettings.VariableOf("statusSocket"))
-            ?? AgentOptions.DefaultStatusSocket;
+        // Found as the daemon finds it (option, variable, config file, default), so a socket moved in agent.json
+        // is asked where the daemon listens.
+        var path = cli.Get("socket") ?? AgentOptions.FromFileAndEnvironment(cli.Get("config"), AgentOptions.EnvironmentVariables()).StatusSocket;
         byte[] answer;
         try
         {
