@@ -27,6 +27,22 @@ public class IdleTests
         Assert.InRange(ResidentKiB(daemon.Process.Pid), 1, 30 * 1024);
     }
 
+    [Fact]
+    public void A_daemon_shipping_over_http_never_loads_OpenSSL()
+    {
+        using var node = new NodeUnderTest();
+        var run = node.Daemon.Run([RepoPaths.Python, "-c", "import json"]);
+        node.Collector.WaitForProcess(run.Pid);
+        var daemon = node.Daemon;
+        daemon.Process.WaitUntil(() => !Directory.EnumerateFiles(daemon.Spool, "*.batch").Any(), "the spool emptied");
+
+        // libssl and libcrypto cost 4.5 MB resident: a hash or a random number from System.Security.Cryptography
+        // brings them in, and the 30 MB bound has no room for them when only https needs them.
+        var maps = File.ReadAllText($"/proc/{daemon.Process.Pid}/maps");
+        Assert.DoesNotContain("libssl", maps, StringComparison.Ordinal);
+        Assert.DoesNotContain("libcrypto", maps, StringComparison.Ordinal);
+    }
+
     /// <summary>Voluntary and involuntary context switches of each of the process's threads: every wake-up counts.</summary>
     private static Dictionary<string, long> ContextSwitches(int pid) => Directory.GetDirectories($"/proc/{pid}/task").ToDictionary(
         task => Path.GetFileName(task),
