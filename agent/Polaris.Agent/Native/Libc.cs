@@ -25,14 +25,19 @@ internal static unsafe partial class Libc
     [LibraryImport(Name, SetLastError = true)]
     internal static partial int open(byte* path, int flags, uint mode);
 
+    // Calls on a SafeHandle: the generated marshaller holds a reference to the handle for the call, so a Dispose on
+    // another thread cannot close the descriptor (and the kernel hand its number to another file) meanwhile.
     [LibraryImport(Name, SetLastError = true)]
-    internal static partial int openat(int directory, byte* path, int flags, uint mode);
+    internal static partial int openat(SafeHandle directory, byte* path, int flags, uint mode);
 
     [LibraryImport(Name, SetLastError = true)]
-    internal static partial int unlinkat(int directory, byte* path, int flags);
+    internal static partial int unlinkat(SafeHandle directory, byte* path, int flags);
 
     [LibraryImport(Name, SetLastError = true)]
     internal static partial nint read(int fd, byte* buffer, nuint count);
+
+    [LibraryImport(Name, SetLastError = true)]
+    internal static partial nint read(SafeHandle fd, byte* buffer, nuint count);
 
     [LibraryImport(Name, SetLastError = true)]
     internal static partial nint write(int fd, byte* buffer, nuint count);
@@ -57,7 +62,6 @@ internal static unsafe partial class Libc
     internal const int O_NOFOLLOW = 0x20000;
     internal const int O_CLOEXEC = 0x80000;
     internal const int O_DIRECTORY = 0x10000;
-    internal const int AT_FDCWD = -100;
     internal const int ENOENT = 2;
     internal const int EINTR = 4;
 

@@ -35,23 +35,11 @@ public static class RegularFile
         int fd;
         // A file's name (at most 255 bytes) fits on the stack: no native allocation per file.
         var utf8 = NativeStrings.Utf8(name, stackalloc byte[256]);
-        bool added = false;
-        try
+        const int Flags = Libc.O_RDONLY | Libc.O_NONBLOCK | Libc.O_NOFOLLOW | Libc.O_CLOEXEC;
+        fixed (byte* path = utf8)
         {
-            folder?.DangerousAddRef(ref added);
-            int directory = folder == null ? Libc.AT_FDCWD : (int)folder.DangerousGetHandle();
-            fixed (byte* path = utf8)
-            {
-                fd = Libc.openat(directory, path, Libc.O_RDONLY | Libc.O_NONBLOCK | Libc.O_NOFOLLOW | Libc.O_CLOEXEC, 0);
-                error = fd < 0 ? Marshal.GetLastPInvokeError() : 0;
-            }
-        }
-        finally
-        {
-            if (added)
-            {
-                folder!.DangerousRelease();
-            }
+            fd = folder == null ? Libc.open(path, Flags, 0) : Libc.openat(folder, path, Flags, 0);
+            error = fd < 0 ? Marshal.GetLastPInvokeError() : 0;
         }
         if (fd < 0)
         {
@@ -74,23 +62,11 @@ public static class RegularFile
     {
         ArgumentNullException.ThrowIfNull(folder);
         var utf8 = NativeStrings.Utf8(name, stackalloc byte[256]);
-        bool added = false;
-        try
+        fixed (byte* path = utf8)
         {
-            folder.DangerousAddRef(ref added);
-            fixed (byte* path = utf8)
+            if (Libc.unlinkat(folder, path, 0) < 0 && Marshal.GetLastPInvokeError() is var errno && errno != Libc.ENOENT)
             {
-                if (Libc.unlinkat((int)folder.DangerousGetHandle(), path, 0) < 0 && Marshal.GetLastPInvokeError() is var errno && errno != Libc.ENOENT)
-                {
-                    throw new IOException($"cannot remove {name} (errno {errno})");
-                }
-            }
-        }
-        finally
-        {
-            if (added)
-            {
-                folder.DangerousRelease();
+                throw new IOException($"cannot remove {name} (errno {errno})");
             }
         }
     }
@@ -127,38 +103,25 @@ public static class RegularFile
             buffer = GC.AllocateUninitializedArray<byte>(Math.Max(wanted, buffer.Length * 2));
         }
         int total = 0;
-        bool added = false;
-        handle.DangerousAddRef(ref added);
-        try
+        fixed (byte* start = buffer)
         {
-            int fd = (int)handle.DangerousGetHandle();
-            fixed (byte* start = buffer)
+            while (total < wanted)
             {
-                while (total < wanted)
+                nint n = Libc.read(handle, start + total, (nuint)(wanted - total));
+                if (n < 0)
                 {
-                    nint n = Libc.read(fd, start + total, (nuint)(wanted - total));
-                    if (n < 0)
+                    int errno = Marshal.GetLastPInvokeError();
+                    if (errno == Libc.EINTR)
                     {
-                        int errno = Marshal.GetLastPInvokeError();
-                        if (errno == Libc.EINTR)
-                        {
-                            continue;
-                        }
-                        throw new IOException($"read failed (errno {errno})");
+                        continue;
                     }
-                    if (n == 0)
-                    {
-                        break;
-                    }
-                    total += (int)n;
+                    throw new IOException($"read failed (errno {errno})");
                 }
-            }
-        }
-        finally
-        {
-            if (added)
-            {
-                handle.DangerousRelease();
+                if (n == 0)
+                {
+                    break;
+                }
+                total += (int)n;
             }
         }
         return total;
