@@ -98,10 +98,10 @@ internal static class ImportTiming
     private static long Nest(Scratch s, int count)
     {
         long importNs = 0;
-        Dictionary<long, Stack<int>>? threads = null;
-        // The first thread's open imports, on an array: one thread is the common case, and needs no look-up.
-        var main = s.MainStack;
-        int depth = 0;
+        Dictionary<long, OpenImports>? others = null;
+        // The first thread's open imports are kept at hand: one thread is the common case, and needs no look-up.
+        var main = s.Main;
+        main.Depth = 0;
         bool first = true;
         long mainThread = 0;
         for (int k = 0; k < count; k++)
@@ -117,43 +117,47 @@ internal static class ImportTiming
                 first = false;
                 mainThread = thread;
             }
-            if (thread == mainThread)
+            OpenImports? open = main;
+            if (thread != mainThread && !(others ??= []).TryGetValue(thread, out open))
             {
-                while (depth > 0 && s.Times[main[depth - 1]].End <= start)
-                {
-                    depth--;
-                }
-                if (depth > 0)
-                {
-                    s.Children[main[depth - 1]] += end - start;
-                }
-                else
-                {
-                    importNs += end - start;
-                }
-                main[depth++] = i;
-                continue;
+                others[thread] = open = new OpenImports(count);
             }
-            threads ??= [];
-            if (!threads.TryGetValue(thread, out var stack))
+            importNs += open.Enter(i, start, end, s.Times, s.Children);
+        }
+        return importNs;
+    }
+
+    /// <summary>One thread's imports still open at the current start time, innermost last.</summary>
+    private sealed class OpenImports(int capacity)
+    {
+        public int[] Items = new int[capacity];
+        public int Depth;
+
+        /// <summary>Closes the imports that ended before <paramref name="start"/>, charges this import to the one it
+        /// ran inside, and opens it; returns its time when it is outermost, else 0.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public long Enter(int i, long start, long end, ImportInterval[] times, long[] children)
+        {
+            // On locals: the loop runs for every import of every record.
+            var items = Items;
+            int depth = Depth;
+            while (depth > 0 && times[items[depth - 1]].End <= start)
             {
-                threads[thread] = stack = new Stack<int>();
+                depth--;
             }
-            while (stack.Count > 0 && s.Times[stack.Peek()].End <= start)
+            long outermost = 0;
+            if (depth > 0)
             {
-                stack.Pop();
-            }
-            if (stack.Count > 0)
-            {
-                s.Children[stack.Peek()] += end - start;
+                children[items[depth - 1]] += end - start;
             }
             else
             {
-                importNs += end - start;
+                outermost = end - start;
             }
-            stack.Push(i);
+            items[depth] = i;
+            Depth = depth + 1;
+            return outermost;
         }
-        return importNs;
     }
 
     private sealed class Scratch
@@ -162,7 +166,7 @@ internal static class ImportTiming
         public long[] Keys = [];
         public int[] Order = [];
         public long[] Children = [];
-        public int[] MainStack = [];
+        public OpenImports Main = new(0);
         public readonly ImportOrder LastOrder = new();
 
         public void Ensure(int n)
@@ -176,7 +180,7 @@ internal static class ImportTiming
             Keys = new long[size];
             Order = new int[size];
             Children = new long[size];
-            MainStack = new int[size];
+            Main = new OpenImports(size);
         }
     }
 }
