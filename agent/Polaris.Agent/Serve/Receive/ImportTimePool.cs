@@ -7,7 +7,7 @@ namespace Polaris.Agent.Serve.Receive;
 /// <remarks>
 /// A record of 600 modules carries 10 KB of times; at thousands of records a second, allocating them anew kept the
 /// garbage collector busy clearing memory. Arrays are kept by their exact length (the records of one program have
-/// one), and only as many as can be on their way at once. Thread-safe.
+/// one), and only as many as can be on their way at once, under as many lengths. Thread-safe.
 /// </remarks>
 internal static class ImportTimePool
 {
@@ -15,6 +15,18 @@ internal static class ImportTimePool
     private static readonly Lock s_lock = new();
     private static readonly Dictionary<int, Stack<ImportTime[]>> s_free = [];
     private static int s_kept;
+
+    /// <summary>The lengths the pool keeps a stack for: never more than the arrays it may keep.</summary>
+    internal static int Lengths
+    {
+        get
+        {
+            lock (s_lock)
+            {
+                return s_free.Count;
+            }
+        }
+    }
 
     /// <summary>An array of exactly <paramref name="length"/> times; its contents are left from its last use.</summary>
     public static ImportTime[] Rent(int length)
@@ -45,6 +57,18 @@ internal static class ImportTimePool
             }
             if (!s_free.TryGetValue(array.Length, out var free))
             {
+                // Lengths none of whose arrays are kept go first: records of ever-new lengths (a user can write
+                // them) would otherwise leave an empty stack behind for each.
+                if (s_free.Count >= MaxKept)
+                {
+                    foreach (var (length, stack) in s_free)
+                    {
+                        if (stack.Count == 0)
+                        {
+                            s_free.Remove(length);
+                        }
+                    }
+                }
                 s_free[array.Length] = free = new Stack<ImportTime[]>();
             }
             free.Push(array);
