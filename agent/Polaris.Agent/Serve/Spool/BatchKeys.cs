@@ -24,7 +24,7 @@ public sealed class BatchKeys
     {
         if (key.Length == 32 && ulong.TryParse(key.AsSpan(0, 16), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var high))
         {
-            long stamp = (long)(high >> 16) << CounterBits | (long)(high & 0xFFF);
+            long stamp = (long)(high >> 16) << CounterBits | ((long)high & CounterMask);
             lock (_lock)
             {
                 _last = Math.Max(_last, stamp);
