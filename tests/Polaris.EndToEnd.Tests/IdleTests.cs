@@ -9,11 +9,7 @@ public class IdleTests
     public void A_daemon_with_nothing_left_to_do_sleeps_for_a_minute_and_stays_under_30_MB()
     {
         using var node = new NodeUnderTest();
-        // Some work first: a record taken in, merged, spooled and delivered, so every stage has run and gone back to sleep.
-        var run = node.Daemon.Run([RepoPaths.Python, "-c", "import json"]);
-        node.Collector.WaitForProcess(run.Pid);
-        var daemon = node.Daemon;
-        daemon.Process.WaitUntil(() => !Directory.EnumerateFiles(daemon.Spool, "*.batch").Any(), "the spool emptied");
+        var daemon = AfterOneDelivery(node);
         Thread.Sleep(TimeSpan.FromSeconds(3)); // the last acknowledgement's own work settles
 
         var before = ContextSwitches(daemon.Process.Pid);
@@ -31,16 +27,23 @@ public class IdleTests
     public void A_daemon_shipping_over_http_never_loads_OpenSSL()
     {
         using var node = new NodeUnderTest();
-        var run = node.Daemon.Run([RepoPaths.Python, "-c", "import json"]);
-        node.Collector.WaitForProcess(run.Pid);
-        var daemon = node.Daemon;
-        daemon.Process.WaitUntil(() => !Directory.EnumerateFiles(daemon.Spool, "*.batch").Any(), "the spool emptied");
+        var daemon = AfterOneDelivery(node);
 
         // libssl and libcrypto cost 4.5 MB resident: a hash or a random number from System.Security.Cryptography
         // brings them in, and the 30 MB bound has no room for them when only https needs them.
         var maps = File.ReadAllText($"/proc/{daemon.Process.Pid}/maps");
         Assert.DoesNotContain("libssl", maps, StringComparison.Ordinal);
         Assert.DoesNotContain("libcrypto", maps, StringComparison.Ordinal);
+    }
+
+    /// <summary>Some work first: a record taken in, merged, spooled and delivered, so every stage of the daemon has run.</summary>
+    private static AgentDaemon AfterOneDelivery(NodeUnderTest node)
+    {
+        var run = node.Daemon.Run([RepoPaths.Python, "-c", "import json"]);
+        node.Collector.WaitForProcess(run.Pid);
+        var daemon = node.Daemon;
+        daemon.Process.WaitUntil(() => !Directory.EnumerateFiles(daemon.Spool, "*.batch").Any(), "the spool emptied");
+        return daemon;
     }
 
     /// <summary>Voluntary and involuntary context switches of each of the process's threads: every wake-up counts.</summary>
