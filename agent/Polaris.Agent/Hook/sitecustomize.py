@@ -304,6 +304,8 @@ _ALLOWED_VARIABLES = (
     b" SLURM_JOB_NUM_NODES SLURM_PROCID SLURM_NTASKS"
     b" CUDA_VISIBLE_DEVICES CONDA_PREFIX CONDA_DEFAULT_ENV VIRTUAL_ENV"
     b" PYTHONPATH PYTHONUSERBASE LOADEDMODULES"
+    # One launch of an MPI program (outside a batch job, the only thing that tells two launches apart).
+    b" PMIX_NAMESPACE PALS_APID SLURM_STEP_ID"
 )
 
 

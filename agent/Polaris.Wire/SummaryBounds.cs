@@ -1,0 +1,64 @@
+namespace Polaris.Wire;
+
+/// <summary>What a process record and a summary may hold, so that the collector can always store what an agent sends.</summary>
+/// <remarks>
+/// Both sides use these numbers: the node daemon clips every record and summary to them before it spools (what it
+/// leaves out is counted, never silent), and the collector refuses one summary that is past them (with a reason,
+/// never a 5xx, and never the other summaries of its batch). Real values sit far inside every bound: a process that
+/// imports torch, sklearn, pandas and matplotlib has about 3,100 modules and 300 shared objects; Linux paths end at
+/// <c>PATH_MAX</c> (4,096 bytes) and host names at 255. The byte bounds keep a summary well under LiteDB's document
+/// limit (about 16 MB) and a name under its index-key limit (1,023 bytes).
+/// </remarks>
+public static class SummaryBounds
+{
+    /// <summary>A module name, in UTF-8 bytes: it becomes an index key at the collector.</summary>
+    public const int MaxNameBytes = 512;
+
+    /// <summary>A path (a module's file, a shared object, a prefix, a working directory, a script, an interpreter).</summary>
+    public const int MaxPathBytes = 4096;
+
+    /// <summary>A short text: host, user, Python version, implementation, exit reason, job id, account, queue, kind.</summary>
+    public const int MaxTextBytes = 256;
+
+    /// <summary>A package version (<c>__version__</c>, conda or pip).</summary>
+    public const int MaxVersionBytes = 128;
+
+    /// <summary>The value of one allowlisted environment variable (<c>PYTHONPATH</c> and <c>LOADEDMODULES</c> run long).</summary>
+    public const int MaxVariableBytes = 8192;
+
+    /// <summary>Modules one process record may list.</summary>
+    public const int MaxModulesPerRecord = 16_384;
+
+    /// <summary>Module entries (a name from one file) one summary may hold.</summary>
+    public const int MaxModulesPerSummary = 16_384;
+
+    /// <summary>Shared objects one process record may list.</summary>
+    public const int MaxSharedObjectsPerRecord = 4096;
+
+    /// <summary>Shared objects one summary may hold.</summary>
+    public const int MaxSharedObjectsPerSummary = 8192;
+
+    /// <summary>Members (processes) of one summary.</summary>
+    public const int MaxMembers = 10_000;
+
+    /// <summary>Entries of each list of environment changes (conda added, removed, changed; pip; PYTHONPATH).</summary>
+    public const int MaxPackageChanges = 20_000;
+
+    /// <summary>One summary, MessagePack-encoded: BSON at the collector is about twice that, under LiteDB's 16 MB.</summary>
+    public const int MaxSummaryBytes = 6 * 1024 * 1024;
+
+    /// <summary>One batch after decompression: what a daemon writes at most, with room to spare.</summary>
+    public const int MaxBatchBytes = 64 * 1024 * 1024;
+
+    /// <summary>One import's duration, in ns (one day): a longer one is a forged clock reading.</summary>
+    public const long MaxImportNs = 86_400L * 1_000_000_000;
+
+    /// <summary>A process's start-to-exit time, in ns (ten years).</summary>
+    public const long MaxRuntimeNs = 3650L * 86_400 * 1_000_000_000;
+
+    /// <summary>Earliest time a record or batch may carry, Unix ms (2000-01-01).</summary>
+    public const long MinTimeMs = 946_684_800_000;
+
+    /// <summary>Latest time a record or batch may carry, Unix ms (2100-01-01).</summary>
+    public const long MaxTimeMs = 4_102_444_800_000;
+}
