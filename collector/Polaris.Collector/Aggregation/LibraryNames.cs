@@ -13,13 +13,18 @@ public static class LibraryNames
     private static readonly HashSet<string> Excluded = LoadExcluded();
 
     /// <summary>The libraries among a summary's modules, in first-import order, each with the processes that
-    /// imported it: those of its top-level module (Python imports a package before any of its submodules), or, if
-    /// that is missing, the most of any of its modules.</summary>
+    /// imported any of its modules.</summary>
+    /// <remarks>
+    /// A library counts at most once per process: the member sets of all its entries (the package and its
+    /// submodules, each from every file it came from, duplicated entries too) are united, an entry without a member
+    /// list standing for every member. Adding the entries' counts instead let one process that listed a package from
+    /// 5,000 files count 5,000 times.
+    /// </remarks>
     public static IReadOnlyList<(string Library, int Processes)> Of(ProcessSummary summary)
     {
         ArgumentNullException.ThrowIfNull(summary);
-        var processes = new Dictionary<string, int>(StringComparer.Ordinal);
-        var exact = new HashSet<string>(StringComparer.Ordinal);
+        int processes = summary.Processes;
+        var members = new Dictionary<string, MemberSet>(StringComparer.Ordinal);
         var order = new List<string>();
         foreach (var module in summary.Modules)
         {
@@ -28,21 +33,14 @@ public static class LibraryNames
             {
                 continue;
             }
-            if (!processes.TryGetValue(top, out var seen))
+            if (!members.TryGetValue(top, out var set))
             {
                 order.Add(top);
+                members.Add(top, set = new MemberSet(processes));
             }
-            if (module.Name == top)
-            {
-                // The same package from two files (ranks that differ) is two entries: their processes add up.
-                processes[top] = exact.Add(top) ? module.Processes : seen + module.Processes;
-            }
-            else if (!exact.Contains(top))
-            {
-                processes[top] = Math.Max(seen, module.Processes);
-            }
+            set.Add(module.Members);
         }
-        return order.Select(l => (l, processes[l])).ToArray();
+        return order.Select(l => (l, members[l].Count)).ToArray();
     }
 
     /// <summary>True when <paramref name="topLevel"/> is a third-party (or user) package, not the standard library.</summary>
