@@ -40,25 +40,42 @@ public static class BatchCodec
         return t_compressed.AsSpan(0, length).ToArray();
     }
 
-    /// <summary>Decompresses and decodes a batch, enforcing <paramref name="limits"/>.</summary>
-    /// <exception cref="WireFormatException">The bytes are not a valid batch within the limits.</exception>
-    public static Batch Decode(ReadOnlySpan<byte> compressed, WireLimits? limits = null)
+    /// <summary>Decompresses and decodes a batch, enforcing <paramref name="limits"/>; every summary must be valid.</summary>
+    /// <exception cref="WireFormatException">The bytes are not a valid batch within the limits, or a summary is refused.</exception>
+    public static Batch Decode(ReadOnlyMemory<byte> compressed, WireLimits? limits = null)
+    {
+        var received = Receive(compressed, limits);
+        return received.Refused.Count == 0
+            ? received.Batch
+            : throw new WireFormatException($"summary {received.Refused[0].Index} is refused: {received.Refused[0].Reason}");
+    }
+
+    /// <summary>Decompresses and decodes a batch as a collector takes it in: a summary that is malformed or out of
+    /// <see cref="SummaryBounds"/> is refused alone, and the others stand.</summary>
+    /// <param name="compressed">The zstd frame.</param>
+    /// <param name="limits">Bounds of the compressed and decompressed sizes.</param>
+    /// <param name="reserve">Called with the size of each buffer the decompressor is about to allocate, before it
+    /// does; it may throw to stop the decoding (a collector's memory budget across requests).</param>
+    /// <exception cref="WireFormatException">The bytes are not a batch: not zstd, past the limits, not MessagePack,
+    /// another version, no key, or batch fields out of range.</exception>
+    public static ReceivedBatch Receive(ReadOnlyMemory<byte> compressed, WireLimits? limits = null, Action<int>? reserve = null)
     {
         limits ??= WireLimits.Default;
         if (compressed.Length > limits.MaxCompressedBytes)
         {
             throw new WireFormatException($"batch is {compressed.Length} bytes compressed; the limit is {limits.MaxCompressedBytes}");
         }
-        byte[] plain = Decompress(compressed, limits.MaxDecompressedBytes);
+        var plain = BoundedDecompression.Decompress(compressed, limits.MaxDecompressedBytes, reserve);
+        var refused = new List<SummaryRefusal>();
         try
         {
             var reader = new MessagePackReader(plain);
-            var batch = BatchReader.Read(ref reader);
+            var batch = BatchReader.Read(ref reader, refused);
             if (!reader.End)
             {
                 throw new WireFormatException("trailing bytes after the batch");
             }
-            return batch;
+            return new ReceivedBatch(batch, refused);
         }
         catch (MessagePackSerializationException e)
         {
@@ -68,35 +85,9 @@ public static class BatchCodec
         {
             throw new WireFormatException("batch is truncated", e);
         }
-    }
-
-    private static byte[] Decompress(ReadOnlySpan<byte> compressed, int maxBytes)
-    {
-        ulong declared;
-        try
+        catch (OverflowException e)
         {
-            declared = Decompressor.GetDecompressedSize(compressed);
-        }
-        catch (ZstdException e)
-        {
-            throw new WireFormatException("batch is not a zstd frame: " + e.Message, e);
-        }
-        if (declared > (ulong)maxBytes)
-        {
-            throw new WireFormatException($"batch declares {declared} bytes decompressed; the limit is {maxBytes}");
-        }
-        try
-        {
-            using var decompressor = new Decompressor();
-            return decompressor.Unwrap(compressed, maxBytes).ToArray();
-        }
-        catch (ZstdException e)
-        {
-            throw new WireFormatException("batch is not a valid zstd frame: " + e.Message, e);
-        }
-        catch (ArgumentException e)
-        {
-            throw new WireFormatException("batch zstd frame is invalid: " + e.Message, e);
+            throw new WireFormatException("a batch field is out of range: " + e.Message, e);
         }
     }
 }

@@ -5,7 +5,11 @@ namespace Polaris.Wire;
 /// <summary>Reads a batch written by <see cref="BatchWriter"/>; unknown keys are skipped so newer writers stay readable.</summary>
 internal static class BatchReader
 {
-    public static Batch Read(ref MessagePackReader r)
+    /// <summary>Reads a batch; a summary that breaks the format or <see cref="SummaryRules"/> is left out and
+    /// listed in <paramref name="refused"/> instead.</summary>
+    /// <exception cref="WireFormatException">The batch itself is broken: not a map, no key, another version, a
+    /// batch field out of range, or a summary whose MessagePack structure cannot even be skipped.</exception>
+    public static Batch Read(ref MessagePackReader r, List<SummaryRefusal> refused)
     {
         int? version = null;
         string? key = null, node = null, agent = null;
@@ -21,8 +25,8 @@ internal static class BatchReader
                 case WireKeys.Node: node = r.ReadString(); break;
                 case WireKeys.Agent: agent = r.ReadString(); break;
                 case WireKeys.Created: created = r.ReadInt64(); break;
-                case WireKeys.Summaries: summaries = ReadSummaries(ref r); break;
-                default: r.Skip(); break;
+                case WireKeys.Summaries: summaries = ReadSummaries(ref r, refused); break;
+                default: SkipValue(ref r); break;
             }
         }
         if (version != WireFormat.Version)
@@ -33,6 +37,9 @@ internal static class BatchReader
         {
             throw new WireFormatException("batch has no key");
         }
+        SummaryRules.Text("batch node", node ?? "", SummaryBounds.MaxTextBytes);
+        SummaryRules.Text("batch agent", agent ?? "", SummaryBounds.MaxTextBytes);
+        SummaryRules.Time("batch created", created);
         return new Batch
         {
             Key = key,
@@ -43,14 +50,39 @@ internal static class BatchReader
         };
     }
 
-    private static List<ProcessSummary> ReadSummaries(ref MessagePackReader r)
+    /// <summary>Reads each summary from a copy of the reader after skipping it on the reader itself: the skip finds
+    /// where the summary ends, so one that is malformed inside, too large, or breaks a rule is refused alone and
+    /// the next one is read from where it starts.</summary>
+    private static List<ProcessSummary> ReadSummaries(ref MessagePackReader r, List<SummaryRefusal> refused)
     {
         int count = r.ReadArrayHeader();
         // Never pre-size from a count the sender chose: ReadArrayHeader already checked it against the bytes left.
         var summaries = new List<ProcessSummary>(Math.Min(count, 1024));
         for (int i = 0; i < count; i++)
         {
-            summaries.Add(ReadSummary(ref r));
+            var summaryReader = r;
+            SkipValue(ref r);
+            long length = r.Consumed - summaryReader.Consumed;
+            if (length > SummaryBounds.MaxSummaryBytes)
+            {
+                refused.Add(new SummaryRefusal(i, $"summary is {length} bytes; at most {SummaryBounds.MaxSummaryBytes}"));
+                continue;
+            }
+            try
+            {
+                var summary = ReadSummary(ref summaryReader);
+                if (summaryReader.Consumed != r.Consumed)
+                {
+                    throw new WireFormatException("summary does not end where its MessagePack value does");
+                }
+                SummaryRules.Check(summary);
+                summaries.Add(summary);
+            }
+            catch (Exception e) when (e is WireFormatException or MessagePackSerializationException or OverflowException
+                or EndOfStreamException or ArgumentException or InvalidOperationException)
+            {
+                refused.Add(new SummaryRefusal(i, e.Message));
+            }
         }
         return summaries;
     }
@@ -76,31 +108,7 @@ internal static class BatchReader
                 _ => Skip(ref r, summary),
             };
         }
-        Check(summary);
         return summary;
-    }
-
-    /// <summary>Counts that refer to members must fit the members there are, or reports would count processes
-    /// that never ran.</summary>
-    private static void Check(ProcessSummary summary)
-    {
-        int processes = summary.Processes;
-        if (processes == 0)
-        {
-            throw new WireFormatException("a summary needs at least one member");
-        }
-        foreach (var m in summary.Modules)
-        {
-            if (m.Processes < 1 || m.Processes > processes || (m.Members.Count > 0 && m.Members.Count != m.Processes)
-                || m.Members.Any(i => i < 0 || i >= processes) || (m.Members.Count == 0 && m.Processes != processes))
-            {
-                throw new WireFormatException($"module {m.Name}: its process count does not fit the summary's {processes} members");
-            }
-        }
-        if (summary.SharedObjects.Any(so => so.Processes < 1 || so.Processes > processes))
-        {
-            throw new WireFormatException($"a shared object's process count does not fit the summary's {processes} members");
-        }
     }
 
     private static List<SummaryMember> ReadMembers(ref MessagePackReader r)
@@ -198,7 +206,7 @@ internal static class BatchReader
             {
                 throw new WireFormatException($"a distribution bucket [{bucket}, {n}] is out of range");
             }
-            inBuckets += n;
+            inBuckets = checked(inBuckets + n);
             buckets.Add((bucket, n));
         }
         if (count < 0 || inBuckets != count || min < 0 || max < min || sum < 0)
@@ -230,7 +238,25 @@ internal static class BatchReader
     {
         for (int i = read; i < length; i++)
         {
-            r.Skip();
+            SkipValue(ref r);
+        }
+    }
+
+    /// <summary>Skips one value of any depth without recursion: MessagePackReader.Skip recurses once per level of
+    /// nesting, so a few megabytes of nested one-element arrays would overflow the stack and end the process.</summary>
+    private static void SkipValue(ref MessagePackReader r)
+    {
+        long pending = 1;
+        while (pending > 0)
+        {
+            pending--;
+            switch (r.NextMessagePackType)
+            {
+                // Each header's count is checked against the bytes left, so pending stays bounded by them.
+                case MessagePackType.Array: pending += r.ReadArrayHeader(); break;
+                case MessagePackType.Map: pending += 2L * r.ReadMapHeader(); break;
+                default: r.Skip(); break;
+            }
         }
     }
 
@@ -333,10 +359,7 @@ internal static class BatchReader
         {
             values[i] = Text(ref r);
         }
-        for (int i = width; i < length; i++)
-        {
-            r.Skip();
-        }
+        SkipRest(ref r, length, width);
         return values;
     }
 
@@ -355,7 +378,7 @@ internal static class BatchReader
 
     private static T Skip<T>(ref MessagePackReader r, T unchanged)
     {
-        r.Skip();
+        SkipValue(ref r);
         return unchanged;
     }
 

@@ -7,7 +7,7 @@ namespace Polaris.Wire.Tests;
 
 public class BatchCodecTests
 {
-    private static Batch Sample() => new()
+    internal static Batch Sample() => new()
     {
         Key = "0193a1b2c3d4e5f60718293a4b5c6d7e",
         Node = "x3005c0s13b0n0",
@@ -112,15 +112,16 @@ public class BatchCodecTests
     {
         var buffer = new ArrayBufferWriter<byte>();
         var w = new MessagePackWriter(buffer);
-        w.WriteMapHeader(4);
+        w.WriteMapHeader(5);
         w.Write("v"); w.Write(WireFormat.Version);
+        w.Write("created"); w.Write(1_764_000_000_000L);
         w.Write("future"); w.WriteArrayHeader(2); w.Write(1); w.Write("x");
         w.Write("key"); w.Write("k1");
         w.Write("sums"); w.WriteArrayHeader(1);
         w.WriteMapHeader(2);
         w.Write("members"); w.WriteArrayHeader(1);
         w.WriteArrayHeader(13);
-        w.Write("n:7.1"); w.Write(7); w.Write(0); w.Write(-1); w.Write(1L); w.Write(2L); w.Write(0L); w.Write(0L);
+        w.Write("n:7.1"); w.Write(7); w.Write(0); w.Write(-1); w.Write(1_764_000_000_000L); w.Write(1_764_000_000_100L); w.Write(0L); w.Write(0L);
         w.Write("exit"); w.Write(false); w.Write("/"); w.Write(true); w.Write("a future member field");
         w.Write("gpu"); w.Write("A100");
         w.Flush();
@@ -152,7 +153,7 @@ public class BatchCodecTests
     {
         var bytes = BatchCodec.Encode(Sample());
 
-        Assert.Throws<WireFormatException>(() => BatchCodec.Decode(bytes.AsSpan(0, bytes.Length - 5)));
+        Assert.Throws<WireFormatException>(() => BatchCodec.Decode(bytes.AsMemory(0, bytes.Length - 5)));
     }
 
     [Fact]
@@ -232,13 +233,13 @@ public class BatchCodecTests
         Assert.Throws<WireFormatException>(() => BatchCodec.Decode(BatchCodec.Encode(forged)));
     }
 
-    private static byte[] Compress(ReadOnlySpan<byte> plain)
+    internal static byte[] Compress(ReadOnlySpan<byte> plain)
     {
         using var compressor = new Compressor(3);
         return compressor.Wrap(plain).ToArray();
     }
 
-    private static byte[] Decompress(byte[] compressed)
+    internal static byte[] Decompress(byte[] compressed)
     {
         using var decompressor = new Decompressor();
         return decompressor.Unwrap(compressed).ToArray();
