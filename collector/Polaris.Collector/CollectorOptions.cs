@@ -15,6 +15,13 @@ public sealed record CollectorOptions
     /// <summary>Largest compressed batch accepted, in bytes. Default 32 MiB.</summary>
     public int MaxBatchBytes { get; init; } = 32 * 1024 * 1024;
 
+    /// <summary>Largest batch after decompression, in bytes. Default <see cref="Polaris.Wire.SummaryBounds.MaxBatchBytes"/> (64 MiB).</summary>
+    public int MaxDecompressedBytes { get; init; } = Polaris.Wire.SummaryBounds.MaxBatchBytes;
+
+    /// <summary>Bytes all batches being taken in may hold at once (bodies and decompression buffers); past it a
+    /// post is answered 503 with Retry-After. Default 256 MiB; at least what one largest batch needs.</summary>
+    public long MaxBytesInFlight { get; init; } = 256L * 1024 * 1024;
+
     /// <summary>Distinct <c>library</c> label values in /metrics before new ones fold into <c>__other__</c>. Default 10000.</summary>
     public int MaxLibraryLabels { get; init; } = 10_000;
 
@@ -32,9 +39,11 @@ public sealed record CollectorOptions
             Urls = section["Urls"] ?? defaults.Urls,
             Data = section["Data"] ?? defaults.Data,
             MaxBatchBytes = Number(section, "MaxBatchBytes", defaults.MaxBatchBytes, 1024, 1024 * 1024 * 1024),
+            MaxDecompressedBytes = Number(section, "MaxDecompressedBytes", defaults.MaxDecompressedBytes, 1024, 1024 * 1024 * 1024),
             MaxLibraryLabels = Number(section, "MaxLibraryLabels", defaults.MaxLibraryLabels, 1, 1_000_000),
             TokenFile = section["TokenFile"] ?? defaults.TokenFile,
         };
+        options = options with { MaxBytesInFlight = LongNumber(section, "MaxBytesInFlight", defaults.MaxBytesInFlight, options.LargestRequestBytes, 64L * 1024 * 1024 * 1024) };
         if (options.TokenFile.Length > 0 && !File.Exists(options.TokenFile))
         {
             throw new ArgumentException($"setting 'Collector:TokenFile': {options.TokenFile} does not exist");
@@ -51,6 +60,22 @@ public sealed record CollectorOptions
             }
         }
         return options;
+    }
+
+    /// <summary>What one largest request may take of <see cref="MaxBytesInFlight"/>: its body and the buffers its
+    /// decompression grows through (doubling, so up to twice the decompressed limit).</summary>
+    public long LargestRequestBytes => MaxBatchBytes + 1L + 2L * (MaxDecompressedBytes + 1L);
+
+    private static long LongNumber(IConfigurationSection section, string key, long fallback, long min, long max)
+    {
+        var text = section[key];
+        if (text == null)
+        {
+            return Math.Max(fallback, min);
+        }
+        return long.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw new ArgumentException($"setting 'Collector:{key}' must be a whole number from {min} to {max}, not '{text}'");
     }
 
     private static int Number(IConfigurationSection section, string key, int fallback, int min, int max)

@@ -8,4 +8,10 @@ internal static partial class LogMessages
 
     [LoggerMessage(2, LogLevel.Information, "polaris-collector {Version} storing in {Data}; {Processes} processes counted so far")]
     public static partial void Started(ILogger logger, string version, string data, long processes);
+
+    [LoggerMessage(3, LogLevel.Warning, "Batch {Batch}: refused {Count} summaries, the first (index {Index}) because {Reason}")]
+    public static partial void SummariesRefused(ILogger logger, string batch, int count, int index, string reason);
+
+    [LoggerMessage(4, LogLevel.Error, "Batch {Batch}: the store failed, answered 503 for the agent to retry: {Reason}")]
+    public static partial void StoreFailed(ILogger logger, string batch, string reason);
 }

@@ -56,6 +56,7 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 
 builder.Services.AddSingleton(options);
 builder.Services.AddSingleton(_ => new CollectorStore(options.Data));
 builder.Services.AddSingleton<CollectorMetrics>();
+builder.Services.AddSingleton(new IngestBudget(options.MaxBytesInFlight));
 AgentTokens tokens;
 try
 {

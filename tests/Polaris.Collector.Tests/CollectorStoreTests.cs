@@ -75,4 +75,26 @@ public class CollectorStoreTests
         Assert.Equal(2, totals.Libraries["numpy"]);
         Assert.True(reopened.Ingest(BatchOf("b1", ["numpy"]), DateTime.UtcNow).Duplicate);
     }
+
+    [Fact]
+    public void A_summary_whose_document_the_store_cannot_hold_is_refused_before_anything_is_written()
+    {
+        using var dir = new TempDirectory();
+        using var store = new CollectorStore(dir.Path);
+        var batch = BatchOf("big", ["numpy"]);
+        var small = batch.Summaries[0];
+        // The store checks for itself what the reader let through: 16,000 module documents with 1,000-byte paths pass LiteDB's 16 MB.
+        var big = small with
+        {
+            Modules = Enumerable.Range(0, 16_000).Select(i => new ModuleUse($"pkg{i}", new string('f', 1000)) { Processes = 1 }).ToArray(),
+        };
+
+        var result = store.Ingest(batch with { Summaries = [big, small] }, DateTime.UtcNow);
+
+        Assert.Equal(0, Assert.Single(result.Refused).Index);
+        Assert.Equal((1, 1), (result.Summaries, result.Processes));
+        Assert.Equal(1, store.SummaryCount());
+        Assert.Equal(1, store.Totals().Processes);
+        Assert.False(store.Totals().Libraries.ContainsKey("pkg0"));
+    }
 }

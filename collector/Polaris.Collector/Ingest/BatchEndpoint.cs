@@ -1,3 +1,4 @@
+using LiteDB;
 using Microsoft.AspNetCore.Http.Features;
 using Polaris.Collector.Metrics;
 using Polaris.Collector.Storage;
@@ -8,15 +9,21 @@ namespace Polaris.Collector.Ingest;
 /// <summary>The ingest stage: <c>POST /v1/batches</c> takes one zstd-compressed MessagePack batch.</summary>
 /// <remarks>
 /// 200 with the summary and process counts acknowledges the batch, also for a duplicate (the agent may forget
-/// it either way); 400 says the bytes can never be stored; 413 that they are too large; 401 that the bearer token
-/// is missing or wrong (the agent keeps the batch).
+/// it either way), and lists the summaries refused one by one (out of bounds, malformed inside, too large to
+/// store: the others are stored); 400 says the bytes are no batch at all and can never be stored; 413 that they
+/// are too large; 401 that the bearer token is missing or wrong (the agent keeps the batch); 503 with Retry-After
+/// that the collector's memory budget or its store cannot take the batch now (the agent retries). Nothing in the
+/// data is ever answered 5xx.
 /// </remarks>
 public static class BatchEndpoint
 {
+    private const int RetryAfterSeconds = 5;
+
     public static void Map(IEndpointRouteBuilder app) => app.MapPost("/v1/batches", HandleAsync);
 
     private static async Task<IResult> HandleAsync(
-        HttpContext context, CollectorStore store, CollectorMetrics metrics, CollectorOptions options, AgentTokens tokens, ILogger<CollectorStore> logger)
+        HttpContext context, CollectorStore store, CollectorMetrics metrics, CollectorOptions options, AgentTokens tokens,
+        IngestBudget budget, ILogger<CollectorStore> logger)
     {
         if (!tokens.Admit(context.Request))
         {
@@ -28,45 +35,100 @@ public static class BatchEndpoint
         {
             limit.MaxRequestBodySize = options.MaxBatchBytes;
         }
-        byte[] body;
+        using var lease = budget.Lease();
+        ReceivedBatch received;
         try
         {
-            body = await ReadBodyAsync(context.Request, options.MaxBatchBytes, context.RequestAborted).ConfigureAwait(false);
+            var body = await ReadBodyAsync(context.Request, options.MaxBatchBytes, lease, context.RequestAborted).ConfigureAwait(false);
+            received = BatchCodec.Receive(body, new WireLimits { MaxCompressedBytes = options.MaxBatchBytes, MaxDecompressedBytes = options.MaxDecompressedBytes }, lease.Take);
+            BatchKey.Validate(received.Batch.Key);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             metrics.Rejected();
             return Results.Problem($"batch larger than {options.MaxBatchBytes} bytes", statusCode: StatusCodes.Status413PayloadTooLarge);
         }
-        Batch batch;
-        try
+        catch (IngestBudgetExceededException e)
         {
-            batch = BatchCodec.Decode(body, WireLimits.Default with { MaxCompressedBytes = options.MaxBatchBytes });
-            BatchKey.Validate(batch.Key);
+            metrics.Busy();
+            context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Results.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
         catch (WireFormatException e)
         {
-            metrics.Rejected();
-            LogMessages.BatchRejected(logger, e.Message);
-            return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
+            return Refuse(metrics, logger, e.Message);
         }
-        var result = store.Ingest(batch, DateTime.UtcNow);
-        metrics.Ingested(result);
-        return Results.Ok(new BatchReceipt(batch.Key, batch.Summaries.Count, batch.Processes, result.Duplicate));
+        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException or IOException))
+        {
+            // Belt and braces: whatever else the decoder meets in the bytes is still the bytes' fault, never a 500.
+            return Refuse(metrics, logger, $"batch could not be decoded ({e.GetType().Name}): {e.Message}");
+        }
+        IngestResult result;
+        try
+        {
+            result = store.Ingest(received.Batch, DateTime.UtcNow);
+        }
+        catch (Exception e) when (e is LiteException or IOException or UnauthorizedAccessException)
+        {
+            // Every summary was checked against the bounds the store needs: what fails now is the store (a full disk).
+            metrics.StoreFailed();
+            LogMessages.StoreFailed(logger, received.Batch.Key, e.Message);
+            context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Results.Problem("the store cannot take the batch now: " + e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        var refused = received.Refused
+            .Concat(result.Refused.Select(r => r with { Index = received.SentIndex(r.Index) }))
+            .OrderBy(r => r.Index)
+            .ToArray();
+        metrics.Ingested(result, refused.Length);
+        if (refused.Length > 0 && !result.Duplicate)
+        {
+            LogMessages.SummariesRefused(logger, received.Batch.Key, refused.Length, refused[0].Index, refused[0].Reason);
+        }
+        return Results.Ok(new BatchReceipt(received.Batch.Key, result.Summaries, result.Processes, result.Duplicate, refused));
     }
 
-    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    private static IResult Refuse(CollectorMetrics metrics, ILogger logger, string reason)
+    {
+        metrics.Rejected();
+        LogMessages.BatchRejected(logger, reason);
+        return Results.Problem(reason, statusCode: StatusCodes.Status400BadRequest);
+    }
+
+    /// <summary>Reads the body into a buffer that grows with what arrives, each growth taken from the lease first.</summary>
+    private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, int maxBytes, IngestLease lease, CancellationToken cancellationToken)
     {
         if (request.ContentLength > maxBytes)
         {
             throw new BadHttpRequestException("too large", StatusCodes.Status413PayloadTooLarge);
         }
-        using var buffer = new MemoryStream(request.ContentLength is > 0 and var n ? (int)n : 64 * 1024);
-        await request.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-        if (buffer.Length > maxBytes)
+        int capacity = request.ContentLength is > 0 and var n ? (int)n + 1 : 64 * 1024;
+        lease.Take(capacity);
+        var buffer = new byte[capacity];
+        int length = 0;
+        while (true)
+        {
+            if (length == buffer.Length)
+            {
+                if (length > maxBytes)
+                {
+                    throw new BadHttpRequestException("too large", StatusCodes.Status413PayloadTooLarge);
+                }
+                int grown = (int)Math.Min(2L * buffer.Length, maxBytes + 1L);
+                lease.Take(grown);
+                Array.Resize(ref buffer, grown);
+            }
+            int read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                break;
+            }
+            length += read;
+        }
+        if (length > maxBytes)
         {
             throw new BadHttpRequestException("too large", StatusCodes.Status413PayloadTooLarge);
         }
-        return buffer.ToArray();
+        return buffer.AsMemory(0, length);
     }
 }

@@ -18,6 +18,7 @@ public sealed class CollectorMetrics
     private readonly Counter _processes;
     private readonly Counter _libraryProcesses;
     private readonly Counter _batches;
+    private readonly Counter _summaries;
     private readonly Lock _labels = new();
 
     public CollectorMetrics(CollectorOptions options)
@@ -31,7 +32,11 @@ public sealed class CollectorMetrics
             "polaris_library_processes_total", "Python processes that imported a top-level package (standard library excluded).",
             new CounterConfiguration { LabelNames = ["library"] });
         _batches = factory.CreateCounter(
-            "polaris_collector_batches_total", "Batches received, by result: stored, duplicate (already stored; not counted again), rejected or unauthorized.",
+            "polaris_collector_batches_total",
+            "Batches received, by result: stored, duplicate (already stored; not counted again), rejected (no valid batch: 400 or 413), unauthorized, busy (past the memory budget: 503) or store_failed (503).",
+            new CounterConfiguration { LabelNames = ["result"] });
+        _summaries = factory.CreateCounter(
+            "polaris_collector_summaries_total", "Summaries of new batches, by result: stored, or refused alone (out of bounds, malformed, too large to store).",
             new CounterConfiguration { LabelNames = ["result"] });
     }
 
@@ -48,15 +53,18 @@ public sealed class CollectorMetrics
         }
     }
 
-    /// <summary>Counts a stored or duplicate batch.</summary>
-    public void Ingested(IngestResult result)
+    /// <summary>Counts a stored or duplicate batch, and the summaries it stored and refused.</summary>
+    public void Ingested(IngestResult result, int refused)
     {
+        ArgumentNullException.ThrowIfNull(result);
         if (result.Duplicate)
         {
             _batches.WithLabels("duplicate").Inc();
             return;
         }
         _batches.WithLabels("stored").Inc();
+        _summaries.WithLabels("stored").Inc(result.Summaries);
+        _summaries.WithLabels("refused").Inc(refused);
         _processes.Inc(result.Processes);
         foreach (var (library, processes) in result.Libraries)
         {
@@ -69,6 +77,12 @@ public sealed class CollectorMetrics
 
     /// <summary>Counts a batch refused as malformed.</summary>
     public void Rejected() => _batches.WithLabels("rejected").Inc();
+
+    /// <summary>Counts a batch turned away because the memory budget for batches in flight was spent.</summary>
+    public void Busy() => _batches.WithLabels("busy").Inc();
+
+    /// <summary>Counts a batch the store failed to take (not the data's fault).</summary>
+    public void StoreFailed() => _batches.WithLabels("store_failed").Inc();
 
     private Counter.Child Library(string name)
     {

@@ -39,16 +39,41 @@ public sealed class CollectorStore : IDisposable
         _summaries.EnsureIndex("start");
     }
 
-    /// <summary>Stores a batch unless its key was stored before.</summary>
+    /// <summary>LiteDB 5 refuses a document past 16,683,050 bytes; the margin covers the <c>_id</c> the insert adds.</summary>
+    public const int MaxDocumentBytes = 16_000_000;
+
+    /// <summary>Stores a batch unless its key was stored before; a summary whose document LiteDB could not hold is
+    /// refused alone, before anything is written.</summary>
     public IngestResult Ingest(Batch batch, DateTime receivedAtUtc)
     {
         lock (_write)
         {
             if (_batches.FindById(batch.Key) != null)
             {
-                return new IngestResult(batch.Summaries.Count, batch.Processes, Duplicate: true, new Dictionary<string, int>());
+                return new IngestResult(batch.Summaries.Count, batch.Processes, Duplicate: true, new Dictionary<string, int>(), []);
             }
             var perLibrary = new Dictionary<string, int>(StringComparer.Ordinal);
+            var documents = new List<BsonDocument>(batch.Summaries.Count);
+            var refused = new List<SummaryRefusal>();
+            int processes = 0;
+            for (int i = 0; i < batch.Summaries.Count; i++)
+            {
+                var summary = batch.Summaries[i];
+                var libraries = LibraryNames.Of(summary);
+                var document = SummaryDocument.From(summary, batch.Key, libraries);
+                int bytes = BsonSerializer.Serialize(document).Length;
+                if (bytes > MaxDocumentBytes)
+                {
+                    refused.Add(new SummaryRefusal(i, $"summary takes {bytes} bytes as a document; the store holds at most {MaxDocumentBytes}"));
+                    continue;
+                }
+                documents.Add(document);
+                processes += summary.Processes;
+                foreach (var (library, count) in libraries)
+                {
+                    perLibrary[library] = perLibrary.GetValueOrDefault(library) + count;
+                }
+            }
             _db.BeginTrans();
             try
             {
@@ -59,22 +84,18 @@ public sealed class CollectorStore : IDisposable
                     ["agent"] = batch.AgentVersion,
                     ["created"] = DateTimeOffset.FromUnixTimeMilliseconds(batch.CreatedAtMs).UtcDateTime,
                     ["received"] = receivedAtUtc,
-                    ["summaries"] = batch.Summaries.Count,
-                    ["processes"] = batch.Processes,
+                    ["summaries"] = documents.Count,
+                    ["processes"] = processes,
+                    ["refused"] = refused.Count,
                 });
-                foreach (var summary in batch.Summaries)
+                foreach (var document in documents)
                 {
-                    var libraries = LibraryNames.Of(summary);
-                    foreach (var (library, processes) in libraries)
-                    {
-                        perLibrary[library] = perLibrary.GetValueOrDefault(library) + processes;
-                    }
-                    _summaries.Insert(SummaryDocument.From(summary, batch.Key, libraries));
+                    _summaries.Insert(document);
                 }
-                Add(_totals, TotalProcessesId, batch.Processes);
-                foreach (var (library, processes) in perLibrary)
+                Add(_totals, TotalProcessesId, processes);
+                foreach (var (library, count) in perLibrary)
                 {
-                    Add(_libraries, library, processes);
+                    Add(_libraries, library, count);
                 }
                 _db.Commit();
             }
@@ -83,7 +104,7 @@ public sealed class CollectorStore : IDisposable
                 _db.Rollback();
                 throw;
             }
-            return new IngestResult(batch.Summaries.Count, batch.Processes, Duplicate: false, perLibrary);
+            return new IngestResult(documents.Count, processes, Duplicate: false, perLibrary, refused);
         }
     }
 
