@@ -65,11 +65,11 @@ public static class BatchCodec
         {
             throw new WireFormatException($"batch is {compressed.Length} bytes compressed; the limit is {limits.MaxCompressedBytes}");
         }
-        var plain = BoundedDecompression.Decompress(compressed, limits.MaxDecompressedBytes, reserve);
+        using var plain = BoundedDecompression.Decompress(compressed, limits.MaxDecompressedBytes, reserve);
         var refused = new List<SummaryRefusal>();
         try
         {
-            var reader = new MessagePackReader(plain);
+            var reader = new MessagePackReader(plain.Bytes);
             var batch = BatchReader.Read(ref reader, refused);
             if (!reader.End)
             {

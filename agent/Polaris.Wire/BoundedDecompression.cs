@@ -1,71 +1,106 @@
+using System.Buffers;
 using ZstdSharp;
 
 namespace Polaris.Wire;
 
-/// <summary>Inflates a zstd frame into a buffer that grows with what actually comes out, up to a cap.</summary>
+/// <summary>Inflates a zstd frame into pooled segments that are taken as output arrives, up to a cap.</summary>
 /// <remarks>
-/// <c>Decompressor.Unwrap(bytes, max)</c> allocates the whole cap up front when a frame does not declare its size,
-/// so sixteen tiny frames posted at once took gigabytes. Here a frame costs what it inflates to: the buffer starts
-/// small, doubles as output arrives, and the decoding stops once the cap is passed, whatever the frame declares.
+/// <c>Decompressor.Unwrap(bytes, max)</c> allocates what the frame's headers claim (up to the cap) and then copies
+/// what came out, so sixteen frames of a few kilobytes posted at once took gigabytes. Here a frame costs what it
+/// actually inflates to, in 1 MiB segments rented from the shared pool and given back once the batch is read
+/// (nothing is copied, and no garbage is left for a full collection); decoding stops once the cap is passed,
+/// whatever the frame declares.
 /// </remarks>
-internal static class BoundedDecompression
+internal sealed class BoundedDecompression : IDisposable
 {
-    private const int FirstBufferBytes = 64 * 1024;
+    private const int FirstSegmentBytes = 64 * 1024;
+    private const int SegmentBytes = 1024 * 1024;
+    private const int WindowLogMax = 23;
 
-    /// <summary>The decompressed bytes of <paramref name="compressed"/>, at most <paramref name="maxBytes"/>.</summary>
+    private readonly List<byte[]> _rented = [];
+
+    private BoundedDecompression()
+    {
+    }
+
+    /// <summary>The decompressed bytes, valid until disposed.</summary>
+    public ReadOnlySequence<byte> Bytes { get; private set; }
+
+    /// <summary>Inflates <paramref name="compressed"/> to at most <paramref name="maxBytes"/>.</summary>
     /// <param name="compressed">One or more zstd frames.</param>
     /// <param name="maxBytes">The cap.</param>
-    /// <param name="reserve">Told each new buffer's size before it is allocated; may throw to stop.</param>
+    /// <param name="reserve">Told each segment's size before it is rented; may throw to stop.</param>
     /// <exception cref="WireFormatException">Not zstd, corrupt, or larger than the cap.</exception>
-    public static ReadOnlyMemory<byte> Decompress(ReadOnlyMemory<byte> compressed, int maxBytes, Action<int>? reserve)
+    public static BoundedDecompression Decompress(ReadOnlyMemory<byte> compressed, int maxBytes, Action<int>? reserve)
     {
-        ulong declared;
+        ulong claimed;
         try
         {
-            declared = Decompressor.GetDecompressedSize(compressed.Span);
+            // The content size the frame declares, or else the most its block headers can produce.
+            claimed = Decompressor.GetDecompressedSize(compressed.Span);
         }
         catch (ZstdException e)
         {
             throw new WireFormatException("batch is not a zstd frame: " + e.Message, e);
         }
-        if (declared > (ulong)maxBytes)
+        if (claimed > (ulong)maxBytes)
         {
-            throw new WireFormatException($"batch declares {declared} bytes decompressed; the limit is {maxBytes}");
+            throw new WireFormatException($"batch declares {claimed} bytes decompressed; the limit is {maxBytes}");
         }
+        var result = new BoundedDecompression();
+        try
+        {
+            result.Inflate(compressed, maxBytes, reserve);
+            return result;
+        }
+        catch
+        {
+            result.Dispose();
+            throw;
+        }
+    }
+
+    private void Inflate(ReadOnlyMemory<byte> compressed, int maxBytes, Action<int>? reserve)
+    {
+        var segments = new List<ReadOnlyMemory<byte>>();
+        long total = 0;
         try
         {
             using var input = Stream(compressed);
             using var zstd = new DecompressionStream(input);
-            // A declared size (never trusted past the cap) is the first guess; else start small.
-            int capacity = declared > 0 ? (int)declared + 1 : Math.Min(FirstBufferBytes, maxBytes + 1);
-            reserve?.Invoke(capacity);
-            var buffer = new byte[capacity];
-            int length = 0;
+            // The decoder keeps a buffer of the frame's window (a header field the sender chooses, up to 2 GiB); the
+            // agent's level-3 frames use 2 MiB at most.
+            zstd.SetParameter(ZstdSharp.Unsafe.ZSTD_dParameter.ZSTD_d_windowLogMax, WindowLogMax);
             while (true)
             {
-                if (length == buffer.Length)
+                int size = _rented.Count == 0 ? FirstSegmentBytes : SegmentBytes;
+                reserve?.Invoke(size);
+                var segment = ArrayPool<byte>.Shared.Rent(size);
+                _rented.Add(segment);
+                int used = 0;
+                while (used < segment.Length)
                 {
-                    if (buffer.Length > maxBytes)
+                    int read = zstd.Read(segment, used, segment.Length - used);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+                    used += read;
+                    if (total + used > maxBytes)
                     {
                         throw new WireFormatException($"batch is larger than {maxBytes} bytes decompressed");
                     }
-                    // One byte past the cap tells "exactly the cap" from "more".
-                    int grown = (int)Math.Min((long)buffer.Length * 2, (long)maxBytes + 1);
-                    reserve?.Invoke(grown);
-                    Array.Resize(ref buffer, grown);
                 }
-                int read = zstd.Read(buffer, length, buffer.Length - length);
-                if (read == 0)
+                total += used;
+                if (used > 0)
+                {
+                    segments.Add(segment.AsMemory(0, used));
+                }
+                if (used < segment.Length)
                 {
                     break;
                 }
-                length += read;
             }
-            if (length > maxBytes)
-            {
-                throw new WireFormatException($"batch is larger than {maxBytes} bytes decompressed");
-            }
-            return buffer.AsMemory(0, length);
         }
         catch (ZstdException e)
         {
@@ -75,10 +110,49 @@ internal static class BoundedDecompression
         {
             throw new WireFormatException("batch zstd frame is invalid: " + e.Message, e);
         }
+        Bytes = Sequence.Of(segments);
     }
 
     private static MemoryStream Stream(ReadOnlyMemory<byte> bytes) =>
         System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bytes, out var segment)
             ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
             : new MemoryStream(bytes.ToArray(), writable: false);
+
+    /// <summary>Gives the segments back to the pool: nothing read from them may be used after.</summary>
+    public void Dispose()
+    {
+        Bytes = ReadOnlySequence<byte>.Empty;
+        foreach (var segment in _rented)
+        {
+            ArrayPool<byte>.Shared.Return(segment);
+        }
+        _rented.Clear();
+    }
+
+    /// <summary>Chains memory blocks into one <see cref="ReadOnlySequence{T}"/>.</summary>
+    private sealed class Sequence : ReadOnlySequenceSegment<byte>
+    {
+        private Sequence(ReadOnlyMemory<byte> memory, long runningIndex)
+        {
+            Memory = memory;
+            RunningIndex = runningIndex;
+        }
+
+        public static ReadOnlySequence<byte> Of(List<ReadOnlyMemory<byte>> blocks)
+        {
+            if (blocks.Count == 0)
+            {
+                return ReadOnlySequence<byte>.Empty;
+            }
+            var first = new Sequence(blocks[0], 0);
+            var last = first;
+            for (int i = 1; i < blocks.Count; i++)
+            {
+                var next = new Sequence(blocks[i], last.RunningIndex + last.Memory.Length);
+                last.Next = next;
+                last = next;
+            }
+            return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
+        }
+    }
 }

@@ -1,0 +1,116 @@
+using System.Net;
+using Polaris.Testing;
+using Xunit.Abstractions;
+using ZstdSharp;
+
+namespace Polaris.Collector.Tests;
+
+/// <summary>Decompression bombs against the real collector: refused fast, within a memory bound across concurrent
+/// requests, and the collector serves on (issue 10, item 5).</summary>
+public class MemoryBoundTests(ITestOutputHelper output)
+{
+    private const long BombBytes = 1L << 30;
+
+    private static readonly Lazy<byte[]> Undeclared = new(() => Bomb(declare: false));
+    private static readonly Lazy<byte[]> Declared = new(() => Bomb(declare: true));
+
+    /// <summary>A zstd frame of a few kilobytes that inflates to 1 GiB of zeros, with or without its size declared.</summary>
+    private static byte[] Bomb(bool declare)
+    {
+        using var output = new MemoryStream();
+        using (var zstd = new CompressionStream(output, 19))
+        {
+            if (declare)
+            {
+                zstd.SetPledgedSrcSize((ulong)BombBytes);
+            }
+            var zeros = new byte[1 << 20];
+            for (long written = 0; written < BombBytes; written += zeros.Length)
+            {
+                zstd.Write(zeros);
+            }
+        }
+        return output.ToArray();
+    }
+
+    /// <summary>A zstd frame of RLE blocks written by hand: a few kilobytes that inflate to exactly the collector's
+    /// decompression limit (64 MiB of zeros), with or without the size declared in the frame header.</summary>
+    /// <remarks>Its block headers bound what it inflates to within the limit, so the collector cannot refuse it on
+    /// its claimed size: only inflating it shows it is no batch, and that must cost a bounded buffer.</remarks>
+    private static byte[] RleFrame(bool declare)
+    {
+        const int blockBytes = 128 * 1024, blocks = 512;
+        var frame = new List<byte> { 0x28, 0xB5, 0x2F, 0xFD };
+        if (declare)
+        {
+            // Frame header: 4-byte content size, single segment.
+            frame.Add(0xA0);
+            frame.AddRange(BitConverter.GetBytes((uint)(blockBytes * blocks)));
+        }
+        else
+        {
+            // No content size; a window of 2^20 bytes.
+            frame.Add(0x00);
+            frame.Add(10 << 3);
+        }
+        for (int i = 0; i < blocks; i++)
+        {
+            int header = (blockBytes << 3) | (1 << 1) | (i == blocks - 1 ? 1 : 0);
+            frame.AddRange([(byte)header, (byte)(header >> 8), (byte)(header >> 16), 0x00]);
+        }
+        return [.. frame];
+    }
+
+    /// <summary>The collector's peak resident memory so far (VmHWM), in bytes.</summary>
+    private static long PeakResidentBytes(int pid) =>
+        long.Parse(File.ReadLines($"/proc/{pid}/status").Single(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+
+    [Fact]
+    public void The_bombs_are_a_few_kilobytes()
+    {
+        Assert.InRange(Undeclared.Value.Length, 1, 64 * 1024);
+        Assert.InRange(Declared.Value.Length, 1, 64 * 1024);
+        using (var decompressor = new Decompressor())
+        {
+            Assert.Equal(64 << 20, decompressor.Unwrap(RleFrame(declare: true)).Length);
+            Assert.Equal(64 << 20, decompressor.Unwrap(RleFrame(declare: false), 64 << 20).Length);
+        }
+        Assert.Equal((ulong)BombBytes, Decompressor.GetDecompressedSize(Declared.Value));
+    }
+
+    [Fact]
+    public async Task Sixteen_concurrent_bombs_with_and_without_a_declared_size_get_4xx_or_503_and_memory_stays_bounded()
+    {
+        using var dir = new TempDirectory();
+        using var collector = CollectorProcess.Start(dir.Path);
+        var before = PeakResidentBytes(collector.Process.Pid);
+
+        using (var declared = await collector.Http.PostAsync("v1/batches", SummaryRefusalServiceTests.Body(Declared.Value)))
+        using (var undeclared = await collector.Http.PostAsync("v1/batches", SummaryRefusalServiceTests.Body(Undeclared.Value)))
+        {
+            output.WriteLine($"declared: {await declared.Content.ReadAsStringAsync()}");
+            output.WriteLine($"undeclared: {await undeclared.Content.ReadAsStringAsync()}");
+            Assert.Equal(HttpStatusCode.BadRequest, declared.StatusCode);
+            Assert.Equal(HttpStatusCode.BadRequest, undeclared.StatusCode);
+        }
+        var frames = new[] { RleFrame(declare: false), RleFrame(declare: true) };
+        var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(async i =>
+        {
+            using var response = await collector.Http.PostAsync("v1/batches", SummaryRefusalServiceTests.Body(frames[i % 2]));
+            return response.StatusCode;
+        }));
+
+        output.WriteLine(string.Join(", ", answers.Select(a => (int)a)));
+        Assert.Contains(HttpStatusCode.BadRequest, answers);
+        Assert.All(answers, status => Assert.True(status is HttpStatusCode.BadRequest or HttpStatusCode.ServiceUnavailable, status.ToString()));
+        var peak = PeakResidentBytes(collector.Process.Pid);
+        output.WriteLine($"collector peak resident memory: {before >> 20} MiB before the bombs, {peak >> 20} MiB after");
+        // The budget is 256 MiB for bodies and decompression buffers together; before it, each frame took the
+        // decompression limit up front and its copy, and sixteen at once took gigabytes.
+        Assert.True(peak - before < 512L * 1024 * 1024, $"peak resident memory grew by {(peak - before) >> 20} MiB (from {before >> 20} MiB)");
+        using var good = await collector.Http.PostAsync("v1/batches", SummaryRefusalServiceTests.Body(
+            Polaris.Wire.BatchCodec.Encode(CollectorStoreTests.BatchOf("after-bombs", ["numpy"]))));
+        Assert.Equal(HttpStatusCode.OK, good.StatusCode);
+    }
+}
