@@ -29,6 +29,14 @@ public sealed record CollectorOptions
     /// (loopback only, until an admin opens the collector).</summary>
     public string TokenFile { get; init; } = "";
 
+    /// <summary>File of the bearer tokens that may read aggregates (<c>/metrics</c>, <c>/v1/libraries</c>), one per line:
+    /// Prometheus's. Empty, and no admin token: those answer loopback only.</summary>
+    public string ReadTokenFile { get; init; } = "";
+
+    /// <summary>File of the bearer tokens that may read what names users and jobs (<c>/v1/summaries</c>) and the
+    /// aggregates. Empty: user-level data answers loopback only.</summary>
+    public string AdminTokenFile { get; init; } = "";
+
     /// <summary>Reads and validates the options; throws <see cref="ArgumentException"/> naming a bad setting.</summary>
     public static CollectorOptions From(IConfiguration configuration)
     {
@@ -42,11 +50,16 @@ public sealed record CollectorOptions
             MaxDecompressedBytes = Number(section, "MaxDecompressedBytes", defaults.MaxDecompressedBytes, 1024, 1024 * 1024 * 1024),
             MaxLibraryLabels = Number(section, "MaxLibraryLabels", defaults.MaxLibraryLabels, 1, 1_000_000),
             TokenFile = section["TokenFile"] ?? defaults.TokenFile,
+            ReadTokenFile = section["ReadTokenFile"] ?? defaults.ReadTokenFile,
+            AdminTokenFile = section["AdminTokenFile"] ?? defaults.AdminTokenFile,
         };
         options = options with { MaxBytesInFlight = LongNumber(section, "MaxBytesInFlight", defaults.MaxBytesInFlight, options.LargestRequestBytes, 64L * 1024 * 1024 * 1024) };
-        if (options.TokenFile.Length > 0 && !File.Exists(options.TokenFile))
+        foreach (var (setting, file) in new[] { ("TokenFile", options.TokenFile), ("ReadTokenFile", options.ReadTokenFile), ("AdminTokenFile", options.AdminTokenFile) })
         {
-            throw new ArgumentException($"setting 'Collector:TokenFile': {options.TokenFile} does not exist");
+            if (file.Length > 0 && !File.Exists(file))
+            {
+                throw new ArgumentException($"setting 'Collector:{setting}': {file} does not exist");
+            }
         }
         if (string.IsNullOrWhiteSpace(options.Data))
         {

@@ -1,15 +1,16 @@
 using Polaris.Collector;
+using Polaris.Collector.Access;
 using Polaris.Collector.Aggregation;
 using Polaris.Collector.Ingest;
 using Polaris.Collector.Metrics;
 using Polaris.Collector.Storage;
 using Prometheus;
 
-// polaris-collector [serve] [--urls URL] [--data DIR] [--config FILE] [--token-file FILE]
+// polaris-collector [serve] [--urls URL] [--data DIR] [--config FILE] [--token-file FILE] [--read-token-file FILE] [--admin-token-file FILE]
 var verbArgs = args.Length > 0 && args[0] == "serve" ? args[1..] : args;
 if (verbArgs.Length > 0 && !verbArgs[0].StartsWith("--", StringComparison.Ordinal))
 {
-    Console.Error.WriteLine($"polaris-collector: unknown command '{verbArgs[0]}'\nusage: polaris-collector [serve] [--urls URL] [--data DIR] [--config FILE] [--token-file FILE]");
+    Console.Error.WriteLine($"polaris-collector: unknown command '{verbArgs[0]}'\nusage: polaris-collector [serve] [--urls URL] [--data DIR] [--config FILE] [--token-file FILE] [--read-token-file FILE] [--admin-token-file FILE]");
     return 2;
 }
 
@@ -25,6 +26,8 @@ var switches = new Dictionary<string, string>
     ["--data"] = "Collector:Data",
     ["--config"] = "Collector:ConfigFile",
     ["--token-file"] = "Collector:TokenFile",
+    ["--read-token-file"] = "Collector:ReadTokenFile",
+    ["--admin-token-file"] = "Collector:AdminTokenFile",
 };
 builder.Configuration.AddEnvironmentVariables("POLARIS_COLLECTOR_");
 builder.Configuration.AddCommandLine(verbArgs, switches);
@@ -58,9 +61,11 @@ builder.Services.AddSingleton(_ => new CollectorStore(options.Data));
 builder.Services.AddSingleton<CollectorMetrics>();
 builder.Services.AddSingleton(new IngestBudget(options.MaxBytesInFlight));
 AgentTokens tokens;
+ReadGuard guard;
 try
 {
     tokens = new AgentTokens(options);
+    guard = new ReadGuard(options);
 }
 catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
 {
@@ -76,12 +81,15 @@ var totals = store.Totals();
 metrics.Restore(totals);
 LogMessages.Started(app.Logger, CollectorInfo.Version, Path.GetFullPath(options.Data), totals.Processes);
 
+app.Use(guard.InvokeAsync);
 BatchEndpoint.Map(app);
-app.MapGet("/v1/libraries", (CollectorStore s) => Results.Ok(LibraryReport.From(s.Totals())));
+app.MapGet("/v1/libraries", (CollectorStore s) => Results.Ok(LibraryReport.From(s.Totals())))
+    .WithMetadata(new ReadLevelMetadata(ReadLevel.Aggregates));
 app.MapGet("/v1/summaries", (CollectorStore s, int? limit) =>
-    Results.Text("[" + string.Join(",", s.RecentSummaries(Math.Clamp(limit ?? 100, 1, 10_000))) + "]", "application/json"));
+    Results.Text("[" + string.Join(",", s.RecentSummaries(Math.Clamp(limit ?? 100, 1, 10_000))) + "]", "application/json"))
+    .WithMetadata(new ReadLevelMetadata(ReadLevel.UserData));
 app.MapGet("/healthz", () => Results.Text("ok\n"));
-app.MapMetrics("/metrics", metrics.Registry);
+app.MapMetrics("/metrics", metrics.Registry).WithMetadata(new ReadLevelMetadata(ReadLevel.Aggregates));
 
 await app.RunAsync().ConfigureAwait(false);
 return 0;

@@ -19,6 +19,7 @@ public sealed class CollectorMetrics
     private readonly Counter _libraryProcesses;
     private readonly Counter _batches;
     private readonly Counter _summaries;
+    private readonly Counter _readsDenied;
     private readonly Lock _labels = new();
 
     public CollectorMetrics(CollectorOptions options)
@@ -38,6 +39,8 @@ public sealed class CollectorMetrics
         _summaries = factory.CreateCounter(
             "polaris_collector_summaries_total", "Summaries of new batches, by result: stored, or refused alone (out of bounds, malformed, too large to store).",
             new CounterConfiguration { LabelNames = ["result"] });
+        _readsDenied = factory.CreateCounter(
+            "polaris_collector_reads_denied_total", "Requests to read endpoints answered 401 or 403 (no or a wrong token; not from loopback with none configured).");
     }
 
     /// <summary>The registry /metrics serves.</summary>
@@ -80,6 +83,9 @@ public sealed class CollectorMetrics
 
     /// <summary>Counts a batch turned away because the memory budget for batches in flight was spent.</summary>
     public void Busy() => _batches.WithLabels("busy").Inc();
+
+    /// <summary>Counts a read refused by the guard.</summary>
+    public void ReadDenied() => _readsDenied.Inc();
 
     /// <summary>Counts a batch the store failed to take (not the data's fault).</summary>
     public void StoreFailed() => _batches.WithLabels("store_failed").Inc();
