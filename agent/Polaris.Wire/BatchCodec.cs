@@ -89,5 +89,10 @@ public static class BatchCodec
         {
             throw new WireFormatException("a batch field is out of range: " + e.Message, e);
         }
+        catch (ArgumentOutOfRangeException e)
+        {
+            // MessagePackReader.Skip over a string or binary that runs past the end of a multi-segment buffer.
+            throw new WireFormatException("batch is truncated inside a value", e);
+        }
     }
 }
