@@ -113,4 +113,35 @@ public class MemoryBoundTests(ITestOutputHelper output)
             Polaris.Wire.BatchCodec.Encode(CollectorStoreTests.BatchOf("after-bombs", ["numpy"]))));
         Assert.Equal(HttpStatusCode.OK, good.StatusCode);
     }
+
+    [Fact]
+    public async Task Posts_that_claim_a_large_body_and_send_little_do_not_spend_the_budget_of_the_others()
+    {
+        using var dir = new TempDirectory();
+        using var collector = CollectorProcess.Start(dir.Path);
+        var slow = new List<System.Net.Sockets.TcpClient>();
+        try
+        {
+            // Sixteen posts that claim 32 MiB each and hold their connection after 10 bytes: eight such claims, taken at
+            // their word, held the whole 256 MiB budget, and every other post was answered 503.
+            for (int i = 0; i < 16; i++)
+            {
+                var client = new System.Net.Sockets.TcpClient();
+                slow.Add(client);
+                await client.ConnectAsync(collector.Url.Host, collector.Url.Port);
+                var head = $"POST /v1/batches HTTP/1.1\r\nHost: {collector.Url.Authority}\r\nContent-Type: {Polaris.Wire.WireFormat.ContentType}\r\nContent-Length: {(32 * 1024 * 1024) - 1}\r\n\r\n0123456789";
+                await client.GetStream().WriteAsync(System.Text.Encoding.ASCII.GetBytes(head));
+            }
+            collector.WaitForMetric("polaris_collector_ingest_bytes_in_flight", 16 * 1024 * 1024);
+
+            using var good = await collector.Http.PostAsync("v1/batches", SummaryRefusalServiceTests.Body(
+                Polaris.Wire.BatchCodec.Encode(CollectorStoreTests.BatchOf("beside-slow-posts", ["numpy"]))));
+
+            Assert.Equal(HttpStatusCode.OK, good.StatusCode);
+        }
+        finally
+        {
+            slow.ForEach(c => c.Dispose());
+        }
+    }
 }

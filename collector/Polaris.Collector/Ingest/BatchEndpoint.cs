@@ -102,7 +102,8 @@ public static class BatchEndpoint
         {
             throw new BadHttpRequestException("too large", StatusCodes.Status413PayloadTooLarge);
         }
-        int capacity = request.ContentLength is > 0 and var n ? (int)n + 1 : 64 * 1024;
+        // Content-Length is a claim: it sizes the first buffer only up to 1 MiB, and the buffer grows with what arrives.
+        int capacity = request.ContentLength is > 0 and var n ? (int)Math.Min(n + 1, 1024 * 1024) : 64 * 1024;
         lease.Take(capacity);
         var buffer = new byte[capacity];
         int length = 0;

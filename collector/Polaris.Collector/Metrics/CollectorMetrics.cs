@@ -1,3 +1,4 @@
+using Polaris.Collector.Ingest;
 using Polaris.Collector.Storage;
 using Prometheus;
 
@@ -22,8 +23,10 @@ public sealed class CollectorMetrics
     private readonly Counter _readsDenied;
     private readonly Lock _labels = new();
 
-    public CollectorMetrics(CollectorOptions options)
+    public CollectorMetrics(CollectorOptions options, IngestBudget budget)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(budget);
         _maxLibraryLabels = options.MaxLibraryLabels;
         Registry = Prometheus.Metrics.NewCustomRegistry();
         var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
@@ -39,6 +42,9 @@ public sealed class CollectorMetrics
         _summaries = factory.CreateCounter(
             "polaris_collector_summaries_total", "Summaries of new batches, by result: stored, or refused alone (out of bounds, malformed, too large to store).",
             new CounterConfiguration { LabelNames = ["result"] });
+        var inFlight = factory.CreateGauge(
+            "polaris_collector_ingest_bytes_in_flight", "Bytes that the batches being taken in hold of the MaxBytesInFlight budget (bodies and decompression segments).");
+        Registry.AddBeforeCollectCallback(() => inFlight.Set(budget.Taken));
         _readsDenied = factory.CreateCounter(
             "polaris_collector_reads_denied_total", "Requests to read endpoints answered 401 or 403 (no or a wrong token; not from loopback with none configured).");
     }
