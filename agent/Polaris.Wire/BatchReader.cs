@@ -65,23 +65,32 @@ internal static class BatchReader
             long length = r.Consumed - summaryReader.Consumed;
             if (length > SummaryBounds.MaxSummaryBytes)
             {
-                refused.Add(new SummaryRefusal(i, $"summary is {length} bytes; at most {SummaryBounds.MaxSummaryBytes}"));
+                refused.Add(new SummaryRefusal(i, $"summary is {length} bytes; at most {SummaryBounds.MaxSummaryBytes}", SummaryRefusalKind.TooLarge));
                 continue;
             }
+            ProcessSummary summary;
             try
             {
-                var summary = ReadSummary(ref summaryReader);
+                summary = ReadSummary(ref summaryReader);
                 if (summaryReader.Consumed != r.Consumed)
                 {
                     throw new WireFormatException("summary does not end where its MessagePack value does");
                 }
-                SummaryRules.Check(summary);
-                summaries.Add(summary);
             }
             catch (Exception e) when (e is WireFormatException or MessagePackSerializationException or OverflowException
                 or EndOfStreamException or ArgumentException or InvalidOperationException)
             {
-                refused.Add(new SummaryRefusal(i, e.Message));
+                refused.Add(new SummaryRefusal(i, e.Message, SummaryRefusalKind.Malformed));
+                continue;
+            }
+            try
+            {
+                SummaryRules.Check(summary);
+                summaries.Add(summary);
+            }
+            catch (WireFormatException e)
+            {
+                refused.Add(new SummaryRefusal(i, e.Message, SummaryRefusalKind.OutOfBounds));
             }
         }
         return summaries;

@@ -67,6 +67,7 @@ public class SummaryRefusalServiceTests
         Assert.Equal(1, collector.Metric("polaris_library_processes_total{library=\"numpy\"}"));
         Assert.Equal(5, collector.Metric("polaris_collector_summaries_total{result=\"refused\"}"));
         Assert.Equal(1, collector.Metric("polaris_collector_summaries_total{result=\"stored\"}"));
+        Assert.Equal(5, collector.Metric("polaris_collector_summaries_refused_total{reason=\"out_of_bounds\"}"));
         Assert.Contains("refused 5 summaries", collector.Process.Output, StringComparison.Ordinal);
     }
 

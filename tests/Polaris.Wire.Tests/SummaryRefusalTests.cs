@@ -49,6 +49,7 @@ public class SummaryRefusalTests
 
         var refusal = Assert.Single(received.Refused);
         Assert.Equal(1, refusal.Index);
+        Assert.Equal(SummaryRefusalKind.OutOfBounds, refusal.Kind);
         Assert.NotEmpty(refusal.Reason);
         Assert.Equal([4242, 1], received.Batch.Summaries.Select(s => s.Members[0].Pid));
         // The strict decoder, which the agent's own tools use, refuses the batch and names the summary.
@@ -65,6 +66,7 @@ public class SummaryRefusalTests
         var received = BatchCodec.Receive(BatchCodec.Encode(batch with { Summaries = [huge, s] }));
 
         Assert.Contains("bytes", Assert.Single(received.Refused).Reason, StringComparison.Ordinal);
+        Assert.Equal(SummaryRefusalKind.TooLarge, received.Refused[0].Kind);
         Assert.Equal(0, received.Refused[0].Index);
         Assert.Single(received.Batch.Summaries);
     }
@@ -78,6 +80,7 @@ public class SummaryRefusalTests
         var received = BatchCodec.Receive(BatchCodecTests.Compress(RawBatch((ref MessagePackWriter w) => WriteSummary(ref w, wrong), (ref MessagePackWriter w) => WriteSummary(ref w, "good"))));
 
         Assert.Equal(0, Assert.Single(received.Refused).Index);
+        Assert.Equal(SummaryRefusalKind.Malformed, received.Refused[0].Kind);
         Assert.Equal(7, Assert.Single(received.Batch.Summaries).Members[0].Pid);
     }
 

@@ -80,12 +80,13 @@ public static class BatchEndpoint
             .Concat(result.Refused.Select(r => r with { Index = received.SentIndex(r.Index) }))
             .OrderBy(r => r.Index)
             .ToArray();
-        metrics.Ingested(result, refused.Length);
+        metrics.Ingested(result, refused);
         if (refused.Length > 0 && !result.Duplicate)
         {
             LogMessages.SummariesRefused(logger, received.Batch.Key, refused.Length, refused[0].Index, refused[0].Reason);
         }
-        return Results.Ok(new BatchReceipt(received.Batch.Key, result.Summaries, result.Processes, result.Duplicate, refused));
+        return Results.Ok(new BatchReceipt(received.Batch.Key, result.Summaries, result.Processes, result.Duplicate,
+            refused.Select(r => new RefusedSummary(r.Index, r.Reason)).ToArray()));
     }
 
     private static IResult Refuse(CollectorMetrics metrics, ILogger logger, string reason)

@@ -1,5 +1,3 @@
-using Polaris.Wire;
-
 namespace Polaris.Collector.Ingest;
 
 /// <summary>The acknowledgement of a batch.</summary>
@@ -8,4 +6,4 @@ namespace Polaris.Collector.Ingest;
 /// <param name="Processes">Processes they merge.</param>
 /// <param name="Duplicate">True when the key had been stored before, so nothing was counted this time.</param>
 /// <param name="Refused">Summaries refused one by one, by their index in the batch, with the reason; never stored.</param>
-public sealed record BatchReceipt(string Batch, int Summaries, int Processes, bool Duplicate, IReadOnlyList<SummaryRefusal> Refused);
+public sealed record BatchReceipt(string Batch, int Summaries, int Processes, bool Duplicate, IReadOnlyList<RefusedSummary> Refused);

@@ -1,5 +1,6 @@
 using Polaris.Collector.Ingest;
 using Polaris.Collector.Storage;
+using Polaris.Wire;
 using Prometheus;
 
 namespace Polaris.Collector.Metrics;
@@ -20,6 +21,7 @@ public sealed class CollectorMetrics
     private readonly Counter _libraryProcesses;
     private readonly Counter _batches;
     private readonly Counter _summaries;
+    private readonly Counter _refusedSummaries;
     private readonly Counter _readsDenied;
     private readonly Lock _labels = new();
 
@@ -42,6 +44,9 @@ public sealed class CollectorMetrics
         _summaries = factory.CreateCounter(
             "polaris_collector_summaries_total", "Summaries of new batches, by result: stored, or refused alone (out of bounds, malformed, too large to store).",
             new CounterConfiguration { LabelNames = ["result"] });
+        _refusedSummaries = factory.CreateCounter(
+            "polaris_collector_summaries_refused_total", "Summaries refused alone, by reason: malformed, out_of_bounds (SummaryBounds, counts, times, distributions) or too_large.",
+            new CounterConfiguration { LabelNames = ["reason"] });
         var inFlight = factory.CreateGauge(
             "polaris_collector_ingest_bytes_in_flight", "Bytes that the batches being taken in hold of the MaxBytesInFlight budget (bodies and decompression segments).");
         Registry.AddBeforeCollectCallback(() => inFlight.Set(budget.Taken));
@@ -63,9 +68,10 @@ public sealed class CollectorMetrics
     }
 
     /// <summary>Counts a stored or duplicate batch, and the summaries it stored and refused.</summary>
-    public void Ingested(IngestResult result, int refused)
+    public void Ingested(IngestResult result, IReadOnlyList<SummaryRefusal> refused)
     {
         ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(refused);
         if (result.Duplicate)
         {
             _batches.WithLabels("duplicate").Inc();
@@ -73,7 +79,16 @@ public sealed class CollectorMetrics
         }
         _batches.WithLabels("stored").Inc();
         _summaries.WithLabels("stored").Inc(result.Summaries);
-        _summaries.WithLabels("refused").Inc(refused);
+        _summaries.WithLabels("refused").Inc(refused.Count);
+        foreach (var refusal in refused)
+        {
+            _refusedSummaries.WithLabels(refusal.Kind switch
+            {
+                SummaryRefusalKind.Malformed => "malformed",
+                SummaryRefusalKind.TooLarge => "too_large",
+                _ => "out_of_bounds",
+            }).Inc();
+        }
         _processes.Inc(result.Processes);
         foreach (var (library, processes) in result.Libraries)
         {

@@ -64,7 +64,7 @@ public sealed class CollectorStore : IDisposable
                 int bytes = BsonSerializer.Serialize(document).Length;
                 if (bytes > MaxDocumentBytes)
                 {
-                    refused.Add(new SummaryRefusal(i, $"summary takes {bytes} bytes as a document; the store holds at most {MaxDocumentBytes}"));
+                    refused.Add(new SummaryRefusal(i, $"summary takes {bytes} bytes as a document; the store holds at most {MaxDocumentBytes}", SummaryRefusalKind.TooLarge));
                     continue;
                 }
                 documents.Add(document);
