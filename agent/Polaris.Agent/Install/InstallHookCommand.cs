@@ -31,16 +31,19 @@ public static class InstallHookCommand
         var sitePackages = SitePackages(Path.GetFullPath(prefix));
         if (sitePackages.Count == 0)
         {
-            throw new UsageException($"no lib/python3.*/site-packages under {prefix}: is it a Python environment?");
+            throw new UsageException($"no lib/python3.*/site-packages or lib/python3/dist-packages under {prefix}: is it a Python environment?");
         }
         var hook = HookFiles.Embedded();
         foreach (var folder in sitePackages)
         {
             if (uninstall)
             {
+                // Say what was there: an admin checking a list of environments must not read "removed" for one
+                // that never had the hook (a typo in a prefix would go unnoticed).
+                var found = File.Exists(Path.Combine(folder, PthName)) | File.Exists(Path.Combine(folder, ModuleName));
                 File.Delete(Path.Combine(folder, PthName));
                 File.Delete(Path.Combine(folder, ModuleName));
-                output.WriteLine($"removed the hook from {folder}");
+                output.WriteLine(found ? $"removed the hook from {folder}" : $"the hook was not installed in {folder}");
             }
             else
             {
@@ -53,7 +56,11 @@ public static class InstallHookCommand
         return 0;
     }
 
-    /// <summary>The site-packages folders of an environment, one per Python version it holds.</summary>
+    /// <summary>The folders of an environment whose .pth files its Pythons run: <c>lib/python3.*/site-packages</c>,
+    /// one per Python version it holds, and Debian's <c>lib/python3/dist-packages</c>, which every Debian
+    /// <c>python3.X</c> of the prefix reads (<c>--prefix /usr</c> covers them all).</summary>
+    /// <remarks>Debian's per-version <c>lib/python3.X/dist-packages</c> and <c>local/lib/python3.X/dist-packages</c> are
+    /// read by the same interpreters as <c>lib/python3/dist-packages</c>: a second copy there would add nothing.</remarks>
     public static IReadOnlyList<string> SitePackages(string prefix)
     {
         var lib = Path.Combine(prefix, "lib");
@@ -61,9 +68,13 @@ public static class InstallHookCommand
         {
             return [];
         }
+        var debian = Path.Combine(lib, "python3", "dist-packages");
         return Directory.GetDirectories(lib, "python3*")
             .Select(d => Path.Combine(d, "site-packages"))
             .Where(Directory.Exists)
+            .Append(debian)
+            .Where(Directory.Exists)
+            .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)
             .ToArray();
     }
