@@ -116,6 +116,42 @@ public class HookRouteTests
         Assert.True(failures.Count == 0, $"{interpreter} in a {environment}:\n" + string.Join("\n", failures));
     }
 
+    [Fact]
+    public void Copies_in_two_folders_and_a_late_site_addsitedir_install_the_hook_once()
+    {
+        // Two agents' hook folders on PYTHONPATH (a modulefile's and a job script's), then a program that adds a site
+        // folder holding the .pth route: three copies of the hook, one record, output as without them.
+        using var dir = new TempDirectory("polaris-routes");
+        var hook = File.ReadAllBytes(Path.Combine(AgentBinary.Directory, "hook", "sitecustomize.py"));
+        foreach (var folder in new[] { "one", "two" })
+        {
+            Directory.CreateDirectory(dir.Combine(folder));
+            File.WriteAllBytes(dir.Combine(folder, "sitecustomize.py"), hook);
+        }
+        Directory.CreateDirectory(dir.Combine("site"));
+        File.WriteAllBytes(dir.Combine("site", "_polaris_hook.py"), hook);
+        File.WriteAllText(dir.Combine("site", "00-polaris-agent.pth"), "import _polaris_hook\n");
+        Directory.CreateDirectory(dir.Combine("plain"));
+        File.WriteAllText(dir.Combine(Probe + ".py"), "");
+        var script = dir.Combine("main.py");
+        File.WriteAllText(script, $"import site, sys\nsite.addsitedir(sys.argv[1])\nimport {Probe}\nprint('done', len(sys.path))\nsys.stderr.write('to stderr\\n')\n");
+        var drop = dir.Combine("drop");
+        Directory.CreateDirectory(drop);
+        _ = AgentBinary.FilePath;
+
+        var bare = CommandResult.Run(RepoPaths.Python, [script, dir.Combine("plain")], new Dictionary<string, string?> { ["PYTHONPATH"] = null });
+        var hooked = CommandResult.Run(RepoPaths.Python, [script, dir.Combine("site")], new Dictionary<string, string?>
+        {
+            ["PYTHONPATH"] = dir.Combine("one") + ":" + dir.Combine("two"),
+            ["POLARIS_AGENT_DROP"] = drop,
+            ["PYTHONDONTWRITEBYTECODE"] = "1",
+        });
+
+        var failures = new List<string>();
+        Check(failures, "two sitecustomize copies and a .pth added late", bare, hooked, drop);
+        Assert.Empty(failures);
+    }
+
     private sealed record Route(string Name, Func<IReadOnlyDictionary<string, string?>, string, CommandResult> Run);
 
     private static Route[] Routes(string python, string script, string drop) =>
