@@ -152,6 +152,46 @@ public class HookRouteTests
         Assert.Empty(failures);
     }
 
+    [Theory]
+    [InlineData("raise RuntimeError('site broken')")]
+    [InlineData("import polaris_missing_module")]
+    public void A_chained_sitecustomize_that_fails_fails_as_without_the_hook(string failure)
+    {
+        using var dir = new TempDirectory("polaris-routes");
+        var user = dir.Combine("user");
+        Directory.CreateDirectory(user);
+        File.WriteAllText(Path.Combine(user, "sitecustomize.py"), $"print('before the failure')\n{failure}\n");
+        var venv = dir.Combine("venv");
+        VirtualEnvironment.Create(venv);
+        var python = VirtualEnvironment.Python(venv);
+        File.WriteAllText(dir.Combine(Probe + ".py"), "");
+        var script = dir.Combine("main.py");
+        File.WriteAllText(script, $"import {Probe}, sys\nprint('main', sys.modules.get('sitecustomize'))\n");
+        var drop = dir.Combine("drop");
+        Directory.CreateDirectory(drop);
+        var variables = new Dictionary<string, string?> { ["PYTHONPATH"] = user, ["POLARIS_AGENT_DROP"] = drop };
+
+        var bare = CommandResult.Run(python, [script], variables, dir.Path);
+        var failures = new List<string>();
+        foreach (var route in Routes(python, script, drop))
+        {
+            Check(failures, route.Name, bare, route.Run(variables, dir.Path), drop);
+        }
+        var install = CommandResult.Run(AgentBinary.FilePath, ["install-hook", "--prefix", venv]);
+        Assert.True(install.ExitCode == 0, install.StderrText);
+        Check(failures, ".pth", bare, CommandResult.Run(python, [script], variables, dir.Path), drop);
+        foreach (var route in Routes(python, script, drop))
+        {
+            Check(failures, ".pth + " + route.Name, bare, route.Run(variables, dir.Path), drop);
+        }
+
+        // The control: the failure shows, as site.py reports it, and the program runs on.
+        Assert.Contains("before the failure", bare.StdoutText, StringComparison.Ordinal);
+        Assert.Contains("main ", bare.StdoutText, StringComparison.Ordinal);
+        Assert.Contains("Error in sitecustomize", bare.StderrText, StringComparison.Ordinal);
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
     private sealed record Route(string Name, Func<IReadOnlyDictionary<string, string?>, string, CommandResult> Run);
 
     private static Route[] Routes(string python, string script, string drop) =>
