@@ -70,11 +70,14 @@ public class AdminCommandLineTests
 
         var unset = CommandResult.Run(shell, ["-f", "-c", script], new Dictionary<string, string?> { ["PYTHONPATH"] = null });
         var set = CommandResult.Run(shell, ["-f", "-c", script], new Dictionary<string, string?> { ["PYTHONPATH"] = "/a b:/c" });
+        // Empty is as unset: "HOOK:" would put the working folder on sys.path.
+        var empty = CommandResult.Run(shell, ["-f", "-c", script], new Dictionary<string, string?> { ["PYTHONPATH"] = "" });
 
         Assert.True(unset.ExitCode == 0 && unset.Stderr.Length == 0, unset.StderrText);
         Assert.Equal($"{hook}\n{drop}\n", unset.StdoutText);
         Assert.True(set.ExitCode == 0 && set.Stderr.Length == 0, set.StderrText);
         Assert.Equal($"{hook}:/a b:/c\n{drop}\n", set.StdoutText);
+        Assert.Equal($"{hook}\n{drop}\n", empty.StdoutText);
     }
 
     [Fact]

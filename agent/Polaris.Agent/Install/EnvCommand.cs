@@ -44,8 +44,10 @@ public static class EnvCommand
             case "csh":
                 // One line of commands: csh and tcsh run `eval \`polaris-agent env --shell csh\`` with the newlines
                 // turned into spaces, where an if-then-else-endif block is "if: Improper then.". A one-line if substitutes
-                // the whole line first, so $PYTHONPATH is read only through an eval that runs when it is set.
-                output.WriteLine($"set _polaris_hook={Quote(hook)}; if ( $?PYTHONPATH ) eval 'setenv PYTHONPATH \"$_polaris_hook\":\"$PYTHONPATH\"'; if ( ! $?PYTHONPATH ) setenv PYTHONPATH \"$_polaris_hook\"; unset _polaris_hook;"
+                // the whole line first, so $PYTHONPATH is read only through an eval that runs when it is set. An empty
+                // PYTHONPATH is dropped first, as sh's ${PYTHONPATH:+...} does: "HOOK:" would put the working folder on sys.path.
+                output.WriteLine($"set _polaris_hook={Quote(hook)}; if ( $?PYTHONPATH ) eval 'if ( \"$PYTHONPATH\" == \"\" ) unsetenv PYTHONPATH';"
+                    + " if ( $?PYTHONPATH ) eval 'setenv PYTHONPATH \"$_polaris_hook\":\"$PYTHONPATH\"'; if ( ! $?PYTHONPATH ) setenv PYTHONPATH \"$_polaris_hook\"; unset _polaris_hook;"
                     + (drop != null ? $" setenv {RunCommand.DropVariable} {Quote(drop)};" : ""));
                 break;
             default:
