@@ -131,6 +131,22 @@ public class AdminCommandLineTests
         Assert.Equal($"the hook was not installed in {distPackages}\n", again.StdoutText);
     }
 
+    [Fact]
+    public void Uninstall_leaves_no_compiled_copy_of_the_hook_behind()
+    {
+        using var dir = new TempDirectory();
+        var sitePackages = VirtualEnvironment.Create(dir.Combine("venv"));
+
+        var install = CommandResult.Run(AgentBinary.FilePath, ["install-hook", "--prefix", dir.Combine("venv")]);
+        var compiled = Directory.GetFiles(Path.Combine(sitePackages, "__pycache__"), "_polaris_hook.*.pyc");
+        var uninstall = CommandResult.Run(AgentBinary.FilePath, ["install-hook", "--prefix", dir.Combine("venv"), "--uninstall"]);
+
+        Assert.True(install.ExitCode == 0 && uninstall.ExitCode == 0, install.StderrText + uninstall.StderrText);
+        Assert.NotEmpty(compiled);
+        Assert.Empty(Directory.GetFiles(Path.Combine(sitePackages, "__pycache__"), "_polaris_hook.*"));
+        Assert.Empty(Directory.GetFiles(sitePackages, "*polaris*"));
+    }
+
     [Theory]
     [InlineData(true, true)]
     [InlineData(true, false)]

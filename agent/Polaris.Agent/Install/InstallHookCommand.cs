@@ -43,6 +43,15 @@ public static class InstallHookCommand
                 var found = File.Exists(Path.Combine(folder, PthName)) | File.Exists(Path.Combine(folder, ModuleName));
                 File.Delete(Path.Combine(folder, PthName));
                 File.Delete(Path.Combine(folder, ModuleName));
+                // The bytecode install compiled: left behind, it would outlive the hook it was made from.
+                var cache = Path.Combine(folder, "__pycache__");
+                if (Directory.Exists(cache))
+                {
+                    foreach (var compiled in Directory.GetFiles(cache, Path.GetFileNameWithoutExtension(ModuleName) + ".*.pyc"))
+                    {
+                        File.Delete(compiled);
+                    }
+                }
                 output.WriteLine(found ? $"removed the hook from {folder}" : $"the hook was not installed in {folder}");
             }
             else
