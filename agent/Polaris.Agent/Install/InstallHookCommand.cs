@@ -31,7 +31,7 @@ public static class InstallHookCommand
         var sitePackages = SitePackages(Path.GetFullPath(prefix));
         if (sitePackages.Count == 0)
         {
-            throw new UsageException($"no lib/python3.*/site-packages or lib/python3/dist-packages under {prefix}: is it a Python environment?");
+            throw new UsageException($"no site-packages or dist-packages under {prefix}/lib/python3*: is it a Python environment?");
         }
         var hook = HookFiles.Embedded();
         foreach (var folder in sitePackages)
@@ -67,9 +67,10 @@ public static class InstallHookCommand
 
     /// <summary>The folders of an environment whose .pth files its Pythons run: <c>lib/python3.*/site-packages</c>,
     /// one per Python version it holds, and Debian's <c>lib/python3/dist-packages</c>, which every Debian
-    /// <c>python3.X</c> of the prefix reads (<c>--prefix /usr</c> covers them all).</summary>
-    /// <remarks>Debian's per-version <c>lib/python3.X/dist-packages</c> and <c>local/lib/python3.X/dist-packages</c> are
-    /// read by the same interpreters as <c>lib/python3/dist-packages</c>: a second copy there would add nothing.</remarks>
+    /// <c>python3.X</c> of the prefix reads (<c>--prefix /usr</c> covers them all). A prefix with neither, such as
+    /// Debian's <c>/usr/local</c>, gets its <c>lib/python3.X/dist-packages</c>, which Debian's <c>python3.X</c> reads.</summary>
+    /// <remarks>Debian's <c>/usr/lib/python3.X/dist-packages</c> is read by the same interpreters as
+    /// <c>/usr/lib/python3/dist-packages</c>: a second copy there would add nothing.</remarks>
     public static IReadOnlyList<string> SitePackages(string prefix)
     {
         var lib = Path.Combine(prefix, "lib");
@@ -77,15 +78,16 @@ public static class InstallHookCommand
         {
             return [];
         }
-        var debian = Path.Combine(lib, "python3", "dist-packages");
-        return Directory.GetDirectories(lib, "python3*")
-            .Select(d => Path.Combine(d, "site-packages"))
+        var versions = Directory.GetDirectories(lib, "python3*");
+        var folders = versions.Select(d => Path.Combine(d, "site-packages"))
+            .Append(Path.Combine(lib, "python3", "dist-packages"))
             .Where(Directory.Exists)
-            .Append(debian)
-            .Where(Directory.Exists)
-            .Distinct(StringComparer.Ordinal)
-            .Order(StringComparer.Ordinal)
             .ToArray();
+        if (folders.Length == 0)
+        {
+            folders = versions.Select(d => Path.Combine(d, "dist-packages")).Where(Directory.Exists).ToArray();
+        }
+        return folders.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
     }
 
     // Every process of the environment would otherwise compile the hook (milliseconds) where no bytecode cache can be
