@@ -1,6 +1,7 @@
 namespace Polaris.Agent.Cli;
 
-/// <summary>Reads <c>--name value</c> and <c>--name=value</c> options up to <c>--</c> or the first operand.</summary>
+/// <summary>Reads <c>--name value</c> and <c>--name=value</c> options up to <c>--</c> or the first operand; <c>--help</c>
+/// or <c>-h</c> among them throws <see cref="HelpRequest"/> (after <c>--</c> they belong to the command <c>run</c> runs).</summary>
 /// <remarks>Hand-written on purpose: a parser library would cost start-up time and AOT size for six options.</remarks>
 public sealed class OptionReader
 {
@@ -23,6 +24,10 @@ public sealed class OptionReader
             {
                 i++;
                 break;
+            }
+            if (arg is "--help" or "-h")
+            {
+                throw new HelpRequest();
             }
             if (!arg.StartsWith("--", StringComparison.Ordinal))
             {

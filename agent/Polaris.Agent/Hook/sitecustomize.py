@@ -309,43 +309,67 @@ _ALLOWED_VARIABLES = (
 )
 
 
+def _polaris_installed(sys, os):
+    # The hook may be reached more than once in a process: a .pth in the environment and PYTHONPATH both, the folder
+    # twice on PYTHONPATH (`run` inside an `env` shell), copies in two folders (a base's and a venv's), a program that
+    # calls site.addsitedir. The first one installs; a second install would time every import twice and write a
+    # second record. Its wrappers, not its module's name, tell (copies from older agents included).
+    for function in (os._exit, getattr(sys.modules.get("_frozen_importlib"), "_find_and_load", None)):
+        if getattr(function, "__qualname__", "").startswith("_polaris_install."):
+            return True
+    return __name__ == "sitecustomize" and "_polaris_hook" in sys.modules
+
+
 def _polaris_load():
     import sys
     import os
 
+    chain = False
     if __name__ == "sitecustomize":
-        if "_polaris_hook" in sys.modules:
-            return  # already installed from a .pth file in this environment
-        # An extra sys.path entry makes every later import search one more folder: remove ours.
+        # First of all, whether or not this copy installs: take our folder off sys.path. An extra entry makes every
+        # later import search one more folder, and the chained `import sitecustomize` below must find the next one,
+        # never this file again (which would import itself until the recursion limit, printed into the user's job).
         here = os.path.dirname(__file__)
         ours = [entry for entry in sys.path if entry == here]
-        if not ours:  # spelt another way on PYTHONPATH (relative, a trailing slash)
+        if not ours:  # spelt another way on sys.path (site.py makes PYTHONPATH's entries absolute; a program may not)
             here = os.path.abspath(here)
             ours = [entry for entry in sys.path if entry and os.path.abspath(entry) == here]
         for entry in ours:
             sys.path.remove(entry)
             sys.path_importer_cache.pop(entry, None)
-    _polaris_install(sys, os)
+        # Found through no sys.path entry (a custom finder): chaining could find this file again; do not.
+        chain = bool(ours)
+    try:
+        if not _polaris_installed(sys, os):
+            _polaris_install(sys, os)
+    except BaseException:
+        pass
+    return chain
 
 
 try:
-    _polaris_load()
+    _polaris_chain = _polaris_load()
 except BaseException:
-    pass
-del _polaris_load, _polaris_install
+    _polaris_chain = False  # our folder may still be on sys.path: chaining could find this file again
+del _polaris_load, _polaris_install, _polaris_installed
 
-if __name__ == "sitecustomize":
+if _polaris_chain:
     # Load the sitecustomize this file shadows (Debian ships one that installs apport's exception hook).
     # Outside the try above on purpose: an error in that file must surface exactly as site.py would show
     # it without us, and an ImportError naming `sitecustomize` means there is none, which site.py ignores.
     import sys as _polaris_sys
 
-    _polaris_self = _polaris_sys.modules.pop("sitecustomize", None)
+    del _polaris_chain
+    _polaris_sys.modules.pop("sitecustomize", None)
+    del _polaris_sys
     try:
         import sitecustomize  # noqa: F401  the next one on sys.path, now that ours is gone from it
     except ImportError as _polaris_error:
         if _polaris_error.name != "sitecustomize":
             raise
-        if _polaris_self is not None:
-            _polaris_sys.modules["sitecustomize"] = _polaris_self
-    del _polaris_sys, _polaris_self
+        # There is none: fail as a missing sitecustomize does. site.py ignores exactly this error, and sys.modules
+        # is then left without a `sitecustomize`, as without the hook (a program's own `import sitecustomize` fails
+        # as it would have); the hook lives on in the closures it installed.
+        raise ModuleNotFoundError("No module named 'sitecustomize'", name="sitecustomize") from None
+else:
+    del _polaris_chain

@@ -31,16 +31,28 @@ public static class InstallHookCommand
         var sitePackages = SitePackages(Path.GetFullPath(prefix));
         if (sitePackages.Count == 0)
         {
-            throw new UsageException($"no lib/python3.*/site-packages under {prefix}: is it a Python environment?");
+            throw new UsageException($"no site-packages or dist-packages under {prefix}/lib/python3*: is it a Python environment?");
         }
         var hook = HookFiles.Embedded();
         foreach (var folder in sitePackages)
         {
             if (uninstall)
             {
+                // Say what was there: an admin checking a list of environments must not read "removed" for one
+                // that never had the hook (a typo in a prefix would go unnoticed).
+                var found = File.Exists(Path.Combine(folder, PthName)) | File.Exists(Path.Combine(folder, ModuleName));
                 File.Delete(Path.Combine(folder, PthName));
                 File.Delete(Path.Combine(folder, ModuleName));
-                output.WriteLine($"removed the hook from {folder}");
+                // The bytecode install compiled: left behind, it would outlive the hook it was made from.
+                var cache = Path.Combine(folder, "__pycache__");
+                if (Directory.Exists(cache))
+                {
+                    foreach (var compiled in Directory.GetFiles(cache, Path.GetFileNameWithoutExtension(ModuleName) + ".*.pyc"))
+                    {
+                        File.Delete(compiled);
+                    }
+                }
+                output.WriteLine(found ? $"removed the hook from {folder}" : $"the hook was not installed in {folder}");
             }
             else
             {
@@ -53,7 +65,12 @@ public static class InstallHookCommand
         return 0;
     }
 
-    /// <summary>The site-packages folders of an environment, one per Python version it holds.</summary>
+    /// <summary>The folders of an environment whose .pth files its Pythons run: <c>lib/python3.*/site-packages</c>,
+    /// one per Python version it holds, and Debian's <c>lib/python3/dist-packages</c>, which every Debian
+    /// <c>python3.X</c> of the prefix reads (<c>--prefix /usr</c> covers them all). A prefix with neither, such as
+    /// Debian's <c>/usr/local</c>, gets its <c>lib/python3.X/dist-packages</c>, which Debian's <c>python3.X</c> reads.</summary>
+    /// <remarks>Debian's <c>/usr/lib/python3.X/dist-packages</c> is read by the same interpreters as
+    /// <c>/usr/lib/python3/dist-packages</c>: a second copy there would add nothing.</remarks>
     public static IReadOnlyList<string> SitePackages(string prefix)
     {
         var lib = Path.Combine(prefix, "lib");
@@ -61,11 +78,16 @@ public static class InstallHookCommand
         {
             return [];
         }
-        return Directory.GetDirectories(lib, "python3*")
-            .Select(d => Path.Combine(d, "site-packages"))
+        var versions = Directory.GetDirectories(lib, "python3*");
+        var folders = versions.Select(d => Path.Combine(d, "site-packages"))
+            .Append(Path.Combine(lib, "python3", "dist-packages"))
             .Where(Directory.Exists)
-            .Order(StringComparer.Ordinal)
             .ToArray();
+        if (folders.Length == 0)
+        {
+            folders = versions.Select(d => Path.Combine(d, "dist-packages")).Where(Directory.Exists).ToArray();
+        }
+        return folders.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
     }
 
     // Every process of the environment would otherwise compile the hook (milliseconds) where no bytecode cache can be

@@ -22,15 +22,15 @@ public static class HookFiles
         return copy.ToArray();
     }
 
-    /// <summary>The folder to put on <c>PYTHONPATH</c>.</summary>
-    public static string Directory()
+    /// <summary>The folder to put on <c>PYTHONPATH</c>: the installed one, else a private copy made now.</summary>
+    public static string Directory() => Installed() ?? Materialize(Embedded());
+
+    /// <summary>The hook's folder beside the binary (<c>hook/</c>, as the package installs it), or null when this
+    /// binary was copied without it.</summary>
+    public static string? Installed()
     {
         var beside = Path.Combine(AppContext.BaseDirectory, "hook");
-        if (File.Exists(Path.Combine(beside, FileName)))
-        {
-            return beside;
-        }
-        return Materialize(Embedded());
+        return File.Exists(Path.Combine(beside, FileName)) ? beside : null;
     }
 
     /// <summary>FNV-1a, 64 bits: the folder's name only tells hook versions apart (the folder is the user's own, so

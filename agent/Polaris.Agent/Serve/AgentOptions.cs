@@ -114,6 +114,7 @@ public sealed record AgentOptions
         {
             throw new UsageException($"serve takes no operands: '{cli.Operands[0]}'");
         }
+        AgentSettings.RefuseUnknownVariables(environment);
         var options = FromFileAndEnvironment(cli.Get("config"), environment);
         if (cli.Get("drop") is { } drop)
         {

@@ -18,6 +18,8 @@ public static class ServeCommand
     public static async Task<int> ExecuteAsync(IReadOnlyList<string> args)
     {
         var options = AgentOptions.Load(args);
+        // Before anything binds or opens: a second daemon on the same drop folder or spool must leave the first alone.
+        using var claim = DaemonLock.Take(options);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "polaris-agent" });
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
         builder.Services.AddSystemd();

@@ -76,8 +76,51 @@ public static class AgentSettings
         }
     }
 
-    /// <summary>Applies the <c>POLARIS_AGENT_*</c> variables that name a setting. Others with the prefix are the
-    /// hook's or <c>run</c>'s (<c>POLARIS_AGENT_DISABLE</c>) and are left alone.</summary>
+    /// <summary>Variables with the prefix that are not settings: the config file's, and the hook's own.</summary>
+    /// <remarks><c>POLARIS_AGENT_DROP</c> is both the hook's and the <c>drop</c> setting's.</remarks>
+    public static readonly IReadOnlySet<string> OtherVariables = new HashSet<string>(StringComparer.Ordinal) { ConfigVariable, VariablePrefix + "DISABLE" };
+
+    /// <summary>Refuses a <c>POLARIS_AGENT_*</c> variable that is neither a setting's nor one of
+    /// <see cref="OtherVariables"/>, naming the nearest setting: a misspelt variable would otherwise be ignored
+    /// silently, where a misspelt key in the config file is refused.</summary>
+    /// <exception cref="UsageException">Such a variable is set.</exception>
+    public static void RefuseUnknownVariables(IReadOnlyDictionary<string, string> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var known = Table.Keys.ToDictionary(VariableOf, s => s, StringComparer.Ordinal);
+        foreach (var variable in environment.Keys.Where(v => v.StartsWith(VariablePrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            if (!known.ContainsKey(variable) && !OtherVariables.Contains(variable))
+            {
+                var nearest = known.Keys.MinBy(k => EditDistance(k, variable))!;
+                throw new UsageException($"environment variable {variable} is not a setting; did you mean {nearest} (setting '{known[nearest]}')?");
+            }
+        }
+    }
+
+    // Levenshtein distance, two rows: names are a few dozen characters.
+    private static int EditDistance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1], previous[j]) + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+            (previous, current) = (current, previous);
+        }
+        return previous[b.Length];
+    }
+
+    /// <summary>Applies the <c>POLARIS_AGENT_*</c> variables that name a setting. Others with the prefix are left
+    /// alone here (<c>status</c> reads settings too); <c>serve</c> refuses them first (<see cref="RefuseUnknownVariables"/>).</summary>
     public static AgentOptions ApplyEnvironment(AgentOptions options, IReadOnlyDictionary<string, string> environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
