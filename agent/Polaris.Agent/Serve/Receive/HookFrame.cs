@@ -18,6 +18,16 @@ internal sealed class HookFrame
 
     public string? ExitReason { get; set; }
 
+    // Fields, not properties: the parser counts into them by reference.
+    /// <summary>Texts blanked: past their bound.</summary>
+    public int TextsClipped;
+
+    /// <summary>Numbers brought within their bounds.</summary>
+    public int NumbersClipped;
+
+    /// <summary>Shared objects of the maps left out: a path past its bound, or past the objects a record may hold.</summary>
+    public int SharedObjectsClipped;
+
     public void ApplyTo(HookRecordBuilder builder)
     {
         foreach (var (key, value) in Fields)
@@ -36,6 +46,7 @@ internal sealed class HookFrame
         {
             builder.AddSharedObjects(objects);
         }
+        builder.Clipped += new Polaris.Wire.Clips(0, SharedObjectsClipped, TextsClipped, NumbersClipped);
         if (EndNs is { } endNs)
         {
             builder.EndNs = endNs;
