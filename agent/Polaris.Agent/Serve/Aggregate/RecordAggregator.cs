@@ -121,7 +121,13 @@ public sealed class RecordAggregator(
         }
         long now = Environment.TickCount64;
         var key = SummaryKey.Of(received.Record);
-        if (!_open.TryGetValue(key, out var summary))
+        if (_open.TryGetValue(key, out var summary) && !summary.Builder.Fits(received.Record))
+        {
+            // The record would take the summary past a bound of SummaryBounds: it goes into a summary of its own.
+            Close(summary);
+            summary = null;
+        }
+        if (summary == null)
         {
             if (_open.Count >= options.SummaryMaxOpen)
             {
@@ -131,7 +137,8 @@ public sealed class RecordAggregator(
             _open.Add(key, summary);
             _earliestClose = Math.Min(_earliestClose, summary.ClosesAt(options));
         }
-        summary.Add(received, now, ++_recordsTaken);
+        var left = summary.Add(received, now, ++_recordsTaken);
+        counters.Clipped(received.Record.Clipped, left);
         if (summary.Builder.Processes >= options.SummaryMaxProcesses)
         {
             Close(summary);
