@@ -197,9 +197,18 @@ public sealed class RecordAggregator(
 
     /// <summary>Spools up to <see cref="AgentOptions.MaxBatchSummaries"/> closed summaries as one batch and removes
     /// their drop files; false when the spool failed.</summary>
+    /// <remarks>A batch also stays under <see cref="SummaryBounds.MaxBatchBytes"/>: summaries are taken while the
+    /// upper bounds of their sizes add up to less (one summary, under MaxSummaryBytes, always fits).</remarks>
     private bool Flush()
     {
-        var taken = _closed.Take(options.MaxBatchSummaries).ToArray();
+        int count = 0;
+        long bytes = 0;
+        while (count < Math.Min(options.MaxBatchSummaries, _closed.Count)
+            && (count == 0 || bytes + _closed[count].Builder.EncodedBytesBound <= SummaryBounds.MaxBatchBytes))
+        {
+            bytes += _closed[count++].Builder.EncodedBytesBound;
+        }
+        var taken = _closed.Take(count).ToArray();
         var batch = new Batch
         {
             Key = spool.NewKey(),
