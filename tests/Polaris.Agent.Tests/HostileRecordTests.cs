@@ -189,4 +189,44 @@ public class HostileRecordTests
         // py and cwd blanked, LOADEDMODULES blanked, 4 variables past the 64 left out.
         Assert.Equal(2 + 1 + 4, r.Clipped.Texts);
     }
+
+    [Fact]
+    public void Groups_past_the_record_bound_of_modules_are_counted_and_not_kept()
+    {
+        // One module per group: a frame can hold a million groups; past the bound none is kept, each is counted.
+        var fields = Enumerable.Range(0, SummaryBounds.MaxModulesPerRecord + 100).SelectMany(i => Group("m", [($"m{i}", "", "")])).ToArray();
+
+        var r = Parse(Frame(fields)).Record;
+
+        Assert.Equal(SummaryBounds.MaxModulesPerRecord, r.Modules.Count);
+        Assert.Equal(100, r.Clipped.Modules);
+    }
+
+    [Fact]
+    public void Many_maps_in_one_record_are_merged_path_by_path_within_the_bound()
+    {
+        var frames = new List<byte[]> { Header };
+        for (int i = 0; i < SummaryBounds.MaxSharedObjectsPerRecord + 10; i++)
+        {
+            var maps = Maps($"7f1c2b000000-7f1c2b100000 r-xp 00010000 fe:00 1444000                    /usr/lib/lib{i % (SummaryBounds.MaxSharedObjectsPerRecord + 5)}.so");
+            frames.Add(Frame(["maps", Text(maps.Length)], maps));
+        }
+
+        var r = Parse([.. frames]).Record;
+
+        Assert.Equal(SummaryBounds.MaxSharedObjectsPerRecord, r.SharedObjects.Count);
+        Assert.Equal(SummaryBounds.MaxSharedObjectsPerRecord, r.SharedObjects.Select(o => o.Path).Distinct().Count());
+        Assert.Equal(5, r.Clipped.SharedObjects); // the five paths past the bound; the first five again are no new objects
+    }
+
+    [Fact]
+    public void A_frame_that_repeats_a_key_or_sends_many_variables_holds_the_last_value_and_the_bound()
+    {
+        var fields = Enumerable.Range(0, 100_000).SelectMany(i => new[] { "py", $"3.{i}", "v", $"V{i % 1000}", "x" }).ToArray();
+
+        var r = Parse(Frame(fields)).Record;
+
+        Assert.Equal("3.99999", r.PythonVersion);
+        Assert.Equal(HookRecordBuilder.MaxVariables, r.Job.Variables.Count);
+    }
 }

@@ -138,7 +138,15 @@ public static class HookFrames
                     var times = key == "mt" ? ImportClock.Read(Take(ref blobs, fields.Count(key)), count, keep, caches.Intervals) : (ArraySegment<ImportInterval>?)null;
                     var columns = fields.Columns(count, keep, key, caches.Columns);
                     modulesLeft -= keep;
-                    parsed.Modules.Add(new ModuleGroup(columns, times));
+                    if (keep > 0)
+                    {
+                        parsed.Modules.Add(new ModuleGroup(columns, times));
+                    }
+                    else
+                    {
+                        // Past the record's bound (or empty): nothing to keep, and no group to hold per group sent.
+                        parsed.ModulesClipped += count;
+                    }
                     break;
                 case "maps":
                     parsed.SharedObjects.Add(caches.Maps.SharedObjects(Take(ref blobs, fields.Count(key)), out int left));
@@ -149,7 +157,7 @@ public static class HookFrames
                     var value = fields.Text(key, Polaris.Wire.SummaryBounds.MaxVariableBytes, ref parsed.TextsClipped);
                     if (variable.Length > 0)
                     {
-                        parsed.Variables.Add((variable, value));
+                        parsed.AddVariable(variable, value);
                     }
                     break;
                 case "end": parsed.EndNs = fields.Number(key); break;
@@ -161,7 +169,7 @@ public static class HookFrames
                 case "exit": parsed.ExitReason = fields.Text(key, Polaris.Wire.SummaryBounds.MaxTextBytes, ref parsed.TextsClipped); break;
                 case "py":
                 case "impl":
-                    parsed.Fields.Add((key, fields.Text(key, Polaris.Wire.SummaryBounds.MaxTextBytes, ref parsed.TextsClipped)));
+                    parsed.Fields[key] = fields.Text(key, Polaris.Wire.SummaryBounds.MaxTextBytes, ref parsed.TextsClipped);
                     break;
                 case "exe":
                 case "prefix":
@@ -169,7 +177,7 @@ public static class HookFrames
                 case "cwd":
                 case "script":
                 case "usersite":
-                    parsed.Fields.Add((key, fields.Text(key, Polaris.Wire.SummaryBounds.MaxPathBytes, ref parsed.TextsClipped)));
+                    parsed.Fields[key] = fields.Text(key, Polaris.Wire.SummaryBounds.MaxPathBytes, ref parsed.TextsClipped);
                     break;
                 default: fields.Skip(key); break; // an unknown key (or the start time, which the file name gives)
             }

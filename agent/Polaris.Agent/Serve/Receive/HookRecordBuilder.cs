@@ -12,6 +12,10 @@ internal sealed class HookRecordBuilder(RecordFileName name, uint uid, string us
     // a module listed twice (only a forged file does) is folded by the summary.
     private readonly List<ModuleGroup> _groups = [];
     private IReadOnlyList<SharedObject> _sharedObjects = [];
+    // Made when a second list of shared objects comes (only a forged file sends more than one): merged into once,
+    // so that a million maps cost a million look-ups, not a set built per maps.
+    private List<SharedObject>? _mergedObjects;
+    private HashSet<string>? _objectPaths;
 
     public long EndNs { get; set; }
 
@@ -48,20 +52,34 @@ internal sealed class HookRecordBuilder(RecordFileName name, uint uid, string us
     /// up to <see cref="SummaryBounds.MaxSharedObjectsPerRecord"/>.</summary>
     public void AddSharedObjects(IReadOnlyList<SharedObject> objects)
     {
-        if (_sharedObjects.Count == 0)
+        if (_mergedObjects == null && (_sharedObjects.Count == 0 || ReferenceEquals(objects, _sharedObjects)))
         {
-            _sharedObjects = objects;
+            _sharedObjects = objects.Count > 0 ? objects : _sharedObjects;
             return;
         }
-        var paths = _sharedObjects.Select(o => o.Path).ToHashSet(StringComparer.Ordinal);
-        var added = objects.Where(o => paths.Add(o.Path)).ToList();
-        int room = Math.Max(0, SummaryBounds.MaxSharedObjectsPerRecord - _sharedObjects.Count);
-        if (added.Count > room)
+        if (_mergedObjects == null)
         {
-            Clipped += new Clips(0, added.Count - room, 0, 0);
-            added.RemoveRange(room, added.Count - room);
+            // The first list may be the parser's shared one, which is never changed: merged into a copy.
+            _mergedObjects = [.. _sharedObjects];
+            _objectPaths = new HashSet<string>(_sharedObjects.Select(o => o.Path), StringComparer.Ordinal);
+            _sharedObjects = _mergedObjects;
         }
-        _sharedObjects = [.. _sharedObjects, .. added];
+        int clipped = 0;
+        foreach (var so in objects)
+        {
+            if (_objectPaths!.Contains(so.Path))
+            {
+                continue;
+            }
+            if (_mergedObjects.Count >= SummaryBounds.MaxSharedObjectsPerRecord)
+            {
+                clipped++;
+                continue;
+            }
+            _objectPaths.Add(so.Path);
+            _mergedObjects.Add(so);
+        }
+        Clipped += new Clips(0, clipped, 0, 0);
     }
 
     public HookRecord Build()
