@@ -4,7 +4,8 @@
 # the instructions of the whole run by the records. Repeatable to a fraction of a percent, whatever else the
 # machine does, unlike wall times. Compare two builds with the same RECORDS: start-up counts in both.
 #
-#   bash scripts/daemon-callgrind.sh [RECORDS]      (default: 3000)      AGENT=path for another build
+#   bash scripts/daemon-callgrind.sh [RECORDS]      (default: 3000)      AGENT=path for another build, OUT=path to
+#                                                                       keep the profile
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 records=${1:-3000}
@@ -47,4 +48,6 @@ while time.time() < deadline:
 PY
 kill -TERM "$daemon"; wait "$daemon" || true; daemon=""
 total=$(awk '/^summary:/ {print $2}' "$work/callgrind.out")
+# OUT=path keeps the profile, for callgrind_annotate.
+[ -n "${OUT:-}" ] && cp "$work/callgrind.out" "$OUT"
 echo "instructions: $total for $records records: $((total / records)) per record (start-up included)"
