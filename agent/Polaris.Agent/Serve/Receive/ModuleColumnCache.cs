@@ -50,11 +50,6 @@ internal sealed class ModuleColumnCache(Utf8StringPool strings, long maxBytes = 
             return known;
         }
         var parsed = ModuleColumns.Parse(columns, count, keep, strings);
-        if (parsed.Listed != parsed.Modules.Length)
-        {
-            // Cut at the record's bound: no real program sends it, so it is not kept (its bytes run to megabytes).
-            return parsed;
-        }
         if (_bytes + columns.Length > maxBytes || _modules + parsed.Modules.Length > maxModules)
         {
             _columns.Clear();
