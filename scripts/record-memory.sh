@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Memory benchmark: the daemon's resident memory before, at the peak of and after taking in record files at the
-# maxRecordBytes limit (8 MiB) holding as many modules as fit (about 760,000 one-word names), written as one user
-# would write them into the drop folder.
+# maxRecordBytes limit (8 MiB) holding as many modules as fit (about 760,000 one-word names, other ones in each
+# file), written as one user would write them into the drop folder.
 #
 #   bash scripts/record-memory.sh [FILES]      (default: 5 files)
 #
@@ -41,13 +41,18 @@ status()
 time.sleep(0.5)
 start = memory()["VmRSS"]
 n = 760_000
-names = [b"m%07d" % i for i in range(n)]
-text = b"\0".join([b"polaris3", b"py", b"3.11.2", b"exe", b"/usr/bin/python3", b"m", b"%d" % n]
-                  + names + [b""] * n + [b""] * n + [b"exit", b"exit"])
-payload = struct.pack("<i", len(text)) + text
-record = struct.pack("<i", len(payload)) + payload
-assert len(record) <= 8 * 1024 * 1024, len(record)
+
+def make(k):
+    # Each file's names differ (as an attacker's would), so no cache spares the daemon any work.
+    names = [b"%c%07d" % (97 + k % 26, i) for i in range(n)]
+    text = b"\0".join([b"polaris3", b"py", b"3.11.2", b"exe", b"/usr/bin/python3", b"m", b"%d" % n]
+                      + names + [b""] * n + [b""] * n + [b"exit", b"exit"])
+    payload = struct.pack("<i", len(text)) + text
+    return struct.pack("<i", len(payload)) + payload
+
 for i in range(files):
+    record = make(i)
+    assert len(record) <= 8 * 1024 * 1024, len(record)
     # Pids past pid_max: no such process runs, so the daemon takes the file when it is closed.
     with open("%s/incoming/%d.%d.rec" % (work, 5_000_000 + i, time.time_ns()), "wb") as f:
         f.write(record)

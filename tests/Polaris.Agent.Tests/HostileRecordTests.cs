@@ -229,4 +229,21 @@ public class HostileRecordTests
         Assert.Equal("3.99999", r.PythonVersion);
         Assert.Equal(HookRecordBuilder.MaxVariables, r.Job.Variables.Count);
     }
+
+    [Fact]
+    public void A_field_whose_bytes_are_within_the_bound_but_not_utf8_is_measured_as_it_will_be_sent()
+    {
+        // Each stray byte decodes to U+FFFD, three bytes: 100 of them are 300 bytes once the string is encoded again.
+        var bytes = Enumerable.Repeat((byte)0xff, 100).ToArray();
+        var frame = Frame(Group("m", [("scipy", "/s/__init__.py", "x")]));
+        int at = Array.LastIndexOf(frame, (byte)'x');
+        byte[] forged = [.. frame[..at], .. bytes, .. frame[(at + 1)..]];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(forged, forged.Length - 4);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(forged.AsSpan(4), BitConverter.ToInt32(frame, 4) + 99);
+
+        var r = Parse(Header, forged).Record;
+
+        Assert.Equal("", r.Modules.Single(m => m.Name == "scipy").Version);
+        Assert.Equal(1, r.Clipped.Texts);
+    }
 }

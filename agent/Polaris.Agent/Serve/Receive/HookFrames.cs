@@ -215,7 +215,7 @@ public static class HookFrames
             {
                 throw new FormatException($"'{key}' without a value");
             }
-            if (field.Length > maxBytes)
+            if (!Utf8StringPool.FitsIn(field, maxBytes))
             {
                 clipped++;
                 return "";

@@ -62,7 +62,7 @@ internal sealed class MappedFiles(Utf8StringPool strings)
             }
             // No real path is longer (PATH_MAX), and past the bound a record lists no more: kept neither as bytes
             // nor as strings. (Counted per line: a forged maps may repeat a path.)
-            if (path.Length > SummaryBounds.MaxPathBytes || matched + _paths.Count >= SummaryBounds.MaxSharedObjectsPerRecord)
+            if (!Utf8StringPool.FitsIn(path, SummaryBounds.MaxPathBytes) || matched + _paths.Count >= SummaryBounds.MaxSharedObjectsPerRecord)
             {
                 clipped++;
                 continue;

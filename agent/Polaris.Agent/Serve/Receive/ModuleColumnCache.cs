@@ -50,6 +50,11 @@ internal sealed class ModuleColumnCache(Utf8StringPool strings, long maxBytes = 
             return known;
         }
         var parsed = ModuleColumns.Parse(columns, count, keep, strings);
+        if (parsed.Listed != parsed.Modules.Length)
+        {
+            // Cut at the record's bound: no real program sends it, and its key would copy megabytes per record.
+            return parsed;
+        }
         if (_bytes + columns.Length > maxBytes || _modules + parsed.Modules.Length > maxModules)
         {
             _columns.Clear();

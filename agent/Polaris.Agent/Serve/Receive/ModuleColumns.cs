@@ -45,8 +45,23 @@ internal sealed class ModuleColumns
             throw new FormatException("a module group is cut short");
         }
         var modules = new ModuleImport?[keep];
-        var names = new string?[keep];
-        var files = new string?[keep];
+        // Scratch from the shared pool: at the bound they are 128 KB each, which the runtime puts on the large object
+        // heap, collected only with the oldest generation.
+        var names = System.Buffers.ArrayPool<string?>.Shared.Rent(keep);
+        var files = System.Buffers.ArrayPool<string?>.Shared.Rent(keep);
+        try
+        {
+            return Parse(columns, count, keep, strings, modules, names, files);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<string?>.Shared.Return(names, clearArray: true);
+            System.Buffers.ArrayPool<string?>.Shared.Return(files, clearArray: true);
+        }
+    }
+
+    private static ModuleColumns Parse(ReadOnlySpan<byte> columns, int count, int keep, Utf8StringPool strings, ModuleImport?[] modules, string?[] names, string?[] files)
+    {
         int clipped = count - keep;
         int blanked = 0;
         int field = 0;
@@ -70,11 +85,11 @@ internal sealed class ModuleColumns
                 {
                     continue; // past the kept modules, or left out already
                 }
-                bool tooLong = bytes.Length > limit;
+                bool tooLong = !Utf8StringPool.FitsIn(bytes, limit);
                 switch (column)
                 {
                     // A name or file that no real module has: the module is left out.
-                    case 0 when tooLong: clipped++; break;
+                    case 0 when tooLong: names[i] = null; clipped++; break; // set: a pooled array may hold anything
                     case 0: names[i] = strings.Get(bytes); break;
                     case 1 when tooLong: names[i] = null; clipped++; break;
                     case 1: files[i] = strings.Get(bytes); break;

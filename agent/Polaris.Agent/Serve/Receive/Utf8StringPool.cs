@@ -18,6 +18,14 @@ public sealed class Utf8StringPool(int capacity = 200_000, long maxBytes = 8L * 
     /// <summary>Strings held now.</summary>
     public int Count => _strings.Count;
 
+    /// <summary>True when <paramref name="utf8"/> decodes to a string of at most <paramref name="maxBytes"/> UTF-8 bytes.</summary>
+    /// <remarks>What is sent is the decoded string, encoded again: each byte that is not UTF-8 becomes U+FFFD, three
+    /// bytes, so 128 forged bytes can make a 384-byte version. Valid UTF-8 (every real record) is checked in one
+    /// vectorised pass, and short fields not at all.</remarks>
+    public static bool FitsIn(ReadOnlySpan<byte> utf8, int maxBytes) =>
+        utf8.Length <= maxBytes
+        && (utf8.Length <= maxBytes / 3 || System.Text.Unicode.Utf8.IsValid(utf8) || Encoding.UTF8.GetByteCount(Encoding.UTF8.GetString(utf8)) <= maxBytes);
+
     public string Get(ReadOnlySpan<byte> utf8)
     {
         if (utf8.IsEmpty)
