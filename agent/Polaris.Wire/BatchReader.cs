@@ -114,10 +114,36 @@ internal static class BatchReader
                 WireKeys.Members => summary with { Members = ReadMembers(ref r) },
                 WireKeys.Modules => summary with { Modules = ReadModules(ref r) },
                 WireKeys.SharedObjects => summary with { SharedObjects = ReadSharedObjects(ref r) },
+                WireKeys.Clipped => summary with { Clipped = ReadClips(ref r) },
                 _ => Skip(ref r, summary),
             };
         }
         return summary;
+    }
+
+    /// <summary>What the daemon left out of a summary: counts by kind; a kind this reader does not know is skipped.</summary>
+    private static Clips ReadClips(ref MessagePackReader r)
+    {
+        var clips = default(Clips);
+        int fields = ReadMapHeader(ref r, "clip");
+        for (int i = 0; i < fields; i++)
+        {
+            var key = ReadKey(ref r);
+            long count = r.ReadInt64();
+            if (count < 0)
+            {
+                throw new WireFormatException($"clip: a negative count of {key}");
+            }
+            clips = key switch
+            {
+                WireKeys.ClippedModules => clips with { Modules = count },
+                WireKeys.ClippedSharedObjects => clips with { SharedObjects = count },
+                WireKeys.ClippedTexts => clips with { Texts = count },
+                WireKeys.ClippedNumbers => clips with { Numbers = count },
+                _ => clips,
+            };
+        }
+        return clips;
     }
 
     private static List<SummaryMember> ReadMembers(ref MessagePackReader r)

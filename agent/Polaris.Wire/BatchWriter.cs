@@ -23,7 +23,8 @@ internal static class BatchWriter
 
     private static void WriteSummary(ref MessagePackWriter w, ProcessSummary s)
     {
-        w.WriteMapHeader(10);
+        // The clip key only when something was left out: most summaries never meet a bound.
+        w.WriteMapHeader(s.Clipped.IsEmpty ? 10 : 11);
         w.Write(WireKeys.Host); w.Write(s.Host);
         w.Write(WireKeys.Uid); w.Write(s.Uid);
         w.Write(WireKeys.User); w.Write(s.User);
@@ -76,6 +77,24 @@ internal static class BatchWriter
             w.Write(so.Path);
             w.Write(so.Origin.Name());
             w.Write(so.Processes);
+        }
+        if (!s.Clipped.IsEmpty)
+        {
+            w.Write(WireKeys.Clipped); WriteClips(ref w, s.Clipped);
+        }
+    }
+
+    private static void WriteClips(ref MessagePackWriter w, Clips c)
+    {
+        (string Key, long Count)[] counts =
+            [(WireKeys.ClippedModules, c.Modules), (WireKeys.ClippedSharedObjects, c.SharedObjects), (WireKeys.ClippedTexts, c.Texts), (WireKeys.ClippedNumbers, c.Numbers)];
+        w.WriteMapHeader(counts.Count(k => k.Count != 0));
+        foreach (var (key, count) in counts)
+        {
+            if (count != 0)
+            {
+                w.Write(key); w.Write(count);
+            }
         }
     }
 

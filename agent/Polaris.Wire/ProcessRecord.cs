@@ -73,4 +73,7 @@ public sealed record ProcessRecord
 
     /// <summary>The job and MPI placement.</summary>
     public JobContext Job { get; init; } = new();
+
+    /// <summary>What the daemon left out or cut to keep the record within <see cref="SummaryBounds"/>.</summary>
+    public Clips Clipped { get; init; }
 }

@@ -39,6 +39,10 @@ public sealed record ProcessSummary
     /// <summary>Shared libraries mapped at exit by any member.</summary>
     public IReadOnlyList<SharedObjectUse> SharedObjects { get; init; } = [];
 
+    /// <summary>What the daemon left out of the members' records and of the summary to keep within
+    /// <see cref="SummaryBounds"/>; empty for every real process.</summary>
+    public Clips Clipped { get; init; }
+
     /// <summary>Number of processes merged.</summary>
     public int Processes => Members.Count;
 }

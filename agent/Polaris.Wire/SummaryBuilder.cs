@@ -5,7 +5,9 @@ namespace Polaris.Wire;
 /// <summary>Folds process records that share a <see cref="SummaryKey"/> into one <see cref="ProcessSummary"/>.</summary>
 /// <remarks>
 /// Memory grows with the distinct modules and the members, not with the records: a record's module list is
-/// folded into the table and let go.
+/// folded into the table and let go. A summary stays within <see cref="SummaryBounds"/>: its owner asks
+/// <see cref="Fits"/> before adding a record and starts another summary when it does not, and a record that alone
+/// would take a summary past a bound has what does not fit left out, counted in <see cref="ProcessSummary.Clipped"/>.
 /// </remarks>
 public sealed class SummaryBuilder
 {
@@ -16,8 +18,8 @@ public sealed class SummaryBuilder
     // The tallies of the last record, in its order: the next record of the same program lists the same modules in
     // the same order, with the same string instances when they come from one pool, so most look-ups are two
     // reference comparisons instead of a hash.
-    private List<ModuleTally> _lastSequence = [];
-    private List<ModuleTally> _sequence = [];
+    private List<ModuleTally?> _lastSequence = [];
+    private List<ModuleTally?> _sequence = [];
     private IReadOnlyList<ModuleImport>? _lastModules;
     private readonly List<(SharedObject Object, int Processes)> _objects = [];
     private readonly Dictionary<string, int> _objectIndex = new(StringComparer.Ordinal);
@@ -26,6 +28,20 @@ public sealed class SummaryBuilder
     private IReadOnlyList<SharedObject>? _lastObjects;
     private int[] _lastObjectSlots = [];
     private ProcessRecord? _first;
+    private Clips _clipped;
+    // An upper bound of the encoded summary's size, less its distributions' buckets: those are counted now and then
+    // (_bucketBytes), with room for what the records added since may have grown them (_bucketSlack).
+    private long _bytes;
+    private long _bucketBytes;
+    private long _bucketSlack;
+
+    // Upper bounds of encoded sizes: a module entry's fixed part (kind, origin, counts, two distribution headers), a
+    // member's, a shared object's, one bucket, one member index (a uint16: MaxMembers < 65,536).
+    private const int ModuleBytes = 160;
+    private const int MemberBytes = 128;
+    private const int SharedObjectBytes = 32;
+    private const int BucketBytes = 10;
+    private const int IndexBytes = 3;
 
     /// <summary>The key every record added must share.</summary>
     public SummaryKey Key { get; }
@@ -35,12 +51,79 @@ public sealed class SummaryBuilder
     /// <summary>Processes folded in so far.</summary>
     public int Processes => _members.Count;
 
+    /// <summary>An upper bound of the summary's MessagePack size.</summary>
+    public long EncodedBytesBound => _bytes + _bucketBytes + _bucketSlack;
+
+    /// <summary>True when adding <paramref name="record"/> keeps the summary within every bound of
+    /// <see cref="SummaryBounds"/> whatever it holds: its owner closes the summary first when not. An empty summary
+    /// fits any record (what does not fit of it is then left out and counted).</summary>
+    public bool Fits(ProcessRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (_members.Count == 0)
+        {
+            return true;
+        }
+        if (_members.Count >= SummaryBounds.MaxMembers
+            || _modules.Count + (ReferenceEquals(record.Modules, _lastModules) ? 0 : record.Modules.Count) > SummaryBounds.MaxModulesPerSummary
+            || _objects.Count + (ReferenceEquals(record.SharedObjects, _lastObjects) ? 0 : record.SharedObjects.Count) > SummaryBounds.MaxSharedObjectsPerSummary)
+        {
+            return false;
+        }
+        long adds = RecordBytesBound(record);
+        if (EncodedBytesBound + adds > SummaryBounds.MaxSummaryBytes && _bucketSlack > 0)
+        {
+            CountBuckets();
+        }
+        return EncodedBytesBound + adds <= SummaryBounds.MaxSummaryBytes;
+    }
+
+    /// <summary>What adding the record may add to the encoded summary, at most.</summary>
+    private long RecordBytesBound(ProcessRecord record)
+    {
+        long bytes = MemberBytes + TextBytes(record.RecordId) + TextBytes(record.ExitReason) + TextBytes(record.WorkingDirectory)
+            + ((long)record.Modules.Count * (IndexBytes + (2 * BucketBytes)));
+        if (!ReferenceEquals(record.Modules, _lastModules))
+        {
+            foreach (var module in record.Modules)
+            {
+                bytes += ModuleBytes + TextBytes(module.Name) + TextBytes(module.File) + TextBytes(module.Version);
+            }
+        }
+        if (!ReferenceEquals(record.SharedObjects, _lastObjects))
+        {
+            foreach (var so in record.SharedObjects)
+            {
+                bytes += SharedObjectBytes + TextBytes(so.Path);
+            }
+        }
+        return bytes;
+    }
+
+    // UTF-8 takes at most three bytes for each UTF-16 unit: a bound without encoding anything.
+    private static long TextBytes(string text) => 3L * text.Length;
+
+    private void CountBuckets()
+    {
+        long buckets = 0;
+        foreach (var tally in _modules)
+        {
+            buckets += tally.Buckets;
+        }
+        _bucketBytes = buckets * BucketBytes;
+        _bucketSlack = 0;
+    }
+
+    /// <summary>What was left out of the records folded in, and of the summary, so far.</summary>
+    public Clips Clipped => _clipped;
+
     /// <summary>Folds in one record.</summary>
     /// <param name="record">The record.</param>
     /// <param name="originOf">Where a file lies, asked only for a module or shared object the summary has not met yet;
     /// when null, the record's own origins are taken.</param>
+    /// <returns>What the summary left out of the record: modules and shared objects past its bounds.</returns>
     /// <exception cref="ArgumentException">The record belongs to another summary.</exception>
-    public void Add(ProcessRecord record, Func<string, Origin>? originOf = null)
+    public Clips Add(ProcessRecord record, Func<string, Origin>? originOf = null)
     {
         ArgumentNullException.ThrowIfNull(record);
         if (SummaryKey.Of(record) != Key)
@@ -48,6 +131,11 @@ public sealed class SummaryBuilder
             throw new ArgumentException("the record belongs to another summary", nameof(record));
         }
         _first ??= record;
+        var before = _clipped;
+        _clipped += record.Clipped;
+        _bytes += MemberBytes + TextBytes(record.RecordId) + TextBytes(record.ExitReason) + TextBytes(record.WorkingDirectory);
+        // Each module's two distributions may each gain a bucket.
+        _bucketSlack += 2L * BucketBytes * record.Modules.Count;
         int member = _members.Count;
         _members.Add(new SummaryMember(record.RecordId, record.Pid)
         {
@@ -70,7 +158,7 @@ public sealed class SummaryBuilder
             var tallies = _lastSequence;
             for (int i = 0; i < list.Length; i++)
             {
-                tallies[i].Add(member, list[i], times[i]);
+                tallies[i]!.Add(member, list[i], times[i]);
             }
         }
         else
@@ -78,16 +166,18 @@ public sealed class SummaryBuilder
             FoldModules(record, member, originOf);
         }
         CountSharedObjects(record.SharedObjects, originOf);
+        return new Clips(_clipped.Modules - before.Modules - record.Clipped.Modules, _clipped.SharedObjects - before.SharedObjects - record.Clipped.SharedObjects, 0, 0);
     }
 
     private void FoldModules(ProcessRecord record, int member, Func<string, Origin>? originOf)
     {
         _sequence.Clear();
+        bool leftOut = false;
         var modules = record.Modules;
         for (int i = 0; i < modules.Count; i++)
         {
             var module = modules[i];
-            if (i < _lastSequence.Count && _lastSequence[i] is var guess
+            if (i < _lastSequence.Count && _lastSequence[i] is { } guess
                 && ReferenceEquals(guess.Name, module.Name) && ReferenceEquals(guess.File, module.File))
             {
                 guess.Add(member, module, record.TimeOf(i));
@@ -95,11 +185,13 @@ public sealed class SummaryBuilder
                 continue;
             }
             var tally = TallyOf(module, originOf);
-            tally.Add(member, module, record.TimeOf(i));
+            tally?.Add(member, module, record.TimeOf(i));
+            leftOut |= tally is null;
             _sequence.Add(tally);
         }
         (_lastSequence, _sequence) = (_sequence, _lastSequence);
-        _lastModules = modules;
+        // A list with a module left out is never folded by the shortcut, which has no place for a missing tally.
+        _lastModules = leftOut ? null : modules;
     }
 
     private void CountSharedObjects(IReadOnlyList<SharedObject> objects, Func<string, Origin>? originOf)
@@ -110,24 +202,38 @@ public sealed class SummaryBuilder
             for (int k = 0; k < slots.Length; k++)
             {
                 var so = objects[k];
-                if (!_objectIndex.TryGetValue(so.Path, out slots[k]))
+                if (_objectIndex.TryGetValue(so.Path, out slots[k]))
                 {
-                    slots[k] = _objects.Count;
-                    _objectIndex.Add(so.Path, _objects.Count);
-                    _objects.Add((originOf == null ? so : so with { Origin = originOf(so.Path) }, 0));
+                    continue;
                 }
+                long bytes = SharedObjectBytes + TextBytes(so.Path);
+                if (_objects.Count >= SummaryBounds.MaxSharedObjectsPerSummary || EncodedBytesBound + bytes > SummaryBounds.MaxSummaryBytes)
+                {
+                    slots[k] = -1; // left out: past the summary's bounds
+                    _clipped += new Clips(0, 1, 0, 0);
+                    continue;
+                }
+                _bytes += bytes;
+                slots[k] = _objects.Count;
+                _objectIndex.Add(so.Path, _objects.Count);
+                _objects.Add((originOf == null ? so : so with { Origin = originOf(so.Path) }, 0));
             }
-            _lastObjects = objects;
+            // A list with an object left out is looked at again next time: it may fit a later summary's room.
+            _lastObjects = Array.IndexOf(slots, -1) < 0 ? objects : null;
             _lastObjectSlots = slots;
         }
         foreach (int i in _lastObjectSlots)
         {
-            _objects[i] = (_objects[i].Object, _objects[i].Processes + 1);
+            if (i >= 0)
+            {
+                _objects[i] = (_objects[i].Object, _objects[i].Processes + 1);
+            }
         }
     }
 
-    /// <summary>The tally of a module (its name and file), made on first meeting it.</summary>
-    private ModuleTally TallyOf(ModuleImport module, Func<string, Origin>? originOf)
+    /// <summary>The tally of a module (its name and file), made on first meeting it; null when a new one would take the
+    /// summary past its bounds (the module is left out and counted).</summary>
+    private ModuleTally? TallyOf(ModuleImport module, Func<string, Origin>? originOf)
     {
         _moduleIndex.TryGetValue(module.Name, out var first);
         for (var known = first; known != null; known = known.NextWithSameName)
@@ -137,7 +243,14 @@ public sealed class SummaryBuilder
                 return known;
             }
         }
-        var tally = new ModuleTally(originOf == null ? module : module with { Origin = originOf(module.File) });
+        long bytes = ModuleBytes + TextBytes(module.Name) + TextBytes(module.File) + TextBytes(module.Version);
+        if (_modules.Count >= SummaryBounds.MaxModulesPerSummary || EncodedBytesBound + bytes > SummaryBounds.MaxSummaryBytes)
+        {
+            _clipped += new Clips(1, 0, 0, 0);
+            return null;
+        }
+        _bytes += bytes;
+        var tally = new ModuleTally(this, originOf == null ? module : module with { Origin = originOf(module.File) });
         if (first != null)
         {
             tally.NextWithSameName = first.NextWithSameName;
@@ -168,6 +281,7 @@ public sealed class SummaryBuilder
             Members = [.. _members],
             Modules = _modules.Select(t => t.Build(processes)).ToArray(),
             SharedObjects = _objects.Select(o => new SharedObjectUse(o.Object.Path, o.Object.Origin, o.Processes)).ToArray(),
+            Clipped = _clipped,
         };
     }
 
@@ -190,7 +304,7 @@ public sealed class SummaryBuilder
         return order.Select(b => b.Build()).ToArray();
     }
 
-    private sealed class ModuleTally(ModuleImport first)
+    private sealed class ModuleTally(SummaryBuilder owner, ModuleImport first)
     {
         // Members are listed only once one is missing: a module every rank imports (the common case) costs a count.
         private List<int>? _members;
@@ -218,8 +332,14 @@ public sealed class SummaryBuilder
             if (_members == null && member != _count)
             {
                 _members = [.. Enumerable.Range(0, _count)];
+                owner._bytes += (long)IndexBytes * _count;
             }
-            _members?.Add(member);
+            if (_members != null)
+            {
+                // Listed members are the one part of a module entry that grows with each record.
+                _members.Add(member);
+                owner._bytes += IndexBytes;
+            }
             _count++;
             _last = member;
             if (time.IsTimed)
@@ -232,6 +352,9 @@ public sealed class SummaryBuilder
                 _version = module.Version;
             }
         }
+
+        /// <summary>Buckets of both distributions.</summary>
+        public int Buckets => _self.Buckets.Count + _cumulative.Buckets.Count;
 
         public ModuleUse Build(int processes) => new(first.Name, first.File)
         {

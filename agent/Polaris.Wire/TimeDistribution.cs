@@ -32,7 +32,8 @@ public sealed class TimeDistribution
     /// <summary>Non-empty buckets in order: bucket <c>b</c> holds durations in [2^b, 2^(b+1)) ns (bucket 0 also 0).</summary>
     public IReadOnlyList<(int Bucket, long Count)> Buckets => new ArraySegment<(int, long)>(_buckets, 0, _used);
 
-    /// <summary>Adds one duration (negative values count as 0).</summary>
+    /// <summary>Adds one duration (negative values count as 0); the sum saturates at <see cref="long.MaxValue"/>
+    /// rather than wrap (the daemon clips each duration first, but a sum over many records must not overflow either).</summary>
     /// <remarks>Inlined: it runs twice for every module of every record a daemon folds.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(long ns)
@@ -41,7 +42,7 @@ public sealed class TimeDistribution
         Min = Count == 0 || ns < Min ? ns : Min;
         Max = Math.Max(Max, ns);
         Count++;
-        Sum += ns;
+        Sum = Sum > long.MaxValue - ns ? long.MaxValue : Sum + ns;
         int bucket = BucketOf(ns);
         // The ranks of a job mostly land in the bucket the previous one did.
         var buckets = _buckets;
@@ -90,11 +91,13 @@ public sealed class TimeDistribution
         return Max;
     }
 
+    private static long Saturated(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
+
     private void AddToBucket(int bucket, long n)
     {
         if (_last < _used && _buckets[_last].Bucket == bucket)
         {
-            _buckets[_last].Count += n;
+            _buckets[_last].Count = Saturated(_buckets[_last].Count, n);
             return;
         }
         int i = 0;
@@ -104,7 +107,7 @@ public sealed class TimeDistribution
         }
         if (i < _used && _buckets[i].Bucket == bucket)
         {
-            _buckets[i].Count += n;
+            _buckets[i].Count = Saturated(_buckets[i].Count, n);
         }
         else
         {

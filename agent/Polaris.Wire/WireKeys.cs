@@ -43,4 +43,10 @@ internal static class WireKeys
     public const string Size = "size";
     public const string Script = "script";
     public const string Variables = "vars";
+
+    public const string Clipped = "clip";
+    public const string ClippedModules = "modules";
+    public const string ClippedSharedObjects = "objects";
+    public const string ClippedTexts = "texts";
+    public const string ClippedNumbers = "numbers";
 }

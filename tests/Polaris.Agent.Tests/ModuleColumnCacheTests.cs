@@ -44,6 +44,19 @@ public class ModuleColumnCacheTests
     }
 
     [Fact]
+    public void The_cache_forgets_past_its_bound_of_modules()
+    {
+        // Bytes alone would let millions of parsed modules in: a module may take four bytes of columns.
+        var cache = new ModuleColumnCache(new Utf8StringPool(), maxModules: 1000);
+        var first = Names(600, "a");
+        var kept = cache.Get(Columns(first), first.Length);
+
+        cache.Get(Columns(Names(600, "b")), 600);
+
+        Assert.NotSame(kept, cache.Get(Columns(first), first.Length));
+    }
+
+    [Fact]
     public void A_group_cut_short_is_refused()
     {
         var cache = new ModuleColumnCache(new Utf8StringPool());

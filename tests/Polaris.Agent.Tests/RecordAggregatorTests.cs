@@ -60,6 +60,32 @@ public sealed class RecordAggregatorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_record_that_would_take_its_summary_past_the_module_bound_starts_another_and_every_summary_stays_within_the_bounds()
+    {
+        // Three processes of one script, each with 10,000 modules of its own: 30,000 entries would not fit one summary.
+        var options = new AgentOptions { Spool = _dir.Combine("spool"), SpoolMinFreeBytes = 0, SummaryQuiet = TimeSpan.FromMilliseconds(300) };
+        var (stage, records, spool) = await StartAsync(options);
+
+        for (int p = 0; p < 3; p++)
+        {
+            var record = Record(p, "/home/asmith/train.py") with
+            {
+                Modules = Enumerable.Range(0, 10_000).Select(i => new ModuleImport($"p{p}m{i}", $"/x/p{p}m{i}.py")).ToArray(),
+            };
+            records.TryWrite(new ReceivedRecord(record, DropFile(p)));
+        }
+        SpinWait.SpinUntil(() => Spooled(spool).Sum(s => s.Processes) == 3, TimeSpan.FromSeconds(10));
+        await stage.StopAsync(CancellationToken.None);
+
+        var summaries = Spooled(spool);
+        Assert.Equal(3, summaries.Sum(s => s.Processes));
+        Assert.True(summaries.Count >= 2, "30,000 module entries cannot be one summary");
+        Assert.All(summaries, s => Assert.InRange(s.Modules.Count, 1, SummaryBounds.MaxModulesPerSummary));
+        Assert.All(summaries, s => Assert.True(s.Clipped.IsEmpty, "nothing need be left out: the records go into summaries of their own"));
+        Assert.Equal(30_000, summaries.Sum(s => s.Modules.Count));
+    }
+
+    [Fact]
     public async Task Past_the_open_summary_bound_the_one_that_waited_longest_is_closed_without_waiting_for_its_quiet_time()
     {
         // A user who runs many different scripts at once: each is a summary of its own.

@@ -31,6 +31,28 @@ public class MpiTests
     }
 
     [Fact]
+    public void A_plain_process_and_an_mpiexec_run_of_one_user_ending_together_make_two_summaries_each_with_its_job_context()
+    {
+        // Outside a batch job, a python -c that ended first and a 4-rank run were one summary: rank -1, size 0.
+        using var node = new NodeUnderTest(_ => RanksEndingTogether);
+        var plain = node.Daemon.Run([RepoPaths.Python, "-c", "import json"]);
+        var result = CommandResult.Run("mpiexec",
+            ["--allow-run-as-root", "--oversubscribe", "-n", "4", AgentBinary.FilePath, "run", "--drop", node.Daemon.Drop, "--",
+             RepoPaths.Python, "-c", "from mpi4py import MPI; MPI.COMM_WORLD.Barrier()"],
+            new Dictionary<string, string?> { ["OMPI_MCA_btl_vader_single_copy_mechanism"] = "none", ["OMPI_MCA_rmaps_base_oversubscribe"] = "1" });
+
+        Assert.True(plain.ExitCode == 0 && result.ExitCode == 0, plain.StderrText + result.StderrText);
+        var summaries = node.Collector.WaitForProcesses(5);
+        Assert.Equal(2, summaries.Count);
+        var mpi = Assert.Single(summaries, s => s.Number("procs") == 4);
+        Assert.Equal(4, mpi.Job().Number("size"));
+        Assert.Equal([0, 1, 2, 3], mpi.Members().Select(m => m.Number("rank")).Order());
+        var single = Assert.Single(summaries, s => s.Number("procs") == 1);
+        Assert.Equal(plain.Pid, single.OnlyMember().Number("pid"));
+        Assert.Equal(-1, single.Job().Number("rank"));
+    }
+
+    [Fact]
     public void The_rank_that_imported_what_the_others_did_not_stays_visible_in_the_summary()
     {
         using var node = new NodeUnderTest(_ => RanksEndingTogether);

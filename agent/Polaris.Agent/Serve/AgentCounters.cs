@@ -10,6 +10,10 @@ public sealed class AgentCounters
     private long _recordsReceived;
     private long _droppedMalformed;
     private long _droppedFrames;
+    private long _clippedRecords;
+    private long _clippedModules;
+    private long _clippedSharedObjects;
+    private long _clippedValues;
     private long _droppedRateLimited;
     private long _droppedOversized;
     private long _droppedNotRegular;
@@ -52,6 +56,22 @@ public sealed class AgentCounters
     public void Deferred() => Bump(ref _deferred, 1);
     public void DuplicateRead() => Bump(ref _duplicateReads, 1);
     public void BatchRejected() => Bump(ref _batchesRejected, 1);
+
+    /// <summary>Counts what the receive stage cut from a record (<paramref name="record"/>) and what its summary left
+    /// out of it (<paramref name="summary"/>); nothing when both are empty, as for every real record.</summary>
+    public void Clipped(Polaris.Wire.Clips record, Polaris.Wire.Clips summary)
+    {
+        if (record.IsEmpty && summary.IsEmpty)
+        {
+            return;
+        }
+        var all = record + summary;
+        Interlocked.Increment(ref _clippedRecords);
+        Interlocked.Add(ref _clippedModules, all.Modules);
+        Interlocked.Add(ref _clippedSharedObjects, all.SharedObjects);
+        Interlocked.Add(ref _clippedValues, all.Texts + all.Numbers);
+        Changed?.Invoke();
+    }
     public void SpoolFailed() => Bump(ref _spoolFailures, 1);
 
     public void BatchSpooled(int summaries, int processes)
@@ -96,7 +116,11 @@ public sealed class AgentCounters
     [
         ("received", RecordsReceived, "Process records taken in from the drop folder."),
         ("dropped_malformed", Interlocked.Read(ref _droppedMalformed), "Record files dropped: not a record (bad name or content)."),
-        ("dropped_frames", Interlocked.Read(ref _droppedFrames), "Frames left out of records because they did not parse."),
+        ("dropped_frames", Interlocked.Read(ref _droppedFrames), "Frames left out of records because they did not parse (a run of them counts once)."),
+        ("clipped_records", Interlocked.Read(ref _clippedRecords), "Records with something left out or cut to keep within the record and summary bounds."),
+        ("clipped_modules", Interlocked.Read(ref _clippedModules), "Modules left out: a name or file past its bound, past the modules a record or summary may hold, or a name listed again from another file."),
+        ("clipped_shared_objects", Interlocked.Read(ref _clippedSharedObjects), "Shared objects left out: a path past its bound, or past the objects a record or summary may hold."),
+        ("clipped_values", Interlocked.Read(ref _clippedValues), "Texts blanked or left out and numbers brought within their bounds (import, run, start and end times)."),
         ("dropped_rate_limited", DroppedRateLimited, "Record files dropped unread: their owner was past the per-user rate limit."),
         ("dropped_oversized", Interlocked.Read(ref _droppedOversized), "Record files dropped: larger than maxRecordBytes."),
         ("dropped_not_regular", Interlocked.Read(ref _droppedNotRegular), "Drop folder entries dropped: not regular files (FIFOs, symlinks, folders)."),

@@ -22,14 +22,16 @@ public sealed class OpenSummary(SummaryKey key, long openedAt)
     /// summaries by their last record even when several came in one millisecond.</summary>
     public long LastAddedNumber { get; private set; }
 
-    public void Add(ReceivedRecord received, long now, long number)
+    /// <summary>Folds in a record; returns what the summary left out of it (past its bounds).</summary>
+    public Clips Add(ReceivedRecord received, long now, long number)
     {
-        Builder.Add(received.Record, received.OriginOf);
+        var clipped = Builder.Add(received.Record, received.OriginOf);
         // Folded in: the record's times are not read again (the builder keeps only the record's identity).
         Receive.ImportTimePool.Return(received.Record.Times);
         DropFiles.Add(received.DropFile);
         LastAddedAt = now;
         LastAddedNumber = number;
+        return clipped;
     }
 
     /// <summary>When it closes if nothing else happens: after the quiet time, at the latest at the end of the window.</summary>

@@ -121,7 +121,13 @@ public sealed class RecordAggregator(
         }
         long now = Environment.TickCount64;
         var key = SummaryKey.Of(received.Record);
-        if (!_open.TryGetValue(key, out var summary))
+        if (_open.TryGetValue(key, out var summary) && !summary.Builder.Fits(received.Record))
+        {
+            // The record would take the summary past a bound of SummaryBounds: it goes into a summary of its own.
+            Close(summary);
+            summary = null;
+        }
+        if (summary == null)
         {
             if (_open.Count >= options.SummaryMaxOpen)
             {
@@ -131,7 +137,8 @@ public sealed class RecordAggregator(
             _open.Add(key, summary);
             _earliestClose = Math.Min(_earliestClose, summary.ClosesAt(options));
         }
-        summary.Add(received, now, ++_recordsTaken);
+        var left = summary.Add(received, now, ++_recordsTaken);
+        counters.Clipped(received.Record.Clipped, left);
         if (summary.Builder.Processes >= options.SummaryMaxProcesses)
         {
             Close(summary);
@@ -190,9 +197,18 @@ public sealed class RecordAggregator(
 
     /// <summary>Spools up to <see cref="AgentOptions.MaxBatchSummaries"/> closed summaries as one batch and removes
     /// their drop files; false when the spool failed.</summary>
+    /// <remarks>A batch also stays under <see cref="SummaryBounds.MaxBatchBytes"/>: summaries are taken while the
+    /// upper bounds of their sizes add up to less (one summary, under MaxSummaryBytes, always fits).</remarks>
     private bool Flush()
     {
-        var taken = _closed.Take(options.MaxBatchSummaries).ToArray();
+        int count = 0;
+        long bytes = 0;
+        while (count < Math.Min(options.MaxBatchSummaries, _closed.Count)
+            && (count == 0 || bytes + _closed[count].Builder.EncodedBytesBound <= SummaryBounds.MaxBatchBytes))
+        {
+            bytes += _closed[count++].Builder.EncodedBytesBound;
+        }
+        var taken = _closed.Take(count).ToArray();
         var batch = new Batch
         {
             Key = spool.NewKey(),

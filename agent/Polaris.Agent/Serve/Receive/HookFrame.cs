@@ -4,9 +4,10 @@ namespace Polaris.Agent.Serve.Receive;
 /// that fails to parse leaves no trace.</summary>
 internal sealed class HookFrame
 {
-    public List<(string Key, string Value)> Fields { get; } = [];
+    // Keyed, the last value winning as it would in the record: a frame that repeats a key a million times holds one.
+    public Dictionary<string, string> Fields { get; } = new(StringComparer.Ordinal);
 
-    public List<(string Name, string Value)> Variables { get; } = [];
+    public Dictionary<string, string> Variables { get; } = new(StringComparer.Ordinal);
 
     public List<ModuleGroup> Modules { get; } = [];
 
@@ -17,6 +18,31 @@ internal sealed class HookFrame
     public int? ParentPid { get; set; }
 
     public string? ExitReason { get; set; }
+
+    // Fields, not properties: the parser counts into them by reference.
+    /// <summary>Texts blanked: past their bound.</summary>
+    public int TextsClipped;
+
+    /// <summary>Numbers brought within their bounds.</summary>
+    public int NumbersClipped;
+
+    /// <summary>Shared objects of the maps left out: a path past its bound, or past the objects a record may hold.</summary>
+    public int SharedObjectsClipped;
+
+    /// <summary>Modules of groups that came after the record's bound of modules, so that none of them was kept.</summary>
+    public int ModulesClipped;
+
+    /// <summary>Adds a variable; past <see cref="HookRecordBuilder.MaxVariables"/> names, further ones are left out
+    /// and counted, so that a frame of a million names holds no more.</summary>
+    public void AddVariable(string name, string value)
+    {
+        if (Variables.Count >= HookRecordBuilder.MaxVariables && !Variables.ContainsKey(name))
+        {
+            TextsClipped++;
+            return;
+        }
+        Variables[name] = value;
+    }
 
     public void ApplyTo(HookRecordBuilder builder)
     {
@@ -36,6 +62,7 @@ internal sealed class HookFrame
         {
             builder.AddSharedObjects(objects);
         }
+        builder.Clipped += new Polaris.Wire.Clips(ModulesClipped, SharedObjectsClipped, TextsClipped, NumbersClipped);
         if (EndNs is { } endNs)
         {
             builder.EndNs = endNs;

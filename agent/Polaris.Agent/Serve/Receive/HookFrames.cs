@@ -26,13 +26,21 @@ public static class HookFrames
         Parse(content, name, uid, user, host, new ReaderCaches());
 
     /// <summary>Builds the record, with what <paramref name="caches"/> kept from the records read before.</summary>
+    /// <remarks>Total: whatever the bytes, the only exception is <see cref="FormatException"/>, and the work is about
+    /// that of reading them once. Padding and garbage between frames cost one dropped frame per run, not one per four
+    /// bytes; past <see cref="MaxFailedFrames"/> frames that fail to parse, the rest of the file is left unread.</remarks>
     /// <exception cref="FormatException">The bytes hold no frame that parses.</exception>
     internal static HookRecord Parse(ReadOnlySpan<byte> content, RecordFileName name, uint uid, string user, string host, ReaderCaches caches)
     {
         var builder = new HookRecordBuilder(name, uid, user, host);
         caches.Intervals.Reset();
+        // Modules a record may still list: spent by every group parsed, even in a frame that then fails, so that
+        // what a record costs stays bounded.
+        int modulesLeft = Polaris.Wire.SummaryBounds.MaxModulesPerRecord;
         int frames = 0;
         int dropped = 0;
+        int failed = 0;
+        bool inBadRun = false;
         string? error = null;
         while (content.Length >= 4)
         {
@@ -41,17 +49,45 @@ public static class HookFrames
             {
                 break; // cut short by a kill mid-write
             }
-            try
+            ReadOnlySpan<byte> frame;
+            if (length == 0)
             {
-                ParseFrame(content.Slice(4, length), caches).ApplyTo(builder);
-                frames++;
+                // Zeros (a file padded or holed): skipped in one vectorised search, not four bytes at a time.
+                int zeros = content.IndexOfAnyExcept((byte)0);
+                content = content[((zeros < 0 ? content.Length : zeros) & ~3)..];
+                frame = default;
             }
-            catch (FormatException e)
+            else
             {
-                dropped++;
-                error ??= e.Message;
+                frame = content.Slice(4, length);
+                content = content[(4 + length)..];
             }
-            content = content[(4 + length)..];
+            if (IsFrame(frame))
+            {
+                try
+                {
+                    ParseFrame(frame, caches, ref modulesLeft).ApplyTo(builder);
+                    frames++;
+                    inBadRun = false;
+                    continue;
+                }
+                catch (FormatException e)
+                {
+                    error ??= e.Message;
+                    failed++;
+                }
+            }
+            else
+            {
+                error ??= "not a polaris hook frame";
+            }
+            // One run of frames that do not parse counts once: garbage costs one count, not millions.
+            dropped += inBadRun ? 0 : 1;
+            inBadRun = true;
+            if (failed >= MaxFailedFrames)
+            {
+                break;
+            }
         }
         if (frames == 0)
         {
@@ -61,39 +97,89 @@ public static class HookFrames
         return builder.Build();
     }
 
-    private static HookFrame ParseFrame(ReadOnlySpan<byte> frame, ReaderCaches caches)
+    /// <summary>Frames of one record that may fail to parse before the rest of the file is left unread: a failure costs
+    /// an exception, and a file of short forged frames would otherwise cost hundreds of thousands.</summary>
+    internal const int MaxFailedFrames = 64;
+
+    /// <summary>True when the frame starts with a text part that starts with the magic: checked without an
+    /// exception, so that garbage costs a comparison.</summary>
+    private static bool IsFrame(ReadOnlySpan<byte> frame)
     {
-        if (frame.Length < 4 || BinaryPrimitives.ReadInt32LittleEndian(frame) is var textLength && (textLength < 0 || textLength > frame.Length - 4))
+        if (frame.Length < 4)
         {
-            throw new FormatException("not a polaris hook frame");
+            return false;
         }
+        int textLength = BinaryPrimitives.ReadInt32LittleEndian(frame);
+        if (textLength < 0 || textLength > frame.Length - 4)
+        {
+            return false;
+        }
+        var text = frame.Slice(4, textLength);
+        return text.StartsWith(MagicBytes) && (text.Length == MagicBytes.Length || text[MagicBytes.Length] == 0);
+    }
+
+    private static ReadOnlySpan<byte> MagicBytes => "polaris3"u8;
+
+    private static HookFrame ParseFrame(ReadOnlySpan<byte> frame, ReaderCaches caches, ref int modulesLeft)
+    {
+        int textLength = BinaryPrimitives.ReadInt32LittleEndian(frame);
         var fields = new FieldReader(frame.Slice(4, textLength), caches.Strings);
         var blobs = frame[(4 + textLength)..];
-        if (fields.Next() != Magic)
-        {
-            throw new FormatException("not a polaris hook frame");
-        }
+        fields.Skip(Magic); // the magic, checked by IsFrame
         var parsed = new HookFrame();
-        while (fields.Next() is { } key)
+        while (fields.Key() is { } key)
         {
             switch (key)
             {
                 case "m":
                 case "mt":
                     int count = fields.Count(key);
-                    var times = key == "mt" ? ImportClock.Read(Take(ref blobs, fields.Count(key)), count, caches.Intervals) : (ArraySegment<ImportInterval>?)null;
-                    parsed.Modules.Add(new ModuleGroup(fields.Columns(count, key, caches.Columns), times));
+                    int keep = Math.Min(count, modulesLeft);
+                    var times = key == "mt" ? ImportClock.Read(Take(ref blobs, fields.Count(key)), count, keep, caches.Intervals) : (ArraySegment<ImportInterval>?)null;
+                    var columns = fields.Columns(count, keep, key, caches.Columns);
+                    modulesLeft -= keep;
+                    if (keep > 0)
+                    {
+                        parsed.Modules.Add(new ModuleGroup(columns, times));
+                    }
+                    else
+                    {
+                        // Past the record's bound (or empty): nothing to keep, and no group to hold per group sent.
+                        parsed.ModulesClipped += count;
+                    }
                     break;
                 case "maps":
-                    parsed.SharedObjects.Add(caches.Maps.SharedObjects(Take(ref blobs, fields.Count(key))));
+                    parsed.SharedObjects.Add(caches.Maps.SharedObjects(Take(ref blobs, fields.Count(key)), out int left));
+                    parsed.SharedObjectsClipped += left;
                     break;
                 case "v":
-                    parsed.Variables.Add((fields.Required(key), fields.Required(key)));
+                    var variable = fields.Text(key, Polaris.Wire.SummaryBounds.MaxTextBytes, ref parsed.TextsClipped);
+                    var value = fields.Text(key, Polaris.Wire.SummaryBounds.MaxVariableBytes, ref parsed.TextsClipped);
+                    if (variable.Length > 0)
+                    {
+                        parsed.AddVariable(variable, value);
+                    }
                     break;
                 case "end": parsed.EndNs = fields.Number(key); break;
-                case "ppid": parsed.ParentPid = (int)fields.Number(key); break;
-                case "exit": parsed.ExitReason = fields.Required(key); break;
-                default: parsed.Fields.Add((key, fields.Required(key))); break;
+                case "ppid":
+                    long parent = fields.Number(key);
+                    parsed.NumbersClipped += parent is >= 0 and <= int.MaxValue ? 0 : 1;
+                    parsed.ParentPid = parent is >= 0 and <= int.MaxValue ? (int)parent : 0;
+                    break;
+                case "exit": parsed.ExitReason = fields.Text(key, Polaris.Wire.SummaryBounds.MaxTextBytes, ref parsed.TextsClipped); break;
+                case "py":
+                case "impl":
+                    parsed.Fields[key] = fields.Text(key, Polaris.Wire.SummaryBounds.MaxTextBytes, ref parsed.TextsClipped);
+                    break;
+                case "exe":
+                case "prefix":
+                case "base":
+                case "cwd":
+                case "script":
+                case "usersite":
+                    parsed.Fields[key] = fields.Text(key, Polaris.Wire.SummaryBounds.MaxPathBytes, ref parsed.TextsClipped);
+                    break;
+                default: fields.Skip(key); break; // an unknown key (or the start time, which the file name gives)
             }
         }
         return parsed;
@@ -115,7 +201,36 @@ public static class HookFrames
         private ReadOnlySpan<byte> _rest = rest;
         private bool _done = rest.IsEmpty;
 
-        public string? Next() => NextBytes(out var field) ? strings.Get(field) : null;
+        /// <summary>Keys are short: a longer field is no key of ours, and is not decoded.</summary>
+        private const int MaxKeyBytes = 16;
+
+        /// <summary>The next key; an unknown one when the field is too long to be a key; null at the end.</summary>
+        public string? Key() => !NextBytes(out var field) ? null : field.Length <= MaxKeyBytes ? strings.Get(field) : "?";
+
+        /// <summary>The next field as text, blanked (and counted in <paramref name="clipped"/>) when it is longer
+        /// than <paramref name="maxBytes"/>: it is never decoded then.</summary>
+        public string Text(string key, int maxBytes, ref int clipped)
+        {
+            if (!NextBytes(out var field))
+            {
+                throw new FormatException($"'{key}' without a value");
+            }
+            if (!Utf8StringPool.FitsIn(field, maxBytes))
+            {
+                clipped++;
+                return "";
+            }
+            return strings.Get(field);
+        }
+
+        /// <summary>Passes over the next field undecoded.</summary>
+        public void Skip(string key)
+        {
+            if (!NextBytes(out _))
+            {
+                throw new FormatException($"'{key}' without a value");
+            }
+        }
 
         /// <summary>The next field's bytes, undecoded; false when there is none.</summary>
         private bool NextBytes(out ReadOnlySpan<byte> field)
@@ -132,34 +247,34 @@ public static class HookFrames
             return true;
         }
 
-        public string Required(string key) => Next() ?? throw new FormatException($"'{key}' without a value");
-
-        /// <summary>The modules of the next <paramref name="count"/> times three fields: a group's columns.</summary>
-        public ModuleColumns Columns(int count, string key, ModuleColumnCache cache)
+        /// <summary>The modules of the next <paramref name="count"/> times three fields: a group's columns, of which
+        /// the first <paramref name="keep"/> modules are kept.</summary>
+        public ModuleColumns Columns(int count, int keep, string key, ModuleColumnCache cache)
         {
-            if (count > 0 && !_done && cache.FindAtStart(_rest, count, out int length) is { } known)
+            if (count > 0 && !_done && cache.FindAtStart(_rest, count, keep, out int length) is { } known)
             {
                 _done = length == _rest.Length;
                 _rest = _done ? default : _rest[(length + 1)..];
                 return known;
             }
-            return cache.Get(Take(3 * count, key), count);
+            return cache.Get(Take(3L * count, key), count, keep);
         }
 
         /// <summary>The bytes of the next <paramref name="count"/> fields, undecoded (without the NUL after the last).</summary>
-        private ReadOnlySpan<byte> Take(int count, string key)
+        private ReadOnlySpan<byte> Take(long count, string key)
         {
             if (count == 0)
             {
                 return default;
             }
-            if (_done)
+            // count fields need count - 1 separators: a count the bytes cannot hold fails here, before any work.
+            if (_done || count - 1 > _rest.Length)
             {
                 throw new FormatException($"'{key}' without its values");
             }
             var all = _rest;
             // The count-th NUL ends the fields: found by counting NULs a block at a time (vectorised), not field by field.
-            int end = NthNul(all, count);
+            int end = NthNul(all, (int)count);
             if (end < 0)
             {
                 if (all.Count((byte)0) != count - 1)

@@ -9,37 +9,42 @@ namespace Polaris.Agent.Serve.Receive;
 /// significant digits).</remarks>
 internal static class ImportClock
 {
-    /// <summary>Reads the intervals into room taken from <paramref name="arena"/>.</summary>
-    public static ArraySegment<ImportInterval> Read(ReadOnlySpan<byte> blob, int count, IntervalArena arena)
+    /// <summary>Reads the intervals of the first <paramref name="keep"/> of <paramref name="count"/> imports into room
+    /// taken from <paramref name="arena"/>; the rest are checked and passed over.</summary>
+    /// <exception cref="FormatException">The readings are not the hook's tuple of <paramref name="count"/> imports.</exception>
+    public static ArraySegment<ImportInterval> Read(ReadOnlySpan<byte> blob, int count, int keep, IntervalArena arena)
     {
         var reader = new MarshalReader(blob);
         if (reader.SequenceLength() != 3)
         {
             throw new FormatException("import times are not (starts, ends, threads)");
         }
+        // The length is checked against the bytes left before any room is taken: a forged count allocates nothing.
         CheckLength(ref reader, count);
         // Straight into the arena: no column is copied, and nothing is allocated.
-        var segment = arena.Take(count);
+        var segment = arena.Take(keep);
         var times = segment.AsSpan();
         // Each interval is three longs (start, end, thread): floats go straight into their column; anything else
         // (an integer, or a value out of range, which then throws) takes the general path from there.
         var longs = MemoryMarshal.Cast<ImportInterval, long>(times);
-        for (int i = reader.ReadNanoseconds(longs, count, 3); i < count; i++)
+        for (int i = reader.ReadNanoseconds(longs, keep, 3); i < keep; i++)
         {
             times[i].Start = Nanoseconds(reader.Number());
         }
+        Skip(ref reader, count - keep);
         CheckLength(ref reader, count);
-        for (int i = reader.ReadNanoseconds(longs[1..], count, 3); i < count; i++)
+        for (int i = keep == 0 ? 0 : reader.ReadNanoseconds(longs[1..], keep, 3); i < keep; i++)
         {
             times[i].End = Nanoseconds(reader.Number());
         }
+        Skip(ref reader, count - keep);
         int threads = reader.SequenceLength();
         if (threads != count && threads != 1)
         {
             throw new FormatException($"{threads} thread ids for {count} imports");
         }
         long thread = 0;
-        for (int i = 0; i < count; i++)
+        for (int i = 0; i < keep; i++)
         {
             if (i < threads)
             {
@@ -48,6 +53,15 @@ internal static class ImportClock
             times[i].Thread = thread;
         }
         return segment;
+    }
+
+    /// <summary>Passes over the readings of imports left out, checking that they are numbers in range.</summary>
+    private static void Skip(ref MarshalReader reader, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            Nanoseconds(reader.Number());
+        }
     }
 
     private static void CheckLength(ref MarshalReader reader, int count)

@@ -13,13 +13,15 @@ internal sealed class ImportOrder
 {
     private readonly List<ModuleColumns> _columns = [];
     private int[] _order = [];
+    private int _listed = -1;
+    private int[] _kept = [];
     private ModuleImport[] _modules = [];
 
     /// <summary>True when the remembered order is of these groups and sorts <paramref name="keys"/> (start times, by
     /// listed index).</summary>
     public bool Fits(List<ModuleGroup> groups, long[] keys, int count)
     {
-        if (_modules.Length != count || _columns.Count != groups.Count)
+        if (_listed != count || _columns.Count != groups.Count)
         {
             return false;
         }
@@ -40,25 +42,45 @@ internal sealed class ImportOrder
         return true;
     }
 
-    /// <summary>Copies the remembered order into <paramref name="order"/> and returns its module list.</summary>
-    public ModuleImport[] Apply(int[] order)
+    /// <summary>Copies the remembered order into <paramref name="order"/>, that of the imports kept into
+    /// <paramref name="kept"/>, and returns the kept imports' module list.</summary>
+    public ModuleImport[] Apply(int[] order, int[] kept)
     {
-        Array.Copy(_order, order, _modules.Length);
+        Array.Copy(_order, order, _listed);
+        Array.Copy(_kept, kept, _modules.Length);
         return _modules;
     }
 
-    public void Remember(List<ModuleGroup> groups, int[] order, ModuleImport[] modules)
+    /// <summary>Remembers the sorted order of all <paramref name="count"/> imports of <paramref name="groups"/>.</summary>
+    public void RememberOrder(List<ModuleGroup> groups, int[] order, int count)
     {
         _columns.Clear();
         foreach (var group in groups)
         {
             _columns.Add(group.Columns);
         }
-        if (_order.Length < modules.Length)
+        if (_order.Length < count)
         {
-            _order = new int[modules.Length];
+            _order = new int[count];
         }
-        Array.Copy(order, _order, modules.Length);
+        Array.Copy(order, _order, count);
+        _listed = count;
+        _modules = [];
+    }
+
+    /// <summary>Names listed again from another file, left out of the remembered modules.</summary>
+    public int Clipped { get; private set; }
+
+    /// <summary>Remembers the order of the imports kept (a name listed again is not), their modules, and how many
+    /// names listed again from another file were left out.</summary>
+    public void RememberKept(int[] order, ModuleImport[] modules, int clipped)
+    {
+        Clipped = clipped;
+        if (_kept.Length < modules.Length)
+        {
+            _kept = new int[modules.Length];
+        }
+        Array.Copy(order, _kept, modules.Length);
         _modules = modules;
     }
 }

@@ -12,9 +12,12 @@ namespace Polaris.Agent.Serve.Receive;
 internal static class ImportTimePool
 {
     private const int MaxKept = 64;
+    // Times kept in all: 64 arrays at a forged record's 16,384 modules would hold 16 MB.
+    private const int MaxKeptTimes = 256 * 1024;
     private static readonly Lock s_lock = new();
     private static readonly Dictionary<int, Stack<ImportTime[]>> s_free = [];
     private static int s_kept;
+    private static int s_keptTimes;
 
     /// <summary>The lengths the pool keeps a stack for: never more than the arrays it may keep.</summary>
     internal static int Lengths
@@ -36,6 +39,7 @@ internal static class ImportTimePool
             if (s_free.TryGetValue(length, out var free) && free.Count > 0)
             {
                 s_kept--;
+                s_keptTimes -= length;
                 return free.Pop();
             }
         }
@@ -51,7 +55,7 @@ internal static class ImportTimePool
         }
         lock (s_lock)
         {
-            if (s_kept >= MaxKept)
+            if (s_kept >= MaxKept || s_keptTimes + array.Length > MaxKeptTimes)
             {
                 return;
             }
@@ -73,6 +77,7 @@ internal static class ImportTimePool
             }
             free.Push(array);
             s_kept++;
+            s_keptTimes += array.Length;
         }
     }
 }

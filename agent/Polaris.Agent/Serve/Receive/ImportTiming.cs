@@ -19,7 +19,9 @@ internal static class ImportTiming
 
     /// <param name="groups">The groups as listed: each one's modules (null where the hook listed itself) and, for a
     /// timed group, each module's start, end (monotonic ns) and thread.</param>
-    public static (ModuleImport[] Modules, ImportTime[] Times, long ImportNs) Of(List<ModuleGroup> groups)
+    /// <returns>The modules in import order, a name listed once (the first import kept), their times, the import
+    /// phase, and what was clipped: names listed again, and import times past <see cref="SummaryBounds.MaxImportNs"/>.</returns>
+    public static (ModuleImport[] Modules, ImportTime[] Times, long ImportNs, Clips Clipped) Of(List<ModuleGroup> groups)
     {
         int n = 0;
         foreach (var (columns, _) in groups)
@@ -29,16 +31,18 @@ internal static class ImportTiming
         var s = t_scratch ??= new Scratch();
         s.Ensure(n);
         int count = Flatten(groups, s);
-        var ordered = s.LastOrder.Fits(groups, s.Keys, count) ? s.LastOrder.Apply(s.Order) : SortAndRemember(groups, s, count);
-        long importNs = Nest(s, count);
-        var timesOf = ImportTimePool.Rent(count);
-        for (int k = 0; k < count; k++)
+        var ordered = s.LastOrder.Fits(groups, s.Keys, count) ? s.LastOrder.Apply(s.Order, s.Kept) : SortAndRemember(groups, s, count);
+        // Every import nests (a module imported again took its time); only the kept ones (s.Kept) are listed.
+        long importNs = Nest(s, count, out int timesClipped);
+        int kept = ordered.Length;
+        var timesOf = ImportTimePool.Rent(kept);
+        for (int k = 0; k < kept; k++)
         {
-            int i = s.Order[k];
+            int i = s.Kept[k];
             var time = s.Times[i];
             timesOf[k] = time.IsTimed ? new ImportTime(time.End - time.Start, Math.Max(0, time.End - time.Start - s.Children[i])) : default;
         }
-        return (ordered, timesOf, importNs);
+        return (ordered, timesOf, importNs, new Clips(s.LastOrder.Clipped, 0, 0, timesClipped));
     }
 
     /// <summary>Lists the imports' intervals and sort keys in listed order, leaving out the hook's own entries;
@@ -69,7 +73,13 @@ internal static class ImportTiming
         return count;
     }
 
-    /// <summary>Sorts the imports by their keys and returns the modules in that order, remembered for the next record.</summary>
+    /// <summary>Sorts the imports by their keys and returns the modules in that order, each name once (its first
+    /// import), remembered for the next record; leaves the sorted order in <c>s.Order</c> and the kept imports'
+    /// in <c>s.Kept</c>.</summary>
+    /// <remarks>A real record may list a name again from the same file (a module imported again after a program took
+    /// it out of <c>sys.modules</c>; Debian's chained <c>sitecustomize</c>): that is one module, and the summary
+    /// counted it once already. The same name from another file only a forged record has: it is counted as clipped,
+    /// as a library counts once per process.</remarks>
     private static ModuleImport[] SortAndRemember(List<ModuleGroup> groups, Scratch s, int count)
     {
         var listed = new ModuleImport[count];
@@ -85,18 +95,36 @@ internal static class ImportTiming
             }
         }
         Array.Sort(s.Keys, s.Order, 0, count);
-        var ordered = new ModuleImport[count];
+        s.LastOrder.RememberOrder(groups, s.Order, count);
+        var files = new Dictionary<string, string>(count, StringComparer.Ordinal);
+        var ordered = new List<ModuleImport>(count);
+        int clipped = 0;
         for (int k = 0; k < count; k++)
         {
-            ordered[k] = listed[s.Order[k]];
+            int i = s.Order[k];
+            var module = listed[i];
+            if (files.TryAdd(module.Name, module.File))
+            {
+                s.Kept[ordered.Count] = i;
+                ordered.Add(module);
+            }
+            else if (files[module.Name] != module.File)
+            {
+                clipped++;
+            }
         }
-        s.LastOrder.Remember(groups, s.Order, ordered);
-        return ordered;
+        var modules = ordered.ToArray();
+        s.LastOrder.RememberKept(s.Kept, modules, clipped);
+        return modules;
     }
 
     /// <summary>Adds each import's time to the import it ran inside, in start order; returns the outermost imports' sum.</summary>
-    private static long Nest(Scratch s, int count)
+    /// <remarks>An import longer than <see cref="SummaryBounds.MaxImportNs"/> (a forged clock reading: two readings
+    /// within range may be 1.8e19 ns apart, past a long) is cut to it first, and counted in <paramref name="clipped"/>:
+    /// so no sum below can overflow.</remarks>
+    private static long Nest(Scratch s, int count, out int clipped)
     {
+        clipped = 0;
         long importNs = 0;
         Dictionary<long, OpenImports>? others = null;
         // The first thread's open imports are kept at hand: one thread is the common case, and needs no look-up.
@@ -111,6 +139,12 @@ internal static class ImportTiming
             if (end <= start)
             {
                 continue; // not timed
+            }
+            if ((ulong)(end - start) > SummaryBounds.MaxImportNs)
+            {
+                end = start + SummaryBounds.MaxImportNs;
+                s.Times[i].End = end;
+                clipped++;
             }
             if (first)
             {
@@ -165,6 +199,7 @@ internal static class ImportTiming
         public ImportInterval[] Times = [];
         public long[] Keys = [];
         public int[] Order = [];
+        public int[] Kept = [];
         public long[] Children = [];
         public OpenImports Main = new(0);
         public readonly ImportOrder LastOrder = new();
@@ -179,6 +214,7 @@ internal static class ImportTiming
             Times = new ImportInterval[size];
             Keys = new long[size];
             Order = new int[size];
+            Kept = new int[size];
             Children = new long[size];
             Main = new OpenImports(size);
         }

@@ -20,7 +20,8 @@ internal sealed class IntervalArena
     {
         if (_items.Length - _used < count)
         {
-            _items = new ImportInterval[Math.Max(count, 2 * _items.Length)];
+            // The parser takes at most MaxModulesPerRecord for a record, so the array stays within twice that.
+            _items = new ImportInterval[Math.Max(count, Math.Min(2 * _items.Length, Polaris.Wire.SummaryBounds.MaxModulesPerRecord))];
             _used = 0;
         }
         var taken = new ArraySegment<ImportInterval>(_items, _used, count);

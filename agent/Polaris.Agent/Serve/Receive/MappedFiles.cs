@@ -26,8 +26,12 @@ internal sealed class MappedFiles(Utf8StringPool strings)
     private readonly List<byte[]> _paths = [];
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
 
-    public IReadOnlyList<SharedObject> SharedObjects(ReadOnlySpan<byte> maps)
+    /// <summary>The shared objects the maps name, at most <see cref="SummaryBounds.MaxSharedObjectsPerRecord"/>;
+    /// <paramref name="clipped"/> counts those left out (past that bound, or with a path past
+    /// <see cref="SummaryBounds.MaxPathBytes"/>).</summary>
+    public IReadOnlyList<SharedObject> SharedObjects(ReadOnlySpan<byte> maps, out int clipped)
     {
+        clipped = 0;
         int matched = 0;
         bool guessing = true;
         _paths.Clear(); // the paths after those that matched the last maps'
@@ -56,6 +60,13 @@ internal sealed class MappedFiles(Utf8StringPool strings)
             {
                 continue;
             }
+            // No real path is longer (PATH_MAX), and past the bound a record lists no more: kept neither as bytes
+            // nor as strings. (Counted per line: a forged maps may repeat a path.)
+            if (!Utf8StringPool.FitsIn(path, SummaryBounds.MaxPathBytes) || matched + _paths.Count >= SummaryBounds.MaxSharedObjectsPerRecord)
+            {
+                clipped++;
+                continue;
+            }
             if (guessing)
             {
                 if (matched < _lastPaths.Length && path.SequenceEqual(_lastPaths[matched]))
@@ -67,7 +78,7 @@ internal sealed class MappedFiles(Utf8StringPool strings)
             }
             _paths.Add(path.ToArray());
         }
-        if (guessing && matched == _lastPaths.Length)
+        if (guessing && matched == _lastPaths.Length && clipped == 0)
         {
             return _last;
         }

@@ -84,11 +84,12 @@ internal ref struct MarshalReader(ReadOnlySpan<byte> data)
     private long Long()
     {
         int digits = Int32();
-        int size = Math.Abs(digits);
-        if (size > 5)
+        // Compared before Math.Abs, which throws on int.MinValue.
+        if (digits is < -5 or > 5)
         {
             throw new FormatException("marshal: an integer wider than 64 bits");
         }
+        int size = Math.Abs(digits);
         ulong value = 0;
         var bytes = Take(2 * size);
         for (int i = size - 1; i >= 0; i--)
