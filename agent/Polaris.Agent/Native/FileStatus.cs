@@ -15,8 +15,12 @@ public readonly record struct FileStatus(uint Uid, uint Mode, long Size)
     private const int LinksOffset = 16;
     private const int ModeOffset = 24;
     private const int UidOffset = 28;
+    private const int GidOffset = 32;
     private const int SizeOffset = 48;
     private const int StatSize = 256;
+
+    /// <summary>The owning group.</summary>
+    public uint Gid { get; init; }
 
     /// <summary>Names the file has (<c>st_nlink</c>): more than one for a regular file means hard links.</summary>
     public ulong Links { get; init; }
@@ -66,5 +70,22 @@ public readonly record struct FileStatus(uint Uid, uint Mode, long Size)
         new(*(uint*)(buffer + UidOffset), *(uint*)(buffer + ModeOffset), *(long*)(buffer + SizeOffset))
         {
             Links = *(ulong*)(buffer + LinksOffset),
+            Gid = *(uint*)(buffer + GidOffset),
         };
+
+    /// <summary>Reads the status of what <paramref name="path"/> leads to, following symlinks all the way (as a
+    /// process opening it would); null when that does not exist.</summary>
+    public static unsafe FileStatus? Following(string path)
+    {
+        byte* name = NativeStrings.Utf8(path);
+        try
+        {
+            byte* buffer = stackalloc byte[StatSize];
+            return Libc.stat(name, buffer) == 0 ? Read(buffer) : null;
+        }
+        finally
+        {
+            System.Runtime.InteropServices.NativeMemory.Free(name);
+        }
+    }
 }

@@ -58,6 +58,12 @@ internal static unsafe partial class Libc
     internal static partial int poll(PollFd* fds, nuint count, int timeoutMs);
 
     [LibraryImport(Name, SetLastError = true)]
+    internal static partial int stat(byte* path, byte* statBuffer);
+
+    [LibraryImport(Name)]
+    internal static partial int getgrouplist(byte* user, uint group, uint* groups, int* count);
+
+    [LibraryImport(Name, SetLastError = true)]
     internal static partial int fstatat(SafeHandle directory, byte* path, byte* statBuffer, int flags);
 
     [LibraryImport(Name, SetLastError = true)]

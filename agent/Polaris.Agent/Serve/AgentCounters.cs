@@ -31,6 +31,7 @@ public sealed class AgentCounters
     private long _deferredRejected;
     private long _droppedFailed;
     private long _tokenRefused;
+    private Func<long>? _environmentsLimited;
 
     /// <summary>Raised after any counter changes (on the thread that changed it), for the textfile writer.</summary>
     public event Action? Changed;
@@ -60,6 +61,9 @@ public sealed class AgentCounters
     public void BatchDeferred() => Bump(ref _batchesDeferred, 1);
     public void DeferredGivenUp() => Bump(ref _deferredRejected, 1);
     public void Failed() => Bump(ref _droppedFailed, 1);
+
+    /// <summary>Reads the enrich stage's count of environment analyses cut short, for <see cref="Values"/>.</summary>
+    public void Attach(Func<long> environmentsLimited) => _environmentsLimited = environmentsLimited;
 
     /// <summary>Whether the collector refused the token (401/403) at the last attempt: 1 yes, 0 no.</summary>
     public long CollectorTokenRefused => Interlocked.Read(ref _tokenRefused);
@@ -133,6 +137,7 @@ public sealed class AgentCounters
         ("spool_dropped_bytes", Interlocked.Read(ref _spoolDroppedBytes), "Bytes of those batches."),
         ("batches_deferred", Interlocked.Read(ref _batchesDeferred), "Batches set aside under deferred/: they kept failing while the collector took the batches behind them (retried slowly)."),
         ("deferred_rejected", Interlocked.Read(ref _deferredRejected), "Deferred batches given up after their last retry (kept under rejected/)."),
+        ("environments_limited", _environmentsLimited?.Invoke() ?? 0, "Environment analyses cut short or skipped at a bound (bytes, files or time per environment, analysis time per user): the environment's changes are left out."),
         ("dropped_failed", Interlocked.Read(ref _droppedFailed), "Drop folder entries removed because taking them in failed unexpectedly (a fault of the daemon's, logged once per kind)."),
     ];
 
