@@ -12,7 +12,7 @@ public class WaitingFilesTests
         var waiting = new WaitingFiles();
         long now = 1_000;
 
-        waiting.Wait("a.rec", Claim, 10, now);
+        waiting.Wait("a.rec", Claim, 1000, 10, now);
 
         Assert.Equal(WaitingFiles.FirstRecheckMs, waiting.TimeoutMs(now));
         Assert.Empty(waiting.Due(now + WaitingFiles.FirstRecheckMs - 1));
@@ -34,14 +34,14 @@ public class WaitingFilesTests
     public void A_new_close_starts_the_schedule_again_and_a_file_comes_up_once_however_often_it_was_scheduled()
     {
         var waiting = new WaitingFiles();
-        waiting.Wait("a.rec", Claim, 10, 0);
+        waiting.Wait("a.rec", Claim, 1000, 10, 0);
         for (int i = 0; i < 5; i++)
         {
             waiting.Again("a.rec", 0);
         }
 
-        waiting.Wait("a.rec", Claim, 20, 100);
-        waiting.Wait("a.rec", Claim, 20, 100);
+        waiting.Wait("a.rec", Claim, 1000, 20, 100);
+        waiting.Wait("a.rec", Claim, 1000, 20, 100);
 
         Assert.Equal(WaitingFiles.FirstRecheckMs, waiting.TimeoutMs(100));
         Assert.Single(waiting.Due(100 + WaitingFiles.FirstRecheckMs));
@@ -49,5 +49,24 @@ public class WaitingFilesTests
         waiting.Remove("a.rec");
         Assert.Equal(-1, waiting.TimeoutMs(200_000));
         Assert.Equal(0, waiting.Count);
+    }
+
+    [Fact]
+    public void A_user_s_waiting_files_count_against_that_user_only()
+    {
+        var waiting = new WaitingFiles();
+        const long Half = WaitingFiles.MaxBytesPerUser / 2;
+
+        Assert.True(waiting.Wait("a.rec", Claim, 1000, Half, 0));
+        Assert.True(waiting.Wait("b.rec", Claim, 1000, Half, 0));
+        Assert.False(waiting.Wait("c.rec", Claim, 1000, 1, 0));
+        Assert.True(waiting.Wait("d.rec", Claim, 2000, Half, 0));
+        Assert.True(waiting.Wait("a.rec", Claim, 1000, Half, 0)); // read again: its old length is not counted twice
+
+        waiting.Remove("b.rec");
+
+        Assert.True(waiting.Wait("c.rec", Claim, 1000, 1, 0));
+        Assert.Equal(Half + 1, waiting.BytesOf(1000));
+        Assert.Equal(3, waiting.Count);
     }
 }

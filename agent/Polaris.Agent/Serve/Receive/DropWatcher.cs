@@ -187,10 +187,11 @@ public sealed class DropWatcher(
     private void Take(string name)
     {
         long waitedLength = _waiting.LengthOf(name);
+        uint waitedOwner = _waiting.OwnerOf(name);
         _waiting.Remove(name);
         try
         {
-            var outcome = Read(name, waitedLength);
+            var outcome = Read(name, waitedOwner, waitedLength);
             if (outcome == Outcome.Wait)
             {
                 _admitted.Add(name);
@@ -224,13 +225,24 @@ public sealed class DropWatcher(
         }
     }
 
+    /// <summary>Lets a file wait for its writer, within its owner's share of waiting bytes; past it the file goes.</summary>
+    private Outcome Wait(string name, RecordFileName fileName, uint owner, long length)
+    {
+        if (_waiting.Wait(name, fileName, owner, length, NowMs()))
+        {
+            return Outcome.Wait;
+        }
+        counters.UserBytesExceeded();
+        return Outcome.Discard;
+    }
+
     private void Remove(string name)
     {
         _witnesses.Forget(name);
         RegularFile.RemoveIn(_folder!, name);
     }
 
-    private Outcome Read(string name, long waitedLength)
+    private Outcome Read(string name, uint waitedOwner, long waitedLength)
     {
         if (RecordFileName.Parse(name) is not { } fileName)
         {
@@ -255,7 +267,7 @@ public sealed class DropWatcher(
                 case DropFile.Refusal.Oversized: counters.Oversized(); return Outcome.Discard;
                 case DropFile.Refusal.NotRegular: counters.NotRegular(); return Outcome.Discard;
                 case DropFile.Refusal.RateLimited: counters.RateLimited(); return Outcome.Discard;
-                case DropFile.Refusal.Unchanged: _waiting.Wait(name, fileName, waitedLength, NowMs()); return Outcome.Wait;
+                case DropFile.Refusal.Unchanged: return Wait(name, fileName, waitedOwner, waitedLength);
                 default: return Outcome.Keep; // already gone
             }
         }
@@ -271,16 +283,14 @@ public sealed class DropWatcher(
         {
             if (ProcessLiveness.IsRunning(fileName.Pid, fileName.StartedUnixNs))
             {
-                _waiting.Wait(name, fileName, file.Length, NowMs());
-                return Outcome.Wait; // opened, nothing flushed yet
+                return Wait(name, fileName, file.Owner, file.Length); // opened, nothing flushed yet
             }
             counters.Malformed();
             return Outcome.Discard;
         }
         if (!parsed.Complete && ProcessLiveness.IsRunning(fileName.Pid, fileName.StartedUnixNs))
         {
-            _waiting.Wait(name, fileName, file.Length, NowMs());
-            return Outcome.Wait;
+            return Wait(name, fileName, file.Owner, file.Length);
         }
         var (enriched, originOf) = enricher.EnrichDeferringOrigins(parsed.Record);
         var received = new ReceivedRecord(enriched, path, originOf);

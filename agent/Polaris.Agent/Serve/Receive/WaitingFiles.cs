@@ -8,7 +8,11 @@ namespace Polaris.Agent.Serve.Receive;
 /// <see cref="LastRecheckMs"/>. Looking again is a check of the writer in /proc, not a read of the file: the file is
 /// read again only after a close that made it longer, or once the writer has ended. So what a file costs does not
 /// grow with how many others wait: thousands of empty files named after a user's running process cost one /proc
-/// look each every ten seconds, not a read of all of them at every event. Used by the receive thread only.
+/// look each every ten seconds, not a read of all of them at every event.
+///
+/// What waits counts against its owner: at most <see cref="MaxBytesPerUser"/> of a user's files wait at once, so a
+/// user cannot fill the drop folder's file system (which the spool shares by default) with files that stay open.
+/// Used by the receive thread only.
 /// </remarks>
 internal sealed class WaitingFiles
 {
@@ -18,23 +22,59 @@ internal sealed class WaitingFiles
     /// <summary>The longest time between two looks.</summary>
     public const int LastRecheckMs = 10_000;
 
+    /// <summary>Bytes of one user's files that may wait at once: 256 ranks of a job with records of 1 MiB.</summary>
+    public const long MaxBytesPerUser = 256L * 1024 * 1024;
+
     private readonly Dictionary<string, Entry> _files = new(StringComparer.Ordinal);
+    private readonly Dictionary<uint, long> _bytesByUser = [];
     // Due times, with stale entries skipped when they come up: a file rescheduled leaves its old entry behind.
     private readonly PriorityQueue<string, long> _due = new();
 
-    private readonly record struct Entry(RecordFileName Claim, long Length, long DueMs, int IntervalMs);
+    private readonly record struct Entry(RecordFileName Claim, uint Owner, long Length, long DueMs, int IntervalMs);
 
     public int Count => _files.Count;
 
     /// <summary>The length the file had when last read, or -1 when it does not wait.</summary>
     public long LengthOf(string name) => _files.TryGetValue(name, out var entry) ? entry.Length : -1;
 
-    /// <summary>Notes that <paramref name="name"/> was read (<paramref name="length"/> bytes) while its writer ran:
-    /// looked at again soon.</summary>
-    public void Wait(string name, RecordFileName claim, long length, long nowMs) => Schedule(name, new Entry(claim, length, 0, FirstRecheckMs), nowMs);
+    /// <summary>Notes that <paramref name="name"/>, of <paramref name="owner"/>, was read (<paramref name="length"/>
+    /// bytes) while its writer ran: looked at again soon. False, and not noted, when the owner's waiting files would
+    /// pass <see cref="MaxBytesPerUser"/>.</summary>
+    public bool Wait(string name, RecordFileName claim, uint owner, long length, long nowMs)
+    {
+        Remove(name);
+        long bytes = _bytesByUser.GetValueOrDefault(owner);
+        if (bytes + length > MaxBytesPerUser)
+        {
+            return false;
+        }
+        _bytesByUser[owner] = bytes + length;
+        Schedule(name, new Entry(claim, owner, length, 0, FirstRecheckMs), nowMs);
+        return true;
+    }
 
     /// <summary>Forgets a file taken in or removed.</summary>
-    public void Remove(string name) => _files.Remove(name);
+    public void Remove(string name)
+    {
+        if (_files.Remove(name, out var entry))
+        {
+            long left = _bytesByUser[entry.Owner] - entry.Length;
+            if (left > 0)
+            {
+                _bytesByUser[entry.Owner] = left;
+            }
+            else
+            {
+                _bytesByUser.Remove(entry.Owner);
+            }
+        }
+    }
+
+    /// <summary>The owner of a waiting file (0 when it does not wait).</summary>
+    public uint OwnerOf(string name) => _files.TryGetValue(name, out var entry) ? entry.Owner : 0;
+
+    /// <summary>Bytes of <paramref name="owner"/>'s files waiting now.</summary>
+    public long BytesOf(uint owner) => _bytesByUser.GetValueOrDefault(owner);
 
     /// <summary>Milliseconds until the next look is due (0: now), or -1 when nothing waits.</summary>
     public int TimeoutMs(long nowMs)
