@@ -14,11 +14,13 @@ public static unsafe class FolderEntries
     private const int NameOffset = 19; // d_name in glibc's struct dirent on 64-bit Linux
     private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>The names in <paramref name="path"/>, without "." and "..".</summary>
+    /// <summary>Calls <paramref name="each"/> with every name in <paramref name="path"/> (without "." and "..") as it
+    /// is read, so that a folder of 50,000 files is never a list of 50,000 names; <paramref name="each"/> may remove
+    /// the entry it is given.</summary>
     /// <exception cref="IOException">The folder cannot be read.</exception>
-    public static List<string> Of(string path)
+    public static void Each(string path, Action<string> each)
     {
-        var names = new List<string>();
+        ArgumentNullException.ThrowIfNull(each);
         byte* name = NativeStrings.Utf8(path);
         nint folder;
         try
@@ -42,14 +44,13 @@ public static unsafe class FolderEntries
                 {
                     continue;
                 }
-                names.Add(Name(bytes));
+                each(Name(bytes));
             }
         }
         finally
         {
             Libc.closedir(folder);
         }
-        return names;
     }
 
     /// <summary>A name's bytes as a string: UTF-8, or the raw form when they are not UTF-8.</summary>

@@ -178,10 +178,7 @@ public sealed class DropWatcher(
 
     private void TakeAll()
     {
-        foreach (var name in FolderEntries.Of(options.Drop))
-        {
-            Take(name);
-        }
+        FolderEntries.Each(options.Drop, Take);
     }
 
     private void Take(string name)
