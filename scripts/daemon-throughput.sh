@@ -4,8 +4,10 @@
 #
 #   bash scripts/daemon-throughput.sh [RECORDS] [CPU]      (defaults: 50000 records, core 1)
 #
-# The records are one real record of `import pandas` (about 580 modules, written by the real hook) under
-# RECORDS names (hard links, so the benchmark measures the daemon, not the disk). They wait in the drop folder
+# The records are RECORDS copies of one real record of `import pandas` (about 580 modules, written by the real hook),
+# each a file of its own: the daemon refuses a second name of one file (a hard link would count one record twice).
+# They are written to a tmpfs (/dev/shm; WORK=DIR puts them elsewhere), so that the benchmark measures the daemon,
+# not the disk's journal: 50,000 records take about 6 GB of memory there. They wait in the drop folder
 # before the daemon starts, as after a node's reboot or the end of a large job; the clock runs from the
 # daemon's start (and, for the rate, from its first record received) until its status socket reports every record
 # spooled. Nothing is shipped (the collector address is the discard port), so the spool holds every summary.
@@ -16,7 +18,7 @@ records=${1:-50000}
 cpu=${2:-1}
 agent="${AGENT:-$root/artifacts/agent/polaris-agent}"
 [ -x "$agent" ] || CONFIGURATION=Release bash "$root/scripts/build.sh" >/dev/null
-work=$(mktemp -d /var/tmp/polaris-throughput.XXXXXX)
+work=$(mktemp -d "${WORK:-/dev/shm}/polaris-throughput.XXXXXX")
 daemon=""
 trap '[ -n "$daemon" ] && kill "$daemon" 2>/dev/null; rm -rf "$work"' EXIT
 
@@ -28,8 +30,11 @@ modules=$(/usr/bin/python3 -c "import pandas, sys; print(len(sys.modules))")
 import os, sys
 sample, folder, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 # Names of processes that have ended (pids past pid_max), so the daemon reads each record as complete.
+with open(sample, "rb") as f:
+    record = f.read()
 for i in range(n):
-    os.link(sample, "%s/%d.%d.rec" % (folder, 5_000_000 + i, 1_764_000_000_000_000_000 + i))
+    with open("%s/%d.%d.rec" % (folder, 5_000_000 + i, 1_764_000_000_000_000_000 + i), "wb") as f:
+        f.write(record)
 PY
 
 cat >"$work/agent.json" <<JSON

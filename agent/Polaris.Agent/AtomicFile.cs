@@ -20,18 +20,34 @@ public static class AtomicFile
         ArgumentNullException.ThrowIfNull(write);
         // The pid keeps two processes writing the same file from sharing a temporary one.
         var temp = $"{path}.{Environment.ProcessId}.tmp";
-        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        try
         {
-            write(file);
-            if (durable)
+            using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
             {
-                file.Flush(flushToDisk: true);
+                write(file);
+                if (durable)
+                {
+                    file.Flush(flushToDisk: true);
+                }
             }
+            if (mode is { } permissions)
+            {
+                File.SetUnixFileMode(temp, permissions);
+            }
+            File.Move(temp, path, overwrite: true);
         }
-        if (mode is { } permissions)
+        catch
         {
-            File.SetUnixFileMode(temp, permissions);
+            // A write that failed (a full disk) leaves no temporary file behind to take more space until a restart.
+            try
+            {
+                File.Delete(temp);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // the original failure is the one to report
+            }
+            throw;
         }
-        File.Move(temp, path, overwrite: true);
     }
 }

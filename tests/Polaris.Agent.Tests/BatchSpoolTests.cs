@@ -98,6 +98,58 @@ public class BatchSpoolTests
     }
 
     [Fact]
+    public void A_file_system_someone_else_filled_costs_the_oldest_batches_never_the_one_just_made()
+    {
+        // A user's 'fill.tmp' took the space of the spool's file system (1 MiB here, far under the default 64 MiB
+        // reserve): each batch used to be deleted as soon as it was spooled.
+        using var dir = new TempDirectory();
+        var mount = CommandResult.Run("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", dir.Path]);
+        Assert.True(mount.ExitCode == 0, "mounting a tmpfs needs root: " + mount.StderrText);
+        try
+        {
+            File.WriteAllBytes(dir.Combine("fill.tmp"), Noise(800_000));
+            var spool = new BatchSpool(new AgentOptions { Spool = dir.Combine("spool") });
+            spool.Open();
+            var dropped = 0;
+            for (int i = 0; i < 4; i++)
+            {
+                var key = Key(Now.AddMilliseconds(i));
+                dropped += Store(spool, key, Noise(10_000)).Batches;
+                Assert.Equal([key], spool.Pending().Select(b => b.Key));
+            }
+            Assert.Equal(3, dropped);
+        }
+        finally
+        {
+            CommandResult.Run("umount", [dir.Path]);
+        }
+    }
+
+    [Fact]
+    public void Batches_set_aside_and_refused_count_against_the_size_bound_oldest_first()
+    {
+        using var dir = new TempDirectory();
+        var spool = new BatchSpool(new AgentOptions { Spool = dir.Path, SpoolMaxBytes = 100_000, SpoolMinFreeBytes = 0 });
+        spool.Open();
+        var rejected = Key(Now);
+        var deferred = Key(Now.AddMilliseconds(1));
+        Store(spool, rejected, Noise(40_000));
+        Store(spool, deferred, Noise(40_000));
+        spool.Reject(spool.Pending()[0]);
+        spool.Defer(spool.Pending()[0]);
+        Assert.Equal((1, 40_000L), spool.Size());
+
+        var kept = Key(Now.AddMilliseconds(2));
+        var trim = Store(spool, kept, Noise(40_000));
+
+        Assert.Equal(new SpoolTrim(1, 40_000), trim);
+        Assert.False(File.Exists(dir.Combine("rejected", rejected + ".batch")), "the oldest, refused, batch goes first");
+        Assert.Equal([deferred], spool.Deferred().Select(b => b.Key));
+        Assert.Equal([kept], spool.Pending().Select(b => b.Key));
+        Assert.Equal((2, 80_000L), spool.Size());
+    }
+
+    [Fact]
     public void After_a_crash_between_spooling_and_removing_drop_files_the_next_start_removes_them_unread()
     {
         using var dir = new TempDirectory();

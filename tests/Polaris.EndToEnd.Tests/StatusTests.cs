@@ -60,7 +60,27 @@ public class StatusTests
         var result = Status(dir.Combine("status.sock"));
 
         Assert.Equal(3, result.ExitCode);
-        Assert.Contains("no daemon answers on " + dir.Combine("status.sock"), result.StderrText, StringComparison.Ordinal);
+        Assert.Contains("no daemon answers on " + dir.Combine("status.sock") + ": the socket does not exist", result.StderrText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Status_says_the_collector_refused_the_token_rather_than_calling_it_reachable()
+    {
+        using var dir = new TempDirectory("polaris-e2e");
+        var tokens = dir.Combine("collector-tokens");
+        File.WriteAllText(tokens, "s3cr3t-node-token\n");
+        using var collector = CollectorProcess.Start(dir.Combine("collector"), "--token-file", tokens);
+        using var daemon = AgentDaemon.Start(dir.Path, collector.Url);
+        daemon.Run([RepoPaths.Python, "-c", "import json"]);
+        daemon.Process.WaitUntil(() => daemon.Process.Output.Contains("HTTP 401", StringComparison.Ordinal), "the collector's refusal");
+
+        var text = Status(daemon.StatusSocket);
+        var json = Status(daemon.StatusSocket, "--json");
+
+        Assert.Contains("collector: NOT accepting: it refused the daemon's token", text.StdoutText, StringComparison.Ordinal);
+        using var status = JsonDocument.Parse(json.Stdout);
+        Assert.Equal(0, status.RootElement.GetProperty("collector_reachable").GetInt64());
+        Assert.Equal(1, status.RootElement.GetProperty("collector_token_refused").GetInt64());
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace Polaris.Agent.Native;
 
@@ -103,7 +102,7 @@ internal sealed unsafe class Inotify : IDisposable
                 {
                     var span = new ReadOnlySpan<byte>(buffer + at + 16, (int)nameLength);
                     int end = span.IndexOf((byte)0);
-                    names.Add((Encoding.UTF8.GetString(end < 0 ? span : span[..end]), (mask & InCreate) != 0));
+                    names.Add((FolderEntries.Name(end < 0 ? span : span[..end]), (mask & InCreate) != 0));
                 }
                 at += 16 + (nint)nameLength;
             }

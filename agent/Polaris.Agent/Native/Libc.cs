@@ -57,6 +57,27 @@ internal static unsafe partial class Libc
     [LibraryImport(Name, SetLastError = true)]
     internal static partial int poll(PollFd* fds, nuint count, int timeoutMs);
 
+    [LibraryImport(Name, SetLastError = true)]
+    internal static partial int stat(byte* path, byte* statBuffer);
+
+    [LibraryImport(Name)]
+    internal static partial int getgrouplist(byte* user, uint group, uint* groups, int* count);
+
+    [LibraryImport(Name, SetLastError = true)]
+    internal static partial int fstatat(SafeHandle directory, byte* path, byte* statBuffer, int flags);
+
+    [LibraryImport(Name, SetLastError = true)]
+    internal static partial int fchmod(SafeHandle fd, uint mode);
+
+    [LibraryImport(Name, SetLastError = true)]
+    internal static partial nint opendir(byte* path);
+
+    [LibraryImport(Name, SetLastError = true)]
+    internal static partial byte* readdir(nint directory);
+
+    [LibraryImport(Name)]
+    internal static partial int closedir(nint directory);
+
     internal const int O_RDONLY = 0;
     internal const int O_NONBLOCK = 0x800;
     internal const int O_NOFOLLOW = 0x20000;
@@ -64,6 +85,9 @@ internal static unsafe partial class Libc
     internal const int O_DIRECTORY = 0x10000;
     internal const int ENOENT = 2;
     internal const int EINTR = 4;
+    internal const int EISDIR = 21;
+    internal const int AT_REMOVEDIR = 0x200;
+    internal const int AT_SYMLINK_NOFOLLOW = 0x100;
 
     /// <summary><c>struct pollfd</c>.</summary>
     [StructLayout(LayoutKind.Sequential)]

@@ -56,18 +56,46 @@ public static class RegularFile
     }
 
     /// <summary>Removes <paramref name="name"/> from <paramref name="folder"/> (an open folder), looking up that one
-    /// name only; a file already gone counts as removed.</summary>
+    /// name only; a file already gone counts as removed. An empty folder is removed too; a name that is not UTF-8
+    /// comes as <see cref="FolderEntries"/> gives it.</summary>
     /// <exception cref="IOException">The file could not be removed.</exception>
     public static unsafe void RemoveIn(SafeFileHandle folder, ReadOnlySpan<char> name)
     {
         ArgumentNullException.ThrowIfNull(folder);
-        var utf8 = NativeStrings.Utf8(name, stackalloc byte[256]);
-        fixed (byte* path = utf8)
+        var bytes = FolderEntries.IsRaw(name) ? FolderEntries.RawBytes(name) : NativeStrings.Utf8(name, stackalloc byte[256]);
+        fixed (byte* path = bytes)
         {
-            if (Libc.unlinkat(folder, path, 0) < 0 && Marshal.GetLastPInvokeError() is var errno && errno != Libc.ENOENT)
+            if (Libc.unlinkat(folder, path, 0) < 0 && Marshal.GetLastPInvokeError() is var errno && errno != Libc.ENOENT &&
+                !(errno == Libc.EISDIR && RemoveFolder(folder, path)))
             {
                 throw new IOException($"cannot remove {name} (errno {errno})");
             }
+        }
+    }
+
+    /// <summary>The status of <paramref name="name"/> in <paramref name="folder"/>, not following a symlink; null when
+    /// it does not exist.</summary>
+    public static unsafe FileStatus? StatusIn(SafeFileHandle folder, ReadOnlySpan<char> name)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        var bytes = FolderEntries.IsRaw(name) ? FolderEntries.RawBytes(name) : NativeStrings.Utf8(name, stackalloc byte[256]);
+        fixed (byte* path = bytes)
+        {
+            return FileStatus.At(folder, path);
+        }
+    }
+
+    private static unsafe bool RemoveFolder(SafeFileHandle folder, byte* path) =>
+        Libc.unlinkat(folder, path, Libc.AT_REMOVEDIR) == 0 || Marshal.GetLastPInvokeError() == Libc.ENOENT;
+
+    /// <summary>Sets the mode of an open file (never through a name, which a symlink could send elsewhere).</summary>
+    /// <exception cref="IOException">The mode could not be set.</exception>
+    public static void SetMode(SafeFileHandle handle, UnixFileMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        if (Libc.fchmod(handle, (uint)mode) < 0)
+        {
+            throw new IOException($"fchmod failed (errno {Marshal.GetLastPInvokeError()})");
         }
     }
 
@@ -77,7 +105,8 @@ public static class RegularFile
         byte* name = NativeStrings.Utf8(path);
         try
         {
-            int fd = Libc.open(name, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC, 0);
+            // Never through a symlink: a drop folder path that is one would hand the daemon someone else's folder.
+            int fd = Libc.open(name, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_NOFOLLOW | Libc.O_CLOEXEC, 0);
             error = fd < 0 ? Marshal.GetLastPInvokeError() : 0;
             return fd < 0 ? null : new SafeFileHandle(fd, ownsHandle: true);
         }

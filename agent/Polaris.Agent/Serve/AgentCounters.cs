@@ -31,6 +31,12 @@ public sealed class AgentCounters
     private long _spoolDroppedBatches;
     private long _spoolDroppedBytes;
     private long _collectorReachable = -1;
+    private long _batchesDeferred;
+    private long _deferredRejected;
+    private long _droppedFailed;
+    private long _tokenRefused;
+    private Func<long>? _environmentsLimited;
+    private long _droppedUserBytes;
 
     /// <summary>Raised after any counter changes (on the thread that changed it), for the textfile writer.</summary>
     public event Action? Changed;
@@ -73,6 +79,25 @@ public sealed class AgentCounters
         Changed?.Invoke();
     }
     public void SpoolFailed() => Bump(ref _spoolFailures, 1);
+    public void BatchDeferred() => Bump(ref _batchesDeferred, 1);
+    public void DeferredGivenUp() => Bump(ref _deferredRejected, 1);
+    public void Failed() => Bump(ref _droppedFailed, 1);
+    public void UserBytesExceeded() => Bump(ref _droppedUserBytes, 1);
+
+    /// <summary>Reads the enrich stage's count of environment analyses cut short, for <see cref="Values"/>.</summary>
+    public void Attach(Func<long> environmentsLimited) => _environmentsLimited = environmentsLimited;
+
+    /// <summary>Whether the collector refused the token (401/403) at the last attempt: 1 yes, 0 no.</summary>
+    public long CollectorTokenRefused => Interlocked.Read(ref _tokenRefused);
+
+    /// <summary>Notes whether the last answer refused the token, for <c>status</c> to say so.</summary>
+    public void TokenRefused(bool refused)
+    {
+        if (Interlocked.Exchange(ref _tokenRefused, refused ? 1 : 0) != (refused ? 1 : 0))
+        {
+            Changed?.Invoke();
+        }
+    }
 
     public void BatchSpooled(int summaries, int processes)
     {
@@ -136,6 +161,11 @@ public sealed class AgentCounters
         ("spool_failures", Interlocked.Read(ref _spoolFailures), "Batches that could not be written to the spool (retried)."),
         ("spool_dropped_batches", Interlocked.Read(ref _spoolDroppedBatches), "Spooled batches dropped unsent to keep the spool within its bounds."),
         ("spool_dropped_bytes", Interlocked.Read(ref _spoolDroppedBytes), "Bytes of those batches."),
+        ("batches_deferred", Interlocked.Read(ref _batchesDeferred), "Batches set aside under deferred/: they kept failing while the collector took the batches behind them (retried slowly)."),
+        ("deferred_rejected", Interlocked.Read(ref _deferredRejected), "Deferred batches given up after their last retry (kept under rejected/)."),
+        ("environments_limited", _environmentsLimited?.Invoke() ?? 0, "Environment analyses cut short or skipped at a bound (bytes, files or time per environment, analysis time per user): the environment's changes are left out."),
+        ("dropped_failed", Interlocked.Read(ref _droppedFailed), "Drop folder entries removed because taking them in failed unexpectedly (a fault of the daemon's, logged once per kind)."),
+        ("dropped_user_bytes", Interlocked.Read(ref _droppedUserBytes), "Record files removed while their writer ran: their owner's waiting files were past 256 MiB."),
     ];
 
     public override string ToString() => string.Join(' ', Values().Select(v => $"{v.Name}={v.Value}"));

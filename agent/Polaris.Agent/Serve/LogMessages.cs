@@ -40,4 +40,13 @@ internal static partial class LogMessages
 
     [LoggerMessage(13, LogLevel.Warning, "Cannot write the textfile collector's file {File}: {Reason}")]
     public static partial void TextfileFailed(ILogger logger, string file, string reason);
+
+    [LoggerMessage(40, LogLevel.Warning, "Batch {Key} failed {Failures} times in a row while the collector took the batch behind it; set aside under deferred/ and retried on its own")]
+    public static partial void BatchDeferred(ILogger logger, string key, int failures);
+
+    [LoggerMessage(41, LogLevel.Error, "Deferred batch {Key} still failed after {Attempts} retries; it is kept under rejected/")]
+    public static partial void DeferredGivenUp(ILogger logger, string key, int attempts);
+
+    [LoggerMessage(42, LogLevel.Error, "Taking in a drop folder entry failed ({Kind}); the entry is removed and counted as dropped_failed, further failures of this kind are counted only: {Reason}")]
+    public static partial void ReceiveFailed(ILogger logger, string kind, string reason);
 }

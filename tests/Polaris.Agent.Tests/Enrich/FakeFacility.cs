@@ -80,6 +80,10 @@ public sealed class FakeFacility : IDisposable
 
         Directory.CreateDirectory(Home + "/.local/" + Lib);
         Directory.CreateDirectory(UserBase + "/" + Lib);
+        // As on a real system, the environments are for everyone to read (the daemon reads an environment only as
+        // far as the record's user may); the temporary folder is its creator's alone.
+        File.SetUnixFileMode(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
+            UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
     }
 
     public static CondaRecord PythonEleven { get; } = new("python", "3.11.9", "hb806964_0_cpython", "https://conda.anaconda.org/conda-forge/linux-64", []);

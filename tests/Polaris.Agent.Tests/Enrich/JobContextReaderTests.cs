@@ -132,5 +132,18 @@ public class JobContextReaderTests
         Assert.InRange(counted, NodeFile.MaxBytes / 23, NodeFile.MaxBytes / 23 + 1);
     }
 
+    [Fact]
+    public void A_node_file_anyone_may_read_in_a_folder_its_sender_cannot_enter_is_not_read_for_them()
+    {
+        using var dir = new TempDirectory();
+        var nodeFile = dir.Combine("nodes");
+        File.WriteAllText(nodeFile, "x3001\nx3002\n");
+        File.SetUnixFileMode(nodeFile, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        File.SetUnixFileMode(dir.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        Assert.Equal(0, Read(new() { ["PBS_NODEFILE"] = nodeFile }, uid: 65534).NodeCount);
+        Assert.Equal(2, Read(new() { ["PBS_NODEFILE"] = nodeFile }, uid: Owner(nodeFile)).NodeCount);
+    }
+
     private static uint Owner(string path) => Native.FileStatus.Of(path)!.Value.Uid;
 }

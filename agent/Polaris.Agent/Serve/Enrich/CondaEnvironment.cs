@@ -9,7 +9,7 @@ public sealed class CondaEnvironment
     public const int MaxRecords = 50_000;
 
     /// <summary>Largest package record read; the biggest real ones (with <c>paths_data</c>) are a few MiB.</summary>
-    public const int MaxRecordBytes = 64 * 1024 * 1024;
+    public const int MaxRecordBytes = 16 * 1024 * 1024;
 
     private CondaEnvironment(string prefix, IReadOnlyDictionary<string, CondaPackage> packages, IReadOnlySet<string> distInfos, CondaHistory history)
     {
@@ -33,21 +33,26 @@ public sealed class CondaEnvironment
 
     /// <summary>Reads <c>PREFIX/conda-meta</c>; null when the folder is missing or unreadable. Records that cannot be
     /// read or parsed are skipped: the environment is what can be read of it.</summary>
-    public static CondaEnvironment? Read(string prefix)
+    public static CondaEnvironment? Read(string prefix) => Read(prefix, EnvironmentReader.Unbounded());
+
+    /// <summary>Reads <c>PREFIX/conda-meta</c> through <paramref name="reader"/>; null when the folder is missing, the
+    /// reader's user may not list it, or the reader's budget ran out.</summary>
+    public static CondaEnvironment? Read(string prefix, EnvironmentReader reader)
     {
+        ArgumentNullException.ThrowIfNull(reader);
         var meta = prefix + "/conda-meta";
         var packages = new Dictionary<string, CondaPackage>(StringComparer.Ordinal);
         var distInfos = new HashSet<string>(StringComparer.Ordinal);
         try
         {
             int seen = 0;
-            foreach (var file in Directory.EnumerateFiles(meta, "*.json"))
+            foreach (var file in reader.List(meta, "*.json"))
             {
                 if (++seen > MaxRecords)
                 {
                     break;
                 }
-                var bytes = Native.RegularFile.TryRead(file, MaxRecordBytes);
+                var bytes = reader.Read(file, MaxRecordBytes);
                 if (bytes != null && CondaPackageRecord.Parse(bytes) is { } record)
                 {
                     packages[record.Package.Name] = record.Package;
@@ -60,6 +65,7 @@ public sealed class CondaEnvironment
             // Missing or unreadable: a half-read package list would show as packages removed.
             return null;
         }
-        return new CondaEnvironment(prefix, packages, distInfos, CondaHistory.Read(prefix));
+        var history = CondaHistory.Read(prefix, reader);
+        return reader.Exhausted ? null : new CondaEnvironment(prefix, packages, distInfos, history);
     }
 }

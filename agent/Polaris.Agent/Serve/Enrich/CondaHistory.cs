@@ -24,9 +24,13 @@ public sealed class CondaHistory
     public IReadOnlyList<CondaRevision> Revisions { get; }
 
     /// <summary>Reads <c>PREFIX/conda-meta/history</c>; <see cref="Empty"/> when it is missing or unreadable.</summary>
-    public static CondaHistory Read(string prefix)
+    public static CondaHistory Read(string prefix) => Read(prefix, EnvironmentReader.Unbounded());
+
+    /// <summary>Reads <c>PREFIX/conda-meta/history</c> through <paramref name="reader"/>.</summary>
+    public static CondaHistory Read(string prefix, EnvironmentReader reader)
     {
-        var bytes = Native.RegularFile.TryRead(prefix + "/conda-meta/history", MaxBytes);
+        ArgumentNullException.ThrowIfNull(reader);
+        var bytes = reader.Read(prefix + "/conda-meta/history", MaxBytes);
         return bytes == null ? Empty : Parse(System.Text.Encoding.UTF8.GetString(bytes));
     }
 

@@ -11,11 +11,15 @@ public static class DistInfo
 
     /// <summary>Name and version from <c>METADATA</c>'s <c>Name:</c> and <c>Version:</c> headers, falling back to
     /// the folder's name when a header is missing.</summary>
-    public static PipPackage Read(string folder)
+    public static PipPackage Read(string folder) => Read(folder, EnvironmentReader.Unbounded());
+
+    /// <summary><see cref="Read(string)"/> through <paramref name="reader"/>.</summary>
+    public static PipPackage Read(string folder, EnvironmentReader reader)
     {
+        ArgumentNullException.ThrowIfNull(reader);
         var fromName = FromFolderName(PathPrefix.LastComponent(folder));
         string name = "", version = "";
-        var bytes = Native.RegularFile.TryRead(folder + "/METADATA", MaxMetadataBytes);
+        var bytes = reader.Read(folder + "/METADATA", MaxMetadataBytes);
         if (bytes != null)
         {
             foreach (var line in Encoding.UTF8.GetString(bytes).AsSpan().EnumerateLines())
@@ -38,9 +42,13 @@ public static class DistInfo
     }
 
     /// <summary>The first line of the folder's <c>INSTALLER</c> (<c>pip</c>, <c>uv</c>, <c>conda</c>, ...); empty when absent.</summary>
-    public static string Installer(string folder)
+    public static string Installer(string folder) => Installer(folder, EnvironmentReader.Unbounded());
+
+    /// <summary><see cref="Installer(string)"/> through <paramref name="reader"/>.</summary>
+    public static string Installer(string folder, EnvironmentReader reader)
     {
-        var bytes = Native.RegularFile.TryRead(folder + "/INSTALLER", 256);
+        ArgumentNullException.ThrowIfNull(reader);
+        var bytes = reader.Read(folder + "/INSTALLER", 256);
         if (bytes == null)
         {
             return "";

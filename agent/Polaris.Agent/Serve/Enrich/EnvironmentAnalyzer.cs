@@ -8,6 +8,12 @@ namespace Polaris.Agent.Serve.Enrich;
 /// one environment; so analyses are cached per environment and only compared with the disk (a few <c>stat</c>
 /// calls, see <see cref="EnvironmentStamp"/>) once per <c>revalidateAfter</c>. Thread-safe: two threads missing
 /// the cache at once both analyse, and the second result replaces the first.
+///
+/// A record's environment is whatever its user names, so an analysis reads as that user could
+/// (<see cref="UserAccess"/>: a folder they cannot read is an environment they cannot see), within a budget
+/// (<see cref="EnvironmentReader"/>), and within the user's share of analysis time (<see cref="AnalysisAllowance"/>);
+/// what it found is cached per user. The base environments, which the facility configured, are read in full and
+/// shared.
 /// </remarks>
 public sealed class EnvironmentAnalyzer
 {
@@ -18,6 +24,8 @@ public sealed class EnvironmentAnalyzer
     private readonly BoundedCache<CachedEnvironment> _analyses;
     private readonly BoundedCache<CachedConda> _condas;
     private readonly long _revalidateAfterMs;
+    private readonly AnalysisAllowance _allowance = new();
+    private long _limited;
 
     /// <param name="options">The base environments.</param>
     /// <param name="revalidateAfter">How long an analysis is trusted before the disk is asked whether it changed. Default 2 s.</param>
@@ -31,13 +39,18 @@ public sealed class EnvironmentAnalyzer
         _revalidateAfterMs = (long)(revalidateAfter ?? TimeSpan.FromSeconds(2)).TotalMilliseconds;
     }
 
+    /// <summary>Analyses cut short or skipped because a bound was reached (budget or the user's analysis time).</summary>
+    public long Limited => Interlocked.Read(ref _limited);
+
     /// <summary><paramref name="raw"/> with its kind, name and changes; the user site is kept as the hook reported it.</summary>
     /// <param name="raw">The environment as the hook reported it.</param>
     /// <param name="pythonVersion">The interpreter's version, which names <c>lib/pythonX.Y</c>.</param>
     /// <param name="pythonPath">The process's <c>PYTHONPATH</c> entries, already cleaned.</param>
-    public PythonEnvironment Analyze(PythonEnvironment raw, string pythonVersion, IReadOnlyList<string> pythonPath)
+    /// <param name="uid">The record's user, as whom the environment is read (0: no check).</param>
+    public PythonEnvironment Analyze(PythonEnvironment raw, string pythonVersion, IReadOnlyList<string> pythonPath, uint uid = 0)
     {
-        var analysis = Find(PathPrefix.Normalize(raw.Prefix), PathPrefix.Normalize(raw.BasePrefix), PythonVersion.MajorMinor(pythonVersion));
+        ArgumentNullException.ThrowIfNull(raw);
+        var analysis = Find(PathPrefix.Normalize(raw.Prefix), PathPrefix.Normalize(raw.BasePrefix), PythonVersion.MajorMinor(pythonVersion), uid);
         return raw with
         {
             Kind = analysis.Kind,
@@ -47,33 +60,66 @@ public sealed class EnvironmentAnalyzer
     }
 
     /// <summary>The records of the conda environment at <paramref name="prefix"/>; null when it has no readable <c>conda-meta/</c>.</summary>
-    public CondaEnvironment? Conda(string prefix)
+    public CondaEnvironment? Conda(string prefix) => Conda(prefix, EnvironmentReader.Unbounded());
+
+    /// <summary>The records of the conda environment at <paramref name="prefix"/> as <paramref name="reader"/> reads
+    /// them (a base environment in full, as anyone); null when it has no <c>conda-meta/</c> the reader could read whole.</summary>
+    private CondaEnvironment? Conda(string prefix, EnvironmentReader reader)
     {
+        if (_baseSet.Contains(prefix) && !reader.Access.IsEveryone)
+        {
+            reader = EnvironmentReader.Unbounded();
+        }
+        var key = reader.Access.IsEveryone ? prefix : $"{prefix}\n{reader.Access.Uid}";
         var now = Environment.TickCount64;
-        if (_condas.TryGet(prefix, out var cached) && now - cached.CheckedAtMs < _revalidateAfterMs)
+        if (_condas.TryGet(key, out var cached) && now - cached.CheckedAtMs < _revalidateAfterMs)
         {
             return cached.Environment;
         }
         var stamp = EnvironmentStamp.Of(prefix + "/conda-meta");
-        var environment = cached != null && cached.Stamp == stamp ? cached.Environment : CondaEnvironment.Read(prefix);
-        _condas.Set(prefix, new CachedConda(environment, stamp, now));
+        var environment = cached != null && cached.Stamp == stamp ? cached.Environment : CondaEnvironment.Read(prefix, reader);
+        _condas.Set(key, new CachedConda(environment, stamp, now));
         return environment;
     }
 
-    private EnvironmentAnalysis Find(string prefix, string basePrefix, string python)
+    private EnvironmentAnalysis Find(string prefix, string basePrefix, string python, uint uid)
     {
         if (prefix.Length == 0 || prefix[0] != '/' || prefix.Contains('\0', StringComparison.Ordinal) || basePrefix.Contains('\0', StringComparison.Ordinal))
         {
             return EnvironmentAnalysis.Unknown;
         }
-        var key = $"{prefix}\n{basePrefix}\n{python}";
+        // A base environment is the facility's: read in full, the same for everyone. Anything else is read as the
+        // record's user could, and remembered for that user only.
+        bool shared = uid == 0 || _baseSet.Contains(prefix);
+        var key = shared ? $"{prefix}\n{basePrefix}\n{python}" : $"{prefix}\n{basePrefix}\n{python}\n{uid}";
         var now = Environment.TickCount64;
         if (_analyses.TryGet(key, out var cached) && now - cached.CheckedAtMs < _revalidateAfterMs)
         {
             return cached.Analysis;
         }
         var stamp = Stamp(prefix, basePrefix, python);
-        var analysis = cached != null && cached.Stamp == stamp ? cached.Analysis : Analyze(prefix, basePrefix, python);
+        if (cached != null && cached.Stamp == stamp)
+        {
+            _analyses.Set(key, cached with { CheckedAtMs = now });
+            return cached.Analysis;
+        }
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (!shared && !_allowance.Allows(uid, started))
+        {
+            // Past the user's analysis time: what is known, or nothing, until the allowance refills.
+            Interlocked.Increment(ref _limited);
+            return cached?.Analysis ?? EnvironmentAnalysis.Unknown;
+        }
+        var reader = _baseSet.Contains(prefix) ? EnvironmentReader.Unbounded() : new EnvironmentReader(UserAccess.Of(uid));
+        var analysis = Analyze(prefix, basePrefix, python, reader);
+        if (!shared)
+        {
+            _allowance.Charge(uid, started, System.Diagnostics.Stopwatch.GetTimestamp());
+        }
+        if (reader.Exhausted)
+        {
+            Interlocked.Increment(ref _limited);
+        }
         _analyses.Set(key, new CachedEnvironment(analysis, stamp, now));
         return analysis;
     }
@@ -84,34 +130,36 @@ public sealed class EnvironmentAnalyzer
         basePrefix.Length > 0 && basePrefix != prefix ? EnvironmentStamp.Of(basePrefix + "/conda-meta") : 0,
         _bases.Length > 0 ? EnvironmentStamp.Of(_bases[0] + "/conda-meta") : 0);
 
-    private EnvironmentAnalysis Analyze(string prefix, string basePrefix, string python)
+    private EnvironmentAnalysis Analyze(string prefix, string basePrefix, string python, EnvironmentReader reader)
     {
-        var marker = EnvironmentRootFinder.Probe(prefix);
+        // What a folder the user cannot enter holds is none of their record's business.
+        var marker = reader.Access.MayEnter(prefix) ? EnvironmentRootFinder.Probe(prefix) : PrefixMarker.None;
         // Python sets base_prefix apart from prefix only in a virtual environment (venv, or virtualenv before 20
         // without pyvenv.cfg).
         bool isVenv = marker == PrefixMarker.PyvenvCfg ||
             (marker == PrefixMarker.None && basePrefix.Length > 0 && basePrefix != prefix);
         var (kind, name) = _baseSet.Contains(prefix) ? (EnvironmentKind.BaseEnv, "base")
             : isVenv ? (_baseSet.Contains(basePrefix) ? EnvironmentKind.VenvOnBase : EnvironmentKind.Venv, PathPrefix.LastComponent(prefix))
-            : marker == PrefixMarker.CondaMeta ? (IsBaseClone(prefix) ? EnvironmentKind.BaseClone : EnvironmentKind.CondaEnv, PathPrefix.LastComponent(prefix))
+            : marker == PrefixMarker.CondaMeta ? (IsBaseClone(prefix, reader) ? EnvironmentKind.BaseClone : EnvironmentKind.CondaEnv, PathPrefix.LastComponent(prefix))
             : prefix is "/usr" or "/usr/local" ? (EnvironmentKind.SystemPython, "system")
             : (EnvironmentKind.Other, "");
 
         // Conda differences describe the conda environment that provides the packages: a venv's base prefix (the
         // same packages as base for a venv on base, so none), the environment itself otherwise.
-        var changes = CondaChanges(isVenv ? basePrefix : prefix);
+        var changes = CondaChanges(isVenv ? basePrefix : prefix, reader);
         if (kind != EnvironmentKind.BaseEnv && python.Length > 0)
         {
             // The base's own pip installs are the facility's, part of what base is; elsewhere they are the user's.
-            var owned = marker == PrefixMarker.CondaMeta ? Conda(prefix)?.OwnedDistInfos ?? NoDistInfos : NoDistInfos;
-            changes = changes with { PipInstalled = SitePackages.PipInstalled(SitePackages.Folder(prefix, python), owned) };
+            var owned = marker == PrefixMarker.CondaMeta ? Conda(prefix, reader)?.OwnedDistInfos ?? NoDistInfos : NoDistInfos;
+            changes = changes with { PipInstalled = SitePackages.PipInstalled(SitePackages.Folder(prefix, python), owned, reader) };
         }
-        return new EnvironmentAnalysis(kind, name, changes);
+        // Cut short, the changes would be wrong (packages not read look removed): the kind and name stand alone.
+        return new EnvironmentAnalysis(kind, name, reader.Exhausted ? new EnvironmentChanges() : changes);
     }
 
-    private bool IsBaseClone(string prefix)
+    private bool IsBaseClone(string prefix, EnvironmentReader reader)
     {
-        var environment = Conda(prefix);
+        var environment = Conda(prefix, reader);
         if (environment == null)
         {
             return false;
@@ -126,13 +174,13 @@ public sealed class EnvironmentAnalyzer
         return false;
     }
 
-    private EnvironmentChanges CondaChanges(string condaPrefix)
+    private EnvironmentChanges CondaChanges(string condaPrefix, EnvironmentReader reader)
     {
         if (_bases.Length == 0 || condaPrefix.Length == 0 || condaPrefix == _bases[0])
         {
             return new EnvironmentChanges();
         }
-        var environment = Conda(condaPrefix);
+        var environment = Conda(condaPrefix, reader);
         var baseEnvironment = Conda(_bases[0]);
         return environment == null || baseEnvironment == null
             ? new EnvironmentChanges()

@@ -7,7 +7,7 @@ namespace Polaris.Agent.Serve.Enrich;
 /// host appears as many times as it has slots.</summary>
 /// <remarks>A job's node file does not change while it runs, and all its ranks name the same one: each file is read
 /// once. The path comes from the user's environment, so the daemon (root) reads it only when it is a regular file
-/// the sender owns or anyone may read, and at most <see cref="MaxBytes"/> of it.</remarks>
+/// the sender could read (<see cref="UserAccess"/>), and at most <see cref="MaxBytes"/> of it.</remarks>
 public sealed class NodeFile
 {
     /// <summary>Most bytes read: 1 MiB is about 20,000 host names of Polaris's length.</summary>
@@ -24,7 +24,9 @@ public sealed class NodeFile
         {
             return count;
         }
-        count = Count(Native.RegularFile.TryRead(path, MaxBytes, readableBy: uid));
+        // Read as the user could: the file's own bits and every folder on the way (a world-readable file in a
+        // folder of root's, mode 0700, is not theirs to see).
+        count = Count(new EnvironmentReader(UserAccess.Of(uid)).Read(path, MaxBytes));
         if (_counts.Count >= MaxEntries)
         {
             _counts.Clear();

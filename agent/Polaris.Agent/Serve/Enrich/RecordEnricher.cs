@@ -34,6 +34,9 @@ public sealed class RecordEnricher
     /// <summary>What the stage has done.</summary>
     public EnrichCounters Counters { get; }
 
+    /// <summary>Environment analyses cut short or skipped at a bound (see <see cref="EnvironmentAnalyzer.Limited"/>).</summary>
+    public long EnvironmentsLimited => _environments.Limited;
+
     /// <summary>The record with origins, environment and job context worked out.</summary>
     public ProcessRecord Enrich(ProcessRecord raw)
     {
@@ -70,7 +73,7 @@ public sealed class RecordEnricher
         try
         {
             raw.Job.Variables.TryGetValue("PYTHONPATH", out var pythonPath);
-            environment = _environments.Analyze(raw.Environment, raw.PythonVersion, _pythonPath.Of(pythonPath));
+            environment = _environments.Analyze(raw.Environment, raw.PythonVersion, _pythonPath.Of(pythonPath), raw.Uid);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {

@@ -20,26 +20,37 @@ public static class SitePackages
     /// </remarks>
     /// <param name="folder">The site-packages folder.</param>
     /// <param name="owned">Dist-info folder names owned by conda packages; empty outside conda environments.</param>
-    public static IReadOnlyList<PipPackage> PipInstalled(string folder, IReadOnlySet<string> owned)
+    public static IReadOnlyList<PipPackage> PipInstalled(string folder, IReadOnlySet<string> owned) =>
+        PipInstalled(folder, owned, EnvironmentReader.Unbounded());
+
+    /// <summary><see cref="PipInstalled(string, IReadOnlySet{string})"/> through <paramref name="reader"/>: empty when its
+    /// user may not list the folder or its budget ran out.</summary>
+    public static IReadOnlyList<PipPackage> PipInstalled(string folder, IReadOnlySet<string> owned, EnvironmentReader reader)
     {
+        ArgumentNullException.ThrowIfNull(owned);
+        ArgumentNullException.ThrowIfNull(reader);
         var found = new List<PipPackage>();
         try
         {
-            foreach (var distInfo in Directory.EnumerateDirectories(folder, "*.dist-info"))
+            foreach (var distInfo in reader.List(folder, "*.dist-info", folders: true))
             {
                 if (found.Count >= MaxDistributions)
                 {
                     break;
                 }
                 if (owned.Contains(PathPrefix.LastComponent(distInfo)) ||
-                    DistInfo.Installer(distInfo).Equals("conda", StringComparison.OrdinalIgnoreCase))
+                    DistInfo.Installer(distInfo, reader).Equals("conda", StringComparison.OrdinalIgnoreCase))
                 {
                     continue;
                 }
-                found.Add(DistInfo.Read(distInfo));
+                found.Add(DistInfo.Read(distInfo, reader));
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+        if (reader.Exhausted)
         {
             return [];
         }

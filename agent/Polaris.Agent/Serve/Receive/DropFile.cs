@@ -22,6 +22,9 @@ public readonly record struct DropFile(uint Owner, int Length)
 
         /// <summary>Its owner is past the rate of records a user may drop.</summary>
         RateLimited,
+
+        /// <summary>As long as when it was last read: nothing to read again.</summary>
+        Unchanged,
     }
 
     /// <summary>Opens without following symlinks, checks the opened file itself, and reads at most <paramref name="maxBytes"/>
@@ -30,18 +33,24 @@ public readonly record struct DropFile(uint Owner, int Length)
     /// <param name="name">The file's name in it.</param>
     /// <param name="maxBytes">The largest record read; a larger file is refused.</param>
     /// <param name="admit">Whether the file's owner may drop a record now (the rate limit).</param>
+    /// <param name="unchangedLength">The length it had when last read (-1: none); a file still that long is not read.</param>
     /// <param name="buffer">Where the bytes go; grown when too small.</param>
     /// <param name="refusal">Why nothing was read, when null is returned.</param>
-    public static DropFile? Read(SafeFileHandle folder, string name, int maxBytes, Func<uint, bool> admit, ref byte[] buffer, out Refusal refusal)
+    public static DropFile? Read(SafeFileHandle folder, string name, int maxBytes, Func<uint, bool> admit, long unchangedLength, ref byte[] buffer, out Refusal refusal)
     {
         using var handle = RegularFile.OpenIn(folder, name, out var status, out int error);
         if (handle == null)
         {
-            refusal = error == RegularFile.SymlinkError ? Refusal.NotRegular : Refusal.Unreadable;
+            // A socket cannot be opened at all (ENXIO): what is there decides, not the error.
+            refusal = error == RegularFile.SymlinkError || (error != Libc.ENOENT && RegularFile.StatusIn(folder, name) is { IsRegularFile: false })
+                ? Refusal.NotRegular
+                : Refusal.Unreadable;
             return null;
         }
-        refusal = !status.IsRegularFile ? Refusal.NotRegular : status.Size > maxBytes ? Refusal.Oversized : Refusal.Unreadable;
-        if (!status.IsRegularFile || status.Size > maxBytes)
+        // A second name of a file (a hard link) would have its record counted once per name.
+        bool regular = status.IsRegularFile && status.Links == 1;
+        refusal = !regular ? Refusal.NotRegular : status.Size > maxBytes ? Refusal.Oversized : Refusal.Unchanged;
+        if (!regular || status.Size > maxBytes || status.Size == unchangedLength)
         {
             return null;
         }

@@ -10,8 +10,14 @@ namespace Polaris.Agent.Serve.Receive;
 /// The hook writes its record to <c>DROP/PID.START.rec</c> and closes it at exit; the kernel closes it for a
 /// killed process. Either way inotify reports IN_CLOSE_WRITE and the record is read here, attributed to the
 /// file's owner. A file whose writer still runs (a forked child closed its inherited copy) waits for the next
-/// close. Files left while the daemon was down are taken in at start. A file is removed only after its record
-/// is spooled (<see cref="Aggregate.RecordAggregator"/>).
+/// close or the writer's end (<see cref="WaitingFiles"/>). Files left while the daemon was down are taken in at
+/// start. A file is removed only after its record is spooled (<see cref="Aggregate.RecordAggregator"/>).
+///
+/// Everything else is removed as soon as it appears, counted: names that are not records (<c>.tmp</c> files, a
+/// 'fill' file, names that are not UTF-8), and entries that are not one plain file (folders, sockets, FIFOs,
+/// symlinks, hard links), which get no close event and would otherwise stay until a restart. Whatever a file makes
+/// go wrong, the thread goes on: an unexpected exception costs that file only (<c>dropped_failed</c>), never the
+/// daemon.
 /// </remarks>
 public sealed class DropWatcher(
     AgentOptions options,
@@ -21,14 +27,14 @@ public sealed class DropWatcher(
     AgentCounters counters,
     ILogger<DropWatcher> logger) : IHostedService, IDisposable
 {
-    // Only while some files wait for a live writer do we wake up on our own, to look at them again.
-    private const int RecheckMs = 10_000;
     private const UnixFileMode DropMode =
         UnixFileMode.StickyBit | UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
         UnixFileMode.GroupWrite | UnixFileMode.GroupExecute | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
     private readonly string _host = Environment.MachineName;
-    private readonly HashSet<string> _waiting = new(StringComparer.Ordinal);
+    // Only while some files wait for a live writer do we wake up on our own, to look at them again.
+    private readonly WaitingFiles _waiting = new();
+    private readonly HashSet<string> _failureKinds = new(StringComparer.Ordinal);
     private readonly UserRateLimit _rateLimit = new(options.UserRecordsPerSecond, options.UserRecordBurst);
     private readonly HashSet<string> _admitted = new(StringComparer.Ordinal);
     // One buffer for every file read: records are parsed into objects before the next is read.
@@ -44,11 +50,17 @@ public sealed class DropWatcher(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        // Mode 1733: every user may create files, none may list or remove another's.
+        counters.Attach(() => enricher.EnvironmentsLimited);
+        // Mode 1733: every user may create files, none may list or remove another's. Set through the open folder,
+        // never a name: a drop path that is a symlink would have its target's mode changed.
+        if (Native.FileStatus.Of(options.Drop) is { IsDirectory: false })
+        {
+            throw new IOException($"setting 'drop': {options.Drop} exists and is not a folder (a symlink is not followed)");
+        }
         Directory.CreateDirectory(options.Drop);
-        File.SetUnixFileMode(options.Drop, DropMode);
         _folder = RegularFile.OpenFolder(options.Drop, out int error)
             ?? throw new IOException($"cannot open the drop folder {options.Drop} (errno {error})");
+        RegularFile.SetMode(_folder, DropMode);
         _inotify = new Inotify(options.Drop);
         _thread = new Thread(Run) { Name = "polaris-drop", IsBackground = true };
         _thread.Start();
@@ -67,73 +79,174 @@ public sealed class DropWatcher(
     private void Run()
     {
         var inotify = _inotify!;
-        TakeAll();
-        while (inotify.Wait(_waiting.Count > 0 ? RecheckMs : -1, out bool overflowed) is { } names)
+        Guard("listing", TakeAll);
+        while (inotify.Wait(_waiting.TimeoutMs(NowMs()), out bool overflowed) is { } names)
         {
-            if (overflowed)
+            Guard("waking", () =>
             {
-                TakeAll();
-                continue;
+                if (overflowed)
+                {
+                    TakeAll();
+                    return;
+                }
+                foreach (var (name, created) in names)
+                {
+                    if (created)
+                    {
+                        Created(name);
+                    }
+                    else
+                    {
+                        Take(name);
+                    }
+                }
+                LookAgain();
+            });
+        }
+    }
+
+    /// <summary>Runs a step of the thread's own that no file is to blame for, so that nothing it throws ends the thread.</summary>
+    private void Guard(string kind, Action step)
+    {
+        try
+        {
+            step();
+        }
+        catch (Exception e)
+        {
+            NoteFailure(kind, e);
+        }
+    }
+
+    /// <summary>Counts a failure; logs the first of each kind only, so a user who can make one cannot flood the log.</summary>
+    private void NoteFailure(string kind, Exception e)
+    {
+        counters.Failed();
+        var key = kind + ": " + e.GetType().FullName;
+        if (_failureKinds.Count < 256 && _failureKinds.Add(key))
+        {
+            LogMessages.ReceiveFailed(logger, key, e.Message);
+        }
+    }
+
+    /// <summary>A new entry: a record file is witnessed (its writer runs now); anything that can never be one goes at once.</summary>
+    private void Created(string name)
+    {
+        if (RecordFileName.Parse(name) is null)
+        {
+            Take(name);
+            return;
+        }
+        // No close event will come for a folder, socket, FIFO, symlink or a second name of a file.
+        if (RegularFile.StatusIn(_folder!, name) is { } status && (!status.IsRegularFile || status.Links > 1))
+        {
+            Take(name);
+            return;
+        }
+        _witnesses.Witness(name);
+    }
+
+    /// <summary>Looks at the files due for a look: those whose writer has ended are taken in.</summary>
+    private void LookAgain()
+    {
+        long now = NowMs();
+        var due = _waiting.Due(now);
+        if (due.Count == 0)
+        {
+            return;
+        }
+        // Thousands of files may name one process: /proc is asked once per pid.
+        var starts = new Dictionary<int, double?>();
+        foreach (var (name, claim) in due)
+        {
+            if (!starts.TryGetValue(claim.Pid, out var started))
+            {
+                starts[claim.Pid] = started = ProcessLiveness.StartOf(claim.Pid);
             }
-            foreach (var (name, created) in names)
+            if (ProcessLiveness.Matches(started, claim.StartedUnixNs))
             {
-                if (created)
-                {
-                    _witnesses.Witness(name);
-                }
-                else
-                {
-                    Take(name);
-                }
+                _waiting.Again(name, now);
             }
-            if (names.Count == 0 || _waiting.Count > 0)
+            else
             {
-                foreach (var name in _waiting.ToArray())
-                {
-                    Take(name);
-                }
+                Take(name);
             }
         }
     }
 
+    private static long NowMs() => Environment.TickCount64;
+
     private void TakeAll()
     {
-        foreach (var path in Directory.EnumerateFileSystemEntries(options.Drop))
-        {
-            Take(Path.GetFileName(path));
-        }
+        FolderEntries.Each(options.Drop, Take);
     }
 
     private void Take(string name)
     {
+        long waitedLength = _waiting.LengthOf(name);
+        uint waitedOwner = _waiting.OwnerOf(name);
         _waiting.Remove(name);
-        var path = Path.Combine(options.Drop, name);
         try
         {
-            var outcome = Read(name, path);
+            var outcome = Read(name, waitedOwner, waitedLength);
             if (outcome == Outcome.Wait)
             {
-                _waiting.Add(name);
                 _admitted.Add(name);
                 return;
             }
             _admitted.Remove(name);
             if (outcome == Outcome.Discard)
             {
-                File.Delete(path);
+                Remove(name);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             counters.UnreadableFile();
         }
+        catch (Exception e)
+        {
+            // Whatever else a file made go wrong (parsing, enrichment, anything): it costs that file, not the thread.
+            // The file goes, so that a restart does not meet it again.
+            _admitted.Remove(name);
+            _witnesses.Forget(name);
+            NoteFailure("taking in a file", e);
+            try
+            {
+                Remove(name);
+            }
+            catch (Exception removal) when (removal is IOException or UnauthorizedAccessException)
+            {
+                counters.UnreadableFile();
+            }
+        }
     }
 
-    private Outcome Read(string name, string path)
+    /// <summary>Lets a file wait for its writer, within its owner's share of waiting bytes; past it the file goes.</summary>
+    private Outcome Wait(string name, RecordFileName fileName, uint owner, long length)
+    {
+        if (_waiting.Wait(name, fileName, owner, length, NowMs()))
+        {
+            return Outcome.Wait;
+        }
+        counters.UserBytesExceeded();
+        return Outcome.Discard;
+    }
+
+    private void Remove(string name)
+    {
+        _witnesses.Forget(name);
+        RegularFile.RemoveIn(_folder!, name);
+    }
+
+    private Outcome Read(string name, uint waitedOwner, long waitedLength)
     {
         if (RecordFileName.Parse(name) is not { } fileName)
         {
-            if (name.EndsWith(".tmp", StringComparison.Ordinal))
+            // Not a record: the hook writes nothing else here (no .tmp files either), and whatever a user leaves
+            // takes space from every user's records and from the spool. Its close after its creation removed it
+            // finds nothing: counted once.
+            if (RegularFile.StatusIn(_folder!, name) is null)
             {
                 return Outcome.Keep;
             }
@@ -142,16 +255,20 @@ public sealed class DropWatcher(
         }
         // A file read again (its writer still ran) was admitted once: it takes no second token.
         bool Admit(uint owner) => _admitted.Contains(name) || _rateLimit.TryTake(owner, System.Diagnostics.Stopwatch.GetTimestamp());
-        if (DropFile.Read(_folder!, name, options.MaxRecordBytes, Admit, ref _buffer, out var refusal) is not { } file)
+        // A file that waits is read again only when it grew or its writer ended: a close alone adds nothing.
+        long unchanged = waitedLength >= 0 && ProcessLiveness.IsRunning(fileName.Pid, fileName.StartedUnixNs) ? waitedLength : -1;
+        if (DropFile.Read(_folder!, name, options.MaxRecordBytes, Admit, unchanged, ref _buffer, out var refusal) is not { } file)
         {
             switch (refusal)
             {
                 case DropFile.Refusal.Oversized: counters.Oversized(); return Outcome.Discard;
                 case DropFile.Refusal.NotRegular: counters.NotRegular(); return Outcome.Discard;
                 case DropFile.Refusal.RateLimited: counters.RateLimited(); return Outcome.Discard;
+                case DropFile.Refusal.Unchanged: return Wait(name, fileName, waitedOwner, waitedLength);
                 default: return Outcome.Keep; // already gone
             }
         }
+        var path = Path.Combine(options.Drop, name);
         HookRecord parsed;
         try
         {
@@ -163,14 +280,14 @@ public sealed class DropWatcher(
         {
             if (ProcessLiveness.IsRunning(fileName.Pid, fileName.StartedUnixNs))
             {
-                return Outcome.Wait; // opened, nothing flushed yet
+                return Wait(name, fileName, file.Owner, file.Length); // opened, nothing flushed yet
             }
             counters.Malformed();
             return Outcome.Discard;
         }
         if (!parsed.Complete && ProcessLiveness.IsRunning(fileName.Pid, fileName.StartedUnixNs))
         {
-            return Outcome.Wait;
+            return Wait(name, fileName, file.Owner, file.Length);
         }
         var (enriched, originOf) = enricher.EnrichDeferringOrigins(parsed.Record);
         var received = new ReceivedRecord(enriched, path, originOf);

@@ -20,6 +20,7 @@ public sealed class BatchSpool(AgentOptions options)
     private readonly string _directory = Path.GetFullPath(options.Spool);
     private readonly BatchKeys _keys = new();
     private string Rejected => Path.Combine(_directory, "rejected");
+    private string DeferredFolder => Path.Combine(_directory, "deferred");
 
     /// <summary>Creates the spool folder, private to the daemon's user, and brings what a previous run left within
     /// the bounds.</summary>
@@ -68,7 +69,16 @@ public sealed class BatchSpool(AgentOptions options)
                 lines.Write('\n');
             }
         }, durable: true);
-        AtomicFile.Write(Path.Combine(_directory, key + Extension), batch, durable: true);
+        try
+        {
+            AtomicFile.Write(Path.Combine(_directory, key + Extension), batch, durable: true);
+        }
+        catch
+        {
+            // No batch, no journal: a failed write leaves nothing behind to sweep.
+            File.Delete(Path.Combine(_directory, key + JournalExtension));
+            throw;
+        }
     }
 
     /// <summary>Ends a batch's journal once its drop files are removed; the batch may now be shipped.</summary>
@@ -76,37 +86,56 @@ public sealed class BatchSpool(AgentOptions options)
 
     /// <summary>Deletes the oldest batches while the spool holds more than its size bound, leaves less free space than
     /// its reserve, or its oldest batch is past the age bound.</summary>
+    /// <remarks>Batches set aside (<c>deferred/</c>) and refused (<c>rejected/</c>) count against the same bounds,
+    /// oldest first with the others, so neither folder grows without end. Free space is someone else's to take too
+    /// (the drop folder's users share the file system by default): it may cost the oldest batches, never the newest
+    /// one, which is the data just made and which dropping would not make room for long; so a file system smaller
+    /// than the reserve keeps one batch rather than dropping each as soon as it is written.</remarks>
     public SpoolTrim Trim(DateTimeOffset now)
     {
         var batches = new List<(string Path, long Bytes, DateTimeOffset Created)>();
-        foreach (var batch in Pending())
+        foreach (var path in Pending().Select(b => b.Path).Concat(Stored(DeferredFolder)).Concat(Stored(Rejected)))
         {
             try
             {
-                var file = new FileInfo(batch.Path);
-                batches.Add((batch.Path, file.Length, CreatedAt(batch.Key) ?? file.LastWriteTimeUtc));
+                var file = new FileInfo(path);
+                batches.Add((path, file.Length, CreatedAt(Path.GetFileNameWithoutExtension(path)) ?? file.LastWriteTimeUtc));
             }
             catch (FileNotFoundException)
             {
                 // delivered meanwhile
             }
         }
+        batches.Sort((a, b) => a.Created != b.Created ? a.Created.CompareTo(b.Created) : string.CompareOrdinal(Path.GetFileName(a.Path), Path.GetFileName(b.Path)));
         long total = batches.Sum(b => b.Bytes);
         long free = new DriveInfo(_directory).AvailableFreeSpace;
         var dropped = new SpoolTrim(0, 0);
-        foreach (var (path, bytes, created) in batches)
+        for (int i = 0; i < batches.Count; i++)
         {
-            if (total <= options.SpoolMaxBytes && free >= options.SpoolMinFreeBytes && now - created <= options.SpoolMaxAge)
+            var (path, bytes, created) = batches[i];
+            bool newest = i == batches.Count - 1;
+            if (total <= options.SpoolMaxBytes && (free >= options.SpoolMinFreeBytes || newest) && now - created <= options.SpoolMaxAge)
             {
                 break;
             }
-            File.Delete(path);
+            try
+            {
+                File.Delete(path);
+            }
+            catch (IOException)
+            {
+                continue;
+            }
             total -= bytes;
             free += bytes;
             dropped = new SpoolTrim(dropped.Batches + 1, dropped.Bytes + bytes);
         }
         return dropped;
     }
+
+    /// <summary>The batch files of a sub-folder (deferred or rejected); none when it does not exist.</summary>
+    private static IEnumerable<string> Stored(string folder) =>
+        Directory.Exists(folder) ? Directory.GetFiles(folder, "*" + Extension) : [];
 
     /// <summary>A UUIDv7 key starts with its creation time in Unix milliseconds.</summary>
     private static DateTimeOffset? CreatedAt(string key) =>
@@ -124,24 +153,50 @@ public sealed class BatchSpool(AgentOptions options)
             .Select(f => new SpooledBatch(Path.GetFileNameWithoutExtension(f), f)).ToArray();
     }
 
-    /// <summary>Batches waiting and their bytes.</summary>
+    /// <summary>Batches waiting (in the queue or set aside) and their bytes.</summary>
     public (int Batches, long Bytes) Size()
     {
         int batches = 0;
         long bytes = 0;
-        foreach (var file in new DirectoryInfo(_directory).EnumerateFiles("*" + Extension))
+        foreach (var folder in new[] { _directory, DeferredFolder })
         {
-            try
+            if (!Directory.Exists(folder))
             {
-                bytes += file.Length;
-                batches++;
+                continue;
             }
-            catch (FileNotFoundException)
+            foreach (var file in new DirectoryInfo(folder).EnumerateFiles("*" + Extension))
             {
-                // delivered meanwhile
+                try
+                {
+                    bytes += file.Length;
+                    batches++;
+                }
+                catch (FileNotFoundException)
+                {
+                    // delivered meanwhile
+                }
             }
         }
         return (batches, bytes);
+    }
+
+    /// <summary>Batches set aside because they kept failing while later ones were delivered, oldest first.</summary>
+    public IReadOnlyList<SpooledBatch> Deferred()
+    {
+        var files = Stored(DeferredFolder).ToArray();
+        Array.Sort(files, StringComparer.Ordinal);
+        return files.Select(f => new SpooledBatch(Path.GetFileNameWithoutExtension(f), f)).ToArray();
+    }
+
+    /// <summary>Sets aside a batch that keeps failing while the collector takes others: it is retried on its own
+    /// schedule and no longer holds back the queue.</summary>
+    public SpooledBatch Defer(SpooledBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        Directory.CreateDirectory(DeferredFolder);
+        var moved = Path.Combine(DeferredFolder, Path.GetFileName(batch.Path));
+        File.Move(batch.Path, moved, overwrite: true);
+        return batch with { Path = moved };
     }
 
     /// <summary>Forgets a batch the collector acknowledged.</summary>
@@ -150,6 +205,7 @@ public sealed class BatchSpool(AgentOptions options)
     /// <summary>Sets aside a batch the collector refused as malformed, for a person to inspect; it is never resent.</summary>
     public void Reject(SpooledBatch batch)
     {
+        ArgumentNullException.ThrowIfNull(batch);
         Directory.CreateDirectory(Rejected);
         File.Move(batch.Path, Path.Combine(Rejected, Path.GetFileName(batch.Path)), overwrite: true);
     }

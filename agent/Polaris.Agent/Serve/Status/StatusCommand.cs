@@ -33,7 +33,7 @@ public static class StatusCommand
         }
         catch (SocketException e)
         {
-            error.WriteLine($"polaris-agent: no daemon answers on {path}: {e.Message}");
+            error.WriteLine($"polaris-agent: no daemon answers on {path}: {Why(e, path)}");
             return NotRunning;
         }
         if (cli.Has("json"))
@@ -53,6 +53,15 @@ public static class StatusCommand
         }
         return 0;
     }
+
+    /// <summary>The reason in words: .NET reports a socket file that does not exist as "Cannot assign requested address".</summary>
+    private static string Why(SocketException e, string path) => e.SocketErrorCode switch
+    {
+        SocketError.AddressNotAvailable when !File.Exists(path) => "the socket does not exist",
+        SocketError.ConnectionRefused => "nothing listens on the socket",
+        SocketError.AccessDenied => "permission denied",
+        _ => e.Message,
+    };
 
     private static byte[] Ask(string path)
     {
@@ -74,9 +83,11 @@ public static class StatusCommand
         var now = DateTimeOffset.UtcNow;
         var started = DateTimeOffset.FromUnixTimeMilliseconds(status.GetProperty("started_ms").GetInt64());
         output.WriteLine($"polaris-agent {status.GetProperty("version").GetString()}, pid {status.GetProperty("pid").GetInt32()}, up {Ago(now - started)}");
+        bool tokenRefused = status.TryGetProperty("collector_token_refused", out var refused) && refused.GetInt64() == 1;
         var reachable = status.GetProperty("collector_reachable").GetInt64() switch
         {
             1 => "reachable",
+            0 when tokenRefused => "NOT accepting: it refused the daemon's token (HTTP 401/403; see tokenFile)",
             0 => "NOT reachable",
             _ => "not tried yet",
         };
