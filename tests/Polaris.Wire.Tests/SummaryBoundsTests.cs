@@ -71,7 +71,7 @@ public class SummaryBoundsTests
         var records = new[] { Record(1, ["numpy"], clipped: new Clips(2, 0, 1, 0)), Record(2, ["numpy"], clipped: new Clips(0, 3, 0, 4)), Record(3, ["numpy"]) };
 
         var summary = Assert.Single(SummaryBuilder.Summarize(records));
-        var decoded = BatchCodec.Decode(BatchCodec.Encode(new Batch { Key = "k", Node = "n1", Summaries = [summary] }));
+        var decoded = BatchCodec.Decode(BatchCodec.Encode(new Batch { Key = "k", Node = "n1", CreatedAtMs = 1_764_000_000_000, Summaries = [summary] }));
 
         Assert.Equal(new Clips(2, 3, 1, 4), summary.Clipped);
         Assert.Equal(new Clips(2, 3, 1, 4), Assert.Single(decoded.Summaries).Clipped);
@@ -82,7 +82,7 @@ public class SummaryBoundsTests
     {
         var summary = Assert.Single(SummaryBuilder.Summarize([Record(1, ["numpy"])]));
 
-        var decoded = BatchCodec.Decode(BatchCodec.Encode(new Batch { Key = "k", Node = "n1", Summaries = [summary] }));
+        var decoded = BatchCodec.Decode(BatchCodec.Encode(new Batch { Key = "k", Node = "n1", CreatedAtMs = 1_764_000_000_000, Summaries = [summary] }));
 
         Assert.True(Assert.Single(decoded.Summaries).Clipped.IsEmpty);
         Assert.Equal(MessagePackSize(summary), MessagePackSize(summary with { Clipped = default }));
@@ -91,7 +91,7 @@ public class SummaryBoundsTests
     /// <summary>The summary's size inside a batch of its own, less the batch's few fields.</summary>
     private static long MessagePackSize(ProcessSummary summary)
     {
-        var batch = new Batch { Key = "k", Node = "n1", Summaries = [summary] };
+        var batch = new Batch { Key = "k", Node = "n1", CreatedAtMs = 1_764_000_000_000, Summaries = [summary] };
         var compressed = BatchCodec.Encode(batch);
         using var zstd = new ZstdSharp.Decompressor();
         return zstd.Unwrap(compressed).Length;
