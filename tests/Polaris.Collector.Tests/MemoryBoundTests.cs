@@ -62,7 +62,7 @@ public class MemoryBoundTests(ITestOutputHelper output)
     }
 
     /// <summary>The collector's peak resident memory so far (VmHWM), in bytes.</summary>
-    private static long PeakResidentBytes(int pid) =>
+    internal static long PeakResidentBytes(int pid) =>
         long.Parse(File.ReadLines($"/proc/{pid}/status").Single(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
             .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
 

@@ -119,11 +119,25 @@ public sealed class CollectorStore : IDisposable
     /// <summary>Summaries stored, for reports and tests.</summary>
     public int SummaryCount() => _summaries.Count();
 
-    /// <summary>The most recently started summaries, newest first, as JSON documents.</summary>
-    public IReadOnlyList<string> RecentSummaries(int limit) =>
-        _summaries.Find(Query.All("start", Query.Descending), limit: limit)
-            .Select(d => LiteDB.JsonSerializer.Serialize(d))
-            .ToArray();
+    /// <summary>The most recently started summaries, newest first, as JSON documents, read one at a time as the
+    /// sequence is enumerated.</summary>
+    /// <remarks>
+    /// A summary may be about 16 MB as a document: the whole list as one array of texts held 3 GB for 90 of them
+    /// (and a string past 2 GB is no string at all). Only the ids are read up front; each document is read, turned
+    /// into JSON and let go while the caller writes it, and no database cursor lives across the caller's awaits.
+    /// </remarks>
+    public IEnumerable<string> RecentSummaries(int limit)
+    {
+        var ids = _summaries.Query().OrderByDescending("start").Select("{ id: $._id }").Limit(limit).ToEnumerable()
+            .Select(d => d["id"]).ToArray();
+        foreach (var id in ids)
+        {
+            if (_summaries.FindById(id) is { } document)
+            {
+                yield return LiteDB.JsonSerializer.Serialize(document);
+            }
+        }
+    }
 
     private static void Add(ILiteCollection<BsonDocument> collection, string id, long processes)
     {
