@@ -115,6 +115,57 @@ public class MemoryBoundTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Three_hundred_slow_posts_do_not_spend_the_budget_of_the_others()
+    {
+        using var dir = new TempDirectory();
+        using var collector = CollectorProcess.Start(dir.Path);
+        var slow = new List<System.Net.Sockets.TcpClient>();
+        using var stop = new CancellationTokenSource();
+        Task? trickle = null;
+        try
+        {
+            // Each post claims 32 MiB and sends a kilobyte a second, enough for Kestrel's minimum data rate (240 B/s):
+            // with a first buffer of 1 MiB, 256 of them (61 KB/s in all) held the whole 256 MiB budget and every
+            // other post was answered 503 for as long as they kept trickling.
+            for (int i = 0; i < 300; i++)
+            {
+                var client = new System.Net.Sockets.TcpClient();
+                slow.Add(client);
+                await client.ConnectAsync(collector.Url.Host, collector.Url.Port);
+                var head = $"POST /v1/batches HTTP/1.1\r\nHost: {collector.Url.Authority}\r\nContent-Type: {Polaris.Wire.WireFormat.ContentType}\r\nContent-Length: {(32 * 1024 * 1024) - 1}\r\n\r\n0123456789";
+                await client.GetStream().WriteAsync(System.Text.Encoding.ASCII.GetBytes(head));
+            }
+            trickle = Task.Run(async () =>
+            {
+                var kilobyte = new byte[1024];
+                while (!stop.IsCancellationRequested)
+                {
+                    foreach (var client in slow)
+                    {
+                        await client.GetStream().WriteAsync(kilobyte, stop.Token);
+                    }
+                    await Task.Delay(500, stop.Token);
+                }
+            }, stop.Token);
+            collector.WaitForMetric("polaris_collector_ingest_bytes_in_flight", 300 * 16 * 1024);
+
+            using var good = await collector.Http.PostAsync("v1/batches", SummaryRefusalServiceTests.Body(
+                Polaris.Wire.BatchCodec.Encode(CollectorStoreTests.BatchOf("beside-slow-posts", ["numpy"]))));
+
+            Assert.Equal(HttpStatusCode.OK, good.StatusCode);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            if (trickle != null)
+            {
+                await Task.WhenAny(trickle);
+            }
+            slow.ForEach(c => c.Dispose());
+        }
+    }
+
+    [Fact]
     public async Task Posts_that_claim_a_large_body_and_send_little_do_not_spend_the_budget_of_the_others()
     {
         using var dir = new TempDirectory();
@@ -132,7 +183,7 @@ public class MemoryBoundTests(ITestOutputHelper output)
                 var head = $"POST /v1/batches HTTP/1.1\r\nHost: {collector.Url.Authority}\r\nContent-Type: {Polaris.Wire.WireFormat.ContentType}\r\nContent-Length: {(32 * 1024 * 1024) - 1}\r\n\r\n0123456789";
                 await client.GetStream().WriteAsync(System.Text.Encoding.ASCII.GetBytes(head));
             }
-            collector.WaitForMetric("polaris_collector_ingest_bytes_in_flight", 16 * 1024 * 1024);
+            collector.WaitForMetric("polaris_collector_ingest_bytes_in_flight", 16 * 16 * 1024);
 
             using var good = await collector.Http.PostAsync("v1/batches", SummaryRefusalServiceTests.Body(
                 Polaris.Wire.BatchCodec.Encode(CollectorStoreTests.BatchOf("beside-slow-posts", ["numpy"]))));
