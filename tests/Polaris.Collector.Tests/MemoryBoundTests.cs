@@ -115,6 +115,38 @@ public class MemoryBoundTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_batch_of_summaries_with_16384_modules_each_is_stored_one_document_at_a_time()
+    {
+        using var dir = new TempDirectory();
+        using var collector = CollectorProcess.Start(dir.Path);
+        var good = Assert.Single(Polaris.Wire.SummaryBuilder.Summarize(
+        [
+            new Polaris.Wire.ProcessRecord
+            {
+                Host = "node01", Uid = 1001, User = "mallory", Pid = 1, StartedAtMs = 1_764_000_000_000, EndedAtMs = 1_764_000_000_500,
+                Modules = [new Polaris.Wire.ModuleImport("numpy", "/x/numpy/__init__.py")],
+            },
+        ]));
+        // Inside every bound: 415 KB of MessagePack a summary, a 6 KB batch compressed. Each summary is a 39 MB document
+        // in memory, and all of a batch's documents were built before its transaction: 151 of them (60 MiB) took the
+        // collector to 9.6 GB, these 40 to 2.5 GB more; one at a time, under 1 GB.
+        var summary = good with { Modules = Enumerable.Range(0, 16_384).Select(i => new Polaris.Wire.ModuleUse("l" + i, "") { Processes = 1 }).ToArray() };
+        var batch = Polaris.Wire.BatchCodec.Encode(new Polaris.Wire.Batch
+        {
+            Key = "wide-modules", Node = "node01", CreatedAtMs = 1_764_000_001_000, Summaries = Enumerable.Repeat(summary, 40).ToArray(),
+        });
+        var before = PeakResidentBytes(collector.Process.Pid);
+
+        using var response = await collector.Http.PostAsync("v1/batches", SummaryRefusalServiceTests.Body(batch));
+
+        var grown = PeakResidentBytes(collector.Process.Pid) - before;
+        output.WriteLine($"{batch.Length} bytes compressed; peak resident memory grew {grown >> 20} MiB");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(40, collector.Metric("polaris_python_processes_total"));
+        Assert.InRange(grown, 0, 1536L << 20);
+    }
+
+    [Fact]
     public async Task Three_hundred_slow_posts_do_not_spend_the_budget_of_the_others()
     {
         using var dir = new TempDirectory();
