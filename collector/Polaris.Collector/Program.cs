@@ -85,8 +85,7 @@ app.Use(guard.InvokeAsync);
 BatchEndpoint.Map(app);
 app.MapGet("/v1/libraries", (CollectorStore s) => Results.Ok(LibraryReport.From(s.Totals())))
     .WithMetadata(new ReadLevelMetadata(ReadLevel.Aggregates));
-app.MapGet("/v1/summaries", (CollectorStore s, int? limit) =>
-    Results.Text("[" + string.Join(",", s.RecentSummaries(Math.Clamp(limit ?? 100, 1, 10_000))) + "]", "application/json"))
+app.MapGet("/v1/summaries", SummaryList.WriteAsync)
     .WithMetadata(new ReadLevelMetadata(ReadLevel.UserData));
 app.MapGet("/healthz", () => Results.Text("ok\n"));
 app.MapMetrics("/metrics", metrics.Registry).WithMetadata(new ReadLevelMetadata(ReadLevel.Aggregates));

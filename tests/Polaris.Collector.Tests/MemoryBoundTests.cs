@@ -62,7 +62,7 @@ public class MemoryBoundTests(ITestOutputHelper output)
     }
 
     /// <summary>The collector's peak resident memory so far (VmHWM), in bytes.</summary>
-    private static long PeakResidentBytes(int pid) =>
+    internal static long PeakResidentBytes(int pid) =>
         long.Parse(File.ReadLines($"/proc/{pid}/status").Single(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
             .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
 
@@ -115,6 +115,89 @@ public class MemoryBoundTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_batch_of_summaries_with_16384_modules_each_is_stored_one_document_at_a_time()
+    {
+        using var dir = new TempDirectory();
+        using var collector = CollectorProcess.Start(dir.Path);
+        var good = Assert.Single(Polaris.Wire.SummaryBuilder.Summarize(
+        [
+            new Polaris.Wire.ProcessRecord
+            {
+                Host = "node01", Uid = 1001, User = "mallory", Pid = 1, StartedAtMs = 1_764_000_000_000, EndedAtMs = 1_764_000_000_500,
+                Modules = [new Polaris.Wire.ModuleImport("numpy", "/x/numpy/__init__.py")],
+            },
+        ]));
+        // Inside every bound: 415 KB of MessagePack a summary, a 6 KB batch compressed. Each summary is a 39 MB document
+        // in memory, and all of a batch's documents were built before its transaction: 151 of them (60 MiB) took the
+        // collector to 9.6 GB, these 40 to 2.5 GB more; one at a time, under 1 GB.
+        var summary = good with { Modules = Enumerable.Range(0, 16_384).Select(i => new Polaris.Wire.ModuleUse("l" + i, "") { Processes = 1 }).ToArray() };
+        var batch = Polaris.Wire.BatchCodec.Encode(new Polaris.Wire.Batch
+        {
+            Key = "wide-modules", Node = "node01", CreatedAtMs = 1_764_000_001_000, Summaries = Enumerable.Repeat(summary, 40).ToArray(),
+        });
+        var before = PeakResidentBytes(collector.Process.Pid);
+
+        using var response = await collector.Http.PostAsync("v1/batches", SummaryRefusalServiceTests.Body(batch));
+
+        var grown = PeakResidentBytes(collector.Process.Pid) - before;
+        output.WriteLine($"{batch.Length} bytes compressed; peak resident memory grew {grown >> 20} MiB");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(40, collector.Metric("polaris_python_processes_total"));
+        Assert.InRange(grown, 0, 1536L << 20);
+    }
+
+    [Fact]
+    public async Task Three_hundred_slow_posts_do_not_spend_the_budget_of_the_others()
+    {
+        using var dir = new TempDirectory();
+        using var collector = CollectorProcess.Start(dir.Path);
+        var slow = new List<System.Net.Sockets.TcpClient>();
+        using var stop = new CancellationTokenSource();
+        Task? trickle = null;
+        try
+        {
+            // Each post claims 32 MiB and sends a kilobyte a second, enough for Kestrel's minimum data rate (240 B/s):
+            // with a first buffer of 1 MiB, 256 of them (61 KB/s in all) held the whole 256 MiB budget and every
+            // other post was answered 503 for as long as they kept trickling.
+            for (int i = 0; i < 300; i++)
+            {
+                var client = new System.Net.Sockets.TcpClient();
+                slow.Add(client);
+                await client.ConnectAsync(collector.Url.Host, collector.Url.Port);
+                var head = $"POST /v1/batches HTTP/1.1\r\nHost: {collector.Url.Authority}\r\nContent-Type: {Polaris.Wire.WireFormat.ContentType}\r\nContent-Length: {(32 * 1024 * 1024) - 1}\r\n\r\n0123456789";
+                await client.GetStream().WriteAsync(System.Text.Encoding.ASCII.GetBytes(head));
+            }
+            trickle = Task.Run(async () =>
+            {
+                var kilobyte = new byte[1024];
+                while (!stop.IsCancellationRequested)
+                {
+                    foreach (var client in slow)
+                    {
+                        await client.GetStream().WriteAsync(kilobyte, stop.Token);
+                    }
+                    await Task.Delay(500, stop.Token);
+                }
+            }, stop.Token);
+            collector.WaitForMetric("polaris_collector_ingest_bytes_in_flight", 300 * 16 * 1024);
+
+            using var good = await collector.Http.PostAsync("v1/batches", SummaryRefusalServiceTests.Body(
+                Polaris.Wire.BatchCodec.Encode(CollectorStoreTests.BatchOf("beside-slow-posts", ["numpy"]))));
+
+            Assert.Equal(HttpStatusCode.OK, good.StatusCode);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            if (trickle != null)
+            {
+                await Task.WhenAny(trickle);
+            }
+            slow.ForEach(c => c.Dispose());
+        }
+    }
+
+    [Fact]
     public async Task Posts_that_claim_a_large_body_and_send_little_do_not_spend_the_budget_of_the_others()
     {
         using var dir = new TempDirectory();
@@ -132,7 +215,7 @@ public class MemoryBoundTests(ITestOutputHelper output)
                 var head = $"POST /v1/batches HTTP/1.1\r\nHost: {collector.Url.Authority}\r\nContent-Type: {Polaris.Wire.WireFormat.ContentType}\r\nContent-Length: {(32 * 1024 * 1024) - 1}\r\n\r\n0123456789";
                 await client.GetStream().WriteAsync(System.Text.Encoding.ASCII.GetBytes(head));
             }
-            collector.WaitForMetric("polaris_collector_ingest_bytes_in_flight", 16 * 1024 * 1024);
+            collector.WaitForMetric("polaris_collector_ingest_bytes_in_flight", 16 * 16 * 1024);
 
             using var good = await collector.Http.PostAsync("v1/batches", SummaryRefusalServiceTests.Body(
                 Polaris.Wire.BatchCodec.Encode(CollectorStoreTests.BatchOf("beside-slow-posts", ["numpy"]))));
