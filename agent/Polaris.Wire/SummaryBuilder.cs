@@ -329,16 +329,9 @@ public sealed class SummaryBuilder
             {
                 return;
             }
-            if (_members == null && member != _count)
+            if (_members != null || member != _count)
             {
-                _members = [.. Enumerable.Range(0, _count)];
-                owner._bytes += (long)IndexBytes * _count;
-            }
-            if (_members != null)
-            {
-                // Listed members are the one part of a module entry that grows with each record.
-                _members.Add(member);
-                owner._bytes += IndexBytes;
+                List(member);
             }
             _count++;
             _last = member;
@@ -351,6 +344,21 @@ public sealed class SummaryBuilder
             {
                 _version = module.Version;
             }
+        }
+
+        /// <summary>Lists the member, listing those before it first if none was listed yet; apart from
+        /// <see cref="Add"/> and not inlined, so that the common case (every member imports the module) stays small.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private void List(int member)
+        {
+            if (_members == null)
+            {
+                _members = [.. Enumerable.Range(0, _count)];
+                owner._bytes += (long)IndexBytes * _count;
+            }
+            // Listed members are the one part of a module entry that grows with each record.
+            _members.Add(member);
+            owner._bytes += IndexBytes;
         }
 
         /// <summary>Buckets of both distributions.</summary>

@@ -42,7 +42,9 @@ public sealed class TimeDistribution
         Min = Count == 0 || ns < Min ? ns : Min;
         Max = Math.Max(Max, ns);
         Count++;
-        Sum = Sum > long.MaxValue - ns ? long.MaxValue : Sum + ns;
+        // Both are never negative, so a sum past long.MaxValue wraps negative: one test after the add.
+        long sum = Sum + ns;
+        Sum = sum < 0 ? long.MaxValue : sum;
         int bucket = BucketOf(ns);
         // The ranks of a job mostly land in the bucket the previous one did.
         var buckets = _buckets;
