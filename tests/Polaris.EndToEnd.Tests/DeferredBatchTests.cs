@@ -19,9 +19,13 @@ public class DeferredBatchTests
         Assert.Equal(0, first.ExitCode);
         daemon.Process.WaitUntil(() => collector.Refused is { } key && collector.Posts(key) >= 1, "the first batch refused");
         var refused = collector.Refused!;
+        // Two scripts of their own: two runs of one program that end within the quiet time would merge into one
+        // summary, and so into one batch.
         for (int i = 0; i < 2; i++)
         {
-            Assert.Equal(0, daemon.Run([RepoPaths.Python, "-c", "import csv"]).ExitCode);
+            var script = dir.Combine($"behind{i}.py");
+            File.WriteAllText(script, "import csv\n");
+            Assert.Equal(0, daemon.Run([RepoPaths.Python, script]).ExitCode);
         }
 
         daemon.Process.WaitUntil(() => collector.Accepted.Count >= 2, "the two batches behind the refused one delivered", TimeSpan.FromSeconds(120));
