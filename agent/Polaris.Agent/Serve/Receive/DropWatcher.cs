@@ -39,7 +39,11 @@ public sealed class DropWatcher(
     private readonly HashSet<string> _admitted = new(StringComparer.Ordinal);
     // One buffer for every file read: records are parsed into objects before the next is read.
     private byte[] _buffer = new byte[64 * 1024];
-    private readonly ReaderCaches _caches = new();
+    // Replaced after a large file (LargeRecordMemory): what a forged record left in them goes with it.
+    private ReaderCaches _caches = new();
+    // When the memory of the last large file goes back (Environment.TickCount64 ms); 0: none to give back.
+    private long _releaseDueMs;
+    private int _lastBufferLength;
     private readonly CancellationTokenSource _stopping = new();
     private readonly CreationWitness _witnesses = new();
     private Inotify? _inotify;
@@ -80,7 +84,8 @@ public sealed class DropWatcher(
     {
         var inotify = _inotify!;
         Guard("listing", TakeAll);
-        while (inotify.Wait(_waiting.TimeoutMs(NowMs()), out bool overflowed) is { } names)
+        ReleaseLargeRecord();
+        while (inotify.Wait(TimeoutMs(NowMs()), out bool overflowed) is { } names)
         {
             Guard("waking", () =>
             {
@@ -101,8 +106,47 @@ public sealed class DropWatcher(
                     }
                 }
                 LookAgain();
+                ReleaseLargeRecord();
             });
         }
+    }
+
+    /// <summary>How long the next wait may last: until a waiting file is due, or the memory of a large file is to go back.</summary>
+    private int TimeoutMs(long now)
+    {
+        int waiting = _waiting.TimeoutMs(now);
+        if (_releaseDueMs == 0)
+        {
+            return waiting;
+        }
+        int release = (int)Math.Clamp(_releaseDueMs - now, 0, int.MaxValue);
+        return waiting < 0 ? release : Math.Min(waiting, release);
+    }
+
+    /// <summary>A while after the last large file, once its summary has had time to close and be spooled, the buffer
+    /// and the reading caches start afresh and the memory goes back (see <see cref="LargeRecordMemory"/>).</summary>
+    private void ReleaseLargeRecord()
+    {
+        if (_buffer.Length <= LargeRecordMemory.LargeBytes)
+        {
+            return;
+        }
+        long now = NowMs();
+        if (_releaseDueMs == 0 || _lastBufferLength != _buffer.Length)
+        {
+            // A new large file (the buffer grew again) moves the release later: a burst of them costs one collection.
+            _releaseDueMs = now + LargeRecordMemory.ReleaseAfterMs;
+            _lastBufferLength = _buffer.Length;
+            return;
+        }
+        if (now < _releaseDueMs)
+        {
+            return;
+        }
+        _caches = new ReaderCaches();
+        LargeRecordMemory.Release(ref _buffer);
+        _releaseDueMs = 0;
+        _lastBufferLength = 0;
     }
 
     /// <summary>Runs a step of the thread's own that no file is to blame for, so that nothing it throws ends the thread.</summary>
