@@ -41,9 +41,8 @@ public sealed class DropWatcher(
     private byte[] _buffer = new byte[64 * 1024];
     // Replaced after a large file (LargeRecordMemory): what a forged record left in them goes with it.
     private ReaderCaches _caches = new();
-    // When the memory of the last large file goes back (Environment.TickCount64 ms); 0: none to give back.
+    // When the memory of the last large file's summary goes back (Environment.TickCount64 ms); 0: none to give back.
     private long _releaseDueMs;
-    private int _lastBufferLength;
     private readonly CancellationTokenSource _stopping = new();
     private readonly CreationWitness _witnesses = new();
     private Inotify? _inotify;
@@ -123,30 +122,22 @@ public sealed class DropWatcher(
         return waiting < 0 ? release : Math.Min(waiting, release);
     }
 
-    /// <summary>A while after the last large file, once its summary has had time to close and be spooled, the buffer
-    /// and the reading caches start afresh and the memory goes back (see <see cref="LargeRecordMemory"/>).</summary>
+    /// <summary>After a wake that read a large file, the buffer and the reading caches start afresh and the memory goes
+    /// back; once more a while later, when the file's summary has been spooled (see <see cref="LargeRecordMemory"/>).</summary>
     private void ReleaseLargeRecord()
     {
-        if (_buffer.Length <= LargeRecordMemory.LargeBytes)
-        {
-            return;
-        }
         long now = NowMs();
-        if (_releaseDueMs == 0 || _lastBufferLength != _buffer.Length)
+        if (_buffer.Length > LargeRecordMemory.LargeBytes)
         {
-            // A new large file (the buffer grew again) moves the release later: a burst of them costs one collection.
-            _releaseDueMs = now + LargeRecordMemory.ReleaseAfterMs;
-            _lastBufferLength = _buffer.Length;
-            return;
+            _caches = new ReaderCaches();
+            LargeRecordMemory.Release(ref _buffer);
+            _releaseDueMs = now + LargeRecordMemory.ReleaseAgainAfterMs;
         }
-        if (now < _releaseDueMs)
+        else if (_releaseDueMs != 0 && now >= _releaseDueMs)
         {
-            return;
+            LargeRecordMemory.Collect();
+            _releaseDueMs = 0;
         }
-        _caches = new ReaderCaches();
-        LargeRecordMemory.Release(ref _buffer);
-        _releaseDueMs = 0;
-        _lastBufferLength = 0;
     }
 
     /// <summary>Runs a step of the thread's own that no file is to blame for, so that nothing it throws ends the thread.</summary>

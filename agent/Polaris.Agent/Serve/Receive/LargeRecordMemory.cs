@@ -2,7 +2,7 @@ using System.Runtime;
 
 namespace Polaris.Agent.Serve.Receive;
 
-/// <summary>Gives back to the system the memory that a large record file took, a while after the last one.</summary>
+/// <summary>Gives back to the system the memory that a large record file took, and again a while later.</summary>
 /// <remarks>
 /// The reading buffer grows to the largest file read (up to <c>maxRecordBytes</c>, 8 MiB), and a forged record of
 /// hundreds of thousands of modules leaves large arrays behind on the large object heap, which the runtime neither
@@ -17,23 +17,24 @@ internal static class LargeRecordMemory
     /// <summary>Files past this size make the buffer large enough to be given back.</summary>
     public const int LargeBytes = 1024 * 1024;
 
-    /// <summary>How long after the last large file the memory goes back: past the default quiet time of a summary
+    /// <summary>How long after a large file the memory goes back once more: past the default quiet time of a summary
     /// (2 s), so that what spooling the file's summary allocated goes too.</summary>
-    public const int ReleaseAfterMs = 5000;
+    public const int ReleaseAgainAfterMs = 5000;
 
     /// <summary>The size the buffer goes back to.</summary>
     public const int UsualBytes = 64 * 1024;
 
-    /// <summary>Shrinks <paramref name="buffer"/> and collects when a large file grew it; true when it did.</summary>
-    public static bool Release(ref byte[] buffer)
+    /// <summary>Shrinks <paramref name="buffer"/> and collects.</summary>
+    public static void Release(ref byte[] buffer)
     {
-        if (buffer.Length <= LargeBytes)
-        {
-            return false;
-        }
         buffer = new byte[UsualBytes];
+        Collect();
+    }
+
+    /// <summary>One aggressive collection: the large object heap is compacted and what was freed goes back to the system.</summary>
+    public static void Collect()
+    {
         GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        return true;
     }
 }
