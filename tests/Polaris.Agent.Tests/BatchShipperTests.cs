@@ -11,9 +11,9 @@ public class BatchShipperTests
     [InlineData(HttpStatusCode.BadRequest, DeliveryOutcome.Rejected)]
     [InlineData(HttpStatusCode.RequestEntityTooLarge, DeliveryOutcome.Rejected)]
     [InlineData(HttpStatusCode.Unauthorized, DeliveryOutcome.Failed)]
-    [InlineData(HttpStatusCode.TooManyRequests, DeliveryOutcome.Failed)]
+    [InlineData(HttpStatusCode.TooManyRequests, DeliveryOutcome.Busy)]
     [InlineData(HttpStatusCode.RequestTimeout, DeliveryOutcome.Failed)]
-    [InlineData(HttpStatusCode.ServiceUnavailable, DeliveryOutcome.Failed)]
+    [InlineData(HttpStatusCode.ServiceUnavailable, DeliveryOutcome.Busy)]
     [InlineData(HttpStatusCode.InternalServerError, DeliveryOutcome.Failed)]
     public void Only_an_acknowledgement_lets_a_batch_go_and_only_a_bad_batch_is_set_aside(HttpStatusCode status, DeliveryOutcome expected)
     {

@@ -19,13 +19,9 @@ public class DeferredBatchTests
         Assert.Equal(0, first.ExitCode);
         daemon.Process.WaitUntil(() => collector.Refused is { } key && collector.Posts(key) >= 1, "the first batch refused");
         var refused = collector.Refused!;
-        // Two scripts of their own: two runs of one program that end within the quiet time would merge into one
-        // summary, and so into one batch.
         for (int i = 0; i < 2; i++)
         {
-            var script = dir.Combine($"behind{i}.py");
-            File.WriteAllText(script, "import csv\n");
-            Assert.Equal(0, daemon.Run([RepoPaths.Python, script]).ExitCode);
+            Assert.Equal(0, daemon.Run([RepoPaths.Python, Script(dir, i)]).ExitCode);
         }
 
         daemon.Process.WaitUntil(() => collector.Accepted.Count >= 2, "the two batches behind the refused one delivered", TimeSpan.FromSeconds(120));
@@ -41,5 +37,54 @@ public class DeferredBatchTests
         // Still waiting, so still counted as spooled.
         Assert.Equal(1, json.RootElement.GetProperty("spooled_batches").GetInt64());
         Assert.Contains("set aside under deferred/", daemon.Process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_batch_the_collector_is_too_busy_for_waits_its_retry_after_keeps_its_place_and_is_never_set_aside()
+    {
+        using var dir = new TempDirectory("polaris-e2e");
+        // 503 with Retry-After: 1 to the first batch's first five posts (more than the failures that make a batch
+        // suspect), 200 to everything else: a busy answer says nothing about the batch.
+        const int busyAnswers = 5;
+        using var collector = new BatchRefusingCollector(status: 503, retryAfterSeconds: 1, refusals: busyAnswers);
+        using var daemon = AgentDaemon.Start(dir.Path, collector.Url, new JsonObject { ["maxBatchSummaries"] = 1 });
+
+        Assert.Equal(0, daemon.Run([RepoPaths.Python, "-c", "import json"]).ExitCode);
+        daemon.Process.WaitUntil(() => collector.Refused is { } key && collector.Posts(key) >= 1, "the first batch answered busy");
+        var busy = collector.Refused!;
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.Equal(0, daemon.Run([RepoPaths.Python, Script(dir, i)]).ExitCode);
+        }
+
+        daemon.Process.WaitUntil(() => collector.Accepted.Count >= 2, "the two batches behind the busy one delivered", TimeSpan.FromSeconds(120));
+
+        Assert.False(File.Exists(Path.Combine(daemon.Spool, "deferred", busy + ".batch")), "a batch answered busy was set aside");
+        // Kept its place: taken first, after its busy answers, and the two behind it after it.
+        Assert.Equal(busy, collector.Taken[0]);
+        Assert.Equal(3, collector.Taken.Count);
+        Assert.Equal(busyAnswers + 1, collector.Posts(busy));
+        var at = collector.RefusedAt;
+        Assert.Equal(busyAnswers, at.Count);
+        for (int i = 1; i < at.Count; i++)
+        {
+            // At least the Retry-After between two attempts (the timer's own rounding aside).
+            Assert.True(at[i] - at[i - 1] >= TimeSpan.FromSeconds(0.95), $"attempt {i + 1} came {(at[i] - at[i - 1]).TotalSeconds:0.000} s after the busy answer to attempt {i}");
+        }
+        Assert.Empty(Directory.GetFiles(daemon.Spool, "*.batch", SearchOption.AllDirectories));
+        var status = CommandResult.Run(AgentBinary.FilePath, ["status", "--json", "--socket", daemon.StatusSocket]);
+        using var json = JsonDocument.Parse(status.Stdout);
+        var counters = json.RootElement.GetProperty("counters");
+        Assert.Equal(0, counters.GetProperty("batches_deferred").GetInt64());
+        Assert.Equal(3, counters.GetProperty("batches_delivered").GetInt64());
+    }
+
+    /// <summary>A script of its own for each run: runs of one <c>python -c</c> that end within the quiet time merge
+    /// into one summary, and so one batch, where the test needs one batch per run.</summary>
+    private static string Script(TempDirectory dir, int run)
+    {
+        var path = Path.Combine(dir.Path, $"run{run}.py");
+        File.WriteAllText(path, "import csv\n");
+        return path;
     }
 }

@@ -37,6 +37,7 @@ public sealed class AgentCounters
     private long _tokenRefused;
     private Func<long>? _environmentsLimited;
     private long _droppedUserBytes;
+    private long _summariesRefused;
 
     /// <summary>Raised after any counter changes (on the thread that changed it), for the textfile writer.</summary>
     public event Action? Changed;
@@ -83,6 +84,9 @@ public sealed class AgentCounters
     public void DeferredGivenUp() => Bump(ref _deferredRejected, 1);
     public void Failed() => Bump(ref _droppedFailed, 1);
     public void UserBytesExceeded() => Bump(ref _droppedUserBytes, 1);
+
+    /// <summary>Counts summaries the collector refused in a batch it acknowledged (as its receipt lists them).</summary>
+    public void SummariesRefused(int summaries) => Bump(ref _summariesRefused, summaries);
 
     /// <summary>Reads the enrich stage's count of environment analyses cut short, for <see cref="Values"/>.</summary>
     public void Attach(Func<long> environmentsLimited) => _environmentsLimited = environmentsLimited;
@@ -166,6 +170,7 @@ public sealed class AgentCounters
         ("environments_limited", _environmentsLimited?.Invoke() ?? 0, "Environment analyses cut short or skipped at a bound (bytes, files or time per environment, analysis time per user): the environment's changes are left out."),
         ("dropped_failed", Interlocked.Read(ref _droppedFailed), "Drop folder entries removed because taking them in failed unexpectedly (a fault of the daemon's, logged once per kind)."),
         ("dropped_user_bytes", Interlocked.Read(ref _droppedUserBytes), "Record files removed while their writer ran: their owner's waiting files were past 256 MiB."),
+        ("summaries_refused", Interlocked.Read(ref _summariesRefused), "Summaries the collector refused in batches it acknowledged (a bug or a version mismatch: the first reason of each batch is logged)."),
     ];
 
     public override string ToString() => string.Join(' ', Values().Select(v => $"{v.Name}={v.Value}"));

@@ -49,4 +49,7 @@ internal static partial class LogMessages
 
     [LoggerMessage(42, LogLevel.Error, "Taking in a drop folder entry failed ({Kind}); the entry is removed and counted as dropped_failed, further failures of this kind are counted only: {Reason}")]
     public static partial void ReceiveFailed(ILogger logger, string kind, string reason);
+
+    [LoggerMessage(43, LogLevel.Error, "The collector took batch {Key} but refused {Refused} of its summaries, the first (#{Index}) as: {Reason}; this agent and the collector disagree on a bound (a bug or a version mismatch), counted as summaries_refused")]
+    public static partial void SummariesRefused(ILogger logger, string key, int refused, int index, string reason);
 }

@@ -15,6 +15,11 @@ namespace Polaris.Agent.Serve.Ship;
 /// taken, the suspect is the batch's own fault (the collector fails on it, or times out on it) and it is set aside
 /// under <c>deferred/</c>, retried on its own slower schedule (<see cref="DeferredRetry"/>) and finally moved to
 /// <c>rejected/</c>, each step counted. So one batch never holds back the batches of every user behind it.
+///
+/// A busy answer (503, 429: the collector's memory or store cannot take a batch now) says nothing about the batch:
+/// it is not counted against it, the order is kept, and that URL is not tried again before the <c>Retry-After</c> it
+/// gave (at most <see cref="LongestRetryAfter"/>). A 2xx answer's receipt is read (its first
+/// <see cref="DeliveryReceipt.MaxBytes"/>): summaries the collector refused one by one are counted and logged.
 /// </remarks>
 public sealed class BatchShipper(
     CollectorClient collector,
@@ -26,6 +31,12 @@ public sealed class BatchShipper(
     /// <summary>Failures in a row of one batch after which it is suspect, and the batch behind it is tried.</summary>
     public const int SetAsideAfter = 3;
 
+    /// <summary>The longest <c>Retry-After</c> obeyed: a collector cannot stop a node's deliveries for longer.</summary>
+    public static readonly TimeSpan LongestRetryAfter = TimeSpan.FromMinutes(5);
+
+    /// <summary>The longest wait for a receipt's bytes once its headers came.</summary>
+    private static readonly TimeSpan ReceiptTimeout = TimeSpan.FromSeconds(10);
+
     private readonly Backoff _backoff = new(TimeSpan.FromMilliseconds(500), TimeSpan.FromMinutes(2));
     private readonly DeferredRetry _deferred = new();
     // Failures in a row per batch: only the head of the queue and the one tried behind it ever fail in a pass, and
@@ -34,6 +45,8 @@ public sealed class BatchShipper(
     private int _failuresInRow;
     // Whether the last attempt that got past a suspect was taken: only then is a deferred batch's failure its own.
     private bool _accepting;
+    // When each collector URL that answered busy may be tried again (a few entries: one per configured URL at most).
+    private readonly Dictionary<Uri, DateTimeOffset> _busyUntil = [];
 
     private enum Pass
     {
@@ -53,6 +66,7 @@ public sealed class BatchShipper(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                await WaitUntilNotBusyAsync(stoppingToken).ConfigureAwait(false);
                 IReadOnlyList<SpooledBatch> pending;
                 try
                 {
@@ -100,6 +114,12 @@ public sealed class BatchShipper(
         foreach (var batch in pending)
         {
             var outcome = await SendAsync(collector.Endpoint, batch, stoppingToken).ConfigureAwait(false);
+            if (outcome == DeliveryOutcome.Busy)
+            {
+                // Nothing about this batch (nor the suspect's): keep the order and wait as told.
+                _accepting = false;
+                return Pass.Failed;
+            }
             if (outcome != DeliveryOutcome.Failed)
             {
                 _failures.Remove(batch.Key);
@@ -164,6 +184,13 @@ public sealed class BatchShipper(
             }
             bool accepting = _accepting;
             var outcome = await SendAsync(collector.Endpoint, batch, stoppingToken).ConfigureAwait(false);
+            if (outcome == DeliveryOutcome.Busy)
+            {
+                // Not this batch's fault, and the collector asked for quiet: the rest wait for the next round.
+                _accepting = false;
+                _deferred.Postpone(batch.Key, DateTimeOffset.UtcNow);
+                return;
+            }
             if (outcome != DeliveryOutcome.Failed)
             {
                 _accepting = true;
@@ -188,6 +215,33 @@ public sealed class BatchShipper(
                 LogMessages.DeferredGivenUp(logger, batch.Key, DeferredRetry.Attempts);
             }
         }
+    }
+
+    /// <summary>Waits out the <c>Retry-After</c> the current URL gave with its last busy answer, if any; a new
+    /// batch does not cut it short.</summary>
+    private async Task WaitUntilNotBusyAsync(CancellationToken stoppingToken)
+    {
+        if (!_busyUntil.Remove(collector.Endpoint, out var until))
+        {
+            return;
+        }
+        var wait = until - DateTimeOffset.UtcNow;
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>How long a busy answer asks to wait, within <see cref="LongestRetryAfter"/>; zero when it does not say.</summary>
+    public static TimeSpan RetryAfter(RetryConditionHeaderValue? header, DateTimeOffset now)
+    {
+        var wait = header switch
+        {
+            { Delta: { } delta } => delta,
+            { Date: { } date } => date - now,
+            _ => TimeSpan.Zero,
+        };
+        return wait < TimeSpan.Zero ? TimeSpan.Zero : wait > LongestRetryAfter ? LongestRetryAfter : wait;
     }
 
     private TimeSpan UntilNextRetry() =>
@@ -240,10 +294,18 @@ public sealed class BatchShipper(
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", collector.Token.Value);
         }
         HttpStatusCode status;
+        TimeSpan retryAfter;
+        var receipt = DeliveryReceipt.None;
         try
         {
-            using var response = await collector.Http.SendAsync(request, stoppingToken).ConfigureAwait(false);
+            // Headers first: the body is read only for a 2xx, and only so far (the default would buffer it all).
+            using var response = await collector.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stoppingToken).ConfigureAwait(false);
             status = response.StatusCode;
+            retryAfter = RetryAfter(response.Headers.RetryAfter, DateTimeOffset.UtcNow);
+            if (response.IsSuccessStatusCode)
+            {
+                receipt = await ReadReceiptAsync(response, stoppingToken).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
         {
@@ -253,8 +315,8 @@ public sealed class BatchShipper(
             return DeliveryOutcome.Failed;
         }
         var outcome = Classify(status);
-        // Reachable means accepting: a collector that answers 401 or 5xx to everything is of no use to this node.
-        counters.CollectorAnswered(outcome != DeliveryOutcome.Failed);
+        // Reachable means accepting: a collector that answers 401, busy or 5xx to everything is of no use to this node.
+        counters.CollectorAnswered(outcome is DeliveryOutcome.Delivered or DeliveryOutcome.Rejected);
         bool refused = status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden;
         counters.TokenRefused(refused);
         if (refused)
@@ -266,6 +328,20 @@ public sealed class BatchShipper(
             case DeliveryOutcome.Delivered:
                 BatchSpool.Remove(batch);
                 counters.BatchDelivered(DateTimeOffset.UtcNow);
+                if (receipt.Refused > 0)
+                {
+                    // The daemon's summaries are within SummaryBounds: a refusal is a bug or a version mismatch.
+                    counters.SummariesRefused(receipt.Refused);
+                    LogMessages.SummariesRefused(logger, batch.Key, receipt.Refused, receipt.FirstIndex, receipt.FirstReason);
+                }
+                break;
+            case DeliveryOutcome.Busy:
+                counters.DeliveryFailed();
+                if (retryAfter > TimeSpan.Zero)
+                {
+                    _busyUntil[endpoint] = DateTimeOffset.UtcNow + retryAfter;
+                }
+                LogMessages.DeliveryFailed(logger, endpoint.ToString(), batch.Key, $"HTTP {(int)status}, busy: retry after {retryAfter.TotalSeconds:0.#} s");
                 break;
             case DeliveryOutcome.Rejected:
                 spool.Reject(batch);
@@ -280,11 +356,48 @@ public sealed class BatchShipper(
         return outcome;
     }
 
-    /// <summary>2xx is an acknowledgement; 4xx other than timeouts and throttling means the batch itself is bad.</summary>
+    /// <summary>Reads the first <see cref="DeliveryReceipt.MaxBytes"/> of a 2xx answer, within
+    /// <see cref="ReceiptTimeout"/>. The batch is acknowledged whatever comes of it: a receipt that cannot be read
+    /// counts no refusal.</summary>
+    private static async Task<DeliveryReceipt> ReadReceiptAsync(HttpResponseMessage response, CancellationToken stoppingToken)
+    {
+        if (response.Content.Headers.ContentLength == 0)
+        {
+            return DeliveryReceipt.None;
+        }
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(ReceiptTimeout);
+        var buffer = new byte[DeliveryReceipt.MaxBytes];
+        int length = 0;
+        bool complete = false;
+        try
+        {
+            using var body = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+            while (length < buffer.Length)
+            {
+                int read = await body.ReadAsync(buffer.AsMemory(length), timeout.Token).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    complete = true;
+                    break;
+                }
+                length += read;
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException && !stoppingToken.IsCancellationRequested)
+        {
+            // What came is read; the rest is lost with the connection.
+        }
+        return DeliveryReceipt.Read(buffer.AsSpan(0, length), complete);
+    }
+
+    /// <summary>2xx is an acknowledgement; 503 and 429 say the collector is busy; 4xx other than timeouts and
+    /// throttling means the batch itself is bad.</summary>
     public static DeliveryOutcome Classify(HttpStatusCode status) => (int)status switch
     {
         >= 200 and < 300 => DeliveryOutcome.Delivered,
-        408 or 429 => DeliveryOutcome.Failed,
+        429 or 503 => DeliveryOutcome.Busy,
+        408 => DeliveryOutcome.Failed,
         // 401/403 are configuration faults on our side: keep the batch until the token is fixed.
         401 or 403 => DeliveryOutcome.Failed,
         >= 400 and < 500 => DeliveryOutcome.Rejected,
