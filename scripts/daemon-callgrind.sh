@@ -17,10 +17,13 @@ mkdir -p "$work/sample" "$work/incoming"
 "$agent" run --drop "$work/sample" -- /usr/bin/python3 -c "import pandas"
 sample=$(ls "$work"/sample/*.rec)
 /usr/bin/python3 - "$sample" "$work/incoming" "$records" <<'PY'
-import os, sys
+import sys
 sample, folder, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+data = open(sample, "rb").read()
+# Copies, not hard links: the daemon removes a file with a second name (one record would count once per name).
 for i in range(n):
-    os.link(sample, "%s/%d.%d.rec" % (folder, 5_000_000 + i, 1_764_000_000_000_000_000 + i))
+    with open("%s/%d.%d.rec" % (folder, 5_000_000 + i, 1_764_000_000_000_000_000 + i), "wb") as f:
+        f.write(data)
 PY
 cat >"$work/agent.json" <<JSON
 { "userRecordsPerSecond": 1000000, "userRecordBurst": 10000000, "summaryQuietMs": 100, "statusSocket": "$work/status.sock" }
