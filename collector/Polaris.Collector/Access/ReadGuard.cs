@@ -1,4 +1,3 @@
-using System.Net;
 using Polaris.Collector.Metrics;
 
 namespace Polaris.Collector.Access;
@@ -30,9 +29,7 @@ public sealed class ReadGuard
         bool configured = level == ReadLevel.UserData ? !_admin.IsEmpty : !(_read.IsEmpty && _admin.IsEmpty);
         if (!configured)
         {
-            return context.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address)
-                ? StatusCodes.Status200OK
-                : StatusCodes.Status403Forbidden;
+            return Loopback.Is(context) ? StatusCodes.Status200OK : StatusCodes.Status403Forbidden;
         }
         bool admitted = _admin.Admits(context.Request) | (level == ReadLevel.Aggregates && _read.Admits(context.Request));
         return admitted ? StatusCodes.Status200OK : StatusCodes.Status401Unauthorized;

@@ -25,10 +25,15 @@ public static class BatchEndpoint
         HttpContext context, CollectorStore store, CollectorMetrics metrics, CollectorOptions options, AgentTokens tokens,
         IngestBudget budget, ILogger<CollectorStore> logger)
     {
-        if (!tokens.Admit(context.Request))
+        switch (tokens.Check(context))
         {
-            metrics.Unauthorized();
-            return Results.Problem("a valid bearer token is required", statusCode: StatusCodes.Status401Unauthorized);
+            case StatusCodes.Status401Unauthorized:
+                metrics.Unauthorized();
+                return Results.Problem("a valid bearer token is required", statusCode: StatusCodes.Status401Unauthorized);
+            case StatusCodes.Status403Forbidden:
+                metrics.Unauthorized();
+                return Results.Problem("batches are taken on loopback only until a token file (TokenFile) is configured",
+                    statusCode: StatusCodes.Status403Forbidden);
         }
         var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (limit is { IsReadOnly: false })
