@@ -29,9 +29,6 @@ public readonly record struct FileStatus(uint Uid, uint Mode, long Size)
 
     public bool IsRegularFile => (Mode & TypeMask) == RegularType;
 
-    /// <summary>True when anyone on the node may read the file (the "other" read bit).</summary>
-    public bool IsWorldReadable => (Mode & 0x4) != 0;
-
     /// <summary>Reads the status of <paramref name="path"/> without following a final symlink; null when it does not exist.</summary>
     public static unsafe FileStatus? Of(string path)
     {

@@ -69,8 +69,12 @@ public static unsafe class FolderEntries
     /// <summary>Whether <paramref name="name"/> is the raw form of a name that is not UTF-8.</summary>
     public static bool IsRaw(ReadOnlySpan<char> name) => name.Length > 0 && name[0] == '\0';
 
+    /// <summary>The NUL-terminated bytes the kernel knows <paramref name="name"/> by: a raw name's own bytes, any other
+    /// name's UTF-8 (in <paramref name="room"/> when it fits).</summary>
+    public static Span<byte> Bytes(ReadOnlySpan<char> name, Span<byte> room) => IsRaw(name) ? RawBytes(name) : NativeStrings.Utf8(name, room);
+
     /// <summary>The NUL-terminated bytes of a raw name.</summary>
-    public static byte[] RawBytes(ReadOnlySpan<char> name)
+    private static byte[] RawBytes(ReadOnlySpan<char> name)
     {
         var bytes = Convert.FromHexString(name[1..]);
         Array.Resize(ref bytes, bytes.Length + 1);

@@ -62,7 +62,7 @@ public static class RegularFile
     public static unsafe void RemoveIn(SafeFileHandle folder, ReadOnlySpan<char> name)
     {
         ArgumentNullException.ThrowIfNull(folder);
-        var bytes = FolderEntries.IsRaw(name) ? FolderEntries.RawBytes(name) : NativeStrings.Utf8(name, stackalloc byte[256]);
+        var bytes = FolderEntries.Bytes(name, stackalloc byte[256]);
         fixed (byte* path = bytes)
         {
             if (Libc.unlinkat(folder, path, 0) < 0 && Marshal.GetLastPInvokeError() is var errno && errno != Libc.ENOENT &&
@@ -78,7 +78,7 @@ public static class RegularFile
     public static unsafe FileStatus? StatusIn(SafeFileHandle folder, ReadOnlySpan<char> name)
     {
         ArgumentNullException.ThrowIfNull(folder);
-        var bytes = FolderEntries.IsRaw(name) ? FolderEntries.RawBytes(name) : NativeStrings.Utf8(name, stackalloc byte[256]);
+        var bytes = FolderEntries.Bytes(name, stackalloc byte[256]);
         fixed (byte* path = bytes)
         {
             return FileStatus.At(folder, path);
@@ -162,28 +162,5 @@ public static class RegularFile
         var buffer = new byte[(int)Math.Min(maxBytes, length)];
         int total = ReadInto(handle, length, maxBytes, ref buffer);
         return total == buffer.Length ? buffer : buffer[..total];
-    }
-
-    /// <summary>The first <paramref name="maxBytes"/> bytes of the file, or null when it is missing, unreadable or not a regular file.</summary>
-    /// <param name="path">The file.</param>
-    /// <param name="maxBytes">The most bytes read; a longer file is cut there.</param>
-    /// <param name="readableBy">When given, the file is read only if this uid owns it or anyone may read it, so the
-    /// daemon never shows a user what they could not read themselves.</param>
-    public static byte[]? TryRead(string path, int maxBytes, uint? readableBy = null)
-    {
-        using var handle = Open(path, out var status, out _);
-        if (handle == null || !status.IsRegularFile ||
-            (readableBy is { } uid && status.Uid != uid && !status.IsWorldReadable))
-        {
-            return null;
-        }
-        try
-        {
-            return ReadUpTo(handle, status.Size, maxBytes);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
-        {
-            return null;
-        }
     }
 }
