@@ -62,9 +62,7 @@ public class MemoryBoundTests(ITestOutputHelper output)
     }
 
     /// <summary>The collector's peak resident memory so far (VmHWM), in bytes.</summary>
-    internal static long PeakResidentBytes(int pid) =>
-        long.Parse(File.ReadLines($"/proc/{pid}/status").Single(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
-            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+    internal static long PeakResidentBytes(int pid) => ProcessStatus.KiB(pid, "VmHWM") * 1024;
 
     [Fact]
     public void The_bombs_are_a_few_kilobytes()

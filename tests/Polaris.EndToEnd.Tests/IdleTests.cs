@@ -55,8 +55,5 @@ public class IdleTests
             .Where(line => line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal))
             .Sum(line => long.Parse(line.Split(':')[1].Trim(), System.Globalization.CultureInfo.InvariantCulture)));
 
-    private static long ResidentKiB(int pid) => File.ReadLines($"/proc/{pid}/status")
-        .Where(line => line.StartsWith("VmRSS:", StringComparison.Ordinal))
-        .Select(line => long.Parse(line.Split(':')[1].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture))
-        .Single();
+    private static long ResidentKiB(int pid) => ProcessStatus.KiB(pid, "VmRSS");
 }

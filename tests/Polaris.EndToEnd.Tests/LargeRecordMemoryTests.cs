@@ -72,8 +72,5 @@ public class LargeRecordMemoryTests
         return json.RootElement.GetProperty("counters").GetProperty(name).GetInt64();
     }
 
-    private static long ResidentKiB(int pid) => File.ReadLines($"/proc/{pid}/status")
-        .Where(line => line.StartsWith("VmRSS:", StringComparison.Ordinal))
-        .Select(line => long.Parse(line.Split(':')[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture))
-        .Single();
+    private static long ResidentKiB(int pid) => ProcessStatus.KiB(pid, "VmRSS");
 }
