@@ -81,8 +81,7 @@ public sealed class SummaryBuilder
     /// <summary>What adding the record may add to the encoded summary, at most.</summary>
     private long RecordBytesBound(ProcessRecord record)
     {
-        long bytes = MemberBytes + TextBytes(record.RecordId) + TextBytes(record.ExitReason) + TextBytes(record.WorkingDirectory)
-            + ((long)record.Modules.Count * (IndexBytes + (2 * BucketBytes)));
+        long bytes = MemberBytesOf(record) + ((long)record.Modules.Count * (IndexBytes + (2 * BucketBytes)));
         if (!ReferenceEquals(record.Modules, _lastModules))
         {
             foreach (var module in record.Modules)
@@ -99,6 +98,10 @@ public sealed class SummaryBuilder
         }
         return bytes;
     }
+
+    /// <summary>What the record's member row takes in the encoded summary, at most.</summary>
+    private static long MemberBytesOf(ProcessRecord record) =>
+        MemberBytes + TextBytes(record.RecordId) + TextBytes(record.ExitReason) + TextBytes(record.WorkingDirectory);
 
     // UTF-8 takes at most three bytes for each UTF-16 unit: a bound without encoding anything.
     private static long TextBytes(string text) => 3L * text.Length;
@@ -133,7 +136,7 @@ public sealed class SummaryBuilder
         _first ??= record;
         var before = _clipped;
         _clipped += record.Clipped;
-        _bytes += MemberBytes + TextBytes(record.RecordId) + TextBytes(record.ExitReason) + TextBytes(record.WorkingDirectory);
+        _bytes += MemberBytesOf(record);
         // Each module's two distributions may each gain a bucket.
         _bucketSlack += 2L * BucketBytes * record.Modules.Count;
         int member = _members.Count;
