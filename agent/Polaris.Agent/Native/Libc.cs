@@ -70,6 +70,9 @@ internal static unsafe partial class Libc
     internal static partial int fchmod(SafeHandle fd, uint mode);
 
     [LibraryImport(Name, SetLastError = true)]
+    internal static partial int flock(SafeHandle fd, int operation);
+
+    [LibraryImport(Name, SetLastError = true)]
     internal static partial nint opendir(byte* path);
 
     [LibraryImport(Name, SetLastError = true)]
@@ -85,7 +88,10 @@ internal static unsafe partial class Libc
     internal const int O_DIRECTORY = 0x10000;
     internal const int ENOENT = 2;
     internal const int EINTR = 4;
+    internal const int EWOULDBLOCK = 11;
     internal const int EISDIR = 21;
+    internal const int LOCK_EX = 2;
+    internal const int LOCK_NB = 4;
     internal const int AT_REMOVEDIR = 0x200;
     internal const int AT_SYMLINK_NOFOLLOW = 0x100;
 

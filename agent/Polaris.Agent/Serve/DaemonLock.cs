@@ -13,12 +13,8 @@ namespace Polaris.Agent.Serve;
 /// takes read permission, which the drop folder (mode 1733) and the spool (0700) give nobody but the daemon's user.
 /// The kernel releases the locks when the daemon exits, however it exits: no stale lock survives a crash.
 /// </remarks>
-internal sealed partial class DaemonLock : IDisposable
+internal sealed class DaemonLock : IDisposable
 {
-    private const int LOCK_EX = 2;
-    private const int LOCK_NB = 4;
-    private const int EWOULDBLOCK = 11;
-
     private readonly List<SafeFileHandle> _held = [];
 
     private DaemonLock()
@@ -50,11 +46,11 @@ internal sealed partial class DaemonLock : IDisposable
         Directory.CreateDirectory(folder, mode);
         var handle = RegularFile.OpenFolder(folder, out int error)
             ?? throw new IOException($"cannot open the {what} {folder} (errno {error})");
-        if (flock(handle, LOCK_EX | LOCK_NB) != 0)
+        if (Libc.flock(handle, Libc.LOCK_EX | Libc.LOCK_NB) != 0)
         {
             error = Marshal.GetLastPInvokeError();
             handle.Dispose();
-            throw new IOException(error == EWOULDBLOCK
+            throw new IOException(error == Libc.EWOULDBLOCK
                 ? $"another polaris-agent serve is running on the {what} {folder}; stop it first, or give this one a {what} of its own"
                 : $"cannot lock the {what} {folder}: {Marshal.GetPInvokeErrorMessage(error)}");
         }
@@ -69,7 +65,4 @@ internal sealed partial class DaemonLock : IDisposable
         }
         _held.Clear();
     }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int flock(SafeHandle fd, int operation);
 }
