@@ -72,11 +72,9 @@ public class DeferredBatchTests
             Assert.True(at[i] - at[i - 1] >= TimeSpan.FromSeconds(0.95), $"attempt {i + 1} came {(at[i] - at[i - 1]).TotalSeconds:0.000} s after the busy answer to attempt {i}");
         }
         Assert.Empty(Directory.GetFiles(daemon.Spool, "*.batch", SearchOption.AllDirectories));
-        var status = CommandResult.Run(AgentBinary.FilePath, ["status", "--json", "--socket", daemon.StatusSocket]);
-        using var json = JsonDocument.Parse(status.Stdout);
-        var counters = json.RootElement.GetProperty("counters");
-        Assert.Equal(0, counters.GetProperty("batches_deferred").GetInt64());
-        Assert.Equal(3, counters.GetProperty("batches_delivered").GetInt64());
+        var counters = daemon.Counters();
+        Assert.Equal(0, counters["batches_deferred"]);
+        Assert.Equal(3, counters["batches_delivered"]);
     }
 
     /// <summary>A script of its own for each run: runs of one <c>python -c</c> that end within the quiet time merge

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Polaris.Testing;
 
@@ -23,11 +22,9 @@ public class DeliveryReceiptTests
         daemon.Process.WaitUntil(() => collector.Taken.Count >= 1, "the batch delivered");
         daemon.Process.WaitUntil(() => daemon.Process.Output.Contains("module name longer than 512 bytes", StringComparison.Ordinal), "the refusal logged");
 
-        var status = CommandResult.Run(AgentBinary.FilePath, ["status", "--json", "--socket", daemon.StatusSocket]);
-        using var json = JsonDocument.Parse(status.Stdout);
-        var counters = json.RootElement.GetProperty("counters");
-        Assert.Equal(2, counters.GetProperty("summaries_refused").GetInt64());
-        Assert.Equal(1, counters.GetProperty("batches_delivered").GetInt64());
+        var counters = daemon.Counters();
+        Assert.Equal(2, counters["summaries_refused"]);
+        Assert.Equal(1, counters["batches_delivered"]);
         Assert.Empty(Directory.GetFiles(daemon.Spool, "*.batch", SearchOption.AllDirectories));
         // Once per batch, with the first reason only.
         var output = daemon.Process.Output;

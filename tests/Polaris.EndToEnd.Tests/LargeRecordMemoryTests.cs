@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Polaris.Testing;
 
 namespace Polaris.EndToEnd.Tests;
@@ -28,8 +27,8 @@ public class LargeRecordMemoryTests
             File.WriteAllBytes(Path.Combine(daemon.Drop, name), ForgedRecord(i));
         }
 
-        daemon.Process.WaitUntil(() => Counter(daemon, "processes_spooled") >= Files, "the forged records spooled", TimeSpan.FromMinutes(3));
-        Assert.Equal(Files, Counter(daemon, "clipped_records"));
+        daemon.Process.WaitUntil(() => daemon.Counters().GetValueOrDefault("processes_spooled") >= Files, "the forged records spooled", TimeSpan.FromMinutes(3));
+        Assert.Equal(Files, daemon.Counters()["clipped_records"]);
 
         // Before, three such files left the daemon 55 to 66 MiB larger than it started, for good; now, a few seconds
         // after the last one, it keeps some 25 MiB (its caches' bounds and the summary of the clipped records).
@@ -59,17 +58,6 @@ public class LargeRecordMemoryTests
         bytes.CopyTo(record, 8);
         Assert.True(record.Length <= 8 * 1024 * 1024, $"{record.Length} bytes");
         return record;
-    }
-
-    private static long Counter(AgentDaemon daemon, string name)
-    {
-        var status = CommandResult.Run(AgentBinary.FilePath, ["status", "--json", "--socket", daemon.StatusSocket]);
-        if (status.ExitCode != 0)
-        {
-            return -1;
-        }
-        using var json = JsonDocument.Parse(status.Stdout);
-        return json.RootElement.GetProperty("counters").GetProperty(name).GetInt64();
     }
 
     private static long ResidentKiB(int pid) => ProcessStatus.KiB(pid, "VmRSS");

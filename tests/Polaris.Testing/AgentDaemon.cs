@@ -65,6 +65,19 @@ public sealed class AgentDaemon : IDisposable
             .ToDictionary(pair => pair[0], pair => long.Parse(pair[1], System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    /// <summary>The daemon's counters by name, as <c>polaris-agent status --json</c> reports them; empty when it does not
+    /// answer.</summary>
+    public Dictionary<string, long> Counters()
+    {
+        var status = CommandResult.Run(AgentBinary.FilePath, ["status", "--json", "--socket", StatusSocket]);
+        if (status.ExitCode != 0)
+        {
+            return [];
+        }
+        using var json = System.Text.Json.JsonDocument.Parse(status.Stdout);
+        return json.RootElement.GetProperty("counters").EnumerateObject().ToDictionary(c => c.Name, c => c.Value.GetInt64());
+    }
+
     public void Dispose()
     {
         Process.Terminate();
