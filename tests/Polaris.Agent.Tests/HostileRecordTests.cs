@@ -175,7 +175,7 @@ public class HostileRecordTests
             "py", new string('3', SummaryBounds.MaxTextBytes + 1), "cwd", "/" + new string('d', SummaryBounds.MaxPathBytes),
             "v", "LOADEDMODULES", new string('m', SummaryBounds.MaxVariableBytes + 1),
         };
-        for (int i = 0; i < HookRecordBuilder.MaxVariables + 3; i++)
+        for (int i = 0; i < SummaryBounds.MaxVariables + 3; i++)
         {
             fields.AddRange(["v", $"VAR{i}", "x"]);
         }
@@ -184,7 +184,7 @@ public class HostileRecordTests
 
         Assert.Equal("", r.PythonVersion);
         Assert.Equal("", r.WorkingDirectory);
-        Assert.Equal(HookRecordBuilder.MaxVariables, r.Job.Variables.Count);
+        Assert.Equal(SummaryBounds.MaxVariables, r.Job.Variables.Count);
         Assert.Equal("", r.Job.Variables["LOADEDMODULES"]);
         // py and cwd blanked, LOADEDMODULES blanked, 4 variables past the 64 left out.
         Assert.Equal(2 + 1 + 4, r.Clipped.Texts);
@@ -227,7 +227,7 @@ public class HostileRecordTests
         var r = Parse(Frame(fields)).Record;
 
         Assert.Equal("3.99999", r.PythonVersion);
-        Assert.Equal(HookRecordBuilder.MaxVariables, r.Job.Variables.Count);
+        Assert.Equal(SummaryBounds.MaxVariables, r.Job.Variables.Count);
     }
 
     [Fact]

@@ -132,7 +132,7 @@ public class RecordFuzzTests(ITestOutputHelper output)
         {
             return "a text past its bound";
         }
-        if (r.Job.Variables.Count > HookRecordBuilder.MaxVariables
+        if (r.Job.Variables.Count > SummaryBounds.MaxVariables
             || r.Job.Variables.Any(v => v.Key.Length == 0 || Long(v.Key, SummaryBounds.MaxTextBytes) || Long(v.Value, SummaryBounds.MaxVariableBytes)))
         {
             return "variables past their bounds";

@@ -32,11 +32,11 @@ internal sealed class HookFrame
     /// <summary>Modules of groups that came after the record's bound of modules, so that none of them was kept.</summary>
     public int ModulesClipped;
 
-    /// <summary>Adds a variable; past <see cref="HookRecordBuilder.MaxVariables"/> names, further ones are left out
+    /// <summary>Adds a variable; past <see cref="Polaris.Wire.SummaryBounds.MaxVariables"/> names, further ones are left out
     /// and counted, so that a frame of a million names holds no more.</summary>
     public void AddVariable(string name, string value)
     {
-        if (Variables.Count >= HookRecordBuilder.MaxVariables && !Variables.ContainsKey(name))
+        if (Variables.Count >= Polaris.Wire.SummaryBounds.MaxVariables && !Variables.ContainsKey(name))
         {
             TextsClipped++;
             return;

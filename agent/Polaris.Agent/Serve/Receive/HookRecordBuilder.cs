@@ -23,9 +23,6 @@ internal sealed class HookRecordBuilder(RecordFileName name, uint uid, string us
 
     public string ExitReason { get; set; } = "";
 
-    /// <summary>Variables one record may carry: the hook's allowlist has 29.</summary>
-    internal const int MaxVariables = 64;
-
     /// <summary>Frames that did not parse and were left out.</summary>
     public int DroppedFrames { get; set; }
 
@@ -34,10 +31,10 @@ internal sealed class HookRecordBuilder(RecordFileName name, uint uid, string us
 
     public void Set(string key, string value) => _fields[key] = value;
 
-    /// <summary>Adds a variable; past <see cref="MaxVariables"/> names, further ones are left out and counted.</summary>
+    /// <summary>Adds a variable; past <see cref="SummaryBounds.MaxVariables"/> names, further ones are left out and counted.</summary>
     public void AddVariable(string name, string value)
     {
-        if (_variables.Count >= MaxVariables && !_variables.ContainsKey(name))
+        if (_variables.Count >= SummaryBounds.MaxVariables && !_variables.ContainsKey(name))
         {
             Clipped += new Clips(0, 0, 1, 0);
             return;
