@@ -3,6 +3,7 @@ using Polaris.Testing;
 namespace Polaris.EndToEnd.Tests;
 
 /// <summary>Idle means idle: with nothing to take in or send, no thread of the daemon wakes up, and it stays small.</summary>
+[Collection(QuietMachine.Name)]
 public class IdleTests
 {
     [Fact]
