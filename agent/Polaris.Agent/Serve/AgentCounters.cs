@@ -38,6 +38,8 @@ public sealed class AgentCounters
     private Func<long>? _environmentsLimited;
     private long _droppedUserBytes;
     private long _summariesRefused;
+    private long _enrichWaited;
+    private long _enrichPutOff;
 
     /// <summary>Raised after any counter changes (on the thread that changed it), for the textfile writer.</summary>
     public event Action? Changed;
@@ -84,6 +86,8 @@ public sealed class AgentCounters
     public void DeferredGivenUp() => Bump(ref _deferredRejected, 1);
     public void Failed() => Bump(ref _droppedFailed, 1);
     public void UserBytesExceeded() => Bump(ref _droppedUserBytes, 1);
+    public void EnrichWaited() => Bump(ref _enrichWaited, 1);
+    public void EnrichPutOff() => Bump(ref _enrichPutOff, 1);
 
     /// <summary>Counts summaries the collector refused in a batch it acknowledged (as its receipt lists them).</summary>
     public void SummariesRefused(int summaries) => Bump(ref _summariesRefused, summaries);
@@ -168,6 +172,8 @@ public sealed class AgentCounters
         ("batches_deferred", Interlocked.Read(ref _batchesDeferred), "Batches set aside under deferred/: they kept failing while the collector took the batches behind them (retried slowly)."),
         ("deferred_rejected", Interlocked.Read(ref _deferredRejected), "Deferred batches given up after their last retry (kept under rejected/)."),
         ("environments_limited", _environmentsLimited?.Invoke() ?? 0, "Environment analyses cut short or skipped at a bound (bytes, files or time per environment, analysis time per user): the environment's changes are left out."),
+        ("enrich_waited", Interlocked.Read(ref _enrichWaited), "Records whose environment or node file had to be read: enriched on a thread of their own, users in turn, so that no other user's records waited."),
+        ("enrich_put_off", Interlocked.Read(ref _enrichPutOff), "Times a record file was left in the drop folder for a while: its user already had 8 MiB of records awaiting enrichment (or all users 32 MiB)."),
         ("dropped_failed", Interlocked.Read(ref _droppedFailed), "Drop folder entries removed because taking them in failed unexpectedly (a fault of the daemon's, logged once per kind)."),
         ("dropped_user_bytes", Interlocked.Read(ref _droppedUserBytes), "Record files removed while their writer ran: their owner's waiting files were past 256 MiB."),
         ("summaries_refused", Interlocked.Read(ref _summariesRefused), "Summaries the collector refused in batches it acknowledged (a bug or a version mismatch: the first reason of each batch is logged)."),

@@ -74,6 +74,41 @@ public sealed class RecordEnricherTests : IDisposable
     }
 
     [Fact]
+    public void Without_the_disk_a_record_whose_environment_or_node_file_was_not_read_lately_is_left_for_a_reading_thread()
+    {
+        var nodeFile = Path.Combine(_facility.Home, "nodefile");
+        File.WriteAllLines(nodeFile, ["x3004c0s7b0n0", "x3004c0s7b1n0"]);
+        var enricher = new RecordEnricher(_facility.Options, _facility.LookUpHome, revalidateAfter: TimeSpan.FromMinutes(10));
+        var fresh = RawRecord(_facility.Clone, _facility.Clone, [], [], []);
+        var withNodes = RawRecord(_facility.Base, _facility.Base, [], [], new() { ["PBS_NODEFILE"] = nodeFile });
+
+        Assert.False(enricher.TryEnrichDeferringOrigins(fresh, mayRead: false, out var left));
+        Assert.Same(fresh, left.Record);
+        var read = enricher.EnrichDeferringOrigins(fresh).Record;
+        Assert.True(enricher.TryEnrichDeferringOrigins(fresh, mayRead: false, out var known));
+        Assert.Equal(EnvironmentKind.BaseClone, known.Record.Environment.Kind);
+        Assert.Equal(read.Environment, known.Record.Environment);
+
+        // With its environment known, a record whose node file was not read waits too.
+        enricher.EnrichDeferringOrigins(RawRecord(_facility.Base, _facility.Base, [], [], []));
+        Assert.False(enricher.TryEnrichDeferringOrigins(withNodes, mayRead: false, out _));
+        Assert.Equal(2, enricher.EnrichDeferringOrigins(withNodes).Record.Job.NodeCount);
+        Assert.True(enricher.TryEnrichDeferringOrigins(withNodes, mayRead: false, out var counted));
+        Assert.Equal(2, counted.Record.Job.NodeCount);
+    }
+
+    [Fact]
+    public void Without_the_disk_an_environment_not_checked_within_the_revalidation_time_is_left_for_a_reading_thread()
+    {
+        var enricher = new RecordEnricher(_facility.Options, _facility.LookUpHome, revalidateAfter: TimeSpan.Zero);
+        var raw = RawRecord(_facility.Clone, _facility.Clone, [], [], []);
+        enricher.EnrichDeferringOrigins(raw);
+
+        // Even a stat of a path a user names can hang: past the revalidation time only a reading thread asks.
+        Assert.False(enricher.TryEnrichDeferringOrigins(raw, mayRead: false, out _));
+    }
+
+    [Fact]
     public void Without_a_passwd_home_the_home_roots_still_classify()
     {
         var raw = RawRecord("/usr", "/usr", [new ModuleImport("mylib", _facility.Home + "/mylib.py")], [], []) with { Uid = 77 };

@@ -49,14 +49,28 @@ public sealed class EnvironmentAnalyzer
     /// <param name="uid">The record's user, as whom the environment is read (0: no check).</param>
     public PythonEnvironment Analyze(PythonEnvironment raw, string pythonVersion, IReadOnlyList<string> pythonPath, uint uid = 0)
     {
+        TryAnalyze(raw, pythonVersion, pythonPath, uid, mayRead: true, out var analysed);
+        return analysed;
+    }
+
+    /// <summary>Like <see cref="Analyze(PythonEnvironment, string, IReadOnlyList{string}, uint)"/>, but with <paramref name="mayRead"/> false it answers only from an analysis
+    /// checked within <c>revalidateAfter</c>, and returns false when the disk would have to be asked (even a
+    /// <c>stat</c> of a path a user names can hang, on a file system of theirs).</summary>
+    public bool TryAnalyze(PythonEnvironment raw, string pythonVersion, IReadOnlyList<string> pythonPath, uint uid, bool mayRead, out PythonEnvironment analysed)
+    {
         ArgumentNullException.ThrowIfNull(raw);
-        var analysis = Find(PathPrefix.Normalize(raw.Prefix), PathPrefix.Normalize(raw.BasePrefix), PythonVersion.MajorMinor(pythonVersion), uid);
-        return raw with
+        if (TryFind(PathPrefix.Normalize(raw.Prefix), PathPrefix.Normalize(raw.BasePrefix), PythonVersion.MajorMinor(pythonVersion), uid, mayRead) is not { } analysis)
+        {
+            analysed = raw;
+            return false;
+        }
+        analysed = raw with
         {
             Kind = analysis.Kind,
             Name = analysis.Name,
             Changes = analysis.Changes with { UserSite = raw.Changes.UserSite, PythonPath = pythonPath },
         };
+        return true;
     }
 
     /// <summary>The records of the conda environment at <paramref name="prefix"/>; null when it has no readable <c>conda-meta/</c>.</summary>
@@ -82,7 +96,8 @@ public sealed class EnvironmentAnalyzer
         return environment;
     }
 
-    private EnvironmentAnalysis Find(string prefix, string basePrefix, string python, uint uid)
+    /// <summary>The analysis; null when <paramref name="mayRead"/> is false and the disk would have to be asked.</summary>
+    private EnvironmentAnalysis? TryFind(string prefix, string basePrefix, string python, uint uid, bool mayRead)
     {
         if (prefix.Length == 0 || prefix[0] != '/' || prefix.Contains('\0', StringComparison.Ordinal) || basePrefix.Contains('\0', StringComparison.Ordinal))
         {
@@ -96,6 +111,10 @@ public sealed class EnvironmentAnalyzer
         if (_analyses.TryGet(key, out var cached) && now - cached.CheckedAtMs < _revalidateAfterMs)
         {
             return cached.Analysis;
+        }
+        if (!mayRead)
+        {
+            return null;
         }
         var stamp = Stamp(prefix, basePrefix, python);
         if (cached != null && cached.Stamp == stamp)

@@ -22,10 +22,18 @@ public sealed class JobContextReader
     /// and script are kept as given.</summary>
     /// <param name="raw">The job context as the hook reported it.</param>
     /// <param name="uid">The sender's kernel uid, whose read permission the node file must satisfy.</param>
-    public JobContext Read(JobContext raw, uint uid)
+    public JobContext Read(JobContext raw, uint uid) => TryRead(raw, uid, mayRead: true)!;
+
+    /// <summary>Like <see cref="Read"/>; with <paramref name="mayRead"/> false, null when the job's node file was not read yet.</summary>
+    public JobContext? TryRead(JobContext raw, uint uid, bool mayRead)
     {
+        ArgumentNullException.ThrowIfNull(raw);
         var variables = raw.Variables;
-        int nodes = Text(variables, "PBS_NODEFILE") is { Length: > 0 } nodeFile ? _nodeFiles.CountNodes(nodeFile, uid) : 0;
+        int? counted = Text(variables, "PBS_NODEFILE") is { Length: > 0 } nodeFile ? _nodeFiles.TryCountNodes(nodeFile, uid, mayRead) : 0;
+        if (counted is not { } nodes)
+        {
+            return null;
+        }
         if (nodes == 0)
         {
             nodes = Math.Max(0, Number(variables, "SLURM_JOB_NUM_NODES", 0));

@@ -18,11 +18,18 @@ public sealed class NodeFile
 
     /// <summary>Distinct host names in the file at <paramref name="path"/> as <paramref name="uid"/> may read it; 0 when
     /// the file is missing, unreadable, not a regular file, or lists nobody.</summary>
-    public int CountNodes(string path, uint uid)
+    public int CountNodes(string path, uint uid) => TryCountNodes(path, uid, mayRead: true) ?? 0;
+
+    /// <summary>Like <see cref="CountNodes"/>; with <paramref name="mayRead"/> false, null when the file was not read yet.</summary>
+    public int? TryCountNodes(string path, uint uid, bool mayRead)
     {
         if (_counts.TryGetValue((uid, path), out var count))
         {
             return count;
+        }
+        if (!mayRead)
+        {
+            return null;
         }
         // Read as the user could: the file's own bits and every folder on the way (a world-readable file in a
         // folder of root's, mode 0700, is not theirs to see).

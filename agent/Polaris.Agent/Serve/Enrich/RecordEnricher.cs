@@ -57,7 +57,43 @@ public sealed class RecordEnricher
     /// ranks of a job pay for their hundreds of modules once, not once each. The function is for one thread at a time.</remarks>
     public (ProcessRecord Record, Func<string, Origin> OriginOf) EnrichDeferringOrigins(ProcessRecord raw)
     {
+        TryEnrichDeferringOrigins(raw, mayRead: true, out var enriched);
+        return enriched;
+    }
+
+    /// <summary>Like <see cref="EnrichDeferringOrigins"/>; with <paramref name="mayRead"/> false it uses only what is
+    /// known without touching the disk, and returns false (nothing counted) when the record's environment or node
+    /// file would have to be read: the receive thread leaves those records to <see cref="Receive.EnrichQueue"/>.</summary>
+    public bool TryEnrichDeferringOrigins(ProcessRecord raw, bool mayRead, out (ProcessRecord Record, Func<string, Origin> OriginOf) enriched)
+    {
         ArgumentNullException.ThrowIfNull(raw);
+        enriched = (raw, _ => Origin.Unknown);
+        var environment = raw.Environment;
+        try
+        {
+            raw.Job.Variables.TryGetValue("PYTHONPATH", out var pythonPath);
+            if (!_environments.TryAnalyze(raw.Environment, raw.PythonVersion, _pythonPath.Of(pythonPath), raw.Uid, mayRead, out environment))
+            {
+                return false;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            Counters.PartFailed();
+        }
+        var job = raw.Job;
+        try
+        {
+            if (_jobs.TryRead(raw.Job, raw.Uid, mayRead) is not { } read)
+            {
+                return false;
+            }
+            job = read;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            Counters.PartFailed();
+        }
         Counters.RecordEnriched();
         Func<string, Origin> originOf = _ => Origin.Unknown;
         try
@@ -69,27 +105,9 @@ public sealed class RecordEnricher
         {
             Counters.PartFailed();
         }
-        var environment = raw.Environment;
-        try
-        {
-            raw.Job.Variables.TryGetValue("PYTHONPATH", out var pythonPath);
-            environment = _environments.Analyze(raw.Environment, raw.PythonVersion, _pythonPath.Of(pythonPath), raw.Uid);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            Counters.PartFailed();
-        }
-        var job = raw.Job;
-        try
-        {
-            job = _jobs.Read(raw.Job, raw.Uid);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            Counters.PartFailed();
-        }
         // One copy of the record, not one per part.
-        return (raw with { Environment = environment, Job = job }, originOf);
+        enriched = (raw with { Environment = environment, Job = job }, originOf);
+        return true;
     }
 
     private static ModuleImport[] ClassifyModules(IReadOnlyList<ModuleImport> modules, Func<string, Origin> originOf)

@@ -34,6 +34,9 @@ public sealed class DropWatcher(
     private readonly string _host = Environment.MachineName;
     // Only while some files wait for a live writer do we wake up on our own, to look at them again.
     private readonly WaitingFiles _waiting = new();
+    // Records whose enrichment reads the disk go to a thread of their own; files past a user's share of it wait here.
+    private readonly PutOffFiles _putOff = new();
+    private EnrichQueue? _enrichQueue;
     private readonly HashSet<string> _failureKinds = new(StringComparer.Ordinal);
     private readonly UserRateLimit _rateLimit = new(options.UserRecordsPerSecond, options.UserRecordBurst);
     private readonly HashSet<string> _admitted = new(StringComparer.Ordinal);
@@ -65,6 +68,12 @@ public sealed class DropWatcher(
             ?? throw new IOException($"cannot open the drop folder {options.Drop} (errno {error})");
         RegularFile.SetMode(_folder, DropMode);
         _inotify = new Inotify(options.Drop);
+        _enrichQueue = new EnrichQueue(EnrichReading, received =>
+        {
+            Forward(received);
+            counters.RecordReceived();
+        }, Failed);
+        _enrichQueue.Start();
         _thread = new Thread(Run) { Name = "polaris-drop", IsBackground = true };
         _thread.Start();
         LogMessages.Watching(logger, options.Drop);
@@ -76,6 +85,7 @@ public sealed class DropWatcher(
         _stopping.Cancel();
         _inotify?.Stop();
         _thread?.Join();
+        _enrichQueue?.Stop();
         return Task.CompletedTask;
     }
 
@@ -105,6 +115,7 @@ public sealed class DropWatcher(
                     }
                 }
                 LookAgain();
+                TakePutOff();
                 ReleaseLargeRecord();
             });
         }
@@ -113,13 +124,24 @@ public sealed class DropWatcher(
     /// <summary>How long the next wait may last: until a waiting file is due, or the memory of a large file is to go back.</summary>
     private int TimeoutMs(long now)
     {
-        int waiting = _waiting.TimeoutMs(now);
-        if (_releaseDueMs == 0)
+        int release = _releaseDueMs == 0 ? -1 : (int)Math.Clamp(_releaseDueMs - now, 0, int.MaxValue);
+        return Earliest(Earliest(_waiting.TimeoutMs(now), _putOff.TimeoutMs), release);
+    }
+
+    // Of two timeouts where -1 is none, the one that comes first.
+    private static int Earliest(int a, int b) => a < 0 ? b : b < 0 ? a : Math.Min(a, b);
+
+    /// <summary>Takes in the put-off files of users who have room again in the enrichment queue.</summary>
+    private void TakePutOff()
+    {
+        if (_putOff.Count > 0)
         {
-            return waiting;
+            _putOff.TakeWithRoom(_enrichQueue!.HasRoom, name =>
+            {
+                Take(name);
+                return !_putOff.Contains(name);
+            });
         }
-        int release = (int)Math.Clamp(_releaseDueMs - now, 0, int.MaxValue);
-        return waiting < 0 ? release : Math.Min(waiting, release);
     }
 
     /// <summary>After a wake that read a large file, the buffer and the reading caches start afresh and the memory goes
@@ -158,7 +180,12 @@ public sealed class DropWatcher(
     {
         counters.Failed();
         var key = kind + ": " + e.GetType().FullName;
-        if (_failureKinds.Count < 256 && _failureKinds.Add(key))
+        bool first;
+        lock (_failureKinds) // the enrichment thread's failures come here too
+        {
+            first = _failureKinds.Count < 256 && _failureKinds.Add(key);
+        }
+        if (first)
         {
             LogMessages.ReceiveFailed(logger, key, e.Message);
         }
@@ -221,10 +248,11 @@ public sealed class DropWatcher(
         long waitedLength = _waiting.LengthOf(name);
         uint waitedOwner = _waiting.OwnerOf(name);
         _waiting.Remove(name);
+        _putOff.Remove(name);
         try
         {
             var outcome = Read(name, waitedOwner, waitedLength);
-            if (outcome == Outcome.Wait)
+            if (outcome is Outcome.Wait or Outcome.PutOff)
             {
                 _admitted.Add(name);
                 return;
@@ -324,27 +352,76 @@ public sealed class DropWatcher(
         {
             return Wait(name, fileName, file.Owner, file.Length);
         }
-        var (enriched, originOf) = enricher.EnrichDeferringOrigins(parsed.Record);
-        var received = new ReceivedRecord(enriched, path, originOf);
-        if (!records.TryWrite(received))
+        // What the caches know goes on at once; a record whose environment or node file must be read waits for the
+        // enrichment thread, so that its user's file system delays no one else.
+        if (enricher.TryEnrichDeferringOrigins(parsed.Record, mayRead: false, out var enriched))
         {
-            // Back-pressure: this thread waits for the aggregator (the kernel queues further events meanwhile;
-            // past its queue, an overflow makes us look at the whole folder). Stopping leaves the file for the next start.
-            counters.Deferred();
             try
             {
-                records.WriteAsync(received, _stopping.Token).AsTask().GetAwaiter().GetResult();
+                Forward(new ReceivedRecord(enriched.Record, path, enriched.OriginOf));
             }
             catch (Exception e) when (e is OperationCanceledException or System.Threading.Channels.ChannelClosedException)
             {
-                return Outcome.Keep;
+                return Outcome.Keep; // stopping leaves the file for the next start
             }
+            counters.RecordReceived();
+        }
+        else if (_enrichQueue!.TryAdd(file.Owner, file.Length, parsed.Record, path))
+        {
+            counters.EnrichWaited(); // received once passed on
+        }
+        else
+        {
+            counters.EnrichPutOff();
+            _putOff.Add(file.Owner, name);
+            return Outcome.PutOff;
         }
         _witnesses.Forget(name);
-        counters.RecordReceived();
         _youngGeneration.Check();
         counters.FramesDropped(parsed.DroppedFrames);
         return Outcome.Keep; // the aggregator removes it once its summary is spooled
+    }
+
+    /// <summary>Passes a record on to the aggregator. Back-pressure: the caller waits for the aggregator (the kernel
+    /// queues further events meanwhile; past its queue, an overflow makes us look at the whole folder).</summary>
+    private void Forward(ReceivedRecord received)
+    {
+        if (!records.TryWrite(received))
+        {
+            counters.Deferred();
+            records.WriteAsync(received, _stopping.Token).AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>What the enrichment thread could not pass on costs that record, as on the receive thread: counted, and
+    /// its file removed, so that a restart does not meet it again.</summary>
+    private void Failed(Exception e, string dropFile)
+    {
+        NoteFailure("passing on an enriched record", e);
+        try
+        {
+            RegularFile.RemoveIn(_folder!, Path.GetFileName(dropFile));
+        }
+        catch (Exception removal) when (removal is IOException or UnauthorizedAccessException)
+        {
+            counters.UnreadableFile();
+        }
+    }
+
+    /// <summary>The enrichment thread's work: a record enriched with whatever it takes to read, or, should that fail
+    /// unexpectedly, passed on as received (counted) rather than lost.</summary>
+    private ReceivedRecord EnrichReading(Polaris.Wire.ProcessRecord record, string dropFile)
+    {
+        try
+        {
+            var (enriched, originOf) = enricher.EnrichDeferringOrigins(record);
+            return new ReceivedRecord(enriched, dropFile, originOf);
+        }
+        catch (Exception e)
+        {
+            NoteFailure("enriching a record", e);
+            return new ReceivedRecord(record, dropFile);
+        }
     }
 
     public void Dispose()
@@ -358,6 +435,7 @@ public sealed class DropWatcher(
     {
         Keep,
         Wait,
+        PutOff,
         Discard,
     }
 }

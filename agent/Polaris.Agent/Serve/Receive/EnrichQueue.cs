@@ -1,0 +1,190 @@
+using Polaris.Wire;
+
+namespace Polaris.Agent.Serve.Receive;
+
+/// <summary>Records whose enrichment must ask the disk (an environment not checked lately, a job's node file not read
+/// yet) wait here and are enriched on a thread of their own, so that the receive thread, which takes in every user's
+/// records, never waits on what one user's record points at.</summary>
+/// <remarks>
+/// A record names its environment and node file, and a user can make them slow to read: before, one user's
+/// <c>conda-meta/</c> stalled every user's records for 33 s. Here users take turns, one record each, so one user's
+/// slow environments delay another user's first record by one analysis at most (itself bounded by
+/// <see cref="Enrich.EnvironmentReader.MaxTime"/>, and each user's total by <see cref="Enrich.AnalysisAllowance"/>).
+///
+/// What waits is bounded by the size of its record files, per user and in all. Past either bound the record is not
+/// taken: its file stays in the drop folder and is read again a little later (<see cref="WaitingFiles"/>), so nothing
+/// is lost and memory stays bounded. The thread sleeps while nothing waits.
+/// </remarks>
+public sealed class EnrichQueue : IDisposable
+{
+    /// <summary>Record-file bytes one user may have waiting.</summary>
+    public const long MaxUserBytes = 8L * 1024 * 1024;
+
+    /// <summary>Record-file bytes all users may have waiting.</summary>
+    public const long MaxBytes = 32L * 1024 * 1024;
+
+    private readonly Func<ProcessRecord, string, ReceivedRecord> _enrich;
+    private readonly Action<ReceivedRecord> _forward;
+    private readonly Action<Exception, string> _failed;
+    // An object, not a Lock: the thread sleeps on it with Monitor.Wait.
+    private readonly object _lock = new();
+    private readonly Dictionary<uint, Queue<Waiting>> _byUser = [];
+    // Users with records waiting, in turn order; each appears once.
+    private readonly Queue<uint> _turns = new();
+    private readonly Dictionary<uint, long> _userBytes = [];
+    private long _bytes;
+    private int _count;
+    private bool _stopped;
+    private Thread? _thread;
+
+    /// <param name="enrich">Enriches a record (reading the disk as needed) into what goes on; the drop file is given along.</param>
+    /// <param name="forward">Passes an enriched record on; may block (back-pressure) until the daemon stops.</param>
+    /// <param name="failed">Told of anything unexpected that <paramref name="enrich"/> or <paramref name="forward"/> threw,
+    /// with the record's drop file.</param>
+    public EnrichQueue(Func<ProcessRecord, string, ReceivedRecord> enrich, Action<ReceivedRecord> forward, Action<Exception, string> failed)
+    {
+        _enrich = enrich;
+        _forward = forward;
+        _failed = failed;
+    }
+
+    /// <summary>Records waiting or being enriched now.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _count;
+            }
+        }
+    }
+
+    /// <summary>Whether <paramref name="owner"/> may have another record waiting (one that fits the bounds).</summary>
+    public bool HasRoom(uint owner)
+    {
+        lock (_lock)
+        {
+            return _userBytes.GetValueOrDefault(owner) < MaxUserBytes && _bytes < MaxBytes;
+        }
+    }
+
+    public void Start()
+    {
+        _thread = new Thread(Run) { Name = "polaris-enrich", IsBackground = true };
+        _thread.Start();
+    }
+
+    /// <summary>Queues <paramref name="record"/> of <paramref name="owner"/>, whose file holds <paramref name="bytes"/>;
+    /// false when that would pass the user's or the total bound (the caller leaves the file for later).</summary>
+    public bool TryAdd(uint owner, long bytes, ProcessRecord record, string dropFile)
+    {
+        lock (_lock)
+        {
+            long userBytes = _userBytes.GetValueOrDefault(owner);
+            // A record always fits where nothing waits, however large (within maxRecordBytes): no file is put off forever.
+            bool userFull = userBytes > 0 && userBytes + bytes > MaxUserBytes;
+            bool allFull = _bytes > 0 && _bytes + bytes > MaxBytes;
+            if (userFull || allFull)
+            {
+                return false;
+            }
+            if (!_byUser.TryGetValue(owner, out var queue))
+            {
+                _byUser[owner] = queue = new Queue<Waiting>();
+                _turns.Enqueue(owner);
+            }
+            queue.Enqueue(new Waiting(record, dropFile, bytes));
+            _userBytes[owner] = userBytes + bytes;
+            _bytes += bytes;
+            _count++;
+            Monitor.Pulse(_lock);
+            return true;
+        }
+    }
+
+    /// <summary>Stops the thread; what still waits is dropped from memory, its files stay for the next start.</summary>
+    public void Stop()
+    {
+        lock (_lock)
+        {
+            _stopped = true;
+            Monitor.PulseAll(_lock);
+        }
+        _thread?.Join();
+    }
+
+    public void Dispose() => Stop();
+
+    private void Run()
+    {
+        while (Next() is { } next)
+        {
+            var (owner, waiting) = next;
+            try
+            {
+                _forward(_enrich(waiting.Record, waiting.DropFile));
+            }
+            catch (OperationCanceledException)
+            {
+                return; // stopping: the file stays for the next start
+            }
+            catch (Exception e)
+            {
+                _failed(e, waiting.DropFile);
+            }
+            finally
+            {
+                Done(owner, waiting.Bytes);
+            }
+        }
+    }
+
+    /// <summary>The next user's oldest record, or null once stopped.</summary>
+    private (uint Owner, Waiting Waiting)? Next()
+    {
+        lock (_lock)
+        {
+            while (_turns.Count == 0 && !_stopped)
+            {
+                Monitor.Wait(_lock);
+            }
+            if (_stopped)
+            {
+                return null;
+            }
+            uint owner = _turns.Dequeue();
+            var queue = _byUser[owner];
+            var waiting = queue.Dequeue();
+            if (queue.Count > 0)
+            {
+                _turns.Enqueue(owner); // to the back: every other user waiting goes first
+            }
+            else
+            {
+                _byUser.Remove(owner);
+            }
+            return (owner, waiting);
+        }
+    }
+
+    private void Done(uint owner, long bytes)
+    {
+        lock (_lock)
+        {
+            _bytes -= bytes;
+            _count--;
+            long left = _userBytes[owner] - bytes;
+            if (left > 0)
+            {
+                _userBytes[owner] = left;
+            }
+            else
+            {
+                _userBytes.Remove(owner);
+            }
+        }
+    }
+
+    private sealed record Waiting(ProcessRecord Record, string DropFile, long Bytes);
+}
