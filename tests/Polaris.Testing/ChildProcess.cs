@@ -85,6 +85,24 @@ public sealed partial class ChildProcess : IDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Sends <paramref name="signal"/> and returns at once, so that many processes can be signalled together;
+    /// <see cref="WaitForExit"/> gives how they ended.</summary>
+    public void Signal(int signal)
+    {
+        if (!_process.HasExited)
+        {
+            _ = kill(_process.Id, signal);
+        }
+    }
+
+    /// <summary>Waits (up to a minute) for the process to end on its own; returns its exit code (128 + N after signal N).</summary>
+    public int WaitForExit()
+    {
+        WaitUntil(() => _process.HasExited, "exit");
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
     /// <summary>SIGKILL: the crash a daemon must survive.</summary>
     public void KillHard()
     {
