@@ -64,4 +64,24 @@ public static class SummaryBounds
 
     /// <summary>Latest time a record or batch may carry, Unix ms (2100-01-01).</summary>
     public const long MaxTimeMs = 4_102_444_800_000;
+
+    /// <summary>True when <paramref name="name"/> can name an environment variable a summary carries:
+    /// <c>[A-Za-z_][A-Za-z0-9_]*</c>, at most <see cref="MaxNameBytes"/>. Names become field names of the stored
+    /// document, so nothing else passes; the daemon leaves other names out, the collector refuses them.</summary>
+    public static bool IsVariableName(string name)
+    {
+        if (name is not { Length: > 0 and <= MaxNameBytes } || char.IsAsciiDigit(name[0]))
+        {
+            return false;
+        }
+        // A loop, not LINQ: the daemon asks this of every variable of every record.
+        foreach (char ch in name)
+        {
+            if (!char.IsAsciiLetterOrDigit(ch) && ch != '_')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 }

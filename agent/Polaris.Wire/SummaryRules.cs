@@ -171,14 +171,26 @@ internal static class SummaryRules
         Text("job account", j.Account, SummaryBounds.MaxTextBytes);
         Text("job queue", j.Queue, SummaryBounds.MaxTextBytes);
         Text("job script", j.Script, SummaryBounds.MaxPathBytes);
-        foreach (var (name, value) in j.Variables)
+        Variables("job", j.Variables);
+    }
+
+    /// <summary>The job's variables: at most <see cref="SummaryBounds.MaxVariables"/>, each named as an
+    /// environment variable is (names become field names of the stored document), each value within
+    /// <see cref="SummaryBounds.MaxVariableBytes"/>.</summary>
+    private static void Variables<TValue>(string whose, IReadOnlyDictionary<string, TValue> variables)
+        where TValue : class?
+    {
+        Count(whose + " vars", variables.Count, SummaryBounds.MaxVariables);
+        foreach (var (name, value) in variables)
         {
-            // Names become field names of the stored document: only what an environment variable's name can be.
-            if (name.Length is 0 or > SummaryBounds.MaxNameBytes || !name.All(ch => char.IsAsciiLetterOrDigit(ch) || ch == '_') || char.IsAsciiDigit(name[0]))
+            if (!SummaryBounds.IsVariableName(name))
             {
-                throw new WireFormatException("a job variable's name is not [A-Za-z_][A-Za-z0-9_]*");
+                throw new WireFormatException($"{whose}: a variable's name is not [A-Za-z_][A-Za-z0-9_]*");
             }
-            Text("job variable " + name, value, SummaryBounds.MaxVariableBytes);
+            if (value is string text)
+            {
+                Text($"{whose} variable {name}", text, SummaryBounds.MaxVariableBytes);
+            }
         }
     }
 

@@ -11,7 +11,7 @@ public class SummaryRefusalTests
     {
         "long module name", "long host", "start 2^62", "end before 2000", "sum overflowed", "import of 8.9e9 s",
         "count past processes", "member listed twice", "too many members", "long job variable", "odd variable name",
-        "negative runtime",
+        "negative runtime", "too many job variables",
     };
 
     private static ProcessSummary Forge(ProcessSummary s, string forgery) => forgery switch
@@ -35,6 +35,7 @@ public class SummaryRefusalTests
         "long job variable" => s with { Job = s.Job with { Variables = new Dictionary<string, string> { ["PYTHONPATH"] = new('p', 9000) } } },
         "odd variable name" => s with { Job = s.Job with { Variables = new Dictionary<string, string> { ["a.b\0c"] = "" } } },
         "negative runtime" => s with { Members = [s.Members[0] with { RuntimeNs = -1 }] },
+        "too many job variables" => s with { Job = s.Job with { Variables = Enumerable.Range(0, SummaryBounds.MaxVariables + 1).ToDictionary(i => $"V{i}", _ => "x") } },
         _ => throw new ArgumentException(forgery),
     };
 
