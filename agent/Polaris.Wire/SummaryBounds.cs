@@ -26,7 +26,8 @@ public static class SummaryBounds
     /// <summary>The value of one allowlisted environment variable (<c>PYTHONPATH</c> and <c>LOADEDMODULES</c> run long).</summary>
     public const int MaxVariableBytes = 8192;
 
-    /// <summary>Allowlisted environment variables one process record may carry (the hook's allowlist has 32).</summary>
+    /// <summary>Allowlisted environment variables one process record may carry (the hook's allowlist has 32), and
+    /// entries one summary member's own variables may hold.</summary>
     public const int MaxVariables = 64;
 
     /// <summary>Modules one process record may list.</summary>

@@ -68,6 +68,7 @@ internal static class SummaryRules
         {
             throw new WireFormatException($"member {m.Pid}: importns {m.ImportNs} or runns {m.RuntimeNs} is outside [0, {SummaryBounds.MaxRuntimeNs}]");
         }
+        Variables($"member {m.Pid}", m.Variables);
     }
 
     private static void CheckModule(ModuleUse m, int processes)
@@ -174,8 +175,8 @@ internal static class SummaryRules
         Variables("job", j.Variables);
     }
 
-    /// <summary>The job's variables: at most <see cref="SummaryBounds.MaxVariables"/>, each named as an
-    /// environment variable is (names become field names of the stored document), each value within
+    /// <summary>The job's or a member's variables: at most <see cref="SummaryBounds.MaxVariables"/>, each named as an
+    /// environment variable is (names become field names of the stored document), each value (null: unset) within
     /// <see cref="SummaryBounds.MaxVariableBytes"/>.</summary>
     private static void Variables<TValue>(string whose, IReadOnlyDictionary<string, TValue> variables)
         where TValue : class?
