@@ -170,8 +170,17 @@ internal static class BatchReader
                 WorkingDirectory = Text(ref r),
             };
             // Twelfth since the pid is checked; a member of an older writer is unverified.
-            members.Add(length >= 12 ? member with { PidVerified = r.ReadBoolean() } : member);
-            SkipRest(ref r, length, Math.Min(length, 12));
+            if (length >= 12)
+            {
+                member = member with { PidVerified = r.ReadBoolean() };
+            }
+            // Thirteenth, written only when the member has variables of its own.
+            if (length >= 13)
+            {
+                member = member with { Variables = ReadMemberVariables(ref r) };
+            }
+            members.Add(member);
+            SkipRest(ref r, length, Math.Min(length, 13));
         }
         return members;
     }
@@ -367,6 +376,27 @@ internal static class BatchReader
         for (int i = 0; i < count; i++)
         {
             variables[ReadKey(ref r)] = Text(ref r);
+        }
+        return variables;
+    }
+
+    /// <summary>A member's own variables: nil or a map of names to a string or nil (a variable it had not set).</summary>
+    private static IReadOnlyDictionary<string, string?> ReadMemberVariables(ref MessagePackReader r)
+    {
+        if (r.TryReadNil())
+        {
+            return MemberVariables.None;
+        }
+        int count = ReadMapHeader(ref r, "member vars");
+        if (count == 0)
+        {
+            return MemberVariables.None;
+        }
+        var variables = new Dictionary<string, string?>(Math.Min(count, SummaryBounds.MaxVariables), StringComparer.Ordinal);
+        for (int i = 0; i < count; i++)
+        {
+            var name = ReadKey(ref r);
+            variables[name] = r.TryReadNil() ? null : Text(ref r);
         }
         return variables;
     }

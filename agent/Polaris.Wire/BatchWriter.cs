@@ -36,7 +36,9 @@ internal static class BatchWriter
         w.WriteArrayHeader(s.Members.Count);
         foreach (var m in s.Members)
         {
-            w.WriteArrayHeader(12);
+            // The thirteenth, the member's own variables, only when it has any: most members have none, and a reader
+            // that knows twelve elements skips it.
+            w.WriteArrayHeader(m.Variables.Count == 0 ? 12 : 13);
             w.Write(m.RecordId);
             w.Write(m.Pid);
             w.Write(m.ParentPid);
@@ -49,6 +51,10 @@ internal static class BatchWriter
             w.Write(m.Partial);
             w.Write(m.WorkingDirectory);
             w.Write(m.PidVerified);
+            if (m.Variables.Count > 0)
+            {
+                WriteMemberVariables(ref w, m.Variables);
+            }
         }
         w.Write(WireKeys.Modules);
         w.WriteArrayHeader(s.Modules.Count);
@@ -81,6 +87,23 @@ internal static class BatchWriter
         if (!s.Clipped.IsEmpty)
         {
             w.Write(WireKeys.Clipped); WriteClips(ref w, s.Clipped);
+        }
+    }
+
+    private static void WriteMemberVariables(ref MessagePackWriter w, IReadOnlyDictionary<string, string?> variables)
+    {
+        w.WriteMapHeader(variables.Count);
+        foreach (var (name, value) in variables.OrderBy(v => v.Key, StringComparer.Ordinal))
+        {
+            w.Write(name);
+            if (value == null)
+            {
+                w.WriteNil(); // set in the summary's job, not in this member
+            }
+            else
+            {
+                w.Write(value);
+            }
         }
     }
 

@@ -26,7 +26,8 @@ public static class SummaryBounds
     /// <summary>The value of one allowlisted environment variable (<c>PYTHONPATH</c> and <c>LOADEDMODULES</c> run long).</summary>
     public const int MaxVariableBytes = 8192;
 
-    /// <summary>Allowlisted environment variables one process record may carry (the hook's allowlist has 32).</summary>
+    /// <summary>Allowlisted environment variables one process record may carry (the hook's allowlist has 32), and
+    /// entries one summary member's own variables may hold.</summary>
     public const int MaxVariables = 64;
 
     /// <summary>Modules one process record may list.</summary>
@@ -64,4 +65,24 @@ public static class SummaryBounds
 
     /// <summary>Latest time a record or batch may carry, Unix ms (2100-01-01).</summary>
     public const long MaxTimeMs = 4_102_444_800_000;
+
+    /// <summary>True when <paramref name="name"/> can name an environment variable a summary carries:
+    /// <c>[A-Za-z_][A-Za-z0-9_]*</c>, at most <see cref="MaxNameBytes"/>. Names become field names of the stored
+    /// document, so nothing else passes; the daemon leaves other names out, the collector refuses them.</summary>
+    public static bool IsVariableName(string name)
+    {
+        if (name is not { Length: > 0 and <= MaxNameBytes } || char.IsAsciiDigit(name[0]))
+        {
+            return false;
+        }
+        // A loop, not LINQ: the daemon asks this of every variable of every record.
+        foreach (char ch in name)
+        {
+            if (!char.IsAsciiLetterOrDigit(ch) && ch != '_')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 }

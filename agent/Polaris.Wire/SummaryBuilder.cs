@@ -28,6 +28,11 @@ public sealed class SummaryBuilder
     private IReadOnlyList<SharedObject>? _lastObjects;
     private int[] _lastObjectSlots = [];
     private ProcessRecord? _first;
+    // The variables Fits found the record to have otherwise than the first member, kept for Add of the same record:
+    // the comparison runs once per record.
+    private ProcessRecord? _compared;
+    private IReadOnlyDictionary<string, string?> _comparedVariables = MemberVariables.None;
+    private int _comparedLeftOut;
     private Clips _clipped;
     // An upper bound of the encoded summary's size, less its distributions' buckets: those are counted now and then
     // (_bucketBytes), with room for what the records added since may have grown them (_bucketSlack).
@@ -81,7 +86,7 @@ public sealed class SummaryBuilder
     /// <summary>What adding the record may add to the encoded summary, at most.</summary>
     private long RecordBytesBound(ProcessRecord record)
     {
-        long bytes = MemberBytesOf(record) + ((long)record.Modules.Count * (IndexBytes + (2 * BucketBytes)));
+        long bytes = MemberBytesOf(record, VariablesOf(record, out _)) + ((long)record.Modules.Count * (IndexBytes + (2 * BucketBytes)));
         if (!ReferenceEquals(record.Modules, _lastModules))
         {
             foreach (var module in record.Modules)
@@ -99,9 +104,28 @@ public sealed class SummaryBuilder
         return bytes;
     }
 
-    /// <summary>What the record's member row takes in the encoded summary, at most.</summary>
-    private static long MemberBytesOf(ProcessRecord record) =>
-        MemberBytes + TextBytes(record.RecordId) + TextBytes(record.ExitReason) + TextBytes(record.WorkingDirectory);
+    /// <summary>What the record's member row takes in the encoded summary, at most: its variables that differ from
+    /// the first member's included.</summary>
+    private static long MemberBytesOf(ProcessRecord record, IReadOnlyDictionary<string, string?> variables) =>
+        MemberBytes + TextBytes(record.RecordId) + TextBytes(record.ExitReason) + TextBytes(record.WorkingDirectory)
+        + MemberVariables.EncodedBytesBound(variables);
+
+    /// <summary>The record's variables that differ from the first member's; none for the first.</summary>
+    private IReadOnlyDictionary<string, string?> VariablesOf(ProcessRecord record, out int leftOut)
+    {
+        if (_first == null)
+        {
+            leftOut = 0;
+            return MemberVariables.None;
+        }
+        if (!ReferenceEquals(record, _compared))
+        {
+            _comparedVariables = MemberVariables.Between(_first.Job.Variables, record.Job.Variables, out _comparedLeftOut);
+            _compared = record;
+        }
+        leftOut = _comparedLeftOut;
+        return _comparedVariables;
+    }
 
     // UTF-8 takes at most three bytes for each UTF-16 unit: a bound without encoding anything.
     private static long TextBytes(string text) => 3L * text.Length;
@@ -124,7 +148,8 @@ public sealed class SummaryBuilder
     /// <param name="record">The record.</param>
     /// <param name="originOf">Where a file lies, asked only for a module or shared object the summary has not met yet;
     /// when null, the record's own origins are taken.</param>
-    /// <returns>What the summary left out of the record: modules and shared objects past its bounds.</returns>
+    /// <returns>What the summary left out of the record: modules and shared objects past its bounds, and variables
+    /// of its own past theirs (<see cref="MemberVariables.Between"/>).</returns>
     /// <exception cref="ArgumentException">The record belongs to another summary.</exception>
     public Clips Add(ProcessRecord record, Func<string, Origin>? originOf = null)
     {
@@ -133,10 +158,12 @@ public sealed class SummaryBuilder
         {
             throw new ArgumentException("the record belongs to another summary", nameof(record));
         }
+        var variables = VariablesOf(record, out int variablesLeftOut);
+        _compared = null;
         _first ??= record;
         var before = _clipped;
-        _clipped += record.Clipped;
-        _bytes += MemberBytesOf(record);
+        _clipped += record.Clipped + new Clips(0, 0, variablesLeftOut, 0);
+        _bytes += MemberBytesOf(record, variables);
         // Each module's two distributions may each gain a bucket.
         _bucketSlack += 2L * BucketBytes * record.Modules.Count;
         int member = _members.Count;
@@ -152,6 +179,7 @@ public sealed class SummaryBuilder
             ExitReason = record.ExitReason,
             Partial = record.Partial,
             WorkingDirectory = record.WorkingDirectory,
+            Variables = variables,
         });
         // The same module list as the last record's (the daemon shares it between the records of a program) is folded
         // straight into the last record's tallies; any other list is matched module by module.
@@ -169,7 +197,7 @@ public sealed class SummaryBuilder
             FoldModules(record, member, originOf);
         }
         CountSharedObjects(record.SharedObjects, originOf);
-        return new Clips(_clipped.Modules - before.Modules - record.Clipped.Modules, _clipped.SharedObjects - before.SharedObjects - record.Clipped.SharedObjects, 0, 0);
+        return new Clips(_clipped.Modules - before.Modules - record.Clipped.Modules, _clipped.SharedObjects - before.SharedObjects - record.Clipped.SharedObjects, variablesLeftOut, 0);
     }
 
     private void FoldModules(ProcessRecord record, int member, Func<string, Origin>? originOf)

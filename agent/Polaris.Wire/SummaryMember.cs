@@ -1,7 +1,7 @@
 namespace Polaris.Wire;
 
-/// <summary>One process of a summary: what is its own and small (ids, times, how it ended); its modules are in
-/// the summary's module table.</summary>
+/// <summary>One process of a summary: what is its own and small (ids, times, how it ended, the variables it had
+/// otherwise than the summary's job); its modules are in the summary's module table.</summary>
 /// <param name="RecordId">The record's id (<c>host:PID.START_NS</c>).</param>
 /// <param name="Pid">Process id.</param>
 public sealed record SummaryMember(string RecordId, int Pid)
@@ -35,4 +35,9 @@ public sealed record SummaryMember(string RecordId, int Pid)
 
     /// <summary>Working directory at start-up.</summary>
     public string WorkingDirectory { get; init; } = "";
+
+    /// <summary>The allowlisted variables this process had that differ from the summary's
+    /// <see cref="JobContext.Variables"/> (see <see cref="MemberVariables"/>): a value of null is one it had not set.
+    /// Empty for the first member, whose variables the summary's are.</summary>
+    public IReadOnlyDictionary<string, string?> Variables { get; init; } = MemberVariables.None;
 }

@@ -68,6 +68,7 @@ internal static class SummaryRules
         {
             throw new WireFormatException($"member {m.Pid}: importns {m.ImportNs} or runns {m.RuntimeNs} is outside [0, {SummaryBounds.MaxRuntimeNs}]");
         }
+        Variables($"member {m.Pid}", m.Variables);
     }
 
     private static void CheckModule(ModuleUse m, int processes)
@@ -171,14 +172,26 @@ internal static class SummaryRules
         Text("job account", j.Account, SummaryBounds.MaxTextBytes);
         Text("job queue", j.Queue, SummaryBounds.MaxTextBytes);
         Text("job script", j.Script, SummaryBounds.MaxPathBytes);
-        foreach (var (name, value) in j.Variables)
+        Variables("job", j.Variables);
+    }
+
+    /// <summary>The job's or a member's variables: at most <see cref="SummaryBounds.MaxVariables"/>, each named as an
+    /// environment variable is (names become field names of the stored document), each value (null: unset) within
+    /// <see cref="SummaryBounds.MaxVariableBytes"/>.</summary>
+    private static void Variables<TValue>(string whose, IReadOnlyDictionary<string, TValue> variables)
+        where TValue : class?
+    {
+        Count(whose + " vars", variables.Count, SummaryBounds.MaxVariables);
+        foreach (var (name, value) in variables)
         {
-            // Names become field names of the stored document: only what an environment variable's name can be.
-            if (name.Length is 0 or > SummaryBounds.MaxNameBytes || !name.All(ch => char.IsAsciiLetterOrDigit(ch) || ch == '_') || char.IsAsciiDigit(name[0]))
+            if (!SummaryBounds.IsVariableName(name))
             {
-                throw new WireFormatException("a job variable's name is not [A-Za-z_][A-Za-z0-9_]*");
+                throw new WireFormatException($"{whose}: a variable's name is not [A-Za-z_][A-Za-z0-9_]*");
             }
-            Text("job variable " + name, value, SummaryBounds.MaxVariableBytes);
+            if (value is string text)
+            {
+                Text($"{whose} variable {name}", text, SummaryBounds.MaxVariableBytes);
+            }
         }
     }
 

@@ -220,6 +220,16 @@ public class HostileRecordTests
     }
 
     [Fact]
+    public void A_variable_whose_name_no_environment_variable_has_is_left_out_and_counted()
+    {
+        // The collector refuses such a name (it would be a field name of the stored document): the daemon never sends one.
+        var r = Parse(Header, Frame(["v", "PMI_RANK", "3", "v", "a.b", "x", "v", "0X", "y", "v", "_OK", "z", "v", "", "w"])).Record;
+
+        Assert.Equal(["PMI_RANK", "_OK"], r.Job.Variables.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(2, r.Clipped.Texts);
+    }
+
+    [Fact]
     public void A_frame_that_repeats_a_key_or_sends_many_variables_holds_the_last_value_and_the_bound()
     {
         var fields = Enumerable.Range(0, 100_000).SelectMany(i => new[] { "py", $"3.{i}", "v", $"V{i % 1000}", "x" }).ToArray();

@@ -20,12 +20,12 @@ public sealed class RecordAggregatorTests : IDisposable
         Modules = [new ModuleImport("numpy", "/usr/lib/python3/dist-packages/numpy/__init__.py")],
     };
 
-    private static async Task<(RecordAggregator Stage, ChannelWriter<ReceivedRecord> Records, BatchSpool Spool)> StartAsync(AgentOptions options)
+    private static async Task<(RecordAggregator Stage, ChannelWriter<ReceivedRecord> Records, BatchSpool Spool)> StartAsync(AgentOptions options, AgentCounters? counters = null)
     {
         var channel = Channel.CreateBounded<ReceivedRecord>(options.QueueCapacity);
         var spool = new BatchSpool(options);
         spool.Open();
-        var stage = new RecordAggregator(options, channel.Reader, spool, new SpoolSignal(), new AgentCounters(), NullLogger<RecordAggregator>.Instance);
+        var stage = new RecordAggregator(options, channel.Reader, spool, new SpoolSignal(), counters ?? new AgentCounters(), NullLogger<RecordAggregator>.Instance);
         await stage.StartAsync(CancellationToken.None);
         return (stage, channel.Writer, spool);
     }
@@ -103,6 +103,35 @@ public sealed class RecordAggregatorTests : IDisposable
 
         Assert.Equal(Enumerable.Range(0, 7).Select(i => $"/home/asmith/script{i}.py"), beforeStop.Order());
         Assert.Equal(10, Spooled(spool).Count); // the last three at shutdown
+    }
+
+    [Fact]
+    public async Task What_a_summary_leaves_out_of_a_members_own_variables_is_counted_with_the_other_clipped_values()
+    {
+        // Forged: two processes of one script with 64 variables each and one name in common, which differ in 127.
+        var options = new AgentOptions { Spool = _dir.Combine("spool"), SpoolMinFreeBytes = 0, SummaryQuiet = TimeSpan.FromMilliseconds(300) };
+        var counters = new AgentCounters();
+        var (stage, records, spool) = await StartAsync(options, counters);
+        Dictionary<string, string> Variables(string prefix, string device)
+        {
+            var variables = Enumerable.Range(0, SummaryBounds.MaxVariables - 1).ToDictionary(i => $"{prefix}{i:D2}", _ => "x");
+            variables["CUDA_VISIBLE_DEVICES"] = device;
+            return variables;
+        }
+        var first = Record(1, "/home/asmith/train.py");
+        var second = Record(2, "/home/asmith/train.py");
+
+        records.TryWrite(new ReceivedRecord(first with { Job = first.Job with { Variables = Variables("A", "0") } }, DropFile(1)));
+        records.TryWrite(new ReceivedRecord(second with { Job = second.Job with { Variables = Variables("B", "1") } }, DropFile(2)));
+        SpinWait.SpinUntil(() => spool.Pending().Count > 0, TimeSpan.FromSeconds(10));
+        await stage.StopAsync(CancellationToken.None);
+
+        var summary = Assert.Single(Spooled(spool));
+        Assert.Equal(SummaryBounds.MaxVariables, summary.Members[1].Variables.Count);
+        Assert.Equal(127 - SummaryBounds.MaxVariables, summary.Clipped.Texts);
+        var values = counters.Values().ToDictionary(v => v.Name, v => v.Value);
+        Assert.Equal(127 - SummaryBounds.MaxVariables, values["clipped_values"]);
+        Assert.Equal(1, values["clipped_records"]);
     }
 
     public void Dispose() => _dir.Dispose();

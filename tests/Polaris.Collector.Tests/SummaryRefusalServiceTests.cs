@@ -71,6 +71,50 @@ public class SummaryRefusalServiceTests
         Assert.Contains("refused 5 summaries", collector.Process.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_summary_whose_members_variables_break_their_bounds_is_refused_alone_and_a_good_ones_are_stored_as_sent()
+    {
+        using var dir = new TempDirectory();
+        using var collector = CollectorProcess.Start(dir.Path);
+        var good = RootsSummary();
+        var second = good.Members[0] with { Pid = 4243, RecordId = "node01:4243.1" };
+        var own = new Dictionary<string, string?> { ["CUDA_VISIBLE_DEVICES"] = "1", ["LOADEDMODULES"] = null, ["PYTHONUSERBASE"] = "" };
+        var merged = good with
+        {
+            Members = [good.Members[0], second with { Variables = own }],
+            Modules = [good.Modules[0] with { Processes = 1, Members = [0] }],
+        };
+        var batch = new Batch
+        {
+            Key = "member-vars", Node = "node01", CreatedAtMs = 1_764_000_001_000,
+            Summaries =
+            [
+                merged with { Members = [good.Members[0], second with { Variables = new Dictionary<string, string?> { ["PYTHONPATH"] = new('p', 9000) } }] },
+                merged with { Members = [good.Members[0], second with { Variables = new Dictionary<string, string?> { ["$where"] = "1" } }] },
+                merged with
+                {
+                    Members = [good.Members[0], second with { Variables = Enumerable.Range(0, SummaryBounds.MaxVariables + 1).ToDictionary(i => $"V{i}", _ => (string?)null) }],
+                },
+                merged,
+            ],
+        };
+
+        using var response = await collector.Http.PostAsync("v1/batches", Body(BatchCodec.Encode(batch)));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var receipt = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var refused = receipt.RootElement.GetProperty("refused").EnumerateArray().ToArray();
+        Assert.Equal([0, 1, 2], refused.Select(r => r.GetProperty("index").GetInt32()));
+        Assert.All(refused, r => Assert.Contains("member 4243", r.GetProperty("reason").GetString()!, StringComparison.Ordinal));
+        var members = Assert.Single(collector.Summaries()).GetProperty("members").EnumerateArray().ToArray();
+        Assert.False(members[0].TryGetProperty("vars", out _), "the first member's variables are the job's");
+        var vars = members[1].GetProperty("vars");
+        Assert.Equal("1", vars.GetProperty("CUDA_VISIBLE_DEVICES").GetString());
+        Assert.Equal(JsonValueKind.Null, vars.GetProperty("LOADEDMODULES").ValueKind);
+        Assert.Equal("", vars.GetProperty("PYTHONUSERBASE").GetString());
+        Assert.Equal(3, collector.Metric("polaris_collector_summaries_refused_total{reason=\"out_of_bounds\"}"));
+    }
+
     [Theory]
     [InlineData("created 2^62")]
     [InlineData("node of 5 MB")]

@@ -42,4 +42,28 @@ public class JobContextTests
         Assert.DoesNotContain("hunter2", node.Collector.SummariesJson(), StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", node.Daemon.Process.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Two_runs_of_one_script_in_one_summary_each_keep_their_own_value_of_an_allowlisted_variable()
+    {
+        // Runs of one script that end within the quiet time are one summary, whose job variables are its first
+        // member's: the second run's device, and the modules it had not loaded, were lost (issue 10, item 14).
+        using var node = new NodeUnderTest(_ => new System.Text.Json.Nodes.JsonObject { ["summaryQuietMs"] = 10_000 });
+        var script = Path.Combine(node.Folder, "infer.py");
+        File.WriteAllText(script, "import json\n");
+
+        var first = node.Daemon.Run([RepoPaths.Python, script],
+            new Dictionary<string, string?> { ["CUDA_VISIBLE_DEVICES"] = "0", ["LOADEDMODULES"] = "conda/2024-04-29" }, node.Folder);
+        var second = node.Daemon.Run([RepoPaths.Python, script],
+            new Dictionary<string, string?> { ["CUDA_VISIBLE_DEVICES"] = "1", ["LOADEDMODULES"] = null }, node.Folder);
+
+        Assert.True(first.ExitCode == 0 && second.ExitCode == 0, first.StderrText + second.StderrText);
+        var summary = Assert.Single(node.Collector.WaitForProcesses(2));
+        Assert.Equal(2, summary.Number("procs"));
+        var (firstMember, secondMember) = (summary.Member(first.Pid), summary.Member(second.Pid));
+        Assert.Equal("0", summary.VariableOf(firstMember, "CUDA_VISIBLE_DEVICES"));
+        Assert.Equal("1", summary.VariableOf(secondMember, "CUDA_VISIBLE_DEVICES"));
+        Assert.Equal("conda/2024-04-29", summary.VariableOf(firstMember, "LOADEDMODULES"));
+        Assert.Null(summary.VariableOf(secondMember, "LOADEDMODULES"));
+    }
 }

@@ -23,6 +23,9 @@ public class MpiTests
         Assert.Equal(4, summary.Number("procs"));
         Assert.Equal([0, 1, 2, 3], summary.Members().Select(m => m.Number("rank")).Order());
         Assert.Equal(4, summary.Job().Number("size"));
+        // Each rank keeps its own Open MPI variables, not only the first rank's (issue 10, item 14).
+        Assert.All(summary.Members(), m => Assert.Equal(
+            m.Number("rank").ToString(System.Globalization.CultureInfo.InvariantCulture), summary.VariableOf(m, "OMPI_COMM_WORLD_RANK")));
         var mpi4py = summary.Module("mpi4py");
         Assert.Equal(4, mpi4py.Number("c"));
         Assert.False(mpi4py.TryGetProperty("m", out _), "every rank imported it: no member list");

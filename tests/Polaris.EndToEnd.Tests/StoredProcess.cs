@@ -60,4 +60,15 @@ internal static class StoredProcess
 
     public static string Variable(this JsonElement process, string name) =>
         process.GetProperty("job").GetProperty("vars").TryGetProperty(name, out var value) ? value.GetString()! : "";
+
+    /// <summary>The value a member of a summary had of an allowlisted variable: its own when it differed from the
+    /// summary's job (null: it had not set it), else the job's (null when the job has none either).</summary>
+    public static string? VariableOf(this JsonElement summary, JsonElement member, string name)
+    {
+        if (member.TryGetProperty("vars", out var own) && own.TryGetProperty(name, out var value))
+        {
+            return value.GetString();
+        }
+        return summary.Job().GetProperty("vars").TryGetProperty(name, out var shared) ? shared.GetString() : null;
+    }
 }

@@ -55,7 +55,20 @@ public class BatchCodecTests
                 Job = new JobContext
                 {
                     JobId = "1234501.polaris-pbs-01", Account = "MatSciProj", Queue = "prod", NodeCount = 4, Rank = 3, Size = 16,
-                    Script = "/home/asmith/run.py", Variables = new Dictionary<string, string> { ["PBS_JOBID"] = "1234501.polaris-pbs-01" },
+                    Script = "/home/asmith/run.py",
+                    // In name order, as the writer sends them: the comparison below is of the JSON text.
+                    Variables = new Dictionary<string, string> { ["LOADEDMODULES"] = "conda", ["PBS_JOBID"] = "1234501.polaris-pbs-01" },
+                },
+            },
+            // Another rank of that job, on its own device and without the modules loaded: a member with variables of its own.
+            new ProcessRecord
+            {
+                Host = "x3005c0s13b0n0", Uid = 0, User = "root", Pid = 2, StartedAtMs = 1_764_000_000_200, EndedAtMs = 1_764_000_000_300,
+                Environment = new PythonEnvironment { Prefix = "/home/asmith/envs/ml" },
+                Job = new JobContext
+                {
+                    JobId = "1234501.polaris-pbs-01", Rank = 4, Size = 16, Script = "/home/asmith/run.py",
+                    Variables = new Dictionary<string, string> { ["PBS_JOBID"] = "1234501.polaris-pbs-01", ["CUDA_VISIBLE_DEVICES"] = "1", ["PYTHONUSERBASE"] = "" },
                 },
             },
         ]),
@@ -80,6 +93,9 @@ public class BatchCodecTests
         Assert.Equal([(19, 1L)], torch.SelfNs.Buckets);
         Assert.Equal(1_000_000, torch.SelfNs.Max);
         Assert.Equal([true, false], decoded.Summaries.Select(s => s.Members[0].PidVerified));
+        Assert.Equal(
+            new Dictionary<string, string?> { ["CUDA_VISIBLE_DEVICES"] = "1", ["LOADEDMODULES"] = null, ["PYTHONUSERBASE"] = "" },
+            decoded.Summaries[1].Members[1].Variables);
     }
 
     [Fact]
@@ -120,9 +136,11 @@ public class BatchCodecTests
         w.Write("sums"); w.WriteArrayHeader(1);
         w.WriteMapHeader(2);
         w.Write("members"); w.WriteArrayHeader(1);
-        w.WriteArrayHeader(13);
+        w.WriteArrayHeader(14);
         w.Write("n:7.1"); w.Write(7); w.Write(0); w.Write(-1); w.Write(1_764_000_000_000L); w.Write(1_764_000_000_100L); w.Write(0L); w.Write(0L);
-        w.Write("exit"); w.Write(false); w.Write("/"); w.Write(true); w.Write("a future member field");
+        w.Write("exit"); w.Write(false); w.Write("/"); w.Write(true);
+        w.WriteNil(); // no variables of its own, written because a field follows
+        w.Write("a future member field");
         w.Write("gpu"); w.Write("A100");
         w.Flush();
 

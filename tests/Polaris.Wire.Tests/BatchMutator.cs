@@ -60,7 +60,14 @@ public sealed class BatchMutator(int seed)
                 StartedAtMs = 1_764_000_000_000 + i, EndedAtMs = 1_764_000_001_000 + i, RuntimeNs = 1_000_000_000,
                 Modules = Enumerable.Range(0, 1 + i % 7).Select(m => new ModuleImport(m == 0 ? "numpy" : $"numpy.m{m}", $"/soft/numpy/m{m}.py") { Version = m == 0 ? "1.26" : "" }).ToArray(),
                 Times = Enumerable.Range(0, 1 + i % 7).Select(m => new ImportTime(1000L * (m + 1), 500L * (m + 1))).ToArray(),
-                Job = new JobContext { JobId = $"{i % 3}.pbs", Rank = i, Size = 40, Variables = new Dictionary<string, string> { ["PBS_JOBID"] = $"{i % 3}.pbs" } },
+                // Each rank has its own PMI_RANK, every other one a device: members with variables of their own, set and unset.
+                Job = new JobContext
+                {
+                    JobId = $"{i % 3}.pbs", Rank = i, Size = 40,
+                    Variables = i % 2 == 0
+                        ? new Dictionary<string, string> { ["PBS_JOBID"] = $"{i % 3}.pbs", ["PMI_RANK"] = $"{i}", ["CUDA_VISIBLE_DEVICES"] = $"{i % 4}" }
+                        : new Dictionary<string, string> { ["PBS_JOBID"] = $"{i % 3}.pbs", ["PMI_RANK"] = $"{i}" },
+                },
             })),
         },
     ];

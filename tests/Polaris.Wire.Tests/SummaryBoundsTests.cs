@@ -89,7 +89,7 @@ public class SummaryBoundsTests
     }
 
     /// <summary>The summary's size inside a batch of its own, less the batch's few fields.</summary>
-    private static long MessagePackSize(ProcessSummary summary)
+    internal static long MessagePackSize(ProcessSummary summary)
     {
         var batch = new Batch { Key = "k", Node = "n1", CreatedAtMs = 1_764_000_000_000, Summaries = [summary] };
         var compressed = BatchCodec.Encode(batch);

@@ -11,7 +11,7 @@ public class SummaryRefusalTests
     {
         "long module name", "long host", "start 2^62", "end before 2000", "sum overflowed", "import of 8.9e9 s",
         "count past processes", "member listed twice", "too many members", "long job variable", "odd variable name",
-        "negative runtime",
+        "negative runtime", "long member variable", "odd member variable name", "too many member variables", "too many job variables",
     };
 
     private static ProcessSummary Forge(ProcessSummary s, string forgery) => forgery switch
@@ -35,6 +35,13 @@ public class SummaryRefusalTests
         "long job variable" => s with { Job = s.Job with { Variables = new Dictionary<string, string> { ["PYTHONPATH"] = new('p', 9000) } } },
         "odd variable name" => s with { Job = s.Job with { Variables = new Dictionary<string, string> { ["a.b\0c"] = "" } } },
         "negative runtime" => s with { Members = [s.Members[0] with { RuntimeNs = -1 }] },
+        "long member variable" => s with { Members = [s.Members[0] with { Variables = new Dictionary<string, string?> { ["PYTHONPATH"] = new('p', 9000) } }] },
+        "odd member variable name" => s with { Members = [s.Members[0] with { Variables = new Dictionary<string, string?> { ["a.b"] = null } }] },
+        "too many member variables" => s with
+        {
+            Members = [s.Members[0] with { Variables = Enumerable.Range(0, SummaryBounds.MaxVariables + 1).ToDictionary(i => $"V{i}", _ => (string?)null) }],
+        },
+        "too many job variables" => s with { Job = s.Job with { Variables = Enumerable.Range(0, SummaryBounds.MaxVariables + 1).ToDictionary(i => $"V{i}", _ => "x") } },
         _ => throw new ArgumentException(forgery),
     };
 
@@ -71,7 +78,10 @@ public class SummaryRefusalTests
         Assert.Single(received.Batch.Summaries);
     }
 
-    public static TheoryData<string> WrongTypes => new() { "uid -1", "uid 2^32", "pid 2^40", "rank a string", "members a map", "sum a string" };
+    public static TheoryData<string> WrongTypes => new()
+    {
+        "uid -1", "uid 2^32", "pid 2^40", "rank a string", "members a map", "sum a string", "member vars a string", "member variable a number",
+    };
 
     [Theory]
     [MemberData(nameof(WrongTypes))]
@@ -172,13 +182,21 @@ public class SummaryRefusalTests
         else
         {
             w.WriteArrayHeader(1);
-            w.WriteArrayHeader(12);
+            w.WriteArrayHeader(wrong.StartsWith("member var", StringComparison.Ordinal) ? 13 : 12);
             w.Write("n:7.1");
             if (wrong == "pid 2^40") { w.Write(1L << 40); } else { w.Write(7); }
             w.Write(0);
             if (wrong == "rank a string") { w.Write("zero"); } else { w.Write(-1); }
             w.Write(1_764_000_000_000L); w.Write(1_764_000_000_100L); w.Write(0L); w.Write(0L);
             w.Write("exit"); w.Write(false); w.Write("/"); w.Write(true);
+            if (wrong == "member vars a string")
+            {
+                w.Write("CUDA_VISIBLE_DEVICES=1");
+            }
+            else if (wrong == "member variable a number")
+            {
+                w.WriteMapHeader(1); w.Write("PMI_RANK"); w.Write(1);
+            }
         }
         w.Write("mods");
         w.WriteArrayHeader(1);

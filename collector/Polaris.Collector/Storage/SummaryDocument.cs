@@ -34,21 +34,35 @@ internal static class SummaryDocument
 
     private static DateTime Time(long unixMs) => DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime;
 
-    private static BsonDocument Member(SummaryMember m) => new()
+    private static BsonDocument Member(SummaryMember m)
     {
-        ["rid"] = m.RecordId,
-        ["pid"] = m.Pid,
-        ["pidok"] = m.PidVerified,
-        ["ppid"] = m.ParentPid,
-        ["rank"] = m.Rank,
-        ["start"] = Time(m.StartedAtMs),
-        ["end"] = Time(m.EndedAtMs),
-        ["importns"] = m.ImportNs,
-        ["runns"] = m.RuntimeNs,
-        ["exit"] = m.ExitReason,
-        ["partial"] = m.Partial,
-        ["cwd"] = m.WorkingDirectory,
-    };
+        var document = new BsonDocument
+        {
+            ["rid"] = m.RecordId,
+            ["pid"] = m.Pid,
+            ["pidok"] = m.PidVerified,
+            ["ppid"] = m.ParentPid,
+            ["rank"] = m.Rank,
+            ["start"] = Time(m.StartedAtMs),
+            ["end"] = Time(m.EndedAtMs),
+            ["importns"] = m.ImportNs,
+            ["runns"] = m.RuntimeNs,
+            ["exit"] = m.ExitReason,
+            ["partial"] = m.Partial,
+            ["cwd"] = m.WorkingDirectory,
+        };
+        // Only a member whose variables differ from the job's has them; null is a variable it had not set.
+        if (m.Variables.Count > 0)
+        {
+            var variables = new BsonDocument();
+            foreach (var (name, value) in m.Variables)
+            {
+                variables[name] = value == null ? BsonValue.Null : new BsonValue(value);
+            }
+            document["vars"] = variables;
+        }
+        return document;
+    }
 
     private static BsonDocument Module(ModuleUse m)
     {

@@ -155,9 +155,15 @@ public static class HookFrames
                 case "v":
                     var variable = fields.Text(key, Polaris.Wire.SummaryBounds.MaxTextBytes, ref parsed.TextsClipped);
                     var value = fields.Text(key, Polaris.Wire.SummaryBounds.MaxVariableBytes, ref parsed.TextsClipped);
-                    if (variable.Length > 0)
+                    if (Polaris.Wire.SummaryBounds.IsVariableName(variable))
                     {
                         parsed.AddVariable(variable, value);
+                    }
+                    else if (variable.Length > 0)
+                    {
+                        // No environment variable's name (only a forged file sends one): the collector would refuse
+                        // the summary. An empty one is a name blanked above, counted there.
+                        parsed.TextsClipped++;
                     }
                     break;
                 case "end": parsed.EndNs = fields.Number(key); break;
