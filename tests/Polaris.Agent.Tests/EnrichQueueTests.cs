@@ -45,10 +45,10 @@ public class EnrichQueueTests
 
         // One record larger than a user's share fits when nothing of that user's waits; nothing more of theirs does.
         Assert.True(queue.TryAdd(Alice, EnrichQueue.MaxUserBytes + 1, Record(Alice), "big"));
-        Assert.False(queue.HasRoom(Alice));
+        Assert.False(queue.HasRoom(Alice, 1));
         Assert.False(queue.TryAdd(Alice, 1, Record(Alice), "small"));
         // Another user is not held back by Alice's share.
-        Assert.True(queue.HasRoom(Bob));
+        Assert.True(queue.HasRoom(Bob, 6 * MiB));
         Assert.True(queue.TryAdd(Bob, 6 * MiB, Record(Bob), "b1"));
         Assert.False(queue.TryAdd(Bob, 3 * MiB, Record(Bob), "b2"));
 
@@ -57,10 +57,25 @@ public class EnrichQueueTests
         long total = EnrichQueue.MaxUserBytes + 1 + 6 * MiB;
         while (total + 6 * MiB <= EnrichQueue.MaxBytes)
         {
-            Assert.True(queue.TryAdd(user++, 6 * MiB, Record(user), "u"));
+            Assert.True(queue.TryAdd(user, 6 * MiB, Record(user), $"u{user}"));
+            user++;
             total += 6 * MiB;
         }
         Assert.False(queue.TryAdd(user, 6 * MiB, Record(user), "over"));
+    }
+
+    [Fact]
+    public void A_file_whose_record_waits_is_held_once_and_charged_for_what_its_record_holds()
+    {
+        using var queue = new EnrichQueue((record, file) => new ReceivedRecord(record, file), _ => { }, (e, _) => throw e);
+        var many = Record(Alice) with { Modules = [.. Enumerable.Range(0, 1000).Select(i => new ModuleImport($"m{i}", ""))] };
+
+        Assert.True(queue.TryAdd(Alice, 10, Record(Alice), "/drop/1.1.rec"));
+        Assert.True(queue.Holds("/drop/1.1.rec"));
+        Assert.False(queue.TryAdd(Alice, 10, Record(Alice), "/drop/1.1.rec"), "a second read of a waiting file");
+        Assert.False(queue.Holds("/drop/2.2.rec"));
+        // A forged record of 4-byte module columns parses to many times its file's size.
+        Assert.Equal(4000 + (64 * 1000), EnrichQueue.Charge(4000, many));
     }
 
     [Fact]

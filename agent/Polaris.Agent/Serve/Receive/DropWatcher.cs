@@ -37,6 +37,8 @@ public sealed class DropWatcher(
     // Records whose enrichment reads the disk go to a thread of their own; files past a user's share of it wait here.
     private readonly PutOffFiles _putOff = new();
     private EnrichQueue? _enrichQueue;
+    // True while put-off files are taken in again: those may pass the user's later put-off files.
+    private bool _retaking;
     private readonly HashSet<string> _failureKinds = new(StringComparer.Ordinal);
     private readonly UserRateLimit _rateLimit = new(options.UserRecordsPerSecond, options.UserRecordBurst);
     private readonly HashSet<string> _admitted = new(StringComparer.Ordinal);
@@ -134,13 +136,22 @@ public sealed class DropWatcher(
     /// <summary>Takes in the put-off files of users who have room again in the enrichment queue.</summary>
     private void TakePutOff()
     {
-        if (_putOff.Count > 0)
+        if (_putOff.Count == 0)
+        {
+            return;
+        }
+        _retaking = true;
+        try
         {
             _putOff.TakeWithRoom(_enrichQueue!.HasRoom, name =>
             {
                 Take(name);
                 return !_putOff.Contains(name);
             });
+        }
+        finally
+        {
+            _retaking = false;
         }
     }
 
@@ -245,6 +256,11 @@ public sealed class DropWatcher(
 
     private void Take(string name)
     {
+        // Its record waits for enrichment: read again, it would be counted twice (or, refused now, removed).
+        if (_enrichQueue!.Count > 0 && _enrichQueue.Holds(Path.Combine(options.Drop, name)))
+        {
+            return;
+        }
         long waitedLength = _waiting.LengthOf(name);
         uint waitedOwner = _waiting.OwnerOf(name);
         _waiting.Remove(name);
@@ -366,14 +382,14 @@ public sealed class DropWatcher(
             }
             counters.RecordReceived();
         }
-        else if (_enrichQueue!.TryAdd(file.Owner, file.Length, parsed.Record, path))
+        else if ((_retaking || !_putOff.Has(file.Owner)) && _enrichQueue!.TryAdd(file.Owner, EnrichQueue.Charge(file.Length, parsed.Record), parsed.Record, path))
         {
             counters.EnrichWaited(); // received once passed on
         }
         else
         {
             counters.EnrichPutOff();
-            _putOff.Add(file.Owner, name);
+            _putOff.Add(file.Owner, name, EnrichQueue.Charge(file.Length, parsed.Record));
             return Outcome.PutOff;
         }
         _witnesses.Forget(name);

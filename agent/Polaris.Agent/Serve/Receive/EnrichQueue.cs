@@ -11,17 +11,23 @@ namespace Polaris.Agent.Serve.Receive;
 /// slow environments delay another user's first record by one analysis at most (itself bounded by
 /// <see cref="Enrich.EnvironmentReader.MaxTime"/>, and each user's total by <see cref="Enrich.AnalysisAllowance"/>).
 ///
-/// What waits is bounded by the size of its record files, per user and in all. Past either bound the record is not
-/// taken: its file stays in the drop folder and is read again a little later (<see cref="WaitingFiles"/>), so nothing
-/// is lost and memory stays bounded. The thread sleeps while nothing waits.
+/// What waits is bounded by what its records hold in memory (<see cref="Charge"/>), per user and in all. Past either
+/// bound the record is not taken: its file stays in the drop folder (<see cref="PutOffFiles"/>) and is read again
+/// when its user has room, so nothing is lost and memory stays bounded. A file whose record waits here is not read
+/// again meanwhile (<see cref="Holds"/>): a second close or a rescan of the folder would count it twice. The thread
+/// sleeps while nothing waits.
 /// </remarks>
 public sealed class EnrichQueue : IDisposable
 {
-    /// <summary>Record-file bytes one user may have waiting.</summary>
+    /// <summary>What one user's waiting records may hold, in bytes (<see cref="Charge"/>).</summary>
     public const long MaxUserBytes = 8L * 1024 * 1024;
 
-    /// <summary>Record-file bytes all users may have waiting.</summary>
+    /// <summary>What all users' waiting records may hold, in bytes.</summary>
     public const long MaxBytes = 32L * 1024 * 1024;
+
+    // What a parsed module or shared object holds at most beyond its file's bytes (the entry, its import times); a
+    // forged record of 4-byte module columns parses to many times its file's size.
+    private const int BytesPerEntry = 64;
 
     private readonly Func<ProcessRecord, string, ReceivedRecord> _enrich;
     private readonly Action<ReceivedRecord> _forward;
@@ -32,8 +38,9 @@ public sealed class EnrichQueue : IDisposable
     // Users with records waiting, in turn order; each appears once.
     private readonly Queue<uint> _turns = new();
     private readonly Dictionary<uint, long> _userBytes = [];
+    private readonly HashSet<string> _dropFiles = new(StringComparer.Ordinal);
     private long _bytes;
-    private int _count;
+    private volatile int _count;
     private bool _stopped;
     private Thread? _thread;
 
@@ -49,24 +56,39 @@ public sealed class EnrichQueue : IDisposable
     }
 
     /// <summary>Records waiting or being enriched now.</summary>
-    public int Count
+    public int Count => _count;
+
+    /// <summary>What a record read from a file of <paramref name="fileBytes"/> is charged while it waits: the file's
+    /// bytes, and a bound of what its modules and shared objects hold beyond them.</summary>
+    public static long Charge(long fileBytes, ProcessRecord record)
     {
-        get
-        {
-            lock (_lock)
-            {
-                return _count;
-            }
-        }
+        ArgumentNullException.ThrowIfNull(record);
+        return fileBytes + (long)BytesPerEntry * (record.Modules.Count + record.SharedObjects.Count);
     }
 
-    /// <summary>Whether <paramref name="owner"/> may have another record waiting (one that fits the bounds).</summary>
-    public bool HasRoom(uint owner)
+    /// <summary>Whether the record of <paramref name="dropFile"/> waits here or is being enriched.</summary>
+    public bool Holds(string dropFile)
     {
         lock (_lock)
         {
-            return _userBytes.GetValueOrDefault(owner) < MaxUserBytes && _bytes < MaxBytes;
+            return _dropFiles.Contains(dropFile);
         }
+    }
+
+    /// <summary>Whether a record of <paramref name="owner"/> charged <paramref name="bytes"/> would be taken now.</summary>
+    public bool HasRoom(uint owner, long bytes)
+    {
+        lock (_lock)
+        {
+            return Fits(owner, bytes);
+        }
+    }
+
+    // A record always fits where nothing waits, however large: no file is put off forever.
+    private bool Fits(uint owner, long bytes)
+    {
+        long userBytes = _userBytes.GetValueOrDefault(owner);
+        return !(userBytes > 0 && userBytes + bytes > MaxUserBytes) && !(_bytes > 0 && _bytes + bytes > MaxBytes);
     }
 
     public void Start()
@@ -75,17 +97,14 @@ public sealed class EnrichQueue : IDisposable
         _thread.Start();
     }
 
-    /// <summary>Queues <paramref name="record"/> of <paramref name="owner"/>, whose file holds <paramref name="bytes"/>;
-    /// false when that would pass the user's or the total bound (the caller leaves the file for later).</summary>
+    /// <summary>Queues <paramref name="record"/> of <paramref name="owner"/>, charged <paramref name="bytes"/>
+    /// (<see cref="Charge"/>); false when that would pass the user's or the total bound (the caller leaves the file
+    /// for later).</summary>
     public bool TryAdd(uint owner, long bytes, ProcessRecord record, string dropFile)
     {
         lock (_lock)
         {
-            long userBytes = _userBytes.GetValueOrDefault(owner);
-            // A record always fits where nothing waits, however large (within maxRecordBytes): no file is put off forever.
-            bool userFull = userBytes > 0 && userBytes + bytes > MaxUserBytes;
-            bool allFull = _bytes > 0 && _bytes + bytes > MaxBytes;
-            if (userFull || allFull)
+            if (!Fits(owner, bytes) || !_dropFiles.Add(dropFile))
             {
                 return false;
             }
@@ -95,7 +114,7 @@ public sealed class EnrichQueue : IDisposable
                 _turns.Enqueue(owner);
             }
             queue.Enqueue(new Waiting(record, dropFile, bytes));
-            _userBytes[owner] = userBytes + bytes;
+            _userBytes[owner] = _userBytes.GetValueOrDefault(owner) + bytes;
             _bytes += bytes;
             _count++;
             Monitor.Pulse(_lock);
@@ -131,11 +150,11 @@ public sealed class EnrichQueue : IDisposable
             }
             catch (Exception e)
             {
-                _failed(e, waiting.DropFile);
+                Fail(e, waiting.DropFile);
             }
             finally
             {
-                Done(owner, waiting.Bytes);
+                Done(owner, waiting);
             }
         }
     }
@@ -168,10 +187,25 @@ public sealed class EnrichQueue : IDisposable
         }
     }
 
-    private void Done(uint owner, long bytes)
+    // The thread outlives whatever the failure handler throws.
+    private void Fail(Exception e, string dropFile)
     {
+        try
+        {
+            _failed(e, dropFile);
+        }
+        catch (Exception)
+        {
+            // nothing left to tell
+        }
+    }
+
+    private void Done(uint owner, Waiting waiting)
+    {
+        long bytes = waiting.Bytes;
         lock (_lock)
         {
+            _dropFiles.Remove(waiting.DropFile);
             _bytes -= bytes;
             _count--;
             long left = _userBytes[owner] - bytes;
