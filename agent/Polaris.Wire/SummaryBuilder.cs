@@ -47,6 +47,9 @@ public sealed class SummaryBuilder
     private const int SharedObjectBytes = 32;
     private const int BucketBytes = 10;
     private const int IndexBytes = 3;
+    // The header's keys, numbers and MessagePack headers; a variable's two string headers.
+    private const int HeaderBytes = 512;
+    private const int VariableBytes = 10;
 
     /// <summary>The key every record added must share.</summary>
     public SummaryKey Key { get; }
@@ -110,6 +113,24 @@ public sealed class SummaryBuilder
         MemberBytes + TextBytes(record.RecordId) + TextBytes(record.ExitReason) + TextBytes(record.WorkingDirectory)
         + MemberVariables.EncodedBytesBound(variables);
 
+    /// <summary>What the summary's header, made from its first record, takes encoded at most: the environment with its
+    /// changes (<see cref="EnvironmentClip.MaxChangesBytes"/> at most, as the daemon clips them), the job with its
+    /// variables, the interpreter and the identity.</summary>
+    private static long HeaderBytesOf(ProcessRecord record)
+    {
+        var environment = record.Environment;
+        var job = record.Job;
+        long bytes = HeaderBytes + EnvironmentClip.EncodedBytesBound(environment.Changes)
+            + TextBytes(environment.Implementation) + TextBytes(environment.Prefix) + TextBytes(environment.BasePrefix) + TextBytes(environment.Name)
+            + TextBytes(job.JobId) + TextBytes(job.Account) + TextBytes(job.Queue) + TextBytes(job.Script)
+            + TextBytes(record.Host) + TextBytes(record.User) + TextBytes(record.Executable) + TextBytes(record.PythonVersion);
+        foreach (var (name, value) in job.Variables)
+        {
+            bytes += VariableBytes + TextBytes(name) + TextBytes(value);
+        }
+        return bytes;
+    }
+
     /// <summary>The record's variables that differ from the first member's; none for the first.</summary>
     private IReadOnlyDictionary<string, string?> VariablesOf(ProcessRecord record, out int leftOut)
     {
@@ -160,7 +181,11 @@ public sealed class SummaryBuilder
         }
         var variables = VariablesOf(record, out int variablesLeftOut);
         _compared = null;
-        _first ??= record;
+        if (_first == null)
+        {
+            _first = record;
+            _bytes += HeaderBytesOf(record);
+        }
         var before = _clipped;
         _clipped += record.Clipped + new Clips(0, 0, variablesLeftOut, 0);
         _bytes += MemberBytesOf(record, variables);

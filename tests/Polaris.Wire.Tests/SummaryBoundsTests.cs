@@ -66,6 +66,61 @@ public class SummaryBoundsTests
     }
 
     [Fact]
+    public void A_summary_whose_environment_and_variables_are_at_their_bounds_still_encodes_within_the_summary_bound()
+    {
+        // The most a first record can bring in its header: changes as large as the daemon lets through, 64 variables
+        // of 8 KiB; then modules until the summary is full. All in a three-byte character, so that the bound is
+        // tight. Its header was not counted before, so such a summary encoded past 6 MiB and the collector refused it.
+        const char Euro = '\u20AC';
+        var changes = new EnvironmentChanges
+        {
+            PipInstalled = [.. Enumerable.Range(0, 20_000).Select(i => new PipPackage($"p{i}" + new string(Euro, 19), "1.0"))],
+        };
+        var clipped = EnvironmentClip.Clip(changes, out int leftOut);
+        Assert.Equal(0, leftOut);
+        Assert.InRange(EnvironmentClip.EncodedBytesBound(clipped), 1, EnvironmentClip.MaxChangesBytes);
+        var names = Enumerable.Range(0, SummaryBounds.MaxModulesPerRecord).Select(i => $"{i}" + new string(Euro, 130)).ToArray();
+        var record = Record(1, names, fileSuffix: new string(Euro, 1300)) with
+        {
+            Environment = new PythonEnvironment { Prefix = "/p", Changes = clipped },
+            Job = new JobContext { Variables = Enumerable.Range(0, SummaryBounds.MaxVariables).ToDictionary(i => $"V{i}", _ => new string(Euro, SummaryBounds.MaxVariableBytes / 3)) },
+        };
+        var builder = new SummaryBuilder(SummaryKey.Of(record));
+
+        builder.Add(record);
+        var bytes = MessagePackSize(builder.Build());
+
+        Assert.InRange(bytes, 1, SummaryBounds.MaxSummaryBytes);
+        Assert.InRange(bytes, 1, builder.EncodedBytesBound);
+    }
+
+    [Fact]
+    public void Environment_changes_past_the_collector_s_bounds_are_left_out_and_counted()
+    {
+        var changes = new EnvironmentChanges
+        {
+            CondaAdded = [new CondaPackage(new string('x', 600), "1", "0", "conda-forge"), new CondaPackage("numpy", "2.0", "0", "conda-forge")],
+            PipInstalled = [.. Enumerable.Range(0, 25_000).Select(i => new PipPackage($"p{i}", "1.0"))],
+            PythonPath = ["/ok"],
+        };
+
+        var clipped = EnvironmentClip.Clip(changes, out int leftOut);
+
+        Assert.Equal(["numpy"], clipped.CondaAdded.Select(p => p.Name));
+        Assert.Equal(SummaryBounds.MaxPackageChanges, clipped.PipInstalled.Count);
+        Assert.Equal(1 + 5_000, leftOut);
+        Assert.Same(changes.PythonPath, clipped.PythonPath);
+
+        // Changes that would take more than their share of a summary go whole: a list cut anywhere would misreport.
+        var huge = new EnvironmentChanges { PipInstalled = [.. Enumerable.Range(0, 20_000).Select(i => new PipPackage($"p{i}" + new string('n', 200), "1.0"))] };
+        Assert.Empty(EnvironmentClip.Clip(huge, out int hugeLeftOut).PipInstalled);
+        Assert.Equal(20_000, hugeLeftOut);
+        var small = new EnvironmentChanges { PipInstalled = [new PipPackage("requests", "2.31.0")] };
+        Assert.Same(small, EnvironmentClip.Clip(small, out int none));
+        Assert.Equal(0, none);
+    }
+
+    [Fact]
     public void What_was_clipped_from_the_members_is_summed_on_the_summary_and_survives_the_wire()
     {
         var records = new[] { Record(1, ["numpy"], clipped: new Clips(2, 0, 1, 0)), Record(2, ["numpy"], clipped: new Clips(0, 3, 0, 4)), Record(3, ["numpy"]) };

@@ -173,7 +173,17 @@ public sealed class EnvironmentAnalyzer
             changes = changes with { PipInstalled = SitePackages.PipInstalled(SitePackages.Folder(prefix, python), owned, reader) };
         }
         // Cut short, the changes would be wrong (packages not read look removed): the kind and name stand alone.
-        return new EnvironmentAnalysis(kind, name, reader.Exhausted ? new EnvironmentChanges() : changes);
+        if (reader.Exhausted)
+        {
+            return new EnvironmentAnalysis(kind, name, new EnvironmentChanges());
+        }
+        // What a user's files say goes into every summary of theirs: within the bounds the collector takes.
+        changes = EnvironmentClip.Clip(changes, out int leftOut);
+        if (leftOut > 0)
+        {
+            Interlocked.Increment(ref _limited);
+        }
+        return new EnvironmentAnalysis(kind, name, changes);
     }
 
     private bool IsBaseClone(string prefix, EnvironmentReader reader)

@@ -21,7 +21,8 @@ public sealed class PythonPathEntries
         var entries = new List<string>();
         foreach (var entry in pythonPath.Split(':', StringSplitOptions.RemoveEmptyEntries))
         {
-            if (!IsHook(PathPrefix.Normalize(entry)))
+            // A path longer than any path (PATH_MAX) is no folder Python could import from; the collector refuses it.
+            if (!IsHook(PathPrefix.Normalize(entry)) && System.Text.Encoding.UTF8.GetByteCount(entry) <= Polaris.Wire.SummaryBounds.MaxPathBytes)
             {
                 entries.Add(entry);
             }
