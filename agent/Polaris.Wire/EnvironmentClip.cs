@@ -26,8 +26,8 @@ public static class EnvironmentClip
         int dropped = 0;
         var clipped = changes with
         {
-            CondaAdded = Keep(changes.CondaAdded, p => Fits(p.Name, SummaryBounds.MaxNameBytes) && Fits(p.Version, SummaryBounds.MaxTextBytes) && Fits(p.Build, SummaryBounds.MaxTextBytes) && Fits(p.Channel, SummaryBounds.MaxPathBytes), ref dropped),
-            CondaRemoved = Keep(changes.CondaRemoved, p => Fits(p.Name, SummaryBounds.MaxNameBytes) && Fits(p.Version, SummaryBounds.MaxTextBytes) && Fits(p.Build, SummaryBounds.MaxTextBytes) && Fits(p.Channel, SummaryBounds.MaxPathBytes), ref dropped),
+            CondaAdded = Keep(changes.CondaAdded, CondaFits, ref dropped),
+            CondaRemoved = Keep(changes.CondaRemoved, CondaFits, ref dropped),
             CondaChanged = Keep(changes.CondaChanged, p => Fits(p.Name, SummaryBounds.MaxNameBytes) && Fits(p.Version, SummaryBounds.MaxTextBytes) && Fits(p.BaseVersion, SummaryBounds.MaxTextBytes), ref dropped),
             PipInstalled = Keep(changes.PipInstalled, p => Fits(p.Name, SummaryBounds.MaxNameBytes) && Fits(p.Version, SummaryBounds.MaxTextBytes), ref dropped),
             PythonPath = Keep(changes.PythonPath, p => Fits(p, SummaryBounds.MaxPathBytes), ref dropped),
@@ -65,6 +65,9 @@ public static class EnvironmentClip
         }
         return bytes;
     }
+
+    private static bool CondaFits(CondaPackage p) =>
+        Fits(p.Name, SummaryBounds.MaxNameBytes) && Fits(p.Version, SummaryBounds.MaxTextBytes) && Fits(p.Build, SummaryBounds.MaxTextBytes) && Fits(p.Channel, SummaryBounds.MaxPathBytes);
 
     // UTF-8 takes at most 3 bytes per UTF-16 unit (a surrogate pair takes 4 for two).
     private static long Bytes(string text) => 3L * text.Length;
