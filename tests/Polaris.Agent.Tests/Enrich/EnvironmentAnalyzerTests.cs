@@ -19,6 +19,25 @@ public sealed class EnvironmentAnalyzerTests : IDisposable
     private static CondaPackage Package(CondaRecord r, string channel = "conda-forge") => new(r.Name, r.Version, r.Build, channel);
 
     [Fact]
+    public void One_user_analysing_environment_after_environment_does_not_push_out_another_user_s_analysis()
+    {
+        var analyzer = new EnvironmentAnalyzer(_facility.Options, revalidateAfter: TimeSpan.FromMinutes(10));
+        var alice = new PythonEnvironment { Implementation = "cpython", Prefix = _facility.Clone, BasePrefix = _facility.Clone };
+        analyzer.Analyze(alice, FakeFacility.Python, [], FakeFacility.AliceUid);
+
+        // Made-up prefixes cost next to nothing to analyse: within one's analysis time, one user could once fill the
+        // cache and clear everyone's entries, whose environments were then read again against their own time.
+        for (int i = 0; i < 2000; i++)
+        {
+            var made = new PythonEnvironment { Implementation = "cpython", Prefix = $"/tmp/made-up-{i}", BasePrefix = $"/tmp/made-up-{i}" };
+            analyzer.Analyze(made, FakeFacility.Python, [], 666);
+        }
+
+        Assert.True(analyzer.TryAnalyze(alice, FakeFacility.Python, [], FakeFacility.AliceUid, mayRead: false, out var known));
+        Assert.Equal(EnvironmentKind.BaseClone, known.Kind);
+    }
+
+    [Fact]
     public void The_base_environment_is_base_with_no_changes()
     {
         var environment = Analyze(_facility.Base + "/");

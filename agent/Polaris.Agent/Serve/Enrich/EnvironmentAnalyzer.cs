@@ -12,7 +12,7 @@ namespace Polaris.Agent.Serve.Enrich;
 /// A record's environment is whatever its user names, so an analysis reads as that user could
 /// (<see cref="UserAccess"/>: a folder they cannot read is an environment they cannot see), within a budget
 /// (<see cref="EnvironmentReader"/>), and within the user's share of analysis time (<see cref="AnalysisAllowance"/>);
-/// what it found is cached per user. The base environments, which the facility configured, are read in full and
+/// what it found is cached in the user's share of the cache (<see cref="UserShareCache{TValue}"/>). The base environments, which the facility configured, are read in full and
 /// shared.
 /// </remarks>
 public sealed class EnvironmentAnalyzer
@@ -21,21 +21,21 @@ public sealed class EnvironmentAnalyzer
 
     private readonly string[] _bases;
     private readonly HashSet<string> _baseSet;
-    private readonly BoundedCache<CachedEnvironment> _analyses;
-    private readonly BoundedCache<CachedConda> _condas;
+    private readonly UserShareCache<CachedEnvironment> _analyses;
+    private readonly UserShareCache<CachedConda> _condas;
     private readonly long _revalidateAfterMs;
     private readonly AnalysisAllowance _allowance = new();
     private long _limited;
 
     /// <param name="options">The base environments.</param>
     /// <param name="revalidateAfter">How long an analysis is trusted before the disk is asked whether it changed. Default 2 s.</param>
-    /// <param name="capacity">Environments remembered; past it the cache starts over.</param>
+    /// <param name="capacity">Entries kept of what the facility configured (base environments, root's); each user has a share of their own (<see cref="UserShareCache{TValue}"/>).</param>
     public EnvironmentAnalyzer(EnrichOptions options, TimeSpan? revalidateAfter = null, int capacity = 1024)
     {
         _bases = [.. options.BaseEnvironments.Select(PathPrefix.Normalize)];
         _baseSet = new HashSet<string>(_bases, StringComparer.Ordinal);
-        _analyses = new BoundedCache<CachedEnvironment>(capacity);
-        _condas = new BoundedCache<CachedConda>(capacity);
+        _analyses = new UserShareCache<CachedEnvironment>(cached => RetainedBytes.Of(cached.Analysis.Changes), capacity);
+        _condas = new UserShareCache<CachedConda>(cached => RetainedBytes.Of(cached.Environment), capacity);
         _revalidateAfterMs = (long)(revalidateAfter ?? TimeSpan.FromSeconds(2)).TotalMilliseconds;
     }
 
@@ -84,15 +84,16 @@ public sealed class EnvironmentAnalyzer
         {
             reader = EnvironmentReader.Unbounded();
         }
-        var key = reader.Access.IsEveryone ? prefix : $"{prefix}\n{reader.Access.Uid}";
+        uint? share = reader.Access.IsEveryone ? null : reader.Access.Uid;
+        var key = prefix;
         var now = Environment.TickCount64;
-        if (_condas.TryGet(key, out var cached) && now - cached.CheckedAtMs < _revalidateAfterMs)
+        if (_condas.TryGet(share, key, out var cached) && now - cached.CheckedAtMs < _revalidateAfterMs)
         {
             return cached.Environment;
         }
         var stamp = EnvironmentStamp.Of(prefix + "/conda-meta");
         var environment = cached != null && cached.Stamp == stamp ? cached.Environment : CondaEnvironment.Read(prefix, reader);
-        _condas.Set(key, new CachedConda(environment, stamp, now));
+        _condas.Set(share, key, new CachedConda(environment, stamp, now));
         return environment;
     }
 
@@ -106,9 +107,10 @@ public sealed class EnvironmentAnalyzer
         // A base environment is the facility's: read in full, the same for everyone. Anything else is read as the
         // record's user could, and remembered for that user only.
         bool shared = uid == 0 || _baseSet.Contains(prefix);
-        var key = shared ? $"{prefix}\n{basePrefix}\n{python}" : $"{prefix}\n{basePrefix}\n{python}\n{uid}";
+        uint? share = shared ? null : uid;
+        var key = $"{prefix}\n{basePrefix}\n{python}";
         var now = Environment.TickCount64;
-        if (_analyses.TryGet(key, out var cached) && now - cached.CheckedAtMs < _revalidateAfterMs)
+        if (_analyses.TryGet(share, key, out var cached) && now - cached.CheckedAtMs < _revalidateAfterMs)
         {
             return cached.Analysis;
         }
@@ -119,7 +121,7 @@ public sealed class EnvironmentAnalyzer
         var stamp = Stamp(prefix, basePrefix, python);
         if (cached != null && cached.Stamp == stamp)
         {
-            _analyses.Set(key, cached with { CheckedAtMs = now });
+            _analyses.Set(share, key, cached with { CheckedAtMs = now });
             return cached.Analysis;
         }
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -139,7 +141,7 @@ public sealed class EnvironmentAnalyzer
         {
             Interlocked.Increment(ref _limited);
         }
-        _analyses.Set(key, new CachedEnvironment(analysis, stamp, now));
+        _analyses.Set(share, key, new CachedEnvironment(analysis, stamp, now));
         return analysis;
     }
 
