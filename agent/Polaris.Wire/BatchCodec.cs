@@ -54,8 +54,9 @@ public static class BatchCodec
     /// <see cref="SummaryBounds"/> is refused alone, and the others stand.</summary>
     /// <param name="compressed">The zstd frame.</param>
     /// <param name="limits">Bounds of the compressed and decompressed sizes.</param>
-    /// <param name="reserve">Called with the size of each buffer the decompressor is about to allocate, before it
-    /// does; it may throw to stop the decoding (a collector's memory budget across requests).</param>
+    /// <param name="reserve">Called with the size of each buffer the decompressor is about to allocate, and with what
+    /// the decoded objects will hold (estimated, in chunks of <see cref="DecodedBytes.ChunkBytes"/>), before they are
+    /// made; it may throw to stop the decoding (a collector's memory budget across requests).</param>
     /// <exception cref="WireFormatException">The bytes are not a batch: not zstd, past the limits, not MessagePack,
     /// another version, no key, or batch fields out of range.</exception>
     public static ReceivedBatch Receive(ReadOnlyMemory<byte> compressed, WireLimits? limits = null, Action<int>? reserve = null)
@@ -70,7 +71,7 @@ public static class BatchCodec
         try
         {
             var reader = new MessagePackReader(plain.Bytes);
-            var batch = BatchReader.Read(ref reader, refused);
+            var batch = BatchReader.Read(ref reader, refused, new DecodedBytes(reserve));
             if (!reader.End)
             {
                 throw new WireFormatException("trailing bytes after the batch");

@@ -1,15 +1,43 @@
+using System.Text;
 using MessagePack;
 
 namespace Polaris.Wire;
 
 /// <summary>Reads a batch written by <see cref="BatchWriter"/>; unknown keys are skipped so newer writers stay readable.</summary>
-internal static class BatchReader
+/// <remarks>
+/// Every count is checked against its bound of <see cref="SummaryBounds"/> at its header, before anything is made for
+/// it, and what the objects it makes hold is counted in <see cref="DecodedBytes"/> before they are made: a summary
+/// of 64 variables a member, or of 16,384 modules of one-byte names, decodes to many times its bytes.
+/// </remarks>
+internal sealed class BatchReader
 {
+    // What stays of each (the copies records are read through are short-lived and not counted): a summary with its
+    // environment, job and changes records; a member; a module; a shared object; a distribution with its bucket
+    // array, and a bucket; an entry of environment changes, apart from its strings; a refused summary's record.
+    private const int SummaryBytes = 512;
+    private const int MemberBytes = 112;
+    private const int ModuleBytes = 96;
+    private const int SharedObjectBytes = 40;
+    private const int DistributionBytes = 160;
+    private const int BucketBytes = 32;
+    private const int ChangeBytes = 48;
+    private const int RefusalBytes = 64;
+
+    private readonly DecodedBytes _decoded;
+
+    private BatchReader(DecodedBytes decoded) => _decoded = decoded;
+
     /// <summary>Reads a batch; a summary that breaks the format or <see cref="SummaryRules"/> is left out and
     /// listed in <paramref name="refused"/> instead.</summary>
     /// <exception cref="WireFormatException">The batch itself is broken: not a map, no key, another version, a
     /// batch field out of range, or a summary whose MessagePack structure cannot even be skipped.</exception>
-    public static Batch Read(ref MessagePackReader r, List<SummaryRefusal> refused)
+    /// <param name="r">The batch's MessagePack.</param>
+    /// <param name="refused">Where the summaries refused one by one are listed.</param>
+    /// <param name="decoded">Counts (and reserves) what the decoded objects hold.</param>
+    public static Batch Read(ref MessagePackReader r, List<SummaryRefusal> refused, DecodedBytes decoded) =>
+        new BatchReader(decoded).ReadBatch(ref r, refused);
+
+    private Batch ReadBatch(ref MessagePackReader r, List<SummaryRefusal> refused)
     {
         int? version = null;
         string? key = null, node = null, agent = null;
@@ -21,9 +49,9 @@ internal static class BatchReader
             switch (ReadKey(ref r))
             {
                 case WireKeys.Version: version = r.ReadInt32(); break;
-                case WireKeys.Key: key = r.ReadString(); break;
-                case WireKeys.Node: node = r.ReadString(); break;
-                case WireKeys.Agent: agent = r.ReadString(); break;
+                case WireKeys.Key: key = String(ref r); break;
+                case WireKeys.Node: node = String(ref r); break;
+                case WireKeys.Agent: agent = String(ref r); break;
                 case WireKeys.Created: created = r.ReadInt64(); break;
                 case WireKeys.Summaries: summaries = ReadSummaries(ref r, refused); break;
                 default: SkipValue(ref r); break;
@@ -53,18 +81,20 @@ internal static class BatchReader
     /// <summary>Reads each summary from a copy of the reader after skipping it on the reader itself: the skip finds
     /// where the summary ends, so one that is malformed inside, too large, or breaks a rule is refused alone and
     /// the next one is read from where it starts.</summary>
-    private static List<ProcessSummary> ReadSummaries(ref MessagePackReader r, List<SummaryRefusal> refused)
+    private List<ProcessSummary> ReadSummaries(ref MessagePackReader r, List<SummaryRefusal> refused)
     {
         int count = r.ReadArrayHeader();
         // Never pre-size from a count the sender chose: ReadArrayHeader already checked it against the bytes left.
         var summaries = new List<ProcessSummary>(Math.Min(count, 1024));
         for (int i = 0; i < count; i++)
         {
+            _decoded.Add(DecodedBytes.SlotBytes + RefusalBytes);
             var summaryReader = r;
             SkipValue(ref r);
             long length = r.Consumed - summaryReader.Consumed;
             if (length > SummaryBounds.MaxSummaryBytes)
             {
+                _decoded.Add(DecodedBytes.String(80));
                 refused.Add(new SummaryRefusal(i, $"summary is {length} bytes; at most {SummaryBounds.MaxSummaryBytes}", SummaryRefusalKind.TooLarge));
                 continue;
             }
@@ -80,7 +110,9 @@ internal static class BatchReader
             catch (Exception e) when (e is WireFormatException or MessagePackSerializationException or OverflowException
                 or EndOfStreamException or ArgumentException or InvalidOperationException)
             {
-                refused.Add(new SummaryRefusal(i, e.Message, SummaryRefusalKind.Malformed));
+                _decoded.Add(DecodedBytes.String(e.Message.Length));
+                refused.Add(new SummaryRefusal(i, e.Message,
+                    e is WireFormatException { OutOfBounds: true } ? SummaryRefusalKind.OutOfBounds : SummaryRefusalKind.Malformed));
                 continue;
             }
             try
@@ -90,14 +122,16 @@ internal static class BatchReader
             }
             catch (WireFormatException e)
             {
+                _decoded.Add(DecodedBytes.String(e.Message.Length));
                 refused.Add(new SummaryRefusal(i, e.Message, SummaryRefusalKind.OutOfBounds));
             }
         }
         return summaries;
     }
 
-    private static ProcessSummary ReadSummary(ref MessagePackReader r)
+    private ProcessSummary ReadSummary(ref MessagePackReader r)
     {
+        _decoded.Add(SummaryBytes);
         var summary = new ProcessSummary { Host = "", Uid = 0 };
         int fields = ReadMapHeader(ref r, "summary");
         for (int i = 0; i < fields; i++)
@@ -122,7 +156,7 @@ internal static class BatchReader
     }
 
     /// <summary>What the daemon left out of a summary: counts by kind; a kind this reader does not know is skipped.</summary>
-    private static Clips ReadClips(ref MessagePackReader r)
+    private Clips ReadClips(ref MessagePackReader r)
     {
         var clips = default(Clips);
         int fields = ReadMapHeader(ref r, "clip");
@@ -146,9 +180,10 @@ internal static class BatchReader
         return clips;
     }
 
-    private static List<SummaryMember> ReadMembers(ref MessagePackReader r)
+    private List<SummaryMember> ReadMembers(ref MessagePackReader r)
     {
-        int count = r.ReadArrayHeader();
+        int count = Bounded(r.ReadArrayHeader(), SummaryBounds.MaxMembers, "members");
+        _decoded.Add(DecodedBytes.List(count) + ((long)MemberBytes * count));
         var members = new List<SummaryMember>(Math.Min(count, 4096));
         for (int i = 0; i < count; i++)
         {
@@ -177,7 +212,7 @@ internal static class BatchReader
             // Thirteenth, written only when the member has variables of its own.
             if (length >= 13)
             {
-                member = member with { Variables = ReadMemberVariables(ref r) };
+                member = member with { Variables = ReadMemberVariables(ref r, member.Pid) };
             }
             members.Add(member);
             SkipRest(ref r, length, Math.Min(length, 13));
@@ -185,9 +220,10 @@ internal static class BatchReader
         return members;
     }
 
-    private static List<ModuleUse> ReadModules(ref MessagePackReader r)
+    private List<ModuleUse> ReadModules(ref MessagePackReader r)
     {
-        int count = r.ReadArrayHeader();
+        int count = Bounded(r.ReadArrayHeader(), SummaryBounds.MaxModulesPerSummary, "mods");
+        _decoded.Add(DecodedBytes.List(count) + ((long)ModuleBytes * count));
         var modules = new List<ModuleUse>(Math.Min(count, 4096));
         for (int i = 0; i < count; i++)
         {
@@ -196,7 +232,7 @@ internal static class BatchReader
             {
                 throw new WireFormatException("a module needs [name, file, kind, version, origin, processes, self, cumulative, members]");
             }
-            var name = r.ReadString();
+            var name = String(ref r);
             if (string.IsNullOrEmpty(name))
             {
                 throw new WireFormatException("a module entry has no name");
@@ -216,9 +252,10 @@ internal static class BatchReader
         return modules;
     }
 
-    private static List<int> ReadIndices(ref MessagePackReader r)
+    private List<int> ReadIndices(ref MessagePackReader r)
     {
-        int count = r.ReadArrayHeader();
+        int count = Bounded(r.ReadArrayHeader(), SummaryBounds.MaxMembers, "a module's members");
+        _decoded.Add(DecodedBytes.CollectionBytes + (8L * count));
         var indices = new List<int>(Math.Min(count, 4096));
         for (int i = 0; i < count; i++)
         {
@@ -227,7 +264,7 @@ internal static class BatchReader
         return indices;
     }
 
-    private static TimeDistribution ReadDistribution(ref MessagePackReader r)
+    private TimeDistribution ReadDistribution(ref MessagePackReader r)
     {
         int length = r.ReadArrayHeader();
         if (length < 5)
@@ -235,11 +272,13 @@ internal static class BatchReader
             throw new WireFormatException("a distribution needs [count, sum, min, max, buckets]");
         }
         long count = r.ReadInt64(), sum = r.ReadInt64(), min = r.ReadInt64(), max = r.ReadInt64();
-        int pairs = r.ReadArrayHeader();
+        // Buckets are distinct, 0 to 63: 64 pairs at most.
+        int pairs = Bounded(r.ReadArrayHeader(), 128, "a distribution's buckets");
         if (pairs % 2 != 0)
         {
             throw new WireFormatException("a distribution's buckets come in [bucket, count] pairs");
         }
+        _decoded.Add(DistributionBytes + ((long)BucketBytes * (pairs / 2)));
         var buckets = new List<(int, long)>(Math.Min(pairs / 2, 64));
         long inBuckets = 0;
         for (int i = 0; i < pairs / 2; i++)
@@ -261,9 +300,10 @@ internal static class BatchReader
         return TimeDistribution.From(count, sum, min, max, buckets);
     }
 
-    private static List<SharedObjectUse> ReadSharedObjects(ref MessagePackReader r)
+    private List<SharedObjectUse> ReadSharedObjects(ref MessagePackReader r)
     {
-        int count = r.ReadArrayHeader();
+        int count = Bounded(r.ReadArrayHeader(), SummaryBounds.MaxSharedObjectsPerSummary, "sos");
+        _decoded.Add(DecodedBytes.List(count) + ((long)SharedObjectBytes * count));
         var objects = new List<SharedObjectUse>(Math.Min(count, 4096));
         for (int i = 0; i < count; i++)
         {
@@ -304,7 +344,7 @@ internal static class BatchReader
         }
     }
 
-    private static PythonEnvironment ReadEnvironment(ref MessagePackReader r)
+    private PythonEnvironment ReadEnvironment(ref MessagePackReader r)
     {
         var environment = new PythonEnvironment();
         int fields = ReadMapHeader(ref r, "environment");
@@ -324,7 +364,7 @@ internal static class BatchReader
         return environment;
     }
 
-    private static EnvironmentChanges ReadChanges(ref MessagePackReader r)
+    private EnvironmentChanges ReadChanges(ref MessagePackReader r)
     {
         var changes = new EnvironmentChanges();
         int fields = ReadMapHeader(ref r, "changes");
@@ -344,10 +384,10 @@ internal static class BatchReader
         return changes;
     }
 
-    private static List<CondaPackage> ReadConda(ref MessagePackReader r) =>
+    private List<CondaPackage> ReadConda(ref MessagePackReader r) =>
         ReadList(ref r, 4, v => new CondaPackage(v[0], v[1], v[2], v[3]));
 
-    private static JobContext ReadJob(ref MessagePackReader r)
+    private JobContext ReadJob(ref MessagePackReader r)
     {
         var job = new JobContext();
         int fields = ReadMapHeader(ref r, "job");
@@ -369,41 +409,44 @@ internal static class BatchReader
         return job;
     }
 
-    private static Dictionary<string, string> ReadVariables(ref MessagePackReader r)
+    private Dictionary<string, string> ReadVariables(ref MessagePackReader r)
     {
-        int count = ReadMapHeader(ref r, "vars");
+        int count = Bounded(ReadMapHeader(ref r, "vars"), SummaryBounds.MaxVariables, "job vars");
+        _decoded.Add(DecodedBytes.Dictionary(count));
         var variables = new Dictionary<string, string>(Math.Min(count, 64), StringComparer.Ordinal);
         for (int i = 0; i < count; i++)
         {
-            variables[ReadKey(ref r)] = Text(ref r);
+            variables[Name(ref r)] = Text(ref r);
         }
         return variables;
     }
 
     /// <summary>A member's own variables: nil or a map of names to a string or nil (a variable it had not set).</summary>
-    private static IReadOnlyDictionary<string, string?> ReadMemberVariables(ref MessagePackReader r)
+    private IReadOnlyDictionary<string, string?> ReadMemberVariables(ref MessagePackReader r, int pid)
     {
         if (r.TryReadNil())
         {
             return MemberVariables.None;
         }
-        int count = ReadMapHeader(ref r, "member vars");
+        int count = Bounded(ReadMapHeader(ref r, "member vars"), SummaryBounds.MaxVariables, $"member {pid}: vars");
         if (count == 0)
         {
             return MemberVariables.None;
         }
+        _decoded.Add(DecodedBytes.Dictionary(count));
         var variables = new Dictionary<string, string?>(Math.Min(count, SummaryBounds.MaxVariables), StringComparer.Ordinal);
         for (int i = 0; i < count; i++)
         {
-            var name = ReadKey(ref r);
+            var name = Name(ref r);
             variables[name] = r.TryReadNil() ? null : Text(ref r);
         }
         return variables;
     }
 
-    private static List<T> ReadList<T>(ref MessagePackReader r, int width, Func<string[], T> make)
+    private List<T> ReadList<T>(ref MessagePackReader r, int width, Func<string[], T> make)
     {
-        int count = r.ReadArrayHeader();
+        int count = Bounded(r.ReadArrayHeader(), SummaryBounds.MaxPackageChanges, "a list of environment changes");
+        _decoded.Add(DecodedBytes.List(count) + ((ChangeBytes + (16L * width)) * count));
         var items = new List<T>(Math.Min(count, 1024));
         for (int i = 0; i < count; i++)
         {
@@ -412,7 +455,7 @@ internal static class BatchReader
         return items;
     }
 
-    private static string[] ReadStrings(ref MessagePackReader r, int width)
+    private string[] ReadStrings(ref MessagePackReader r, int width)
     {
         int length = r.ReadArrayHeader();
         if (length < width)
@@ -428,9 +471,10 @@ internal static class BatchReader
         return values;
     }
 
-    private static List<string> ReadStringArray(ref MessagePackReader r)
+    private List<string> ReadStringArray(ref MessagePackReader r)
     {
-        int count = r.ReadArrayHeader();
+        int count = Bounded(r.ReadArrayHeader(), SummaryBounds.MaxPackageChanges, "pypath");
+        _decoded.Add(DecodedBytes.List(count));
         var values = new List<string>(Math.Min(count, 1024));
         for (int i = 0; i < count; i++)
         {
@@ -439,7 +483,35 @@ internal static class BatchReader
         return values;
     }
 
-    private static string Text(ref MessagePackReader r) => r.ReadString() ?? "";
+    private string Text(ref MessagePackReader r) => String(ref r) ?? "";
+
+    /// <summary>A string or nil, counted before it is made: at most two bytes a character for its UTF-8 bytes.</summary>
+    private string? String(ref MessagePackReader r)
+    {
+        if (r.ReadStringSequence() is not { } utf8)
+        {
+            return null;
+        }
+        if (utf8.IsEmpty)
+        {
+            return "";
+        }
+        _decoded.Add(DecodedBytes.String(utf8.Length));
+        return Encoding.UTF8.GetString(utf8);
+    }
+
+    /// <summary>A map key that is kept (a variable's name), counted as the string it is.</summary>
+    private string Name(ref MessagePackReader r) =>
+        r.NextMessagePackType == MessagePackType.String
+            ? String(ref r)!
+            : throw new WireFormatException($"map key must be a string, not {r.NextMessagePackType}");
+
+    /// <summary>A count read at its header, refused past its bound before anything is made for it: the header is
+    /// the sender's word, checked only against the bytes left, which allow millions of one-byte entries.</summary>
+    private static int Bounded(int count, int max, string what) =>
+        count <= max
+            ? count
+            : throw new WireFormatException($"{what} holds {count} entries; at most {max}") { OutOfBounds = true };
 
     private static T Skip<T>(ref MessagePackReader r, T unchanged)
     {

@@ -11,4 +11,7 @@ public sealed class WireFormatException : Exception
 
     /// <summary>Creates the exception with no message.</summary>
     public WireFormatException() { }
+
+    /// <summary>True when a value broke a bound of <see cref="SummaryBounds"/> rather than the format.</summary>
+    internal bool OutOfBounds { get; init; }
 }

@@ -112,6 +112,51 @@ public class MemoryBoundTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.OK, good.StatusCode);
     }
 
+    /// <summary>A batch of valid summaries whose decoded objects hold many times their bytes (10,000 members with 64
+    /// variables of two-byte names and one-byte values, 16,384 modules of short names), refused only at its end
+    /// (its <c>created</c> out of range), so that every summary is held decoded until then: 11 MiB of MessagePack,
+    /// 27 KB compressed, about 200 MiB decoded.</summary>
+    private static readonly Lazy<byte[]> Wide = new(() =>
+    {
+        var good = CollectorStoreTests.BatchOf("wide", ["numpy"]).Summaries[0];
+        var variables = Enumerable.Range(0, Polaris.Wire.SummaryBounds.MaxVariables).ToDictionary(i => $"V{i}", _ => (string?)"x");
+        var summary = good with
+        {
+            Members = Enumerable.Range(0, 10_000).Select(i => good.Members[0] with { Pid = i + 1, Variables = variables }).ToArray(),
+            Modules = Enumerable.Range(0, Polaris.Wire.SummaryBounds.MaxModulesPerSummary).Select(i => new Polaris.Wire.ModuleUse("l" + i, "") { Processes = 1 }).ToArray(),
+        };
+        return Polaris.Wire.BatchCodec.Encode(new Polaris.Wire.Batch
+        {
+            Key = "wide-members", Node = "node01", CreatedAtMs = 0, Summaries = [summary, summary, summary],
+        });
+    });
+
+    [Fact]
+    public async Task Sixteen_concurrent_batches_that_decode_to_many_times_their_size_get_400_or_503_and_memory_stays_bounded()
+    {
+        using var dir = new TempDirectory();
+        using var collector = CollectorProcess.Start(dir.Path);
+        var body = Wide.Value;
+        var before = PeakResidentBytes(collector.Process.Pid);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(async i =>
+        {
+            using var response = await collector.Http.PostAsync("v1/batches", SummaryRefusalServiceTests.Body(body));
+            return response.StatusCode;
+        }));
+
+        var peak = PeakResidentBytes(collector.Process.Pid);
+        output.WriteLine($"{body.Length} bytes compressed, {Decompressor.GetDecompressedSize(body)} decompressed; answers {string.Join(", ", answers.Select(a => (int)a))}");
+        output.WriteLine($"collector peak resident memory: {before >> 20} MiB before, {peak >> 20} MiB after");
+        Assert.All(answers, status => Assert.True(status is HttpStatusCode.BadRequest or HttpStatusCode.ServiceUnavailable, status.ToString()));
+        // The budget (256 MiB) now covers what the decoded objects hold: before it, each post held its summaries
+        // decoded (about 200 MiB) whatever the others held, and sixteen at once took gigabytes.
+        Assert.True(peak - before < 2 * new CollectorOptions().MaxBytesInFlight, $"peak resident memory grew by {(peak - before) >> 20} MiB (from {before >> 20} MiB)");
+        using var good = await collector.Http.PostAsync("v1/batches", SummaryRefusalServiceTests.Body(
+            Polaris.Wire.BatchCodec.Encode(CollectorStoreTests.BatchOf("after-wide", ["numpy"]))));
+        Assert.Equal(HttpStatusCode.OK, good.StatusCode);
+    }
+
     [Fact]
     public async Task A_batch_of_summaries_with_16384_modules_each_is_stored_one_document_at_a_time()
     {

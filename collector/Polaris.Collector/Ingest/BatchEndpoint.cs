@@ -45,6 +45,7 @@ public static class BatchEndpoint
         try
         {
             var body = await ReadBodyAsync(context.Request, options.MaxBatchBytes, lease, context.RequestAborted).ConfigureAwait(false);
+            // The lease is charged for the body, the decompression segments and what the decoded objects hold.
             received = BatchCodec.Receive(body, new WireLimits { MaxCompressedBytes = options.MaxBatchBytes, MaxDecompressedBytes = options.MaxDecompressedBytes }, lease.Take);
             BatchKey.Validate(received.Batch.Key);
         }
@@ -63,7 +64,19 @@ public static class BatchEndpoint
         {
             return Refuse(metrics, logger, e.Message);
         }
-        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException or IOException))
+        catch (IngestRequestTooLargeException e)
+        {
+            return Refuse(metrics, logger, e.Message);
+        }
+        catch (OutOfMemoryException)
+        {
+            // The budget should keep this from happening; if the machine has less memory than it, answer busy and
+            // keep serving rather than let the request end the process's other work.
+            metrics.Busy();
+            context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Results.Problem("the collector is out of memory for batches now", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or IOException))
         {
             // Belt and braces: whatever else the decoder meets in the bytes is still the bytes' fault, never a 500.
             return Refuse(metrics, logger, $"batch could not be decoded ({e.GetType().Name}): {e.Message}");
