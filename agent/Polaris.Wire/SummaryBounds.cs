@@ -51,8 +51,10 @@ public static class SummaryBounds
     /// <summary>One summary, MessagePack-encoded: BSON at the collector is about twice that, under LiteDB's 16 MB.</summary>
     public const int MaxSummaryBytes = 6 * 1024 * 1024;
 
-    /// <summary>One batch after decompression: what a daemon writes at most, with room to spare.</summary>
-    public const int MaxBatchBytes = 64 * 1024 * 1024;
+    /// <summary>One batch after decompression: what a daemon writes at most (it closes a batch before this). Its
+    /// decoded objects hold up to about five times as much at the collector, and one largest batch must fit the
+    /// collector's budget for batches in flight with room for another.</summary>
+    public const int MaxBatchBytes = 32 * 1024 * 1024;
 
     /// <summary>One import's duration, in ns (one day): a longer one is a forged clock reading.</summary>
     public const long MaxImportNs = 86_400L * 1_000_000_000;

@@ -10,11 +10,11 @@ public class CollectorOptionsTests
             .Build());
 
     [Fact]
-    public void The_memory_budget_defaults_to_256_MiB_and_the_decompressed_limit_to_the_shared_batch_bound()
+    public void The_memory_budget_defaults_to_512_MiB_and_the_decompressed_limit_to_the_shared_batch_bound()
     {
         var options = From();
 
-        Assert.Equal(256L * 1024 * 1024, options.MaxBytesInFlight);
+        Assert.Equal(512L * 1024 * 1024, options.MaxBytesInFlight);
         Assert.Equal(Polaris.Wire.SummaryBounds.MaxBatchBytes, options.MaxDecompressedBytes);
         Assert.True(options.LargestRequestBytes <= options.MaxBytesInFlight);
     }

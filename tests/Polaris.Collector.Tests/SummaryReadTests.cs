@@ -29,9 +29,10 @@ public class SummaryReadTests(ITestOutputHelper output)
     {
         using var dir = new TempDirectory();
         using var collector = CollectorProcess.Start(dir.Path);
-        for (int b = 0; b < 9; b++)
+        // Five 5.6 MB summaries a batch: within the 32 MiB a batch may hold.
+        for (int b = 0; b < 18; b++)
         {
-            var batch = new Batch { Key = "wide-" + b, Node = "node01", CreatedAtMs = 1_764_000_001_000, Summaries = Enumerable.Range(b * 10, 10).Select(Wide).ToArray() };
+            var batch = new Batch { Key = "wide-" + b, Node = "node01", CreatedAtMs = 1_764_000_001_000, Summaries = Enumerable.Range(b * 5, 5).Select(Wide).ToArray() };
             using var posted = await collector.Http.PostAsync("v1/batches", SummaryRefusalServiceTests.Body(BatchCodec.Encode(batch)));
             Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
         }
