@@ -36,6 +36,7 @@ public sealed class AgentCounters
     private long _droppedFailed;
     private long _tokenRefused;
     private Func<long>? _environmentsLimited;
+    private Func<long>? _originsLimited;
     private long _droppedUserBytes;
     private long _summariesRefused;
     private long _enrichWaited;
@@ -92,8 +93,13 @@ public sealed class AgentCounters
     /// <summary>Counts summaries the collector refused in a batch it acknowledged (as its receipt lists them).</summary>
     public void SummariesRefused(int summaries) => Bump(ref _summariesRefused, summaries);
 
-    /// <summary>Reads the enrich stage's count of environment analyses cut short, for <see cref="Values"/>.</summary>
-    public void Attach(Func<long> environmentsLimited) => _environmentsLimited = environmentsLimited;
+    /// <summary>Reads the enrich stage's counts of environment analyses cut short and of records whose origins were
+    /// worked out past their probe budget, for <see cref="Values"/>.</summary>
+    public void Attach(Func<long> environmentsLimited, Func<long> originsLimited)
+    {
+        _environmentsLimited = environmentsLimited;
+        _originsLimited = originsLimited;
+    }
 
     /// <summary>Whether the collector refused the token (401/403) at the last attempt: 1 yes, 0 no.</summary>
     public long CollectorTokenRefused => Interlocked.Read(ref _tokenRefused);
@@ -172,6 +178,7 @@ public sealed class AgentCounters
         ("batches_deferred", Interlocked.Read(ref _batchesDeferred), "Batches set aside under deferred/: they kept failing while the collector took the batches behind them (retried slowly)."),
         ("deferred_rejected", Interlocked.Read(ref _deferredRejected), "Deferred batches given up after their last retry (kept under rejected/)."),
         ("environments_limited", _environmentsLimited?.Invoke() ?? 0, "Environment analyses cut short or skipped at a bound (bytes, files or time per environment, analysis time per user): the environment's changes are left out."),
+        ("origins_limited", _originsLimited?.Invoke() ?? 0, "Records that named more new folders than 4,096 looks on disk or 50 ms allow: their remaining files' origins come from the configured roots alone, without environments."),
         ("enrich_waited", Interlocked.Read(ref _enrichWaited), "Records whose environment or node file had to be read: enriched on a thread of their own, users in turn, so that no other user's records waited."),
         ("enrich_put_off", Interlocked.Read(ref _enrichPutOff), "Times a record file was left in the drop folder for a while: its user already had 8 MiB of records awaiting enrichment (or all users 32 MiB)."),
         ("dropped_failed", Interlocked.Read(ref _droppedFailed), "Drop folder entries removed because taking them in failed unexpectedly (a fault of the daemon's, logged once per kind)."),

@@ -5,6 +5,9 @@ namespace Polaris.Agent.Tests.Enrich;
 
 public sealed class OriginClassifierTests : IDisposable
 {
+    // 'nobody': a user who may enter what everyone may, and nothing of root's.
+    private const uint Nobody = 65534;
+
     private readonly FakeFacility _facility = new();
 
     public void Dispose() => _facility.Dispose();
@@ -28,8 +31,12 @@ public sealed class OriginClassifierTests : IDisposable
     private Origin Classify(string path, ProcessRecord? record = null, EnrichOptions? options = null)
     {
         var classifier = new OriginClassifier(options ?? _facility.Options, new EnvironmentRootFinder());
-        return classifier.Classify(path, ProcessPlaces.Of(record ?? Alice(), _facility.Home));
+        record ??= Alice();
+        return classifier.Classify(path, ProcessPlaces.Of(record, _facility.Home), new ProbeBudget(record.Uid));
     }
+
+    // A record's places remember the folder classified last: one per record, as the daemon makes them.
+    private ProcessPlaces Places() => ProcessPlaces.Of(Alice(), _facility.Home);
 
     [Fact]
     public void Each_kind_of_place_gets_its_origin()
@@ -135,13 +142,98 @@ public sealed class OriginClassifierTests : IDisposable
     public void Folders_are_cached_so_a_warm_classification_does_not_touch_the_disk()
     {
         var classifier = new OriginClassifier(_facility.Options, new EnvironmentRootFinder());
-        var places = ProcessPlaces.Of(Alice(), _facility.Home);
         var file = $"{_facility.Custom}/{FakeFacility.Lib}/torch/__init__.py";
-        Assert.Equal(Origin.CustomEnv, classifier.Classify(file, places));
+        Assert.Equal(Origin.CustomEnv, classifier.Classify(file, Places(), new ProbeBudget(FakeFacility.AliceUid)));
 
-        // The environment disappears: the cached folder still knows what it was.
+        // The environment disappears: the cached folder still knows what it was, and a record with no probes
+        // left still gets it.
         Directory.Delete(_facility.Custom + "/conda-meta", recursive: true);
 
-        Assert.Equal(Origin.CustomEnv, classifier.Classify(file, places));
+        Assert.Equal(Origin.CustomEnv, classifier.Classify(file, Places(), new ProbeBudget(0, probes: 0)));
+        Assert.Equal(0, classifier.Limited);
+    }
+
+    [Fact]
+    public void A_record_of_deep_distinct_folders_stops_looking_at_its_budget_and_is_counted_once()
+    {
+        // A forged record's files, each in a chain of its own 40 folders deep under a custom environment: every
+        // folder is a probe, so 100 probes see the first two files' environment and none after.
+        const int Files = 20;
+        var deep = string.Concat(Enumerable.Repeat("/d", 40));
+        var files = Enumerable.Range(0, Files).Select(i => $"{_facility.Custom}/x{i}{deep}/f.py").ToArray();
+        foreach (var file in files)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        }
+        var classifier = new OriginClassifier(_facility.Options, new EnvironmentRootFinder());
+        var places = Places();
+        var probes = new ProbeBudget(0, probes: 100, time: TimeSpan.FromMinutes(1));
+
+        var origins = files.Select(file => classifier.Classify(file, places, probes)).ToArray();
+
+        Assert.Equal([Origin.CustomEnv, Origin.CustomEnv], origins[..2]);
+        // Past the budget the configured rules alone decide: the custom environment lies in alice's home.
+        Assert.All(origins[2..], origin => Assert.Equal(Origin.Home, origin));
+        Assert.True(probes.Exhausted);
+        Assert.Equal(1, classifier.Limited);
+
+        // What the budget refused was not cached half-walked: a record with its own budget finds the environment.
+        var next = new ProbeBudget(0);
+        Assert.Equal(Origin.CustomEnv, classifier.Classify(files[^1], Places(), next));
+        Assert.False(next.Exhausted);
+        Assert.Equal(1, classifier.Limited);
+    }
+
+    [Fact]
+    public void A_real_record_of_hundreds_of_files_fits_its_budget_and_costs_nothing_once_warm()
+    {
+        var folders = Enumerable.Range(0, 300).Select(i => $"{_facility.Custom}/{FakeFacility.Lib}/pkg{i / 10}/sub{i % 10}").ToArray();
+        foreach (var folder in folders)
+        {
+            Directory.CreateDirectory(folder);
+        }
+        var classifier = new OriginClassifier(_facility.Options, new EnvironmentRootFinder());
+
+        Assert.All(folders, folder => Assert.Equal(Origin.CustomEnv, classifier.Classify(folder + "/m.py", Places(), new ProbeBudget(FakeFacility.AliceUid, probes: 1000, time: TimeSpan.FromMinutes(1)))));
+        // Warm, a record looks at no folder: it only checks, once, that its user may enter the environment.
+        var warm = new ProbeBudget(FakeFacility.AliceUid, probes: _facility.Custom.Count('/') + 1);
+        Assert.All(folders, folder => Assert.Equal(Origin.CustomEnv, classifier.Classify(folder + "/m.py", Places(), warm)));
+        Assert.False(warm.Exhausted);
+        Assert.Equal(0, classifier.Limited);
+    }
+
+    [Fact]
+    public void An_environment_under_a_folder_its_user_cannot_enter_is_not_shown_to_them_even_once_root_found_it()
+    {
+        // Root's own environment, in a folder of root's alone (0700): nobody may not learn it holds conda-meta.
+        var secret = _facility.Path("root-only");
+        var prefix = secret + "/envs/private";
+        FakeFacility.WriteCondaEnv(prefix, [FakeFacility.Torch], "");
+        Directory.CreateDirectory(prefix + "/" + FakeFacility.Lib + "/torch");
+        File.SetUnixFileMode(secret, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var file = $"{prefix}/{FakeFacility.Lib}/torch/__init__.py";
+        var classifier = new OriginClassifier(_facility.Options, new EnvironmentRootFinder());
+
+        Assert.Equal(Origin.Other, classifier.Classify(file, Places(), new ProbeBudget(Nobody)));
+        Assert.Equal(Origin.CustomEnv, classifier.Classify(file, Places(), new ProbeBudget(0)));
+        // Cached as root found it, and still not shown to nobody; an environment nobody may enter still is.
+        Assert.Equal(Origin.Other, classifier.Classify(file, Places(), new ProbeBudget(Nobody)));
+        Assert.Equal(Origin.CustomEnv, classifier.Classify($"{_facility.Clone}/{FakeFacility.Lib}/numpy/__init__.py", Places(), new ProbeBudget(Nobody)));
+        Assert.Equal(0, classifier.Limited);
+    }
+
+    [Fact]
+    public void A_user_gets_the_environment_above_the_folders_they_cannot_enter()
+    {
+        // A venv of root's inside alice's readable custom environment: nobody sees the custom environment only.
+        var hidden = _facility.Custom + "/hidden";
+        Directory.CreateDirectory(hidden + "/venv/lib");
+        File.WriteAllText(hidden + "/venv/pyvenv.cfg", "home = /usr/bin\n");
+        File.SetUnixFileMode(hidden, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var file = hidden + "/venv/lib/mod.py";
+        var classifier = new OriginClassifier(_facility.Options, new EnvironmentRootFinder());
+
+        Assert.Equal(Origin.Venv, classifier.Classify(file, Places(), new ProbeBudget(0)));
+        Assert.Equal(Origin.CustomEnv, classifier.Classify(file, Places(), new ProbeBudget(Nobody)));
     }
 }

@@ -16,22 +16,40 @@ public sealed class EnvironmentRootFinder
 
     /// <summary>The innermost environment holding <paramref name="folder"/> (an absolute path without trailing slash),
     /// the folder itself included; <see cref="EnvironmentRoot.None"/> when there is none.</summary>
-    public EnvironmentRoot Find(ReadOnlySpan<char> folder)
+    /// <returns>False when <paramref name="budget"/> ran out on the way: nothing of that walk is cached, so a record
+    /// cut short leaves no half-walked folders behind.</returns>
+    public bool TryFind(ReadOnlySpan<char> folder, ProbeBudget budget, out EnvironmentRoot root)
     {
-        if (folder.Length == 0)
+        List<string>? walked = null;
+        while (true)
         {
-            return EnvironmentRoot.None;
+            if (folder.Length == 0)
+            {
+                root = EnvironmentRoot.None;
+                break;
+            }
+            if (_folders.TryGet(folder, out root))
+            {
+                break;
+            }
+            if (!budget.TrySpend(1))
+            {
+                return false;
+            }
+            var path = folder.ToString();
+            (walked ??= []).Add(path);
+            if (Probe(path) is var marker and not PrefixMarker.None)
+            {
+                root = new EnvironmentRoot(path, marker);
+                break;
+            }
+            folder = PathPrefix.Parent(folder);
         }
-        if (_folders.TryGet(folder, out var root))
+        foreach (var path in walked ?? [])
         {
-            return root;
+            _folders.Set(path, root);
         }
-        var path = folder.ToString();
-        root = Probe(path) is var marker and not PrefixMarker.None
-            ? new EnvironmentRoot(path, marker)
-            : Find(PathPrefix.Parent(folder));
-        _folders.Set(path, root);
-        return root;
+        return true;
     }
 
     /// <summary>What marks <paramref name="folder"/> as an environment prefix, looking at the folder itself only.</summary>

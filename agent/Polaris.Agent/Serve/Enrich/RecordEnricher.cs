@@ -37,6 +37,9 @@ public sealed class RecordEnricher
     /// <summary>Environment analyses cut short or skipped at a bound (see <see cref="EnvironmentAnalyzer.Limited"/>).</summary>
     public long EnvironmentsLimited => _environments.Limited;
 
+    /// <summary>Records whose files' origins were worked out past their probe budget (see <see cref="OriginClassifier.Limited"/>).</summary>
+    public long OriginsLimited => _origins.Limited;
+
     /// <summary>The record with origins, environment and job context worked out.</summary>
     public ProcessRecord Enrich(ProcessRecord raw)
     {
@@ -99,7 +102,8 @@ public sealed class RecordEnricher
         try
         {
             var places = ProcessPlaces.Of(raw, _homes.Of(raw.Uid));
-            originOf = path => _origins.Classify(path, places);
+            var probes = new ProbeBudget(raw.Uid);
+            originOf = path => _origins.Classify(path, places, probes);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {

@@ -20,6 +20,7 @@ public sealed class UserAccess
     private readonly uint _uid;
     private readonly HashSet<uint> _groups;
     private readonly Dictionary<string, bool> _folders = new(StringComparer.Ordinal);
+    private long _statusesRead;
 
     private UserAccess(uint uid, IEnumerable<uint> groups)
     {
@@ -55,6 +56,9 @@ public sealed class UserAccess
         return new UserAccess(uid, groups);
     }
 
+    /// <summary>Folder statuses <see cref="MayEnter"/> has read from the disk, for a caller that bounds them.</summary>
+    public long StatusesRead => _statusesRead;
+
     /// <summary>Whether the user may read a file of this status.</summary>
     public bool MayRead(FileStatus status) => Allows(status, 4);
 
@@ -71,8 +75,12 @@ public sealed class UserAccess
             return known;
         }
         var parent = Path.GetDirectoryName(folder);
-        bool may = (parent == null || parent == folder || MayEnter(parent)) &&
-            FileStatus.Following(folder) is { IsDirectory: true } status && Allows(status, 1);
+        bool may = parent == null || parent == folder || MayEnter(parent);
+        if (may)
+        {
+            _statusesRead++;
+            may = FileStatus.Following(folder) is { IsDirectory: true } status && Allows(status, 1);
+        }
         _folders[folder] = may;
         return may;
     }

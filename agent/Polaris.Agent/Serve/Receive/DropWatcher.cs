@@ -58,7 +58,7 @@ public sealed class DropWatcher(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        counters.Attach(() => enricher.EnvironmentsLimited);
+        counters.Attach(() => enricher.EnvironmentsLimited, () => enricher.OriginsLimited);
         // Mode 1733: every user may create files, none may list or remove another's. Set through the open folder,
         // never a name: a drop path that is a symlink would have its target's mode changed.
         if (Native.FileStatus.Of(options.Drop) is { IsDirectory: false })
