@@ -6,6 +6,7 @@ namespace Polaris.Wire.Tests;
 
 /// <summary>A count past its bound is refused at its header, before anything is made for its entries, and what a
 /// batch decodes to is counted before it is made.</summary>
+[Collection(HeapMeasurements.Name)]
 public class HeaderCountTests(ITestOutputHelper output)
 {
     public static TheoryData<string, int> Headers => new()
