@@ -8,7 +8,6 @@ public class EnrichQueueTests
 {
     private const uint Alice = 1001;
     private const uint Bob = 1002;
-    private const long MiB = 1024 * 1024;
 
     private static ProcessRecord Record(uint uid) => new() { Uid = uid, Pid = 1, Host = "n1", User = uid.ToString(System.Globalization.CultureInfo.InvariantCulture) };
 
@@ -48,20 +47,21 @@ public class EnrichQueueTests
         Assert.False(queue.HasRoom(Alice, 1));
         Assert.False(queue.TryAdd(Alice, 1, Record(Alice), "small"));
         // Another user is not held back by Alice's share.
-        Assert.True(queue.HasRoom(Bob, 6 * MiB));
-        Assert.True(queue.TryAdd(Bob, 6 * MiB, Record(Bob), "b1"));
-        Assert.False(queue.TryAdd(Bob, 3 * MiB, Record(Bob), "b2"));
+        long most = EnrichQueue.MaxUserBytes * 3 / 4, half = EnrichQueue.MaxUserBytes / 2;
+        Assert.True(queue.HasRoom(Bob, most));
+        Assert.True(queue.TryAdd(Bob, most, Record(Bob), "b1"));
+        Assert.False(queue.TryAdd(Bob, half, Record(Bob), "b2"));
 
         // All users together stay within the total.
         uint user = 2000;
-        long total = EnrichQueue.MaxUserBytes + 1 + 6 * MiB;
-        while (total + 6 * MiB <= EnrichQueue.MaxBytes)
+        long total = EnrichQueue.MaxUserBytes + 1 + most;
+        while (total + most <= EnrichQueue.MaxBytes)
         {
-            Assert.True(queue.TryAdd(user, 6 * MiB, Record(user), $"u{user}"));
+            Assert.True(queue.TryAdd(user, most, Record(user), $"u{user}"));
             user++;
-            total += 6 * MiB;
+            total += most;
         }
-        Assert.False(queue.TryAdd(user, 6 * MiB, Record(user), "over"));
+        Assert.False(queue.TryAdd(user, most, Record(user), "over"));
     }
 
     [Fact]

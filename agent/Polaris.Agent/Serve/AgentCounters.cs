@@ -180,7 +180,7 @@ public sealed class AgentCounters
         ("environments_limited", _environmentsLimited?.Invoke() ?? 0, "Environment analyses cut short or skipped at a bound (bytes, files or time per environment, analysis time per user): the environment's changes are left out."),
         ("origins_limited", _originsLimited?.Invoke() ?? 0, "Records that named more new folders than 4,096 looks on disk or 50 ms allow: their remaining files' origins come from the configured roots alone, without environments."),
         ("enrich_waited", Interlocked.Read(ref _enrichWaited), "Records whose environment or node file had to be read: enriched on a thread of their own, users in turn, so that no other user's records waited."),
-        ("enrich_put_off", Interlocked.Read(ref _enrichPutOff), "Times a record file was left in the drop folder for a while: its user already had 8 MiB of records awaiting enrichment (or all users 32 MiB)."),
+        ("enrich_put_off", Interlocked.Read(ref _enrichPutOff), "Times a record file was left in the drop folder for a while: its user already had 2 MiB of records awaiting enrichment (or all users 8 MiB)."),
         ("dropped_failed", Interlocked.Read(ref _droppedFailed), "Drop folder entries removed because taking them in failed unexpectedly (a fault of the daemon's, logged once per kind)."),
         ("dropped_user_bytes", Interlocked.Read(ref _droppedUserBytes), "Record files removed while their writer ran: their owner's waiting files were past 256 MiB."),
         ("summaries_refused", Interlocked.Read(ref _summariesRefused), "Summaries the collector refused in batches it acknowledged (a bug or a version mismatch: the first reason of each batch is logged)."),

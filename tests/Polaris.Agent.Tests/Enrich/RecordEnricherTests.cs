@@ -98,13 +98,19 @@ public sealed class RecordEnricherTests : IDisposable
     }
 
     [Fact]
-    public void Without_the_disk_an_environment_not_checked_within_the_revalidation_time_is_left_for_a_reading_thread()
+    public void Without_the_disk_past_the_revalidation_time_one_record_goes_to_a_reading_thread_and_the_others_go_on()
     {
         var enricher = new RecordEnricher(_facility.Options, _facility.LookUpHome, revalidateAfter: TimeSpan.Zero);
         var raw = RawRecord(_facility.Clone, _facility.Clone, [], [], []);
         enricher.EnrichDeferringOrigins(raw);
 
-        // Even a stat of a path a user names can hang: past the revalidation time only a reading thread asks.
+        // Even a stat of a path a user names can hang: past the revalidation time only a reading thread asks, for one
+        // record; the records after it go on with what was known rather than all wait (and take memory) meanwhile.
+        Assert.False(enricher.TryEnrichDeferringOrigins(raw, mayRead: false, out _));
+        Assert.True(enricher.TryEnrichDeferringOrigins(raw, mayRead: false, out var standIn));
+        Assert.Equal(EnvironmentKind.BaseClone, standIn.Record.Environment.Kind);
+        // Checked again by the reading thread: its turn comes again at the next revalidation.
+        enricher.EnrichDeferringOrigins(raw);
         Assert.False(enricher.TryEnrichDeferringOrigins(raw, mayRead: false, out _));
     }
 

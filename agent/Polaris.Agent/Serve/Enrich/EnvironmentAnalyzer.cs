@@ -25,6 +25,10 @@ public sealed class EnvironmentAnalyzer
     private readonly UserShareCache<CachedConda> _condas;
     private readonly long _revalidateAfterMs;
     private readonly AnalysisAllowance _allowance = new();
+
+    // How long a stale analysis stands in while one record's reading thread checks it again; past it (that record
+    // was lost or its thread is slow), another record tries.
+    private const long RefreshingMs = 10_000;
     private long _limited;
 
     /// <param name="options">The base environments.</param>
@@ -116,12 +120,23 @@ public sealed class EnvironmentAnalyzer
         }
         if (!mayRead)
         {
+            // Past the revalidation time, one record goes to the reading thread, which checks the environment again;
+            // until it has, the others go on with what was known (without this, every record of a busy environment
+            // waited at each revalidation, and the records waiting took the daemon past 40 MiB).
+            if (cached != null && now - cached.RefreshingSinceMs < RefreshingMs)
+            {
+                return cached.Analysis;
+            }
+            if (cached != null)
+            {
+                _analyses.Set(share, key, cached with { RefreshingSinceMs = now });
+            }
             return null;
         }
         var stamp = Stamp(prefix, basePrefix, python);
         if (cached != null && cached.Stamp == stamp)
         {
-            _analyses.Set(share, key, cached with { CheckedAtMs = now });
+            _analyses.Set(share, key, new CachedEnvironment(cached.Analysis, stamp, now));
             return cached.Analysis;
         }
         long started = System.Diagnostics.Stopwatch.GetTimestamp();

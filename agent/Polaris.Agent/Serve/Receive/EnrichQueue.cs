@@ -20,10 +20,10 @@ namespace Polaris.Agent.Serve.Receive;
 public sealed class EnrichQueue : IDisposable
 {
     /// <summary>What one user's waiting records may hold, in bytes (<see cref="Charge"/>).</summary>
-    public const long MaxUserBytes = 8L * 1024 * 1024;
+    public const long MaxUserBytes = 2L * 1024 * 1024;
 
     /// <summary>What all users' waiting records may hold, in bytes.</summary>
-    public const long MaxBytes = 32L * 1024 * 1024;
+    public const long MaxBytes = 8L * 1024 * 1024;
 
     // What a parsed module or shared object holds at most beyond its file's bytes (the entry, its import times); a
     // forged record of 4-byte module columns parses to many times its file's size.
