@@ -43,25 +43,30 @@ public static class EnvironmentClip
     }
 
     /// <summary>An upper bound of the changes' MessagePack size.</summary>
-    public static long EncodedBytesBound(EnvironmentChanges changes)
+    public static long EncodedBytesBound(EnvironmentChanges changes) => Measure(changes, EntryBytes, Bytes);
+
+    /// <summary>The changes measured entry by entry: <paramref name="entryBytes"/> for each entry (and the whole),
+    /// <paramref name="textBytes"/> for each of their texts.</summary>
+    public static long Measure(EnvironmentChanges changes, long entryBytes, Func<string, long> textBytes)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        long bytes = EntryBytes + Bytes(changes.UserSite);
+        ArgumentNullException.ThrowIfNull(textBytes);
+        long bytes = entryBytes + textBytes(changes.UserSite);
         foreach (var p in changes.CondaAdded.Concat(changes.CondaRemoved))
         {
-            bytes += EntryBytes + Bytes(p.Name) + Bytes(p.Version) + Bytes(p.Build) + Bytes(p.Channel);
+            bytes += entryBytes + textBytes(p.Name) + textBytes(p.Version) + textBytes(p.Build) + textBytes(p.Channel);
         }
         foreach (var p in changes.CondaChanged)
         {
-            bytes += EntryBytes + Bytes(p.Name) + Bytes(p.Version) + Bytes(p.BaseVersion);
+            bytes += entryBytes + textBytes(p.Name) + textBytes(p.Version) + textBytes(p.BaseVersion);
         }
         foreach (var p in changes.PipInstalled)
         {
-            bytes += EntryBytes + Bytes(p.Name) + Bytes(p.Version);
+            bytes += entryBytes + textBytes(p.Name) + textBytes(p.Version);
         }
         foreach (var path in changes.PythonPath)
         {
-            bytes += EntryBytes + Bytes(path);
+            bytes += entryBytes + textBytes(path);
         }
         return bytes;
     }

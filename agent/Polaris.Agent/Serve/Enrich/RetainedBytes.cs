@@ -12,28 +12,7 @@ public static class RetainedBytes
     // A string's header and length.
     private const long Text = 24;
 
-    public static long Of(EnvironmentChanges changes)
-    {
-        ArgumentNullException.ThrowIfNull(changes);
-        long bytes = Entry + Of(changes.UserSite);
-        foreach (var p in changes.CondaAdded.Concat(changes.CondaRemoved))
-        {
-            bytes += Entry + Of(p.Name) + Of(p.Version) + Of(p.Build) + Of(p.Channel);
-        }
-        foreach (var p in changes.CondaChanged)
-        {
-            bytes += Entry + Of(p.Name) + Of(p.BaseVersion) + Of(p.Version);
-        }
-        foreach (var p in changes.PipInstalled)
-        {
-            bytes += Entry + Of(p.Name) + Of(p.Version);
-        }
-        foreach (var path in changes.PythonPath)
-        {
-            bytes += Entry + Of(path);
-        }
-        return bytes;
-    }
+    public static long Of(EnvironmentChanges changes) => EnvironmentClip.Measure(changes, Entry, Of);
 
     public static long Of(CondaEnvironment? environment)
     {
