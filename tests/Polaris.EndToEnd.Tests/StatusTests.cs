@@ -149,7 +149,8 @@ public class StatusTests
 
         Assert.True(status.ExitCode == 0, status.StderrText + activator.Output);
         Assert.Contains("collector: not tried yet", status.StdoutText, StringComparison.Ordinal);
-        Assert.Contains("Answering status requests on " + activated, activator.Output, StringComparison.Ordinal);
+        // The console logger writes on a thread of its own: the line may come a moment after the answer.
+        activator.WaitUntil(() => activator.Output.Contains("Answering status requests on " + activated, StringComparison.Ordinal), "the log line naming the socket");
         Assert.False(File.Exists(configured), "the daemon bound a socket of its own instead of the one it was given");
         activator.Terminate();
     }
