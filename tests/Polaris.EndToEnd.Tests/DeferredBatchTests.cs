@@ -36,7 +36,8 @@ public class DeferredBatchTests
         Assert.Equal(2, counters.GetProperty("batches_delivered").GetInt64());
         // Still waiting, so still counted as spooled.
         Assert.Equal(1, json.RootElement.GetProperty("spooled_batches").GetInt64());
-        Assert.Contains("set aside under deferred/", daemon.Process.Output, StringComparison.Ordinal);
+        // The console logger writes on a thread of its own: the line may come a moment after the move it reports.
+        daemon.Process.WaitUntil(() => daemon.Process.Output.Contains("set aside under deferred/", StringComparison.Ordinal), "the log line of the set-aside batch");
     }
 
     [Fact]
