@@ -382,20 +382,29 @@ public sealed class DropWatcher(
             }
             counters.RecordReceived();
         }
-        else if ((_retaking || !_putOff.Has(file.Owner)) && _enrichQueue!.TryAdd(file.Owner, EnrichQueue.Charge(file.Length, parsed.Record), parsed.Record, path))
+        else if (!WaitForEnrichment(file.Owner, file.Length, parsed.Record, name, path))
         {
-            counters.EnrichWaited(); // received once passed on
-        }
-        else
-        {
-            counters.EnrichPutOff();
-            _putOff.Add(file.Owner, name, EnrichQueue.Charge(file.Length, parsed.Record));
             return Outcome.PutOff;
         }
         _witnesses.Forget(name);
         _youngGeneration.Check();
         counters.FramesDropped(parsed.DroppedFrames);
         return Outcome.Keep; // the aggregator removes it once its summary is spooled
+    }
+
+    /// <summary>Queues a record for the enrichment thread (counted received once passed on); false when its user's
+    /// share is full or they have files put off already, and the file is put off behind them.</summary>
+    private bool WaitForEnrichment(uint owner, long fileBytes, Polaris.Wire.ProcessRecord record, string name, string path)
+    {
+        long charge = EnrichQueue.Charge(fileBytes, record);
+        if ((_retaking || !_putOff.Has(owner)) && _enrichQueue!.TryAdd(owner, charge, record, path))
+        {
+            counters.EnrichWaited();
+            return true;
+        }
+        counters.EnrichPutOff();
+        _putOff.Add(owner, name, charge);
+        return false;
     }
 
     /// <summary>Passes a record on to the aggregator. Back-pressure: the caller waits for the aggregator (the kernel
