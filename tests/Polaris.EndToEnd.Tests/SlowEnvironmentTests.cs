@@ -7,7 +7,6 @@ namespace Polaris.EndToEnd.Tests;
 /// off the thread that takes in every user's records, so no other user's records wait for it.</summary>
 public class SlowEnvironmentTests
 {
-    private const uint Nobody = 65534;
     private const int Environments = 10;
 
     /// <summary>Writes, as nobody, one record file into the drop folder (argv[1]) for each environment named after it:
@@ -34,7 +33,7 @@ public class SlowEnvironmentTests
         var before = node.Daemon.Run([RepoPaths.Python, "-c", "import json"]);
         node.Collector.WaitForProcess(before.Pid);
 
-        var written = CommandResult.Run("setpriv", ["--reuid", "65534", "--regid", "65534", "--clear-groups", RepoPaths.Python, "-c", Writer, node.Daemon.Drop, .. prefixes]);
+        var written = NobodyUser.Run([RepoPaths.Python, "-c", Writer, node.Daemon.Drop, .. prefixes]);
         Assert.True(written.ExitCode == 0, written.StderrText);
         var run = node.Daemon.Run([RepoPaths.Python, "-c", "import json"]);
         node.Collector.WaitForProcess(run.Pid);
@@ -48,7 +47,7 @@ public class SlowEnvironmentTests
         Assert.True(node.Daemon.Counters()["enrich_waited"] >= Environments, node.Daemon.Process.Output);
     }
 
-    private static int NobodysSummaries(NodeUnderTest node) => node.Collector.Summaries().Count(s => s.Long("uid") == Nobody);
+    private static int NobodysSummaries(NodeUnderTest node) => node.Collector.Summaries().Count(s => s.Long("uid") == NobodyUser.Uid);
 
     /// <summary>Conda environments whose <c>conda-meta/</c> is as costly as the daemon reads for one environment:
     /// 20,000 package records, 64 MiB in all (the reader's bounds), shared by all through symlinks.</summary>

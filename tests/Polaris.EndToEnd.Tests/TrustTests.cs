@@ -8,11 +8,9 @@ namespace Polaris.EndToEnd.Tests;
 /// real user (nobody, through setpriv) writes into the drop folder.</summary>
 public class TrustTests
 {
-    private const uint Nobody = 65534;
+    private const uint Nobody = NobodyUser.Uid;
 
-    /// <summary>Runs a command as nobody, with no supplementary groups.</summary>
-    private static CommandResult AsNobody(params string[] command) =>
-        CommandResult.Run("setpriv", ["--reuid", "65534", "--regid", "65534", "--clear-groups", .. command]);
+    private static CommandResult AsNobody(params string[] command) => NobodyUser.Run(command);
 
     /// <summary>A Python program, run as nobody, that writes record files into the drop folder (argv[1]): a frame of
     /// the hook's format claiming root and pid 1, in files named after made-up processes.</summary>
