@@ -27,8 +27,38 @@ public sealed record CollectorOptions
     /// estimates them: module names and paths measured 3.7, estimated 5.1.</summary>
     public const int DecodedBytesPerByte = 6;
 
-    /// <summary>Distinct <c>library</c> label values in /metrics before new ones fold into <c>__other__</c>. Default 10000.</summary>
-    public int MaxLibraryLabels { get; init; } = 10_000;
+    /// <summary>Distinct <c>library</c> label values in /metrics before new ones fold into <c>other</c>. Default 1000.</summary>
+    public int MaxLibraryLabels { get; init; } = 1000;
+
+    /// <summary>Libraries that get a label whatever their use.</summary>
+    public IReadOnlyList<string> LibraryAllowlist { get; init; } = [];
+
+    /// <summary>Distinct users (30 days) a library needs for a label of its own. Default 2.</summary>
+    public int LibraryLabelMinUsers { get; init; } = 2;
+
+    /// <summary>Nodes whose last batch time is exposed. Default 20000.</summary>
+    public int MaxNodeLabels { get; init; } = 20_000;
+
+    /// <summary>Seconds of quiet after which a home-loading job's series goes. Default 900.</summary>
+    public int HomeJobQuietSeconds { get; init; } = 900;
+
+    /// <summary>Days summaries are kept. Default 90.</summary>
+    public int RetentionDays { get; init; } = 90;
+
+    /// <summary>Days roll-ups are kept. Default 3650.</summary>
+    public int RollupRetentionDays { get; init; } = 3650;
+
+    /// <summary>Seconds between checkpoints. Default 60.</summary>
+    public int CheckpointSeconds { get; init; } = 60;
+
+    /// <summary>Log bytes past which a checkpoint runs at once. Default 256 MiB.</summary>
+    public long MaxLogBytes { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>Milliseconds between folds. Default 1000.</summary>
+    public int FoldMilliseconds { get; init; } = 1000;
+
+    /// <summary>CSV of project,domain; empty: none.</summary>
+    public string DomainFile { get; init; } = "";
 
     /// <summary>File of the bearer tokens agents must show to post batches, one per line; empty: no token needed
     /// (loopback only, until an admin opens the collector).</summary>

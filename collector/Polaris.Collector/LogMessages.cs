@@ -14,4 +14,7 @@ internal static partial class LogMessages
 
     [LoggerMessage(4, LogLevel.Error, "Batch {Batch}: the store failed, answered 503 for the agent to retry: {Reason}")]
     public static partial void StoreFailed(ILogger logger, string batch, string reason);
+
+    [LoggerMessage(5, LogLevel.Error, "Store maintenance ({Task}) failed, retried on the next round: {Reason}")]
+    public static partial void MaintenanceFailed(ILogger logger, string task, string reason);
 }

@@ -47,13 +47,14 @@ public sealed class ImportHistogram
         }
         var buckets = _buckets ??= new long[BucketCount];
         var theirs = other.Buckets;
-        for (int i = 0; i < BucketCount; i++)
+        for (int i = 0; i < theirs.Length; i++)
         {
             buckets[i] = Saturated(buckets[i], theirs[i]);
         }
         Count = Saturated(Count, other.Count);
         Sum = Saturated(Sum, other.Sum);
     }
+
 
     /// <summary>Rebuilds a histogram from stored values (count, sum, 64 buckets or none).</summary>
     public static ImportHistogram From(long count, long sum, IReadOnlyList<long>? buckets)

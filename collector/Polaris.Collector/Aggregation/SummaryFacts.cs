@@ -10,7 +10,7 @@ public sealed record SummaryFacts
     /// <summary>Kernel user id of its processes.</summary>
     public required uint Uid { get; init; }
 
-    /// <summary>The job (<see cref="Scheduler.JobKey"/>); empty outside any job.</summary>
+    /// <summary>The job key (<see cref="SummaryFactsBuilder.JobKeyOf"/>); empty outside any job.</summary>
     public string JobKey { get; init; } = "";
 
     /// <summary>The job's queue, empty when unknown.</summary>

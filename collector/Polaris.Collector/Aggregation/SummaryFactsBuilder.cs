@@ -66,7 +66,7 @@ public static class SummaryFactsBuilder
     }
 
     /// <summary><c>yyyyMMdd</c> of a UTC time.</summary>
-    public static int DayOf(DateTime utc) => (utc.Year * 10_000) + (utc.Month * 100) + utc.Day;
+    public static int DayOf(DateTime utc) => Days.Of(utc);
 
     private static int DayOf(ProcessSummary summary, int receivedDay)
     {
