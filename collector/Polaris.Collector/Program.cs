@@ -59,6 +59,7 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 
 builder.Services.AddSingleton(options);
 builder.Services.AddSingleton<CollectorMetrics>();
 builder.Services.AddSingleton(services => new CollectorStore(options.Data, services.GetRequiredService<CollectorMetrics>(), retentionDays: options.RetentionDays));
+builder.Services.AddSingleton<GroupCommit>();
 builder.Services.AddHostedService<StoreMaintenance>();
 builder.Services.AddSingleton(new IngestBudget(options.MaxBytesInFlight));
 AgentTokens tokens;

@@ -22,7 +22,7 @@ public static class BatchEndpoint
     public static void Map(IEndpointRouteBuilder app) => app.MapPost("/v1/batches", HandleAsync);
 
     private static async Task<IResult> HandleAsync(
-        HttpContext context, CollectorStore store, CollectorMetrics metrics, CollectorOptions options, AgentTokens tokens,
+        HttpContext context, CollectorStore store, GroupCommit commit, CollectorMetrics metrics, CollectorOptions options, AgentTokens tokens,
         IngestBudget budget, ILogger<CollectorStore> logger)
     {
         switch (tokens.Check(context))
@@ -86,7 +86,7 @@ public static class BatchEndpoint
         IngestResult result;
         try
         {
-            result = store.Ingest(received.Batch, DateTime.UtcNow, bytes, received);
+            result = await commit.IngestAsync(store.Prepare(received.Batch, DateTime.UtcNow, bytes, received)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is LiteException or IOException or UnauthorizedAccessException)
         {

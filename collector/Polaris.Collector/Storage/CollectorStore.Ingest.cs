@@ -6,87 +6,68 @@ namespace Polaris.Collector.Storage;
 
 public sealed partial class CollectorStore
 {
-    /// <summary>Stores a batch unless its key was stored before, and counts what it stored. The facts and module
-    /// tables are worked out before the write lock is taken, so that concurrent posts share the CPU; a summary that
-    /// starts outside the retention window, or whose document LiteDB could not hold, is refused alone.</summary>
+    /// <summary>Stores a batch unless its key was stored before, and counts what it stored (one transaction; the
+    /// service commits groups of concurrent batches together through <see cref="GroupCommit"/>).</summary>
+    public IngestResult Ingest(Batch batch, DateTime receivedAtUtc, long bytes = 0, ReceivedBatch? received = null) =>
+        Commit([Prepare(batch, receivedAtUtc, bytes, received)])[0];
+
+    /// <summary>Works out a batch's facts, module tables and documents, outside the write lock so that concurrent posts
+    /// share the CPU; a summary that starts outside the retention window is refused alone here.</summary>
     /// <param name="batch">The summaries the decoder kept.</param>
     /// <param name="receivedAtUtc">When it arrived.</param>
     /// <param name="bytes">Its compressed size.</param>
     /// <param name="received">What the decoder refused and how its indices map to the sent ones; null when the batch
     /// is given whole (tests).</param>
-    public IngestResult Ingest(Batch batch, DateTime receivedAtUtc, long bytes = 0, ReceivedBatch? received = null)
+    public PreparedBatch Prepare(Batch batch, DateTime receivedAtUtc, long bytes = 0, ReceivedBatch? received = null)
     {
         ArgumentNullException.ThrowIfNull(batch);
         int receivedDay = Days.Of(receivedAtUtc);
         int today = Days.Number(receivedDay);
-        var refused = new List<SummaryRefusal>();
-        var prepared = new List<(int Index, ProcessSummary Summary, SummaryFacts Facts, ModuleTable Table)>(batch.Summaries.Count);
+        var refused = new List<SummaryRefusal>(received?.Refused ?? []);
+        var prepared = new List<PreparedBatch.PreparedSummary>(batch.Summaries.Count);
         for (int i = 0; i < batch.Summaries.Count; i++)
         {
             var summary = batch.Summaries[i];
+            int sent = received?.SentIndex(i) ?? i;
             var facts = SummaryFactsBuilder.Of(summary, _domainOf, receivedDay);
             int day = Days.Number(facts.Day);
             if (day < today - _retentionDays || day > today + 1)
             {
-                refused.Add(new SummaryRefusal(i, $"summary starts on {facts.Day}, outside the {_retentionDays} days kept before {receivedDay} (or more than a day ahead)", SummaryRefusalKind.OutOfBounds));
+                refused.Add(new SummaryRefusal(sent, $"summary starts on {facts.Day}, outside the {_retentionDays} days kept before {receivedDay} (or more than a day ahead)", SummaryRefusalKind.OutOfBounds));
                 continue;
             }
-            prepared.Add((i, summary, facts, ModuleTable.Of(summary)));
+            var document = SummaryDocument.From(0, summary, batch.Key, receivedAtUtc, "", facts);
+            prepared.Add(new(sent, summary, facts, ModuleTable.Of(summary), document));
         }
-        int Sent(int index) => received?.SentIndex(index) ?? index;
-        if (received != null)
-        {
-            refused = [.. received.Refused, .. refused.Select(r => r with { Index = received.SentIndex(r.Index) })];
-        }
+        return new PreparedBatch(batch, receivedAtUtc, bytes, refused, prepared);
+    }
+
+    /// <summary>Stores prepared batches in one transaction (one write to the disk for all of them), each unless its key
+    /// was stored before, and counts what they stored; if the transaction fails nothing of it is stored or counted.</summary>
+    public IReadOnlyList<IngestResult> Commit(IReadOnlyList<PreparedBatch> batches)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
         lock (_write)
         {
-            if (_batches.FindById(batch.Key) != null)
-            {
-                _metrics.Batch(duplicate: true, batch.Node, bytes, [], receivedAtUtc);
-                return new IngestResult(batch.Summaries.Count, batch.Processes, Duplicate: true, new Dictionary<string, int>(), []);
-            }
-            var stored = new List<StoredSummary>(prepared.Count);
-            long sequence = _sequence;
-            int processes = 0;
+            var results = new IngestResult[batches.Count];
+            var stored = new List<StoredSummary>[batches.Count];
+            var keys = new HashSet<string>(StringComparer.Ordinal);
+            long sequence = _sequence, batchSequence = _batchSequence;
             _db.BeginTrans();
             try
             {
-                foreach (var (index, summary, facts, table) in prepared)
+                for (int b = 0; b < batches.Count; b++)
                 {
-                    var tableId = ResolveTable(table, facts.Day);
-                    if (tableId == null)
+                    var batch = batches[b];
+                    if (!keys.Add(batch.Batch.Key) || _batches.FindById(batch.Batch.Key) != null)
                     {
-                        refused.Add(new SummaryRefusal(Sent(index), "its module table takes more than the store holds in one document", SummaryRefusalKind.TooLarge));
+                        results[b] = new IngestResult(batch.Batch.Summaries.Count, batch.Batch.Processes, Duplicate: true, new Dictionary<string, int>(), []);
                         continue;
                     }
-                    var counted = Budgeted(facts);
-                    var document = SummaryDocument.From(sequence + 1, summary, batch.Key, receivedAtUtc, tableId, counted);
-                    // Only a summary of many members comes near LiteDB's document limit once its table is apart.
-                    if (summary.Members.Count > 256 && BsonSerializer.Serialize(document).Length is var size && size > MaxDocumentBytes)
-                    {
-                        refused.Add(new SummaryRefusal(Sent(index), $"summary takes {size} bytes as a document; the store holds at most {MaxDocumentBytes}", SummaryRefusalKind.TooLarge));
-                        continue;
-                    }
-                    _summaries.Insert(document);
-                    sequence++;
-                    processes += summary.Processes;
-                    stored.Add(new StoredSummary(sequence, counted));
+                    stored[b] = Write(batch, ref sequence, ref batchSequence, out int processes, out var refused);
+                    results[b] = new IngestResult(stored[b].Count, processes, Duplicate: false, PerLibrary(stored[b]), refused);
                 }
-                _batches.Insert(new BsonDocument
-                {
-                    ["_id"] = batch.Key,
-                    ["node"] = batch.Node,
-                    ["agent"] = batch.AgentVersion,
-                    ["created"] = DateTimeOffset.FromUnixTimeMilliseconds(batch.CreatedAtMs).UtcDateTime,
-                    ["recv"] = receivedAtUtc,
-                    ["summaries"] = stored.Count,
-                    ["processes"] = processes,
-                    ["refused"] = refused.Count,
-                    ["reasons"] = new BsonArray(refused.Select(r => new BsonValue((int)r.Kind))),
-                    ["bytes"] = bytes,
-                    ["bseq"] = _batchSequence + 1,
-                });
-                _meta.Upsert(new BsonDocument { ["_id"] = SequenceId, ["value"] = sequence, ["batches"] = _batchSequence + 1 });
+                _meta.Upsert(new BsonDocument { ["_id"] = SequenceId, ["value"] = sequence, ["batches"] = batchSequence });
                 _db.Commit();
             }
             catch
@@ -96,21 +77,84 @@ public sealed partial class CollectorStore
                 throw;
             }
             _sequence = sequence;
-            _batchSequence++;
-            refused.Sort((a, b) => a.Index.CompareTo(b.Index));
-            foreach (var summary in stored)
+            _batchSequence = batchSequence;
+            for (int b = 0; b < batches.Count; b++)
             {
-                Count(summary, receivedAtUtc);
+                var batch = batches[b];
+                if (results[b].Duplicate)
+                {
+                    _metrics.Batch(duplicate: true, batch.Batch.Node, batch.Bytes, [], batch.ReceivedAtUtc);
+                    continue;
+                }
+                foreach (var summary in stored[b])
+                {
+                    Count(summary, batch.ReceivedAtUtc);
+                }
+                _metrics.Batch(duplicate: false, batch.Batch.Node, batch.Bytes, results[b].Refused, batch.ReceivedAtUtc);
+                _dirtyNodes[batch.Batch.Node] = batch.ReceivedAtUtc;
             }
-            _metrics.Batch(duplicate: false, batch.Node, bytes, refused, receivedAtUtc);
-            _dirtyNodes[batch.Node] = receivedAtUtc;
-            var perLibrary = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (var library in stored.SelectMany(s => s.Facts.Libraries))
-            {
-                perLibrary[library.Name] = perLibrary.GetValueOrDefault(library.Name) + library.Processes;
-            }
-            return new IngestResult(stored.Count, processes, Duplicate: false, perLibrary, refused);
+            return results;
         }
+    }
+
+    private List<StoredSummary> Write(PreparedBatch batch, ref long sequence, ref long batchSequence, out int processes, out SummaryRefusal[] refusals)
+    {
+        var stored = new List<StoredSummary>(batch.Summaries.Count);
+        var refused = new List<SummaryRefusal>(batch.Refused);
+        processes = 0;
+        foreach (var (index, summary, facts, table, document) in batch.Summaries)
+        {
+            var tableId = ResolveTable(table, facts.Day);
+            if (tableId == null)
+            {
+                refused.Add(new SummaryRefusal(index, "its module table takes more than the store holds in one document", SummaryRefusalKind.TooLarge));
+                continue;
+            }
+            var counted = Budgeted(facts);
+            if (!ReferenceEquals(counted, facts))
+            {
+                FactsDocument.Write(document, counted);
+            }
+            document["_id"] = sequence + 1;
+            document["table"] = tableId;
+            // Only a summary of many members comes near LiteDB's document limit once its table is apart.
+            if (summary.Members.Count > 256 && BsonSerializer.Serialize(document).Length is var size && size > MaxDocumentBytes)
+            {
+                refused.Add(new SummaryRefusal(index, $"summary takes {size} bytes as a document; the store holds at most {MaxDocumentBytes}", SummaryRefusalKind.TooLarge));
+                continue;
+            }
+            _summaries.Insert(document);
+            sequence++;
+            processes += summary.Processes;
+            stored.Add(new StoredSummary(sequence, counted));
+        }
+        batchSequence++;
+        refusals = [.. refused.OrderBy(r => r.Index)];
+        _batches.Insert(new BsonDocument
+        {
+            ["_id"] = batch.Batch.Key,
+            ["node"] = batch.Batch.Node,
+            ["agent"] = batch.Batch.AgentVersion,
+            ["created"] = DateTimeOffset.FromUnixTimeMilliseconds(batch.Batch.CreatedAtMs).UtcDateTime,
+            ["recv"] = batch.ReceivedAtUtc,
+            ["summaries"] = stored.Count,
+            ["processes"] = processes,
+            ["refused"] = refusals.Length,
+            ["reasons"] = new BsonArray(refusals.Select(r => new BsonValue((int)r.Kind))),
+            ["bytes"] = batch.Bytes,
+            ["bseq"] = batchSequence,
+        });
+        return stored;
+    }
+
+    private static Dictionary<string, int> PerLibrary(List<StoredSummary> stored)
+    {
+        var perLibrary = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var library in stored.SelectMany(s => s.Facts.Libraries))
+        {
+            perLibrary[library.Name] = perLibrary.GetValueOrDefault(library.Name) + library.Processes;
+        }
+        return perLibrary;
     }
 
     /// <summary>Counts a stored summary in the metrics and queues it for the fold. Under the write lock.</summary>

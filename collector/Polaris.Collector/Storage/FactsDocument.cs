@@ -13,51 +13,103 @@ internal static class FactsDocument
         summary["kind"] = facts.Kind;
         summary["dom"] = facts.Domain;
         summary["home"] = facts.HomeProcesses;
-        var libraries = new BsonArray();
-        foreach (var library in facts.Libraries)
+        summary["libs"] = LibrariesBlob(facts.Libraries);
+    }
+
+    /// <summary>The libraries of a summary in one binary value: LiteDB serializes a blob in one copy, where sixty
+    /// small documents cost a fifth of a millisecond per summary at ingest.</summary>
+    /// <remarks>Layout: count; per library its name, processes, start-up processes, the non-zero origin loads as
+    /// (origin, loads) and the non-zero import-time buckets as (bucket, count) after the count and sum.</remarks>
+    public static byte[] LibrariesBlob(IReadOnlyList<LibraryFacts> libraries)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer))
         {
-            var document = new BsonDocument { ["l"] = library.Name, ["p"] = library.Processes };
-            if (library.StartupProcesses > 0)
+            writer.Write7BitEncodedInt(libraries.Count);
+            foreach (var library in libraries)
             {
-                document["s"] = library.StartupProcesses;
+                writer.Write(library.Name);
+                writer.Write7BitEncodedInt(library.Processes);
+                writer.Write7BitEncodedInt(library.StartupProcesses);
+                writer.Write7BitEncodedInt(library.OriginLoads.Count(l => l != 0));
+                for (int i = 0; i < library.OriginLoads.Length; i++)
+                {
+                    if (library.OriginLoads[i] != 0)
+                    {
+                        writer.Write((byte)i);
+                        writer.Write7BitEncodedInt64(library.OriginLoads[i]);
+                    }
+                }
+                var histogram = library.ImportNs;
+                writer.Write7BitEncodedInt64(histogram.Count);
+                writer.Write7BitEncodedInt64(histogram.Sum);
+                var buckets = histogram.Buckets;
+                int used = 0;
+                foreach (var n in buckets)
+                {
+                    used += n != 0 ? 1 : 0;
+                }
+                writer.Write7BitEncodedInt(used);
+                for (int b = 0; b < buckets.Length; b++)
+                {
+                    if (buckets[b] != 0)
+                    {
+                        writer.Write((byte)b);
+                        writer.Write7BitEncodedInt64(buckets[b]);
+                    }
+                }
             }
-            document["o"] = Sparse(library.OriginLoads);
-            if (library.ImportNs.Count > 0)
-            {
-                document["h"] = Histogram(library.ImportNs);
-            }
-            libraries.Add(document);
         }
-        summary["libs"] = libraries;
+        return buffer.ToArray();
+    }
+
+    /// <summary>Reads what <see cref="LibrariesBlob"/> wrote.</summary>
+    public static List<LibraryFacts> ReadLibraries(byte[] blob)
+    {
+        using var reader = new BinaryReader(new MemoryStream(blob));
+        int count = reader.Read7BitEncodedInt();
+        var libraries = new List<LibraryFacts>(Math.Min(count, 100_000));
+        for (int l = 0; l < count; l++)
+        {
+            var library = new LibraryFacts(reader.ReadString())
+            {
+                Processes = reader.Read7BitEncodedInt(),
+                StartupProcesses = reader.Read7BitEncodedInt(),
+            };
+            int origins = reader.Read7BitEncodedInt();
+            for (int i = 0; i < origins; i++)
+            {
+                int origin = reader.ReadByte();
+                long loads = reader.Read7BitEncodedInt64();
+                if (origin < library.OriginLoads.Length)
+                {
+                    library.OriginLoads[origin] = loads;
+                }
+            }
+            long n = reader.Read7BitEncodedInt64(), sum = reader.Read7BitEncodedInt64();
+            int used = reader.Read7BitEncodedInt();
+            var buckets = new long[ImportHistogram.BucketCount];
+            for (int i = 0; i < used; i++)
+            {
+                int b = reader.ReadByte();
+                long c = reader.Read7BitEncodedInt64();
+                if (b < buckets.Length)
+                {
+                    buckets[b] = c;
+                }
+            }
+            if (n > 0)
+            {
+                library.ImportNs.Add(ImportHistogram.From(n, sum, buckets));
+            }
+            libraries.Add(library);
+        }
+        return libraries;
     }
 
     public static SummaryFacts Read(BsonDocument summary)
     {
         var job = summary["job"].AsDocument;
-        var libraries = new List<LibraryFacts>();
-        foreach (var value in summary["libs"].AsArray)
-        {
-            var document = value.AsDocument;
-            var library = new LibraryFacts(document["l"].AsString)
-            {
-                Processes = document["p"].AsInt32,
-                StartupProcesses = document["s"].IsNull ? 0 : document["s"].AsInt32,
-            };
-            var origins = document["o"].AsArray;
-            for (int i = 0; i + 1 < origins.Count; i += 2)
-            {
-                int origin = origins[i].AsInt32;
-                if ((uint)origin < (uint)library.OriginLoads.Length)
-                {
-                    library.OriginLoads[origin] = origins[i + 1].AsInt64;
-                }
-            }
-            if (document["h"].IsDocument)
-            {
-                library.ImportNs.Add(ReadHistogram(document["h"].AsDocument));
-            }
-            libraries.Add(library);
-        }
         return new SummaryFacts
         {
             Day = summary["day"].AsInt32,
@@ -70,7 +122,7 @@ internal static class FactsDocument
             Domain = summary["dom"].AsString,
             Processes = summary["procs"].AsInt32,
             HomeProcesses = summary["home"].AsInt32,
-            Libraries = libraries,
+            Libraries = ReadLibraries(summary["libs"].AsBinary),
         };
     }
 
@@ -105,17 +157,4 @@ internal static class FactsDocument
         return ImportHistogram.From(document["n"].AsInt64, document["s"].AsInt64, counts);
     }
 
-    private static BsonArray Sparse(long[] values)
-    {
-        var array = new BsonArray();
-        for (int i = 0; i < values.Length; i++)
-        {
-            if (values[i] != 0)
-            {
-                array.Add(i);
-                array.Add(values[i]);
-            }
-        }
-        return array;
-    }
 }
