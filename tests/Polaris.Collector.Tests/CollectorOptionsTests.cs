@@ -88,6 +88,15 @@ public sealed class CollectorOptionsTests : IDisposable
     }
 
     [Fact]
+    public void Every_setting_is_in_the_README_s_table_with_its_default()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
+
+        Assert.All(CollectorSettings.All, setting => Assert.Contains($"| `{setting.Name}` | ", readme, StringComparison.Ordinal));
+        Assert.DoesNotContain("POLARIS_COLLECTOR_Collector__", readme, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_flat_file_like_the_agent_s_is_read()
     {
         var options = Load("""
