@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using LiteDB;
 using Microsoft.Extensions.Configuration.CommandLine;
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
@@ -18,20 +19,15 @@ namespace Polaris.Collector;
 /// port in use into one message (<see cref="UsageException"/>, <see cref="StartupException"/>).</summary>
 public sealed class CollectorHost : IAsyncDisposable
 {
-    // The generic host logs a failed start with the whole stack trace before it throws; this is true until the start
-    // is over, so that a port in use is the one line RunAsync says, not forty.
-    private sealed class Starting
-    {
-        public bool Value { get; set; } = true;
-    }
-
     private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
 
     private readonly WebApplication _app;
-    private readonly Starting _starting;
+    // The generic host logs a failed start with the whole stack trace before it throws; this holds true until the
+    // start is over, so that a port in use is the one line RunAsync says, not forty.
+    private readonly StrongBox<bool> _starting;
     private readonly TlsCertificateFile? _tls;
 
-    private CollectorHost(WebApplication app, Starting starting, TlsCertificateFile? tls)
+    private CollectorHost(WebApplication app, StrongBox<bool> starting, TlsCertificateFile? tls)
     {
         _app = app;
         _starting = starting;
@@ -83,7 +79,7 @@ public sealed class CollectorHost : IAsyncDisposable
         {
             builder.Configuration.Sources.Remove(source);
         }
-        var starting = new Starting();
+        var starting = new StrongBox<bool>(true);
         builder.Logging.AddFilter(HostCategory, level => level >= LogLevel.Information && (!starting.Value || level < LogLevel.Error));
         builder.Host.UseSystemd();
         // Requests are counted in /metrics; a log line per request would drown the journal.

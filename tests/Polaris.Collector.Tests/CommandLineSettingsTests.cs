@@ -59,4 +59,20 @@ public sealed class CommandLineSettingsTests : IDisposable
 
         Assert.Equal("ok\n", await collector.Http.GetStringAsync("healthz"));
     }
+
+    [Fact]
+    public void ASP_NET_s_own_configuration_does_not_reach_the_collector()
+    {
+        // Kestrel would listen where its Endpoints section says, over --urls, were ASP.NET's variables read.
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var elsewhere = $"http://127.0.0.1:{((IPEndPoint)taken.LocalEndpoint).Port}";
+        taken.Stop();
+
+        using var collector = CollectorProcess.StartWith(["serve", "--urls", "http://127.0.0.1:0", "--data", _dir.Combine("data")],
+            new Dictionary<string, string> { ["Kestrel__Endpoints__Other__Url"] = elsewhere, ["ASPNETCORE_URLS"] = elsewhere });
+
+        Assert.NotEqual(new Uri(elsewhere + "/"), collector.Url);
+        Assert.DoesNotContain(elsewhere, collector.Process.Output, StringComparison.Ordinal);
+    }
 }
