@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Polaris.Collector.Scheduler;
 
 /// <summary>Splits a stream into lines of at most a bound of bytes, holding no more than the bound whatever the
@@ -85,13 +87,14 @@ internal sealed class BoundedLineReader
         return !_ended;
     }
 
-    // Grows by doubling up to the bound: a stream of short lines keeps the first few kilobytes.
+    // Grows to powers of two up to the bound: a stream of short lines keeps the first few kilobytes, and a long line
+    // costs about twice the bound in all (sizes that merely doubled could stop just short of it, and cost it again).
     private int Append(ReadOnlySpan<byte> part, int length)
     {
         int needed = length + part.Length;
         if (needed > _line.Length)
         {
-            Array.Resize(ref _line, (int)Math.Min(Math.Max((long)_line.Length * 2, needed), _maxLineBytes));
+            Array.Resize(ref _line, (int)Math.Min(BitOperations.RoundUpToPowerOf2((uint)needed), (uint)_maxLineBytes));
         }
         part.CopyTo(_line.AsSpan(length));
         return needed;
