@@ -138,8 +138,8 @@ public class MemoryBoundTests(ITestOutputHelper output)
         // The test's budget: 256 MiB, with batches of at most 16 MiB decompressed so that one largest fits it.
         using var collector = CollectorProcess.StartOn(new Uri("http://127.0.0.1:0"), dir.Path, new Dictionary<string, string>
         {
-            ["Collector__MaxBytesInFlight"] = (256L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Collector__MaxDecompressedBytes"] = (16 << 20).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["POLARIS_COLLECTOR_MAX_BYTES_IN_FLIGHT"] = (256L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["POLARIS_COLLECTOR_MAX_DECOMPRESSED_BYTES"] = (16 << 20).ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         var body = Wide.Value;
         var before = PeakResidentBytes(collector.Process.Pid);
