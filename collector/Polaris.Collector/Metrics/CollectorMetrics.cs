@@ -34,6 +34,7 @@ public sealed class CollectorMetrics
     private readonly PersistentCounter _receivedBytes;
     private readonly PersistentCounter _summariesRefused;
     private readonly PersistentCounter _readsDenied;
+    private readonly PersistentCounter _clipped;
     private readonly PersistentHistogram _importSeconds;
     private readonly Gauge _libraryUsers;
     private readonly Gauge _libraryJobs;
@@ -69,7 +70,8 @@ public sealed class CollectorMetrics
         _receivedBytes = new(f, "polaris_collector_received_bytes_total", "Compressed bytes of the batches stored.");
         _summariesRefused = new(f, "polaris_collector_summaries_refused_total", "Summaries refused alone (the rest of their batch stored), by reason: malformed, out_of_bounds (SummaryBounds, counts, times), too_large.", "reason");
         _readsDenied = new(f, "polaris_collector_reads_denied_total", "Requests to read endpoints answered 401 or 403 (no or a wrong token; not from loopback with none configured).");
-        _persistent = [_processes, _summaries, _jobs, _libraryProcesses, _libraryStartup, _moduleLoads, _folds, _batches, _receivedBytes, _summariesRefused, _readsDenied];
+        _clipped = new(f, "polaris_collector_summaries_clipped_total", "Summaries stored with a value brought within bounds, by reason: start_time (a start outside the retention window or more than a day ahead: counted on the day it arrived).", "reason");
+        _persistent = [_clipped, _processes, _summaries, _jobs, _libraryProcesses, _libraryStartup, _moduleLoads, _folds, _batches, _receivedBytes, _summariesRefused, _readsDenied];
         _importSeconds = new(f, "polaris_library_import_duration_seconds", "Time to import the library's top-level package, with the imports it caused, per process that timed it.", "library");
         _libraryUsers = f.CreateGauge("polaris_library_users", "Distinct users whose programs imported the library over the window (1d: today, UTC; 7d, 30d: with the days before). Does not add up across collectors.", new GaugeConfiguration { LabelNames = ["library", "window"] });
         _libraryJobs = f.CreateGauge("polaris_library_jobs", "Distinct jobs whose programs imported the library over the window. Does not add up across collectors.", new GaugeConfiguration { LabelNames = ["library", "window"] });
@@ -193,6 +195,9 @@ public sealed class CollectorMetrics
         }
         _nodeLastBatch.WithLabels(node).Set(new DateTimeOffset(nowUtc).ToUnixTimeMilliseconds() / 1000.0);
     }
+
+    /// <summary>Counts summaries stored with a value clipped.</summary>
+    public void Clipped(string reason, int summaries) => _clipped.Inc(summaries, reason);
 
     /// <summary>Counts a batch refused for its missing or wrong token.</summary>
     public void Unauthorized() => _batches.Inc(1, "unauthorized");

@@ -12,7 +12,8 @@ public sealed partial class CollectorStore
         Commit([Prepare(batch, receivedAtUtc, bytes, received)])[0];
 
     /// <summary>Works out a batch's facts, module tables and documents, outside the write lock so that concurrent posts
-    /// share the CPU; a summary that starts outside the retention window is refused alone here.</summary>
+    /// share the CPU; a summary that starts outside the retention window (or more than a day ahead) is counted on the
+    /// day it arrived, and the clip counted.</summary>
     /// <param name="batch">The summaries the decoder kept.</param>
     /// <param name="receivedAtUtc">When it arrived.</param>
     /// <param name="bytes">Its compressed size.</param>
@@ -25,6 +26,7 @@ public sealed partial class CollectorStore
         int today = Days.Number(receivedDay);
         var refused = new List<SummaryRefusal>(received?.Refused ?? []);
         var prepared = new List<PreparedBatch.PreparedSummary>(batch.Summaries.Count);
+        int clippedTimes = 0;
         for (int i = 0; i < batch.Summaries.Count; i++)
         {
             var summary = batch.Summaries[i];
@@ -33,13 +35,15 @@ public sealed partial class CollectorStore
             int day = Days.Number(facts.Day);
             if (day < today - _retentionDays || day > today + 1)
             {
-                refused.Add(new SummaryRefusal(sent, $"summary starts on {facts.Day}, outside the {_retentionDays} days kept before {receivedDay} (or more than a day ahead)", SummaryRefusalKind.OutOfBounds));
-                continue;
+                // A clock that is wrong, or a record that lies: the processes ran, and are counted on the day they arrived
+                // rather than on a day the roll-ups no longer keep (or years ahead).
+                facts = facts with { Day = receivedDay };
+                clippedTimes++;
             }
             var document = SummaryDocument.From(0, summary, batch.Key, receivedAtUtc, "", facts);
             prepared.Add(new(sent, summary, facts, ModuleTable.Of(summary), document));
         }
-        return new PreparedBatch(batch, receivedAtUtc, bytes, refused, prepared);
+        return new PreparedBatch(batch, receivedAtUtc, bytes, refused, prepared) { ClippedTimes = clippedTimes };
     }
 
     /// <summary>Stores prepared batches in one transaction (one write to the disk for all of them), each unless its key
@@ -91,6 +95,7 @@ public sealed partial class CollectorStore
                     Count(summary, batch.ReceivedAtUtc);
                 }
                 _metrics.Batch(duplicate: false, batch.Batch.Node, batch.Bytes, results[b].Refused, batch.ReceivedAtUtc);
+                _metrics.Clipped("start_time", batch.ClippedTimes);
                 _dirtyNodes[batch.Batch.Node] = batch.ReceivedAtUtc;
             }
             return results;
@@ -143,6 +148,7 @@ public sealed partial class CollectorStore
             ["reasons"] = new BsonArray(refusals.Select(r => new BsonValue((int)r.Kind))),
             ["bytes"] = batch.Bytes,
             ["bseq"] = batchSequence,
+            ["clipped"] = batch.ClippedTimes,
         });
         return stored;
     }

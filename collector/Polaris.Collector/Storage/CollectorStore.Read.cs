@@ -66,14 +66,15 @@ public sealed partial class CollectorStore
             writer.WriteStartObject();
             foreach (var (key, value) in document)
             {
-                if (key is "_id" or "table" or "dev")
+                if (key is "_id" or "table" or "dev" or "times" or "libs")
                 {
                     continue;
                 }
-                writer.WritePropertyName(key == "libs" ? "libraries" : key);
+                writer.WritePropertyName(key);
                 BsonJson.Write(writer, value);
             }
             writer.WriteNumber("id", document["_id"].AsInt64);
+            WriteLibraries(writer, FactsDocument.ReadLibraries(document["libs"].AsBinary));
             WriteModules(writer, document, table);
             writer.WriteEndObject();
         }
@@ -96,6 +97,7 @@ public sealed partial class CollectorStore
                 objects[d[0].AsInt32] = d[1].AsInt64;
             }
         }
+        var times = ModuleTimesBlob.Read(document["times"].IsBinary ? document["times"].AsBinary : null);
         writer.WriteStartArray("modules");
         for (int i = 0; table != null && i < table.Names.Length; i++)
         {
@@ -113,6 +115,11 @@ public sealed partial class CollectorStore
                 writer.WritePropertyName("members");
                 BsonJson.Write(writer, deviation[3]);
             }
+            if (i < times.Count)
+            {
+                WriteDistribution(writer, "self", times[i].Self);
+                WriteDistribution(writer, "cum", times[i].Cumulative);
+            }
             writer.WriteEndObject();
         }
         writer.WriteEndArray();
@@ -126,5 +133,31 @@ public sealed partial class CollectorStore
             writer.WriteEndObject();
         }
         writer.WriteEndArray();
+    }
+
+    private static void WriteLibraries(Utf8JsonWriter writer, IReadOnlyList<Aggregation.LibraryFacts> libraries)
+    {
+        writer.WriteStartArray("libraries");
+        foreach (var library in libraries)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name", library.Name);
+            writer.WriteNumber("processes", library.Processes);
+            writer.WriteNumber("startup", library.StartupProcesses);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+    }
+
+    private static void WriteDistribution(Utf8JsonWriter writer, string name, TimeDistribution d)
+    {
+        writer.WriteStartObject(name);
+        writer.WriteNumber("count", d.Count);
+        writer.WriteNumber("sum", d.Sum);
+        writer.WriteNumber("min", d.Min);
+        writer.WriteNumber("max", d.Max);
+        writer.WriteNumber("p50", d.Quantile(0.5));
+        writer.WriteNumber("p95", d.Quantile(0.95));
+        writer.WriteEndObject();
     }
 }

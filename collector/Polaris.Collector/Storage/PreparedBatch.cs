@@ -29,6 +29,9 @@ public sealed class PreparedBatch
 
     internal List<PreparedSummary> Summaries { get; }
 
+    /// <summary>Summaries whose start time was outside the retention window, counted on the day they arrived.</summary>
+    public int ClippedTimes { get; init; }
+
     /// <summary>One summary ready to store.</summary>
     internal sealed record PreparedSummary(int SentIndex, ProcessSummary Summary, SummaryFacts Facts, ModuleTable Table, BsonDocument Document);
 }

@@ -5,8 +5,8 @@ using Polaris.Wire;
 namespace Polaris.Collector.Storage;
 
 /// <summary>How a <see cref="ProcessSummary"/> is laid out in LiteDB's <c>summaries</c> collection.</summary>
-/// <remarks>Durations are in ns. Module import times are kept per library (the top-level package's distribution, in
-/// the facts), not per module: per module they would make every node's summary as large as its table.</remarks>
+/// <remarks>Durations are in ns. Module import times are kept in one binary value (<see cref="ModuleTimesBlob"/>): as
+/// documents, a module's two distributions made each node's summary as large as its table.</remarks>
 internal static class SummaryDocument
 {
     /// <summary>The document of <paramref name="summary"/> under sequence <paramref name="id"/>: the summary without its
@@ -31,6 +31,7 @@ internal static class SummaryDocument
             ["members"] = new BsonArray(members.Select(Member)),
             ["table"] = tableId,
             ["dev"] = Deviations(summary),
+            ["times"] = ModuleTimesBlob.Of(summary.Modules),
             ["env"] = Environment(summary.Environment),
             ["job"] = Job(summary.Job, facts.JobKey),
         };
