@@ -61,6 +61,10 @@ def _polaris_install(sys, os):
     armed = False  # frames are written once the interpreter's start-up (site) is over
     pre = 0  # length of `timed` when an import last settled while site was initialising: the start-up imports
     startup = list(modules)  # loaded before us (site, encodings, .pth imports): reported untimed
+    # Loaded while site initialises (from a .pth file, or as sitecustomize), what came before us is the interpreter's
+    # start-up; loaded later (a program's site.addsitedir), it is the program's own imports, and nothing is marked.
+    site = modules.get("site")
+    booting = issubclass(type(site), module_type) and getattr(get(namespace_of(site), "__spec__"), "_initializing", False)
     written = []  # lists of the names of the modules written so far
     pid = os.getpid()
     ppid = 0
@@ -141,7 +145,7 @@ def _polaris_install(sys, os):
                 )
                 # The modules loaded at start-up come first in this frame: the untimed group of those loaded before
                 # us, then the first of the timed imports. None in a forked child, whose imports are its own.
-                if startup or pre:
+                if booting and (startup or pre):
                     fields += ("pre", str(len(startup) + pre // 5))
                 try:
                     fields += ("cwd", os.getcwd())  # fails when the folder was removed
