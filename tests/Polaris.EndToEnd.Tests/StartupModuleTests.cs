@@ -70,6 +70,27 @@ public sealed class StartupModuleTests : IDisposable
         CheckStartupModules(prefix);
     }
 
+    [Fact]
+    public void A_hook_a_program_loads_after_start_up_marks_none_of_the_modules_before_it()
+    {
+        // site.addsitedir reaches a folder where the hook is installed: it installs mid-program, and what was loaded
+        // before it (json among them) is the program's, not the interpreter's start-up.
+        var late = Directory.CreateDirectory(_dir.Combine("late")).FullName;
+        File.Copy(Path.Combine(AgentBinary.Directory, "hook", "sitecustomize.py"), Path.Combine(late, "_polaris_hook.py"));
+        File.WriteAllText(Path.Combine(late, "00-polaris-agent.pth"), "import _polaris_hook\n");
+        var script = _dir.Combine("work", "late.py");
+        File.WriteAllText(script, $"import json, site\nsite.addsitedir('{late}')\nimport csv\n");
+        var variables = new Dictionary<string, string?> { ["POLARIS_AGENT_DROP"] = _daemon.Drop };
+
+        var result = CommandResult.Run(RepoPaths.Python, [script], variables, _dir.Combine("work"));
+
+        Assert.True(result.ExitCode == 0, result.StderrText);
+        var modules = ShippedModules("/usr", "late.py", processes: 1);
+        Assert.Equal((1, 0), modules["json"]);
+        Assert.Equal((1, 0), modules["csv"]);
+        Assert.All(modules, m => Assert.Equal(0, m.Value.Startup));
+    }
+
     private void RunScripts(Func<string, CommandResult> run)
     {
         foreach (var script in new[] { "prog.py", "again.py" })
@@ -106,14 +127,14 @@ public sealed class StartupModuleTests : IDisposable
 
     /// <summary>Per module name, the processes and start-up processes of the summaries the daemon spooled for the
     /// script in the environment, once all its runs are in.</summary>
-    private Dictionary<string, (int Processes, int Startup)> ShippedModules(string prefix, string script)
+    private Dictionary<string, (int Processes, int Startup)> ShippedModules(string prefix, string script, int processes = Runs)
     {
         var path = _dir.Combine("work", script);
         ProcessSummary[] summaries = [];
         _daemon.Process.WaitUntil(
-            () => (summaries = Spooled().Where(s => s.Environment.Prefix == prefix && s.Job.Script == path).ToArray()).Sum(s => s.Processes) >= Runs,
-            $"the summaries of {Runs} runs of {script} in {prefix}");
-        Assert.Equal(Runs, summaries.Sum(s => s.Processes));
+            () => (summaries = Spooled().Where(s => s.Environment.Prefix == prefix && s.Job.Script == path).ToArray()).Sum(s => s.Processes) >= processes,
+            $"the summaries of {processes} runs of {script} in {prefix}");
+        Assert.Equal(processes, summaries.Sum(s => s.Processes));
         return summaries.SelectMany(s => s.Modules).GroupBy(m => m.Name, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (g.Sum(m => m.Processes), g.Sum(m => m.StartupProcesses)), StringComparer.Ordinal);
     }
