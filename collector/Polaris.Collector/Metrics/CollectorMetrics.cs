@@ -35,6 +35,7 @@ public sealed class CollectorMetrics
     private readonly PersistentCounter _summariesRefused;
     private readonly PersistentCounter _readsDenied;
     private readonly PersistentCounter _clipped;
+    private readonly PersistentCounter _liveVersions;
     private readonly PersistentHistogram _importSeconds;
     private readonly Gauge _libraryUsers;
     private readonly Gauge _libraryJobs;
@@ -71,7 +72,8 @@ public sealed class CollectorMetrics
         _summariesRefused = new(f, "polaris_collector_summaries_refused_total", "Summaries refused alone (the rest of their batch stored), by reason: malformed, out_of_bounds (SummaryBounds, counts, times), too_large.", "reason");
         _readsDenied = new(f, "polaris_collector_reads_denied_total", "Requests to read endpoints answered 401 or 403 (no or a wrong token; not from loopback with none configured).");
         _clipped = new(f, "polaris_collector_summaries_clipped_total", "Summaries stored with a value brought within bounds, by reason: start_time (a start outside the retention window or more than a day ahead: counted on the day it arrived).", "reason");
-        _persistent = [_clipped, _processes, _summaries, _jobs, _libraryProcesses, _libraryStartup, _moduleLoads, _folds, _batches, _receivedBytes, _summariesRefused, _readsDenied];
+        _liveVersions = new(f, "polaris_collector_live_versions_total", "Versions of live summaries (of jobs still running) received, by result: counted (what they added was counted) or stale (an older or repeated version of one counted already: nothing counted).", "result");
+        _persistent = [_liveVersions, _clipped, _processes, _summaries, _jobs, _libraryProcesses, _libraryStartup, _moduleLoads, _folds, _batches, _receivedBytes, _summariesRefused, _readsDenied];
         _importSeconds = new(f, "polaris_library_import_duration_seconds", "Time to import the library's top-level package, with the imports it caused, per process that timed it.", "library");
         _libraryUsers = f.CreateGauge("polaris_library_users", "Distinct users whose programs imported the library over the window (1d: today, UTC; 7d, 30d: with the days before). Does not add up across collectors.", new GaugeConfiguration { LabelNames = ["library", "window"] });
         _libraryJobs = f.CreateGauge("polaris_library_jobs", "Distinct jobs whose programs imported the library over the window. Does not add up across collectors.", new GaugeConfiguration { LabelNames = ["library", "window"] });
@@ -103,12 +105,19 @@ public sealed class CollectorMetrics
     public LibraryLabels Labels => _labels;
 
     /// <summary>Counts one stored summary. Called under the store's write lock, in the order summaries were stored.</summary>
-    public void Count(SummaryFacts facts, JobState? job, DateTime nowUtc)
+    /// <param name="facts">What the summary counts (for a later version of a live summary, what it adds).</param>
+    /// <param name="job">Its job's state, null outside a job.</param>
+    /// <param name="nowUtc">When it was received.</param>
+    /// <param name="first">False for a later version of a live summary, already counted as a summary.</param>
+    public void Count(SummaryFacts facts, JobState? job, DateTime nowUtc, bool first = true)
     {
         ArgumentNullException.ThrowIfNull(facts);
         string kind = facts.Kind, domain = Domain(facts.Domain);
         _processes.Inc(facts.Processes, kind, domain);
-        _summaries.Inc(1, kind, domain);
+        if (first)
+        {
+            _summaries.Inc(1, kind, domain);
+        }
         if (job != null)
         {
             if (job.Counted.Add(kind + "|" + domain))
@@ -194,6 +203,13 @@ public sealed class CollectorMetrics
             _nodes.Add(node);
         }
         _nodeLastBatch.WithLabels(node).Set(new DateTimeOffset(nowUtc).ToUnixTimeMilliseconds() / 1000.0);
+    }
+
+    /// <summary>Counts later versions of live summaries: those whose additions were counted, and stale ones.</summary>
+    public void LiveVersions(int counted, int stale)
+    {
+        _liveVersions.Inc(counted, "counted");
+        _liveVersions.Inc(stale, "stale");
     }
 
     /// <summary>Counts summaries stored with a value clipped.</summary>

@@ -25,6 +25,11 @@ public sealed partial class CollectorStore
                     _nodes.Upsert(new BsonDocument { ["_id"] = node, ["last"] = last });
                 }
                 _meta.Upsert(new BsonDocument { ["_id"] = WatermarkId, ["value"] = _sequence, ["batches"] = _batchSequence });
+                // Versions of live summaries that a newer one replaced: what they added is folded now.
+                foreach (var id in _superseded)
+                {
+                    _summaries.Delete(id);
+                }
                 _db.Commit();
             }
             catch
@@ -34,6 +39,7 @@ public sealed partial class CollectorStore
             }
             _unfolded.Clear();
             _dirtyNodes.Clear();
+            _superseded.Clear();
             return folded;
         }
     }
@@ -60,6 +66,7 @@ public sealed partial class CollectorStore
             {
                 _metrics.HomeLoading.Update(job, nowUtc);
             }
+            _superseded.AddRange(_summaries.Find(Query.EQ("sup", true)).Select(d => d["_id"].AsInt64));
             var folded = _meta.FindById(WatermarkId);
             long watermark = folded?["value"].AsInt64 ?? 0;
             long batchWatermark = folded?["batches"].AsInt64 ?? 0;
@@ -73,7 +80,7 @@ public sealed partial class CollectorStore
             }
             foreach (var document in _summaries.Find(Query.GT("_id", watermark)))
             {
-                var summary = new StoredSummary(document["_id"].AsInt64, FactsDocument.Read(document));
+                var summary = new StoredSummary(document["_id"].AsInt64, FactsDocument.Read(document), First: !document["first"].IsBoolean || document["first"].AsBoolean);
                 // Counted as it was first counted: at the time it was received.
                 Count(summary, document["recv"].AsDateTime.ToUniversalTime());
             }
@@ -84,7 +91,7 @@ public sealed partial class CollectorStore
     private void FoldRollups(List<StoredSummary> summaries)
     {
         var days = new Dictionary<string, RollupDay>(StringComparer.Ordinal);
-        foreach (var (_, facts) in summaries)
+        foreach (var (_, facts, _) in summaries)
         {
             Rollup(days, facts.Day, "").Add(facts, null);
             foreach (var library in facts.Libraries)

@@ -55,6 +55,7 @@ public sealed partial class CollectorStore
         {
             var results = new IngestResult[batches.Count];
             var stored = new List<StoredSummary>[batches.Count];
+            var stale = new int[batches.Count];
             var keys = new HashSet<string>(StringComparer.Ordinal);
             long sequence = _sequence, batchSequence = _batchSequence;
             _db.BeginTrans();
@@ -68,7 +69,7 @@ public sealed partial class CollectorStore
                         results[b] = new IngestResult(batch.Batch.Summaries.Count, batch.Batch.Processes, Duplicate: true, new Dictionary<string, int>(), []);
                         continue;
                     }
-                    stored[b] = Write(batch, ref sequence, ref batchSequence, out int processes, out var refused);
+                    stored[b] = Write(batch, ref sequence, ref batchSequence, out int processes, out var refused, out stale[b]);
                     results[b] = new IngestResult(stored[b].Count, processes, Duplicate: false, PerLibrary(stored[b]), refused);
                 }
                 _meta.Upsert(new BsonDocument { ["_id"] = SequenceId, ["value"] = sequence, ["batches"] = batchSequence });
@@ -94,6 +95,7 @@ public sealed partial class CollectorStore
                 {
                     Count(summary, batch.ReceivedAtUtc);
                 }
+                _metrics.LiveVersions(stored[b].Count(s => !s.First), stale[b]);
                 _metrics.Batch(duplicate: false, batch.Batch.Node, batch.Bytes, results[b].Refused, batch.ReceivedAtUtc);
                 _metrics.Clipped("start_time", batch.ClippedTimes);
                 _dirtyNodes[batch.Batch.Node] = batch.ReceivedAtUtc;
@@ -102,8 +104,9 @@ public sealed partial class CollectorStore
         }
     }
 
-    private List<StoredSummary> Write(PreparedBatch batch, ref long sequence, ref long batchSequence, out int processes, out SummaryRefusal[] refusals)
+    private List<StoredSummary> Write(PreparedBatch batch, ref long sequence, ref long batchSequence, out int processes, out SummaryRefusal[] refusals, out int stale)
     {
+        stale = 0;
         var stored = new List<StoredSummary>(batch.Summaries.Count);
         var refused = new List<SummaryRefusal>(batch.Refused);
         processes = 0;
@@ -120,8 +123,23 @@ public sealed partial class CollectorStore
             {
                 FactsDocument.Write(document, counted);
             }
+            var live = summary.SummaryId is { } sid ? _live.FindById(sid) : null;
+            if (live != null && live["ver"].AsInt64 >= summary.Version)
+            {
+                stale++;
+                continue; // an older or repeated version of a live summary: its newer one is counted already
+            }
+            var adds = live == null ? counted : FactsDelta.Between(counted, FactsDocument.ReadCounted(live));
             document["_id"] = sequence + 1;
             document["table"] = tableId;
+            if (summary.SummaryId != null)
+            {
+                document["sid"] = summary.SummaryId;
+                document["ver"] = (long)summary.Version;
+                document["final"] = summary.Final;
+                document["first"] = live == null;
+                FactsDocument.WriteCounted(document, "adds", adds);
+            }
             // Only a summary of many members comes near LiteDB's document limit once its table is apart.
             if (summary.Members.Count > 256 && BsonSerializer.Serialize(document).Length is var size && size > MaxDocumentBytes)
             {
@@ -130,8 +148,12 @@ public sealed partial class CollectorStore
             }
             _summaries.Insert(document);
             sequence++;
-            processes += summary.Processes;
-            stored.Add(new StoredSummary(sequence, counted));
+            processes += adds.Processes;
+            if (summary.SummaryId != null)
+            {
+                Supersede(live, summary, counted, sequence, batch.ReceivedAtUtc);
+            }
+            stored.Add(new StoredSummary(sequence, adds, First: live == null));
         }
         batchSequence++;
         refusals = [.. refused.OrderBy(r => r.Index)];
@@ -163,12 +185,34 @@ public sealed partial class CollectorStore
         return perLibrary;
     }
 
+    /// <summary>Notes the version of a live summary just stored as the one counted, and marks the version it replaces
+    /// superseded (deleted once the fold has counted what it added). Under the write lock, in the batch's transaction.</summary>
+    private void Supersede(BsonDocument? live, ProcessSummary summary, SummaryFacts counted, long sequence, DateTime receivedAtUtc)
+    {
+        if (live != null && _summaries.FindById(live["seq"]) is { } previous)
+        {
+            previous["sup"] = true;
+            _summaries.Update(previous);
+            _superseded.Add(previous["_id"].AsInt64);
+        }
+        var state = new BsonDocument
+        {
+            ["_id"] = summary.SummaryId,
+            ["ver"] = (long)summary.Version,
+            ["final"] = summary.Final,
+            ["seq"] = sequence,
+            ["recv"] = receivedAtUtc,
+        };
+        FactsDocument.WriteCounted(state, "counted", counted);
+        _live.Upsert(state);
+    }
+
     /// <summary>Counts a stored summary in the metrics and queues it for the fold. Under the write lock.</summary>
     private void Count(StoredSummary summary, DateTime nowUtc)
     {
         var facts = summary.Facts;
         var job = facts.JobKey.Length > 0 ? Jobs.Get(facts.JobKey) : null;
-        _metrics.Count(facts, job, nowUtc);
+        _metrics.Count(facts, job, nowUtc, summary.First);
         _unfolded.Add(summary);
     }
 

@@ -28,7 +28,7 @@ public sealed partial class CollectorStore
         // What is stored but not folded yet counts too: the answer is as current as /metrics.
         lock (_write)
         {
-            foreach (var (_, facts) in _unfolded)
+            foreach (var (_, facts, _) in _unfolded)
             {
                 processes += facts.Processes;
                 foreach (var library in facts.Libraries.Where(l => l.Processes > 0))
@@ -46,7 +46,7 @@ public sealed partial class CollectorStore
     /// writes it, and no database cursor lives across the caller's awaits.</remarks>
     public IEnumerable<byte[]> RecentSummaries(int limit)
     {
-        var ids = _summaries.Query().OrderByDescending("start").Select("{ id: $._id }").Limit(limit).ToEnumerable()
+        var ids = _summaries.Query().Where("$.sup != true").OrderByDescending("start").Select("{ id: $._id }").Limit(limit).ToEnumerable()
             .Select(d => d["id"]).ToArray();
         foreach (var id in ids)
         {

@@ -31,6 +31,8 @@ public sealed partial class CollectorStore : IDisposable
     private readonly ILiteCollection<BsonDocument> _rollups;
     private readonly ILiteCollection<BsonDocument> _series;
     private readonly ILiteCollection<BsonDocument> _nodes;
+    private readonly ILiteCollection<BsonDocument> _live;
+    private readonly List<long> _superseded = [];
     private readonly ModuleTableCache _tableCache = new(64L * 1024 * 1024);
     private readonly DailyLibraryBudget _libraryBudget;
     private readonly List<StoredSummary> _unfolded = [];
@@ -60,6 +62,7 @@ public sealed partial class CollectorStore : IDisposable
         _rollups = _db.GetCollection("rollups");
         _series = _db.GetCollection("series");
         _nodes = _db.GetCollection("nodes");
+        _live = _db.GetCollection("live");
         Jobs = new JobRegistry(_db.GetCollection("jobs"));
         _summaries.EnsureIndex("day");
         _summaries.EnsureIndex("jobkey", "$.job.key");
@@ -68,6 +71,8 @@ public sealed partial class CollectorStore : IDisposable
         _tables.EnsureIndex("last");
         _rollups.EnsureIndex("day");
         _series.EnsureIndex("m");
+        _summaries.EnsureIndex("sup");
+        _live.EnsureIndex("recv");
         _libraryBudget = new DailyLibraryBudget(maxLibrariesPerDay, day => _rollups.Find(Query.EQ("day", day)).Select(d => d["lib"].AsString));
         var sequence = _meta.FindById(SequenceId);
         _sequence = sequence?["value"].AsInt64 ?? 0;
@@ -115,6 +120,9 @@ public sealed partial class CollectorStore : IDisposable
 
     /// <summary>Summaries stored, for reports and tests.</summary>
     public int SummaryCount() => _summaries.Count();
+
+    /// <summary>Summaries stored, counting only the latest version of a live summary.</summary>
+    public int SummaryCountLatest() => _summaries.Count(Query.Not("sup", true));
 
     /// <summary>Module tables stored.</summary>
     public int TableCount() => _tables.Count();

@@ -107,9 +107,53 @@ internal static class FactsDocument
         return libraries;
     }
 
+    /// <summary>What a version of a live summary counts, under <paramref name="field"/>: processes, home processes and
+    /// libraries (the summary's own facts hold the rest).</summary>
+    public static void WriteCounted(BsonDocument document, string field, SummaryFacts facts)
+    {
+        document[field] = new BsonDocument
+        {
+            ["procs"] = facts.Processes,
+            ["home"] = facts.HomeProcesses,
+            ["libs"] = LibrariesBlob(facts.Libraries),
+        };
+    }
+
+    /// <summary>The counted facts of a live summary's state document (processes and libraries only).</summary>
+    public static SummaryFacts ReadCounted(BsonDocument live)
+    {
+        var counted = live["counted"].AsDocument;
+        return new SummaryFacts
+        {
+            Day = 0,
+            Uid = 0,
+            Kind = "",
+            Domain = "",
+            Processes = counted["procs"].AsInt32,
+            HomeProcesses = counted["home"].AsInt32,
+            Libraries = ReadLibraries(counted["libs"].AsBinary),
+        };
+    }
+
     public static SummaryFacts Read(BsonDocument summary)
     {
         var job = summary["job"].AsDocument;
+        if (summary["adds"].IsDocument)
+        {
+            // A later version of a live summary counts only what it added.
+            var adds = summary["adds"].AsDocument;
+            return Read(summary, job) with
+            {
+                Processes = adds["procs"].AsInt32,
+                HomeProcesses = adds["home"].AsInt32,
+                Libraries = ReadLibraries(adds["libs"].AsBinary),
+            };
+        }
+        return Read(summary, job);
+    }
+
+    private static SummaryFacts Read(BsonDocument summary, BsonDocument job)
+    {
         return new SummaryFacts
         {
             Day = summary["day"].AsInt32,
