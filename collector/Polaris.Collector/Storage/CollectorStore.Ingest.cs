@@ -223,7 +223,7 @@ public sealed partial class CollectorStore
         for (int i = 0; i < facts.Libraries.Count; i++)
         {
             var library = facts.Libraries[i];
-            var name = _libraryBudget.Of(facts.Day, library.Name);
+            var name = _libraryBudget.Of(facts.Day, library.Name, facts.Uid);
             if (!ReferenceEquals(name, library.Name) && name != library.Name)
             {
                 renamed ??= [.. facts.Libraries];
