@@ -29,7 +29,8 @@ public sealed class ImportPbsCommand : ICollectorCommand
 
         The store is the one serve uses: --data DIR, or the data setting of the config file (--config FILE, else
         POLARIS_COLLECTOR_CONFIG, else /etc/polaris-collector/collector.json) and POLARIS_COLLECTOR_DATA. Dates in the
-        log are in the PBS server's time zone: setting pbsTimeZone (an IANA name), else this machine's.
+        log are in the PBS server's time zone: setting pbsTimeZone (an IANA name), else this machine's. Run it as the
+        collector's user: files the import creates in the data folder are the running user's.
 
         A running collector holds its store. Import through it instead: --collector URL posts each file to its
         /v1/pbs, with the admin token of --token-file FILE (its first line; no token file: loopback only, as the

@@ -24,6 +24,7 @@ public static class PbsEndpoint
 
     private const int RetryAfterSeconds = 30;
 
+    /// <summary>Maps <c>POST /v1/pbs</c>, guarded at <see cref="ReadLevel.UserData"/>.</summary>
     public static void Map(IEndpointRouteBuilder app)
     {
         // Lives as long as the app: one import at a time, since each holds a thread (below).

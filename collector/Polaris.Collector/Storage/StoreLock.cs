@@ -30,7 +30,8 @@ internal sealed class StoreLock : IDisposable
         var path = Path.Combine(dataDirectory, FileName);
         try
         {
-            return new StoreLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1));
+            // Read access is enough for flock, and lets the collector's user lock a file another user created.
+            return new StoreLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.Read, FileShare.None, 1));
         }
         catch (IOException e) when (e.HResult == WouldBlock)
         {
