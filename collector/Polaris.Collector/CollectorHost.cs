@@ -124,6 +124,7 @@ public sealed class CollectorHost : IAsyncDisposable
         }
         app.Use(guard.InvokeAsync);
         BatchEndpoint.Map(app);
+        PbsEndpoint.Map(app);
         app.MapGet("/v1/libraries", (CollectorStore s) => Results.Ok(LibraryReport.From(s.Totals())))
             .WithMetadata(new ReadLevelMetadata(ReadLevel.Aggregates));
         app.MapGet("/v1/summaries", SummaryList.WriteAsync)

@@ -110,6 +110,23 @@ public sealed record CollectorOptions
     /// <summary>Milliseconds between folds of stored summaries into roll-ups and totals. Default 1000; 10 to 600000.</summary>
     public int FoldMilliseconds { get; init; } = 1000;
 
+    /// <summary>IANA name of the PBS server's time zone, in which its accounting logs' dates are written
+    /// (<c>import-pbs</c>, <c>POST /v1/pbs</c>). Default empty: this machine's local zone.</summary>
+    public string PbsTimeZone { get; init; } = "";
+
+    /// <summary>The zone <see cref="PbsTimeZone"/> names, or the local one.</summary>
+    /// <exception cref="UsageException">The name is no zone this machine knows.</exception>
+    public TimeZoneInfo PbsServerTimeZone()
+    {
+        if (PbsTimeZone.Length == 0)
+        {
+            return TimeZoneInfo.Local;
+        }
+        return TimeZoneInfo.TryFindSystemTimeZoneById(PbsTimeZone, out var zone)
+            ? zone
+            : throw new UsageException($"setting 'pbsTimeZone' names no time zone this machine knows: '{PbsTimeZone}' (an IANA name, as Europe/Paris)");
+    }
+
     // Options of serve's command line, and the settings they set.
     private static readonly Dictionary<string, string> CommandLineOptions = new(StringComparer.Ordinal)
     {
@@ -212,6 +229,7 @@ public sealed record CollectorOptions
         RequireRange(MaxNodeLabels, 1, 1_000_000, "maxNodeLabels");
         RequireRange(HomeJobQuietSeconds, 10, 604_800, "homeJobQuietSeconds");
         RequireRange(FoldMilliseconds, 10, 600_000, "foldMilliseconds");
+        _ = PbsServerTimeZone();
     }
 
     private static void RequireRange(long value, long min, long max, string setting, string? minName = null) =>

@@ -1,4 +1,5 @@
 using LiteDB;
+using Polaris.Collector.Scheduler;
 
 namespace Polaris.Collector.Jobs;
 
@@ -47,6 +48,22 @@ public sealed class JobState(string key)
 
     /// <summary>Changed since it was last stored.</summary>
     public bool Dirty { get; set; }
+
+    /// <summary>Takes what the accounting record that won for this job (<see cref="PbsJobRecord.Supersedes"/>) says.</summary>
+    /// <remarks>The accounting's own fields are the winning record's alone, and the queue and account fill only what
+    /// the summaries left empty (as the summaries' queue fills only what they carry), so a job comes out the same
+    /// whether its log was imported before its summaries or after.</remarks>
+    public void TakeAccounting(PbsJobRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        bool ended = record.Type == PbsRecordType.End;
+        AccountedNodes = record.NodeCount ?? 0;
+        EndedUtc = ended ? (record.End ?? record.EventTime).UtcDateTime : null;
+        Walltime = ended ? record.Walltime : null;
+        ExitStatus = ended ? record.ExitStatus : null;
+        Queue = Queue.Length > 0 ? Queue : record.Queue ?? "";
+        Account = Account.Length > 0 ? Account : record.Account ?? record.Project ?? "";
+    }
 
     public BsonDocument ToDocument()
     {

@@ -54,6 +54,8 @@ public static class CollectorSettings
             (o, v) => o with { HomeJobQuietSeconds = v.Number() }),
         new("foldMilliseconds", "1000", "milliseconds between folds of stored summaries into roll-ups",
             (o, v) => o with { FoldMilliseconds = v.Number() }),
+        new("pbsTimeZone", "the machine's local zone", "IANA time zone of the PBS server, in which its accounting logs' dates are written",
+            (o, v) => o with { PbsTimeZone = v.Text() }),
     ];
 
     private static readonly Dictionary<string, CollectorSetting> ByName = All.ToDictionary(s => s.Name, StringComparer.Ordinal);

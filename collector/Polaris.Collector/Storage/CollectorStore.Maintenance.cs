@@ -28,8 +28,9 @@ public sealed partial class CollectorStore
         }
     }
 
-    /// <summary>Deletes what is past retention, a few hundred rows per transaction: summaries, batch keys and module
-    /// tables not referenced since, after <paramref name="retentionDays"/>; roll-ups after <paramref name="rollupRetentionDays"/>.</summary>
+    /// <summary>Deletes what is past retention, a few hundred rows per transaction: summaries, batch keys, module
+    /// tables not referenced since and accounting records (from their import; the jobs keep what they took),
+    /// after <paramref name="retentionDays"/>; roll-ups after <paramref name="rollupRetentionDays"/>.</summary>
     /// <returns>Rows deleted, by collection.</returns>
     public IReadOnlyDictionary<string, int> Prune(DateTime nowUtc, int retentionDays, int rollupRetentionDays)
     {
@@ -43,6 +44,7 @@ public sealed partial class CollectorStore
             ["batches"] = PruneWhere(_batches, Query.LT("recv", cutoffTime)),
             ["tables"] = PruneWhere(_tables, Query.LT("last", cutoff)),
             ["rollups"] = PruneWhere(_rollups, Query.LT("day", rollupCutoff)),
+            ["pbs"] = PruneWhere(_pbs, Query.LT("imported", cutoffTime)),
         };
     }
 

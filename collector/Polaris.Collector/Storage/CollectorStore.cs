@@ -33,6 +33,8 @@ public sealed partial class CollectorStore : IDisposable
     private readonly ILiteCollection<BsonDocument> _nodes;
     private readonly ILiteCollection<BsonDocument> _live;
     private readonly List<long> _superseded = [];
+    private readonly ILiteCollection<BsonDocument> _pbs;
+    private readonly StoreLock _lock;
     private readonly ModuleTableCache _tableCache = new(64L * 1024 * 1024);
     private readonly DailyLibraryBudget _libraryBudget;
     private readonly List<StoredSummary> _unfolded = [];
@@ -49,7 +51,17 @@ public sealed partial class CollectorStore : IDisposable
         ArgumentNullException.ThrowIfNull(metrics);
         Directory.CreateDirectory(dataDirectory);
         Path = System.IO.Path.Combine(dataDirectory, FileName);
-        _db = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Direct });
+        // Before LiteDB opens the file: it would let a second process in (StoreLock).
+        _lock = StoreLock.Take(dataDirectory);
+        try
+        {
+            _db = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Direct });
+        }
+        catch
+        {
+            _lock.Dispose();
+            throw;
+        }
         // LiteDB's own checkpoint gives up while any reader is in (LiteDB #2814): the collector runs its own (Checkpoint).
         _db.CheckpointSize = 0;
         _metrics = metrics;
@@ -63,7 +75,8 @@ public sealed partial class CollectorStore : IDisposable
         _series = _db.GetCollection("series");
         _nodes = _db.GetCollection("nodes");
         _live = _db.GetCollection("live");
-        Jobs = new JobRegistry(_db.GetCollection("jobs"));
+        _pbs = _db.GetCollection("pbs");
+        Jobs = new JobRegistry(_db.GetCollection("jobs"), _pbs);
         _summaries.EnsureIndex("day");
         _summaries.EnsureIndex("jobkey", "$.job.key");
         _batches.EnsureIndex("recv");
@@ -73,6 +86,7 @@ public sealed partial class CollectorStore : IDisposable
         _series.EnsureIndex("m");
         _summaries.EnsureIndex("sup");
         _live.EnsureIndex("recv");
+        _pbs.EnsureIndex("imported");
         _libraryBudget = new DailyLibraryBudget(maxLibrariesPerDay, day => _rollups.Find(Query.EQ("day", day)).Select(d => d["lib"].AsString));
         var sequence = _meta.FindById(SequenceId);
         _sequence = sequence?["value"].AsInt64 ?? 0;
@@ -127,5 +141,9 @@ public sealed partial class CollectorStore : IDisposable
     /// <summary>Module tables stored.</summary>
     public int TableCount() => _tables.Count();
 
-    public void Dispose() => _db.Dispose();
+    public void Dispose()
+    {
+        _db.Dispose();
+        _lock.Dispose();
+    }
 }
