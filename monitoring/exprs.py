@@ -7,6 +7,8 @@
                                                                problem otherwise)
   exprs.py queries DASHBOARD                                   every dashboard query, variables substituted, one a line
   exprs.py as-rules DASHBOARD                                  the same queries as a rules file, for promtool's parser
+  exprs.py series DOC                                          every series of the doc's table and its labels, one a
+                                                               line (`name label,label`), for a test to hold /metrics to
 
 The table is parsed here, from the markdown, so that the doc, the rules and the dashboard cannot drift apart.
 """
@@ -307,6 +309,10 @@ def main(argv):
     command = argv[1] if len(argv) > 1 else ""
     if command == "check":
         return check(argv[2:])
+    if command == "series" and len(argv) == 3:
+        for name, labels in sorted(doc_metrics(argv[2]).items()):
+            print(f"{name} {','.join(sorted(labels))}".rstrip())
+        return 0
     if command in ("queries", "as-rules") and len(argv) == 3:
         problems = Problems()
         queries = list(dashboard_queries(load_dashboard(argv[2]), problems))
