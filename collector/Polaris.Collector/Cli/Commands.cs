@@ -10,6 +10,7 @@ public static class Commands
     public static IReadOnlyList<ICollectorCommand> All { get; } =
     [
         Default,
+        new MergeRollupsCommand(),
     ];
 
     /// <summary>The command named <paramref name="name"/>, or null.</summary>
