@@ -34,7 +34,7 @@ public static class RollupEndpoint
         var cancellation = context.RequestAborted;
         await body.WriteAsync("["u8.ToArray(), cancellation).ConfigureAwait(false);
         bool first = true;
-        foreach (var rollup in store.Rollups(range!.Since, range.Until, range.Libraries))
+        foreach (var rollup in store.Rollups(range.Since, range.Until, range.Libraries))
         {
             if (!first)
             {

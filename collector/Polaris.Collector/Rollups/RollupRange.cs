@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Microsoft.Extensions.Primitives;
 
@@ -31,12 +32,13 @@ public sealed record RollupRange(DateOnly Since, DateOnly Until, IReadOnlyList<s
     /// <param name="today">Today, UTC: the default <c>until</c>.</param>
     /// <param name="range">The range, when the query is right.</param>
     /// <param name="reason">What is wrong, when it is not: the 400's text.</param>
-    public static bool TryParse(IQueryCollection query, DateOnly today, out RollupRange? range, out string reason)
+    public static bool TryParse(IQueryCollection query, DateOnly today, [NotNullWhen(true)] out RollupRange? range, out string reason)
     {
         ArgumentNullException.ThrowIfNull(query);
         range = null;
-        // A misspelt parameter ('sinc') would otherwise be ignored and answer a range nobody asked for.
-        if (query.Keys.FirstOrDefault(k => !Parameters.Contains(k, StringComparer.Ordinal)) is { } unknown)
+        // A misspelt parameter ('sinc') would otherwise be ignored and answer a range nobody asked for. Names are
+        // matched as the query collection looks them up: ignoring case.
+        if (query.Keys.FirstOrDefault(k => !Parameters.Contains(k, StringComparer.OrdinalIgnoreCase)) is { } unknown)
         {
             reason = $"unknown parameter '{unknown}' (since, until, library)";
             return false;

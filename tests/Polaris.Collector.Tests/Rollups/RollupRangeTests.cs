@@ -12,7 +12,7 @@ public class RollupRangeTests
     private static RollupRange Parse(Dictionary<string, StringValues> query)
     {
         Assert.True(RollupRange.TryParse(new QueryCollection(query), Today, out var range, out var reason), reason);
-        return range!;
+        return range;
     }
 
     [Fact]

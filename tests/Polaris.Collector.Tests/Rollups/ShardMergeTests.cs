@@ -97,7 +97,9 @@ public sealed class ShardMergeTests(ITestOutputHelper output) : IDisposable
 
         var day = RollupRange.Text(Today);
         using var response = await a.Http.GetAsync($"v1/rollups?since={day}&until={day}&library=numpy");
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var text = await response.Content.ReadAsStringAsync();
+        output.WriteLine(text);
+        using var json = JsonDocument.Parse(text);
 
         var numpy = Assert.Single(json.RootElement.EnumerateArray());
         Assert.Equal(day, numpy.GetProperty("day").GetString());
