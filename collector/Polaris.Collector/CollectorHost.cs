@@ -8,6 +8,7 @@ using Polaris.Collector.Aggregation;
 using Polaris.Collector.Cli;
 using Polaris.Collector.Ingest;
 using Polaris.Collector.Metrics;
+using Polaris.Collector.Rollups;
 using Polaris.Collector.Settings;
 using Polaris.Collector.Scheduler;
 using Polaris.Collector.Storage;
@@ -129,6 +130,7 @@ public sealed class CollectorHost : IAsyncDisposable
             .WithMetadata(new ReadLevelMetadata(ReadLevel.Aggregates));
         app.MapGet("/v1/summaries", SummaryList.WriteAsync)
             .WithMetadata(new ReadLevelMetadata(ReadLevel.UserData));
+        RollupEndpoint.Map(app);
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapMetrics("/metrics", app.Services.GetRequiredService<CollectorMetrics>().Registry)
             .WithMetadata(new ReadLevelMetadata(ReadLevel.Aggregates));

@@ -11,6 +11,7 @@ public static class Commands
     [
         Default,
         new ImportPbsCommand(),
+        new MergeRollupsCommand(),
     ];
 
     /// <summary>The command named <paramref name="name"/>, or null.</summary>

@@ -25,7 +25,7 @@ public static class CollectorSettings
             (o, v) => o with { TokenFile = v.Text() }),
         new("readTokenFile", "none", "tokens that read /metrics and /v1/libraries (Prometheus's); none: loopback only",
             (o, v) => o with { ReadTokenFile = v.Text() }),
-        new("adminTokenFile", "none", "tokens that also read /v1/summaries (users, jobs); none: loopback only",
+        new("adminTokenFile", "none", "tokens that also read /v1/summaries and /v1/rollups (users, jobs); none: loopback only",
             (o, v) => o with { AdminTokenFile = v.Text() }),
         new("tlsCertificate", "none", "PEM certificate (and chain) for https URLs", (o, v) => o with { TlsCertificate = v.Text() }),
         new("tlsKey", "none: the key is in tlsCertificate", "PEM private key of tlsCertificate", (o, v) => o with { TlsKey = v.Text() }),
