@@ -25,6 +25,21 @@ public class ImportToMetricTests
     }
 
     [Fact]
+    public void A_library_only_a_pth_file_loaded_at_start_up_is_counted_apart_from_the_programs_imports()
+    {
+        using var node = new NodeUnderTest();
+
+        // Debian's python3-setuptools has distutils-precedence.pth load _distutils_hack into every process.
+        Assert.Equal(0, node.Daemon.Run([RepoPaths.Python, "-c", "import yaml"]).ExitCode);
+
+        node.Collector.WaitForMetric("polaris_python_processes_total", 1);
+        var metrics = node.Collector.Metrics();
+        Assert.Equal(1, MetricsText.Value(metrics, "polaris_library_processes_total{library=\"yaml\"}"));
+        Assert.Equal(1, MetricsText.Value(metrics, "polaris_library_startup_processes_total{library=\"_distutils_hack\"}"));
+        Assert.Null(MetricsText.Value(metrics, "polaris_library_processes_total{library=\"_distutils_hack\"}"));
+    }
+
+    [Fact]
     public void Several_processes_and_a_child_python_are_each_counted()
     {
         using var node = new NodeUnderTest();
