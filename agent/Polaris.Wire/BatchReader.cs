@@ -133,10 +133,17 @@ internal sealed class BatchReader
     {
         _decoded.Add(SummaryBytes);
         var summary = new ProcessSummary { Host = "", Uid = 0 };
+        bool? final = null;
         int fields = ReadMapHeader(ref r, "summary");
         for (int i = 0; i < fields; i++)
         {
-            summary = ReadKey(ref r) switch
+            var key = ReadKey(ref r);
+            if (key == WireKeys.Final)
+            {
+                final = r.ReadBoolean();
+                continue;
+            }
+            summary = key switch
             {
                 WireKeys.Host => summary with { Host = Text(ref r) },
                 WireKeys.Uid => summary with { Uid = r.ReadUInt32() },
@@ -149,10 +156,24 @@ internal sealed class BatchReader
                 WireKeys.Modules => summary with { Modules = ReadModules(ref r) },
                 WireKeys.SharedObjects => summary with { SharedObjects = ReadSharedObjects(ref r) },
                 WireKeys.Clipped => summary with { Clipped = ReadClips(ref r) },
+                WireKeys.SummaryId => summary with { SummaryId = String(ref r) },
+                WireKeys.SummaryVersion => summary with { Version = ReadVersion(ref r) },
                 _ => Skip(ref r, summary),
             };
         }
-        return summary;
+        // Without a sid a summary is version 0 and final, whatever else it says: every summary before live ones was.
+        return summary.SummaryId == null
+            ? summary with { Version = 0, Final = true }
+            : summary with { Final = final ?? false };
+    }
+
+    /// <summary>A live summary's version, refused past <see cref="SummaryBounds.MaxSummaryVersion"/> as it is read.</summary>
+    private static uint ReadVersion(ref MessagePackReader r)
+    {
+        ulong version = r.ReadUInt64();
+        return version <= SummaryBounds.MaxSummaryVersion
+            ? (uint)version
+            : throw new WireFormatException($"ver {version} is past {SummaryBounds.MaxSummaryVersion}") { OutOfBounds = true };
     }
 
     /// <summary>What the daemon left out of a summary: counts by kind; a kind this reader does not know is skipped.</summary>

@@ -23,8 +23,10 @@ internal static class BatchWriter
 
     private static void WriteSummary(ref MessagePackWriter w, ProcessSummary s)
     {
-        // The clip key only when something was left out: most summaries never meet a bound.
-        w.WriteMapHeader(s.Clipped.IsEmpty ? 10 : 11);
+        // The clip key only when something was left out: most summaries never meet a bound. The live keys only for a
+        // summary shipped while its processes ran: any other is written byte for byte as before them.
+        bool live = s.SummaryId != null;
+        w.WriteMapHeader((s.Clipped.IsEmpty ? 10 : 11) + (live ? 3 : 0));
         w.Write(WireKeys.Host); w.Write(s.Host);
         w.Write(WireKeys.Uid); w.Write(s.Uid);
         w.Write(WireKeys.User); w.Write(s.User);
@@ -87,6 +89,12 @@ internal static class BatchWriter
         if (!s.Clipped.IsEmpty)
         {
             w.Write(WireKeys.Clipped); WriteClips(ref w, s.Clipped);
+        }
+        if (live)
+        {
+            w.Write(WireKeys.SummaryId); w.Write(s.SummaryId);
+            w.Write(WireKeys.SummaryVersion); w.Write(s.Version);
+            w.Write(WireKeys.Final); w.Write(s.Final);
         }
     }
 

@@ -14,4 +14,8 @@ public static class ExitReasons
 
     /// <summary>No final message came (SIGKILL, a crash): the record holds the imports up to the last flush.</summary>
     public const string Lost = "lost";
+
+    /// <summary>Not ended yet: a member of a live summary read while its process ran; its end and run times are as of
+    /// that read.</summary>
+    public const string Running = "running";
 }

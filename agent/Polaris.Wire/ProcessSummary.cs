@@ -43,6 +43,18 @@ public sealed record ProcessSummary
     /// <see cref="SummaryBounds"/>; empty for every real process.</summary>
     public Clips Clipped { get; init; }
 
+    /// <summary>The live summary this is a version of (<c>sid</c>), shipped while some of its processes still ran; null
+    /// for a summary shipped once, when its processes had ended (version 0, final). 1 to
+    /// <see cref="SummaryBounds.MaxSummaryIdLength"/> characters of <c>[A-Za-z0-9._:-]</c>.</summary>
+    public string? SummaryId { get; init; }
+
+    /// <summary>The version of the live summary (<c>ver</c>): 1 for the first the daemon shipped, one more for each
+    /// after; 0 without <see cref="SummaryId"/>. Every version is complete: all members and modules so far.</summary>
+    public uint Version { get; init; }
+
+    /// <summary>True for the last version of a live summary, and for every summary without <see cref="SummaryId"/>.</summary>
+    public bool Final { get; init; } = true;
+
     /// <summary>Number of processes merged.</summary>
     public int Processes => Members.Count;
 }

@@ -68,6 +68,31 @@ public static class SummaryBounds
     /// <summary>Latest time a record or batch may carry, Unix ms (2100-01-01).</summary>
     public const long MaxTimeMs = 4_102_444_800_000;
 
+    /// <summary>Characters of a live summary's id (<c>sid</c>), each of <c>[A-Za-z0-9._:-]</c>.</summary>
+    public const int MaxSummaryIdLength = 64;
+
+    /// <summary>The highest version of a live summary (<c>ver</c>): one version per summary window for years; a larger
+    /// one is forged.</summary>
+    public const uint MaxSummaryVersion = 1u << 31;
+
+    /// <summary>True when <paramref name="id"/> can be a live summary's id: 1 to <see cref="MaxSummaryIdLength"/>
+    /// characters of <c>[A-Za-z0-9._:-]</c>, so that it can be a key and a file name anywhere.</summary>
+    public static bool IsSummaryId(string? id)
+    {
+        if (id is not { Length: > 0 and <= MaxSummaryIdLength })
+        {
+            return false;
+        }
+        foreach (char ch in id)
+        {
+            if (!char.IsAsciiLetterOrDigit(ch) && ch is not ('.' or '_' or ':' or '-'))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /// <summary>True when <paramref name="name"/> can name an environment variable a summary carries:
     /// <c>[A-Za-z_][A-Za-z0-9_]*</c>, at most <see cref="MaxNameBytes"/>. Names become field names of the stored
     /// document, so nothing else passes; the daemon leaves other names out, the collector refuses them.</summary>

@@ -28,6 +28,7 @@ internal static class SummaryRules
         {
             throw new WireFormatException("uid 4294967295 (-1) is no user");
         }
+        CheckLive(summary);
         CheckEnvironment(summary.Environment);
         CheckJob(summary.Job);
         foreach (var member in summary.Members)
@@ -47,6 +48,23 @@ internal static class SummaryRules
             {
                 throw new WireFormatException($"a shared object's process count {so.Processes} does not fit the summary's {processes} members");
             }
+        }
+    }
+
+    /// <summary>A live summary's id is a short key of safe characters and its versions count from 1.</summary>
+    private static void CheckLive(ProcessSummary summary)
+    {
+        if (summary.SummaryId == null)
+        {
+            return;
+        }
+        if (!SummaryBounds.IsSummaryId(summary.SummaryId))
+        {
+            throw new WireFormatException($"sid is not 1 to {SummaryBounds.MaxSummaryIdLength} characters of [A-Za-z0-9._:-]");
+        }
+        if (summary.Version is < 1 or > SummaryBounds.MaxSummaryVersion)
+        {
+            throw new WireFormatException($"ver {summary.Version} of a live summary is outside [1, {SummaryBounds.MaxSummaryVersion}]");
         }
     }
 

@@ -44,6 +44,10 @@ internal static class WireKeys
     public const string Script = "script";
     public const string Variables = "vars";
 
+    public const string SummaryId = "sid";
+    public const string SummaryVersion = "ver";
+    public const string Final = "final";
+
     public const string Clipped = "clip";
     public const string ClippedModules = "modules";
     public const string ClippedSharedObjects = "objects";
