@@ -56,6 +56,15 @@ public sealed partial class SummaryBuilder
             _clipped.Modules - before.Modules - grown.Modules, _clipped.SharedObjects - before.SharedObjects - grown.SharedObjects, variablesLeftOut, 0);
     }
 
+    /// <summary>Marks <paramref name="member"/>, read while it ran, as ended without a record the daemon could read
+    /// (its file went, or was refused at its close): <c>lost</c>, with what it had when last read.</summary>
+    public void Lose(int member)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(member);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(member, _members.Count);
+        _members[member] = _members[member] with { ExitReason = ExitReasons.Lost, Partial = true };
+    }
+
     /// <summary>What a member's row takes encoded at most, as <see cref="MemberBytesOf"/> counted it.</summary>
     private static long RowBytes(SummaryMember row) =>
         MemberBytes + TextBytes(row.RecordId) + TextBytes(row.ExitReason) + TextBytes(row.WorkingDirectory)
