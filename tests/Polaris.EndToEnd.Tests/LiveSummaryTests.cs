@@ -1,0 +1,153 @@
+using System.Text.Json.Nodes;
+using Polaris.Testing;
+using Polaris.Wire;
+using Xunit.Abstractions;
+
+namespace Polaris.EndToEnd.Tests;
+
+/// <summary>A process that imports and then runs for hours is shipped while it runs, within the summary window of its
+/// imports, and again at its end under the same summary id: the real AOT daemon, Debian's Python and numpy, and a
+/// stand-in collector that decodes every batch (issue 11).</summary>
+public class LiveSummaryTests(ITestOutputHelper output)
+{
+    private const int WindowMs = 2000;
+
+    private static JsonObject Settings(string folder, int windowMs = WindowMs) => new()
+    {
+        ["summaryWindowMs"] = windowMs,
+        ["summaryQuietMs"] = 200,
+        ["liveAfterMs"] = 500,
+        ["homeRoots"] = new JsonArray(Path.Combine(folder, "home")),
+    };
+
+    /// <summary>A package in a folder that stands for a home directory, and a script that imports it and numpy, says it
+    /// is ready, waits for a file to appear, then imports one module more and ends.</summary>
+    private static string Script(string folder)
+    {
+        var lib = Directory.CreateDirectory(Path.Combine(folder, "home", "asmith", "lib")).FullName;
+        PythonPackage.Create(lib, "homepkg", "0.1");
+        var script = Path.Combine(folder, "train.py");
+        File.WriteAllText(script,
+            $"import os, sys, time\nsys.path.insert(0, {Quoted(lib)})\nimport homepkg, numpy\nprint('ready', flush=True)\n" +
+            "while not os.path.exists(sys.argv[1]):\n    time.sleep(0.05)\nimport decimal\n");
+        return script;
+    }
+
+    private static string Quoted(string path) => "'" + path.Replace("'", "\\'", StringComparison.Ordinal) + "'";
+
+    private static ChildProcess Start(AgentDaemon daemon, string script, string stop, string jobId) =>
+        ChildProcess.Start(AgentBinary.FilePath, ["run", "--drop", daemon.Drop, "--", RepoPaths.Python, script, stop],
+            new Dictionary<string, string> { ["PBS_JOBID"] = jobId });
+
+    private static void WaitReady(ChildProcess process) =>
+        process.WaitUntil(() => process.Output.Contains("ready", StringComparison.Ordinal), "ready");
+
+    private static string[] Names(ProcessSummary s) => s.Modules.Select(m => m.Name).ToArray();
+
+    [Fact]
+    public void A_process_that_imports_and_sleeps_is_shipped_within_the_window_and_again_at_its_end_under_the_same_id()
+    {
+        using var dir = new TempDirectory("polaris-e2e");
+        using var collector = new SummaryCapture();
+        using var daemon = AgentDaemon.Start(dir.Path, collector.Url, Settings(dir.Path));
+        var stop = dir.Combine("stop");
+        using var python = Start(daemon, Script(dir.Path), stop, "11.pbs");
+        WaitReady(python);
+        var ready = collector.Now;
+
+        var (at, provisional) = collector.WaitFor(s => s.Members.Any(m => m.Pid == python.Pid), "the live version", TimeSpan.FromSeconds(30));
+        output.WriteLine($"the live version came {(at - ready).TotalMilliseconds:F0} ms after the process said it was ready");
+        Assert.False(python.HasExited, "shipped while it runs");
+        File.WriteAllText(stop, "");
+        Assert.Equal(0, python.WaitForExit());
+        var (_, final) = collector.WaitFor(s => s.SummaryId == provisional.SummaryId && s.Final, "the last version");
+
+        Assert.True(at - ready < TimeSpan.FromMilliseconds(WindowMs + 1000), $"{(at - ready).TotalMilliseconds} ms after its imports");
+        Assert.NotNull(provisional.SummaryId);
+        Assert.Equal((1u, false), (provisional.Version, provisional.Final));
+        var running = Assert.Single(provisional.Members);
+        Assert.Equal((ExitReasons.Running, true), (running.ExitReason, running.Partial));
+        Assert.True(running.EndedAtMs > running.StartedAtMs && running.RuntimeNs > 0, "end and run time as of the read");
+        Assert.Equal(Origin.Home, provisional.Modules.Single(m => m.Name == "homepkg").Origin);
+        Assert.Contains("numpy", Names(provisional));
+        Assert.DoesNotContain("decimal", Names(provisional));
+
+        Assert.True(final.Version > provisional.Version, $"version {final.Version} after {provisional.Version}");
+        var ended = Assert.Single(final.Members);
+        Assert.Equal((python.Pid, ExitReasons.Exit, false), (ended.Pid, ended.ExitReason, ended.Partial));
+        Assert.Contains("decimal", Names(final));
+        Assert.Superset(Names(provisional).ToHashSet(), Names(final).ToHashSet());
+        Assert.NotEmpty(final.SharedObjects);
+        Assert.All(collector.Of(python.Pid), r => Assert.Equal(provisional.SummaryId, r.Summary.SummaryId));
+        Assert.Single(collector.Of(python.Pid), r => r.Summary.Final);
+        Assert.Empty(collector.Refused);
+        daemon.Process.WaitUntil(() => !Directory.EnumerateFileSystemEntries(daemon.Drop).Any(), "the drop folder emptied");
+    }
+
+    [Fact]
+    public void The_ranks_of_a_job_that_run_long_make_one_summary_whose_last_version_counts_what_the_same_job_ended_at_once_gives()
+    {
+        using var dir = new TempDirectory("polaris-e2e");
+        using var collector = new SummaryCapture();
+        // A longer window: four interpreters starting numpy on two loaded cores are read within it.
+        using var daemon = AgentDaemon.Start(dir.Path, collector.Url, Settings(dir.Path, windowMs: 5000));
+        var script = Script(dir.Path);
+        var stop = dir.Combine("stop");
+        var done = dir.Combine("done");
+        File.WriteAllText(done, "");
+
+        var ranks = Enumerable.Range(0, 4).Select(_ => Start(daemon, script, stop, "12.pbs")).ToArray();
+        try
+        {
+            Array.ForEach(ranks, WaitReady);
+            var pids = ranks.Select(r => r.Pid).ToHashSet();
+            var (_, provisional) = collector.WaitFor(s => !s.Final && s.Members.Count(m => pids.Contains(m.Pid)) == 4, "a live version of the four ranks");
+            File.WriteAllText(stop, "");
+            Assert.All(ranks, r => Assert.Equal(0, r.WaitForExit()));
+            var (_, final) = collector.WaitFor(s => s.SummaryId == provisional.SummaryId && s.Final, "the last version");
+
+            var atOnce = Enumerable.Range(0, 4).Select(_ => Start(daemon, script, done, "13.pbs")).ToArray();
+            Assert.All(atOnce, r => Assert.Equal(0, r.WaitForExit()));
+            var controlPids = atOnce.Select(r => r.Pid).ToHashSet();
+            var (_, control) = collector.WaitFor(s => s.Members.Count(m => controlPids.Contains(m.Pid)) == 4, "the job that ended at once");
+            Array.ForEach(atOnce, r => r.Dispose());
+
+            Assert.Null(control.SummaryId);
+            Assert.Equal(4, final.Processes);
+            Assert.All(final.Members, m => Assert.Equal((ExitReasons.Exit, false), (m.ExitReason, m.Partial)));
+            Assert.Equal(control.Modules.Select(m => (m.Name, m.Processes)).Order(), final.Modules.Select(m => (m.Name, m.Processes)).Order());
+            Assert.Equal(control.SharedObjects.Select(o => (o.Path, o.Processes)).Order(), final.SharedObjects.Select(o => (o.Path, o.Processes)).Order());
+            // One summary id for every version that names a rank; one last version.
+            var versions = collector.Received.Where(r => r.Summary.Members.Any(m => pids.Contains(m.Pid))).Select(r => r.Summary).ToArray();
+            Assert.Equal([provisional.SummaryId], versions.Select(s => s.SummaryId).Distinct());
+            Assert.Single(versions, s => s.Final);
+            Assert.Equal(versions.Select(s => s.Version).Order(), versions.Select(s => s.Version));
+            Assert.Empty(collector.Refused);
+        }
+        finally
+        {
+            Array.ForEach(ranks, r => r.Dispose());
+        }
+    }
+
+    [Fact]
+    public void A_process_killed_after_its_live_version_was_shipped_ends_lost_in_the_last_version()
+    {
+        using var dir = new TempDirectory("polaris-e2e");
+        using var collector = new SummaryCapture();
+        using var daemon = AgentDaemon.Start(dir.Path, collector.Url, Settings(dir.Path));
+        using var python = Start(daemon, Script(dir.Path), dir.Combine("never"), "14.pbs");
+        WaitReady(python);
+        var (_, provisional) = collector.WaitFor(s => s.Members.Any(m => m.Pid == python.Pid), "the live version");
+
+        python.Signal(9);
+        Assert.Equal(128 + 9, python.WaitForExit());
+        var (_, final) = collector.WaitFor(s => s.SummaryId == provisional.SummaryId && s.Final, "the last version");
+
+        var member = Assert.Single(final.Members);
+        Assert.Equal((ExitReasons.Lost, true), (member.ExitReason, member.Partial));
+        Assert.True(final.Version > provisional.Version);
+        Assert.Contains("homepkg", Names(final));
+        Assert.Empty(collector.Refused);
+    }
+}
