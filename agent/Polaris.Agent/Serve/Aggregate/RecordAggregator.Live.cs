@@ -164,7 +164,7 @@ public sealed partial class RecordAggregator
         {
             counters.Clipped(received.Record.Clipped, left);
         }
-        Folded(summary, now);
+        Folded(summary);
     }
 
     /// <summary>A live summary closes while some members run: they go in its last version as running, and nothing they

@@ -134,7 +134,7 @@ public sealed partial class RecordAggregator(
         var summary = Joining(SummaryKey.Of(received.Record), received.Record, now);
         var left = summary.Add(received, now, ++_recordsTaken);
         counters.Clipped(received.Record.Clipped, left);
-        Folded(summary, now);
+        Folded(summary);
     }
 
     /// <summary>The open summary a record of <paramref name="key"/> joins, made when there is none it may join.</summary>
@@ -162,9 +162,13 @@ public sealed partial class RecordAggregator(
 
     /// <summary>After a record joined <paramref name="summary"/>: its closing may come sooner (a live one's), and a full
     /// one takes no one new.</summary>
-    private void Folded(OpenSummary summary, long now)
+    private void Folded(OpenSummary summary)
     {
-        _earliestClose = Math.Min(_earliestClose, summary.ClosesAt(options));
+        // A record only moves a summary of ended processes' closing later: its first sets the bound.
+        if (summary.Live != null || summary.Builder.Processes == 1)
+        {
+            _earliestClose = Math.Min(_earliestClose, summary.ClosesAt(options));
+        }
         if (summary.Builder.Processes >= options.SummaryMaxProcesses)
         {
             Leave(summary);

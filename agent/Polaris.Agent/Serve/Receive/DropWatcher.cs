@@ -74,7 +74,10 @@ public sealed partial class DropWatcher(
         _enrichQueue = new EnrichQueue(EnrichReading, received =>
         {
             Forward(received);
-            counters.RecordReceived();
+            if (received.State == RecordState.Final)
+            {
+                counters.RecordReceived(); // a running process's record counts in live_reads
+            }
         }, Failed);
         _enrichQueue.Start();
         _thread = new Thread(Run) { Name = "polaris-drop", IsBackground = true };
