@@ -150,4 +150,32 @@ public class LiveSummaryTests(ITestOutputHelper output)
         Assert.Contains("homepkg", Names(final));
         Assert.Empty(collector.Refused);
     }
+
+    [Fact]
+    public void A_daemon_killed_and_restarted_while_a_process_runs_goes_on_with_its_live_summary_and_counts_it_once()
+    {
+        using var dir = new TempDirectory("polaris-e2e");
+        using var collector = new SummaryCapture();
+        var stop = dir.Combine("stop");
+        var daemon = AgentDaemon.Start(dir.Path, collector.Url, Settings(dir.Path));
+        using var python = Start(daemon, Script(dir.Path), stop, "15.pbs");
+        WaitReady(python);
+        var (_, provisional) = collector.WaitFor(s => s.Members.Any(m => m.Pid == python.Pid), "the live version");
+        daemon.Process.KillHard();
+        daemon.Dispose();
+
+        using var restarted = AgentDaemon.Start(dir.Path, collector.Url, Settings(dir.Path));
+        var (_, again) = collector.WaitFor(s => s.SummaryId == provisional.SummaryId && s.Version > provisional.Version, "a version after the restart");
+        File.WriteAllText(stop, "");
+        Assert.Equal(0, python.WaitForExit());
+        var (_, final) = collector.WaitFor(s => s.SummaryId == provisional.SummaryId && s.Final, "the last version");
+
+        Assert.Equal(ExitReasons.Running, Assert.Single(again.Members).ExitReason);
+        Assert.Equal(ExitReasons.Exit, Assert.Single(final.Members).ExitReason);
+        var versions = collector.Of(python.Pid).Select(r => r.Summary).ToArray();
+        Assert.All(versions, s => Assert.Equal(provisional.SummaryId, s.SummaryId));
+        Assert.Equal(versions.Select(s => s.Version).Distinct().Order(), versions.Select(s => s.Version));
+        Assert.Single(versions, s => s.Final);
+        Assert.Empty(Directory.EnumerateFiles(restarted.Spool, "*.live"));
+    }
 }
