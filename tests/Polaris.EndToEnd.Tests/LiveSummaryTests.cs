@@ -109,10 +109,10 @@ public class LiveSummaryTests(ITestOutputHelper output)
             var atOnce = Enumerable.Range(0, 4).Select(_ => Start(daemon, script, done, "13.pbs")).ToArray();
             Assert.All(atOnce, r => Assert.Equal(0, r.WaitForExit()));
             var controlPids = atOnce.Select(r => r.Pid).ToHashSet();
-            var (_, control) = collector.WaitFor(s => s.Members.Count(m => controlPids.Contains(m.Pid)) == 4, "the job that ended at once");
+            // Its processes end within a second, which on a loaded machine may be past liveAfterMs: its last version counts.
+            var (_, control) = collector.WaitFor(s => s.Final && s.Members.Count(m => controlPids.Contains(m.Pid)) == 4, "the job that ended at once");
             Array.ForEach(atOnce, r => r.Dispose());
 
-            Assert.Null(control.SummaryId);
             Assert.Equal(4, final.Processes);
             Assert.All(final.Members, m => Assert.Equal((ExitReasons.Exit, false), (m.ExitReason, m.Partial)));
             Assert.Equal(control.Modules.Select(m => (m.Name, m.Processes)).Order(), final.Modules.Select(m => (m.Name, m.Processes)).Order());

@@ -274,7 +274,6 @@ public sealed partial class DropWatcher(
         }
         long waitedLength = _waiting.LengthOf(name);
         uint waitedOwner = _waiting.OwnerOf(name);
-        bool live = _live.WasRead(name);
         _waiting.Remove(name);
         _putOff.Remove(name);
         try
@@ -286,14 +285,15 @@ public sealed partial class DropWatcher(
                 return;
             }
             _admitted.Remove(name);
+            // Read while it ran (before, or by this very read): its summary learns that no final record will come.
+            if (_live.WasRead(name) && outcome is Outcome.Discard or Outcome.Vanished)
+            {
+                Ended(name);
+            }
             _live.Forget(name);
             if (outcome == Outcome.Discard)
             {
                 Remove(name);
-            }
-            if (live && outcome is Outcome.Discard or Outcome.Vanished)
-            {
-                Ended(name);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -306,12 +306,12 @@ public sealed partial class DropWatcher(
             // The file goes, so that a restart does not meet it again.
             _admitted.Remove(name);
             _witnesses.Forget(name);
-            _live.Forget(name);
-            NoteFailure("taking in a file", e);
-            if (live)
+            if (_live.WasRead(name))
             {
                 Ended(name);
             }
+            _live.Forget(name);
+            NoteFailure("taking in a file", e);
             try
             {
                 Remove(name);
