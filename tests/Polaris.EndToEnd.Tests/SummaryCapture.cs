@@ -13,6 +13,7 @@ public sealed class SummaryCapture : IDisposable
     private readonly HttpListener _listener = new();
     private readonly ConcurrentQueue<(TimeSpan At, ProcessSummary Summary)> _summaries = new();
     private readonly ConcurrentQueue<string> _refused = new();
+    private readonly ConcurrentQueue<(string Key, ProcessSummary Summary)> _keyed = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Task _serving;
 
@@ -39,6 +40,10 @@ public sealed class SummaryCapture : IDisposable
 
     /// <summary>Why summaries were refused by the wire library's checks, if any were.</summary>
     public IReadOnlyList<string> Refused => _refused.ToArray();
+
+    /// <summary>The batch key each summary came in, as many times as it came: a batch posted again (the daemon retries
+    /// what it has no acknowledgement of) repeats its key.</summary>
+    public IReadOnlyList<(string Key, ProcessSummary Summary)> Keyed => _keyed.ToArray();
 
     /// <summary>The summaries that list process <paramref name="pid"/>, in the order they came.</summary>
     public IReadOnlyList<(TimeSpan At, ProcessSummary Summary)> Of(int pid) =>
@@ -92,6 +97,7 @@ public sealed class SummaryCapture : IDisposable
                 }
                 foreach (var summary in batch.Batch.Summaries)
                 {
+                    _keyed.Enqueue((batch.Batch.Key, summary));
                     _summaries.Enqueue((Now, summary));
                 }
             }
