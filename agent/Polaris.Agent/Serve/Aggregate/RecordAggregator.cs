@@ -182,8 +182,10 @@ public sealed partial class RecordAggregator(
         {
             Close(summary);
         }
-        else if (_open.Remove(summary.Builder.Key))
+        else if (_open.TryGetValue(summary.Builder.Key, out var open) && open == summary)
         {
+            // Only the summary itself: a detached one (of the previous run, say) shares its key with the one open now.
+            _open.Remove(summary.Builder.Key);
             _detached.Add(summary);
         }
     }

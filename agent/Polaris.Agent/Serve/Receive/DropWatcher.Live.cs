@@ -73,7 +73,7 @@ public sealed partial class DropWatcher
         long stamp = Stopwatch.GetTimestamp();
         if (status.Size == _live.LengthOf(name))
         {
-            _live.Read(name, now, status.Size);
+            _live.Read(name, status.Uid, now, status.Size);
             _inotify!.WatchWrite(name);
             return;
         }
@@ -108,7 +108,7 @@ public sealed partial class DropWatcher
         }
         catch (FormatException)
         {
-            _live.Read(name, now, file.Length); // no whole frame yet: read again once it grows
+            _live.Read(name, file.Owner, now, file.Length); // no whole frame yet: read again once it grows
             return;
         }
         _youngGeneration.Check();
@@ -116,7 +116,7 @@ public sealed partial class DropWatcher
         {
             // Its exit frame is there: its close follows in a moment, and is taken in as ever.
             Receive.ImportTimePool.Return(parsed.Record.Times);
-            _live.Read(name, now, file.Length);
+            _live.Read(name, file.Owner, now, file.Length);
             return;
         }
         FoldLive(name, file, parsed.Record with { PidVerified = _witnesses.Verified(name, file.Owner) }, path, watched);
@@ -126,7 +126,7 @@ public sealed partial class DropWatcher
     private void FoldLive(string name, DropFile file, ProcessRecord parsed, string path, bool watched = false)
     {
         long now = NowMs();
-        _live.Read(name, now, file.Length);
+        _live.Read(name, file.Owner, now, file.Length);
         var record = Running(parsed);
         if (enricher.TryEnrichDeferringOrigins(record, mayRead: false, out var enriched))
         {

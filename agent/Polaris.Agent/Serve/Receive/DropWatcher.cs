@@ -217,13 +217,14 @@ public sealed partial class DropWatcher(
             return;
         }
         // No close event will come for a folder, socket, FIFO, symlink or a second name of a file.
-        if (RegularFile.StatusIn(_folder!, name) is { } status && (!status.IsRegularFile || status.Links > 1))
+        var status = RegularFile.StatusIn(_folder!, name);
+        if (status is { } entry && (!entry.IsRegularFile || entry.Links > 1))
         {
             Take(name);
             return;
         }
         _witnesses.Witness(name);
-        if (!_live.Created(name, NowMs()))
+        if (status is { } file && !_live.Created(name, file.Uid, NowMs()))
         {
             counters.LivePutOff();
         }
@@ -390,7 +391,7 @@ public sealed partial class DropWatcher(
         {
             // Found running when listing the folder (its age unknown), or at a close that did not end it: what it holds
             // goes to a live summary now, if it is due.
-            if (_live.MayReadNow(name, NowMs()))
+            if (_live.MayReadNow(name, file.Owner, NowMs()))
             {
                 FoldLive(name, file, parsed.Record, path);
             }

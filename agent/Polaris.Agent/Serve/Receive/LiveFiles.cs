@@ -9,42 +9,53 @@ namespace Polaris.Agent.Serve.Receive;
 /// timer, and the daemon wakes for a followed file only when that file is due.
 ///
 /// First reads come due in creation order (a queue); reads again and reads put off, in any order (a heap). Entries a
-/// change made stale stay in either until they come up, and are skipped then. At most <see cref="MaxFiles"/> files
-/// are followed; a file past it is taken in at its close as ever. Used by the receive thread only.
+/// change made stale stay in either until they come up, and are skipped then. At most <see cref="MaxFilesPerUser"/>
+/// files of one owner and <see cref="MaxFiles"/> in all are followed, so that a user who keeps thousands of files open
+/// cannot take the table from the others; a file past either is taken in at its close as ever. Used by the receive
+/// thread only.
 /// </remarks>
 internal sealed class LiveFiles(long liveAfterMs, long windowMs)
 {
-    /// <summary>Files followed at once: more Python processes than a node runs, and one inotify watch each.</summary>
-    public const int MaxFiles = 16_384;
+    /// <summary>Files followed at once: many times the Python processes a node runs, and one inotify watch each.</summary>
+    public const int MaxFiles = 65_536;
+
+    /// <summary>Files of one owner followed at once: more ranks than a node has cores.</summary>
+    public const int MaxFilesPerUser = 4096;
 
     private readonly Dictionary<string, Entry> _files = new(StringComparer.Ordinal);
+    private readonly Dictionary<uint, int> _perUser = [];
     private readonly Queue<(string Name, long Due)> _first = new();
     private readonly PriorityQueue<string, long> _later = new();
 
     /// <param name="DueMs">When it is to be read (<see cref="long.MaxValue"/>: not before it grows).</param>
     /// <param name="ReadAtMs">When it was last read while its writer ran; 0: never.</param>
     /// <param name="Length">Its length then.</param>
-    private readonly record struct Entry(long DueMs, long ReadAtMs, long Length);
+    /// <param name="Owner">Its owner when it appeared.</param>
+    private readonly record struct Entry(long DueMs, long ReadAtMs, long Length, uint Owner);
 
     /// <summary>False when <c>liveAfterMs</c> is 0: only records of ended processes are read.</summary>
     public bool Enabled => liveAfterMs > 0;
 
     public int Count => _files.Count;
 
-    /// <summary>A record file appeared at <paramref name="nowMs"/>: read it <c>liveAfterMs</c> later unless it closes
-    /// first. False when as many files are followed as may be.</summary>
-    public bool Created(string name, long nowMs)
+    /// <summary>A record file of <paramref name="owner"/> appeared at <paramref name="nowMs"/>: read it
+    /// <c>liveAfterMs</c> later unless it closes first. False when as many files of the owner, or in all, are followed
+    /// as may be.</summary>
+    public bool Created(string name, uint owner, long nowMs)
     {
         if (!Enabled)
         {
             return true;
         }
-        if (_files.Count >= MaxFiles && !_files.ContainsKey(name))
+        Forget(name); // a name made again is another file
+        int owned = _perUser.GetValueOrDefault(owner);
+        if (_files.Count >= MaxFiles || owned >= MaxFilesPerUser)
         {
             return false;
         }
         long due = nowMs + liveAfterMs;
-        _files[name] = new Entry(due, 0, -1);
+        _files[name] = new Entry(due, 0, -1, owner);
+        _perUser[owner] = owned + 1;
         _first.Enqueue((name, due));
         return true;
     }
@@ -52,17 +63,31 @@ internal sealed class LiveFiles(long liveAfterMs, long windowMs)
     /// <summary>Whether the file was read while its writer ran: its process is in a live summary.</summary>
     public bool WasRead(string name) => _files.TryGetValue(name, out var entry) && entry.ReadAtMs != 0;
 
-    /// <summary>Whether a file read at <paramref name="nowMs"/> for another reason (listing the folder, a close that did
-    /// not end it) and found running goes to a live summary now: it was not followed (its age is unknown: it was there
-    /// before the daemon, or its creation was lost), or its read is due.</summary>
-    public bool MayReadNow(string name, long nowMs) =>
-        Enabled && (_files.TryGetValue(name, out var entry) ? entry.DueMs <= nowMs : _files.Count < MaxFiles);
+    /// <summary>Whether a file of <paramref name="owner"/> read at <paramref name="nowMs"/> for another reason (listing
+    /// the folder, a close that did not end it) and found running goes to a live summary now: it was not followed (its
+    /// age is unknown: it was there before the daemon, or its creation was lost) and may be, or its read is due.</summary>
+    public bool MayReadNow(string name, uint owner, long nowMs) =>
+        Enabled && (_files.TryGetValue(name, out var entry)
+            ? entry.DueMs <= nowMs
+            : _files.Count < MaxFiles && _perUser.GetValueOrDefault(owner) < MaxFilesPerUser);
 
     /// <summary>The length the file had when last read while its writer ran; -1: never read.</summary>
     public long LengthOf(string name) => _files.TryGetValue(name, out var entry) ? entry.Length : -1;
 
-    /// <summary>Read at <paramref name="nowMs"/>, <paramref name="length"/> bytes: nothing is due until it grows.</summary>
-    public void Read(string name, long nowMs, long length) => _files[name] = new Entry(long.MaxValue, nowMs, length);
+    /// <summary>Read at <paramref name="nowMs"/>, <paramref name="length"/> bytes, of <paramref name="owner"/>: nothing
+    /// is due until it grows. A file not followed yet (found running when listing the folder) is followed from now.</summary>
+    public void Read(string name, uint owner, long nowMs, long length)
+    {
+        if (!_files.ContainsKey(name))
+        {
+            _perUser[owner] = _perUser.GetValueOrDefault(owner) + 1;
+        }
+        else
+        {
+            owner = _files[name].Owner;
+        }
+        _files[name] = new Entry(long.MaxValue, nowMs, length, owner);
+    }
 
     /// <summary>The file was written to since its last read: read it again a window after that read, and not sooner
     /// than <c>liveAfterMs</c> from now, so that a burst of frames is read at once.</summary>
@@ -94,7 +119,21 @@ internal sealed class LiveFiles(long liveAfterMs, long windowMs)
     }
 
     /// <summary>Forgets a file taken in (its writer closed it) or removed.</summary>
-    public void Forget(string name) => _files.Remove(name);
+    public void Forget(string name)
+    {
+        if (_files.Remove(name, out var entry))
+        {
+            int left = _perUser[entry.Owner] - 1;
+            if (left > 0)
+            {
+                _perUser[entry.Owner] = left;
+            }
+            else
+            {
+                _perUser.Remove(entry.Owner);
+            }
+        }
+    }
 
     /// <summary>The files due at <paramref name="nowMs"/>; none is due again until the caller says when.</summary>
     public List<string> Due(long nowMs)
