@@ -3,7 +3,7 @@ namespace Polaris.Agent.Serve.Aggregate;
 /// <summary>Drop files of the members of live summaries a previous run left open (<see cref="Spool.LiveJournal"/>):
 /// their records join the same <c>sid</c> again, at its next version, so that the collector counts their processes
 /// once. Used by the aggregator's thread only.</summary>
-public sealed class RestoredFiles
+internal sealed class RestoredFiles
 {
     private readonly Dictionary<string, (string Sid, uint Version)> _byFile = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _bySid = new(StringComparer.Ordinal);

@@ -3,7 +3,7 @@ namespace Polaris.Agent.Serve.Aggregate;
 /// <summary>Drop files of processes whose live summary went final while they still ran (it could not stay open, or a
 /// restarted daemon could not take them back in time): what they do later is not counted again, and their files are
 /// removed once their writers close them. Used by the aggregator's thread only.</summary>
-public sealed class SettledFiles
+internal sealed class SettledFiles
 {
     private readonly Dictionary<string, string> _sidOf = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _files = new(StringComparer.Ordinal);
