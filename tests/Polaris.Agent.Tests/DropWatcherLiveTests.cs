@@ -87,6 +87,31 @@ public sealed class DropWatcherLiveTests : IDisposable
         Assert.Equal((2, 1), (Counter("live_reads"), Counter("received")));
     }
 
+    [Fact]
+    public async Task A_running_writers_file_removed_by_its_owner_ends_its_process_as_gone()
+    {
+        await _watcher.StartAsync(CancellationToken.None);
+        int pid = Environment.ProcessId;
+        long startNs = (long)(ProcessLiveness.StartOf(pid)!.Value * 1e9);
+        var path = Path.Combine(_dir.Combine("incoming"), $"{pid}.{startNs}.rec");
+        var clock = Stopwatch.StartNew();
+
+        using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
+        {
+            file.Write(Header());
+            file.Flush();
+            var (first, _) = await Next(clock);
+            System.IO.File.Delete(path);
+            file.Write(Modules("csv")); // the watch is on the file: its write still tells
+            file.Flush();
+            var (gone, _) = await Next(clock);
+            await _watcher.StopAsync(CancellationToken.None);
+
+            Assert.Equal(RecordState.Running, first.State);
+            Assert.Equal((RecordState.Gone, path), (gone.State, gone.DropFile));
+        }
+    }
+
     public void Dispose()
     {
         _watcher.Dispose();

@@ -64,8 +64,16 @@ public sealed partial class DropWatcher
             return;
         }
         // Only a writer that runs is read: an ended one's close comes (or came), and is taken in as ever.
+        var found = RegularFile.StatusIn(_folder!, name);
+        if (found == null && _live.WasRead(name))
+        {
+            // Its owner removed it while it ran: nothing more of it will be read.
+            _live.Forget(name);
+            Ended(name);
+            return;
+        }
         if (!ProcessLiveness.IsRunning(claim.Pid, claim.StartedUnixNs)
-            || RegularFile.StatusIn(_folder!, name) is not { IsRegularFile: true, Links: 1 } status || status.Size > options.MaxRecordBytes)
+            || found is not { IsRegularFile: true, Links: 1 } status || status.Size > options.MaxRecordBytes)
         {
             _live.Stop(name);
             return;
