@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The main job on embedded defaults: build everything, start the collector (LiteDB in .demo/collector)
 # and the node daemon on loopback and a temporary drop folder, run real Python workloads through
-# `polaris-agent run`, and print what the collector counted.
+# `polaris-agent run`, and print what the collector counted. Then a 4-node PBS job whose ranks import a
+# package from a home directory, and Debian's Prometheus with monitoring/polaris-rules.yml scraping the
+# collector, until the home-loading alert fires: the new metrics and the alert, as Prometheus has them.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -36,9 +38,11 @@ done
 [ -n "$url" ] || { cat "$work/collector.log"; echo "demo: the collector did not start"; exit 1; }
 
 drop=$work/incoming
+home_root=$work/home  # the facility's home file system, for the daemon (homeRoots) and the job below
 # Its own status socket, so the demo never takes a node daemon's (/run/polaris-agent/status.sock).
 export POLARIS_AGENT_STATUS_SOCKET=$work/status.sock
-"$agent" serve --drop "$drop" --spool "$work/spool" --collector "$url" >"$work/agent.log" 2>&1 &
+POLARIS_AGENT_HOME_ROOTS=$home_root "$agent" serve --drop "$drop" --spool "$work/spool" --collector "$url" \
+  >"$work/agent.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 300); do grep -q "Taking in hook records" "$work/agent.log" && break; sleep 0.1; done
 grep -q "Taking in hook records" "$work/agent.log" || { cat "$work/agent.log"; echo "demo: the daemon did not start"; exit 1; }
@@ -60,9 +64,13 @@ for code in "${workloads[@]}"; do
 done
 expected=$((runs + 1))  # the subprocess workload starts a second Python
 
+# Python processes the collector counted: the sum of polaris_python_processes_total's series.
+processes() {
+  curl -sf "$url/metrics" | awk '$1 ~ /^polaris_python_processes_total([{]|$)/ {n += $2} END {print int(n)}'
+}
 counted=0
 for _ in $(seq 300); do
-  counted=$(curl -sf "$url/metrics" | awk '$1 == "polaris_python_processes_total" {print int($2)}')
+  counted=$(processes)
   [ "${counted:-0}" -ge "$expected" ] && break
   sleep 0.1
 done
@@ -92,3 +100,55 @@ if [ "${counted:-0}" -ne "$expected" ]; then
   echo "demo: expected $expected processes, the collector counted ${counted:-0}"
   exit 1
 fi
+
+# A job whose processes import from a home directory: 4 ranks of PBS job 4242001 on 4 nodes (PBS_NODEFILE), each
+# importing homekit from ~asmith/lib on PYTHONPATH, a folder under the daemon's home root.
+job=4242001.polaris-pbs-01
+mkdir -p "$home_root/asmith/lib/homekit"
+echo '__version__ = "0.3"' >"$home_root/asmith/lib/homekit/__init__.py"
+printf '%s\n' x3001c0s13b0n0 x3001c0s13b1n0 x3002c0s1b0n0 x3002c0s1b1n0 >"$work/aggr.nodefile"
+echo "import homekit, numpy" >"$work/simulate.py"
+echo
+echo "demo: PBS job $job on 4 nodes: 4 ranks of $python simulate.py importing homekit from $home_root/asmith/lib"
+ranks=()
+for rank in 0 1 2 3; do
+  PBS_JOBID=$job PBS_QUEUE=prod PBS_ACCOUNT=ClimateML PBS_NODEFILE=$work/aggr.nodefile PMI_RANK=$rank PMI_SIZE=4 \
+    PYTHONPATH=$home_root/asmith/lib "$agent" run --drop "$drop" -- "$python" "$work/simulate.py" &
+  ranks+=($!)
+done
+for pid in "${ranks[@]}"; do wait "$pid"; done
+expected=$((expected + 4))
+for _ in $(seq 300); do
+  [ "$(processes)" -ge "$expected" ] && break
+  sleep 0.1
+done
+
+# Debian's Prometheus on loopback, scraping the collector every second. Its copy of monitoring/polaris-rules.yml
+# waits 3 s before an alert fires, not the file's minutes (`for:`); the rest is the file's own. Prometheus cannot
+# listen on port 0 and say which port it got: a free port is found first, and another tried if it was taken.
+sed -E 's/^([[:space:]]+for:[[:space:]]*)[^[:space:]]+/\13s/' monitoring/polaris-rules.yml >"$work/polaris-rules.yml"
+cat >"$work/prometheus.yml" <<EOF
+global: {scrape_interval: 1s, evaluation_interval: 1s}
+rule_files: ['$work/polaris-rules.yml']
+scrape_configs:
+  - job_name: polaris-collector
+    static_configs: [{targets: ['${url#http://}']}]
+EOF
+prometheus=""
+for attempt in 1 2 3 4 5; do
+  port=$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  /usr/bin/prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/prometheus-$attempt" \
+    --web.listen-address="127.0.0.1:$port" >"$work/prometheus.log" 2>&1 &
+  pid=$!
+  pids+=("$pid")
+  for _ in $(seq 300); do
+    grep -q "Server is ready to receive web requests" "$work/prometheus.log" && { prometheus=http://127.0.0.1:$port; break; }
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  [ -n "$prometheus" ] && break
+  grep -q "address already in use" "$work/prometheus.log" || { cat "$work/prometheus.log"; echo "demo: Prometheus did not start"; exit 1; }
+done
+[ -n "$prometheus" ] || { echo "demo: Prometheus found no free port in 5 tries"; exit 1; }
+echo "demo: Prometheus $prometheus scraping the collector every second, rules of monitoring/polaris-rules.yml (for: 3s)"
+"$python" scripts/demo-prometheus.py "$prometheus"

@@ -267,8 +267,10 @@ internal sealed class BatchReader
                 SelfNs = ReadDistribution(ref r),
                 CumulativeNs = ReadDistribution(ref r),
                 Members = ReadIndices(ref r),
+                // Tenth, written only when some process loaded the module at start-up.
+                StartupProcesses = length >= 10 ? r.ReadInt32() : 0,
             });
-            SkipRest(ref r, length, 9);
+            SkipRest(ref r, length, Math.Min(length, 10));
         }
         return modules;
     }

@@ -62,7 +62,9 @@ internal static class BatchWriter
         w.WriteArrayHeader(s.Modules.Count);
         foreach (var m in s.Modules)
         {
-            w.WriteArrayHeader(9);
+            // The tenth, the processes that loaded it at start-up, only when there are any: a reader that knows nine
+            // elements skips it, and one that knows ten reads an entry of nine as none.
+            w.WriteArrayHeader(m.StartupProcesses == 0 ? 9 : 10);
             w.Write(m.Name);
             w.Write(m.File);
             w.Write(m.Kind.Name());
@@ -75,6 +77,10 @@ internal static class BatchWriter
             foreach (var member in m.Members)
             {
                 w.Write(member);
+            }
+            if (m.StartupProcesses != 0)
+            {
+                w.Write(m.StartupProcesses);
             }
         }
         w.Write(WireKeys.SharedObjects);

@@ -17,6 +17,11 @@ public sealed record ModuleUse(string Name, string File)
     /// <summary>Processes of the summary that imported it.</summary>
     public int Processes { get; init; }
 
+    /// <summary>Processes of the summary that loaded it at start-up (before the hook, or while <c>site</c> was still
+    /// initialising: a <c>.pth</c> file's import), 0 to <see cref="Processes"/>: for them it is no import of the
+    /// program.</summary>
+    public int StartupProcesses { get; init; }
+
     /// <summary>Which members imported it (indices into <see cref="ProcessSummary.Members"/>), given only when not all
     /// did: the rank that imported what the others did not stays visible.</summary>
     public IReadOnlyList<int> Members { get; init; } = [];

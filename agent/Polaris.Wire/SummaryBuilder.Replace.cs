@@ -108,6 +108,7 @@ public sealed partial class SummaryBuilder
                 owner._bytes += IndexBytes;
             }
             _count++;
+            _startup += time.Startup ? 1 : 0;
             _last = Math.Max(_last, member);
             if (time.IsTimed)
             {

@@ -40,7 +40,8 @@ public sealed partial class SummaryBuilder
     private long _bucketBytes;
     private long _bucketSlack;
 
-    // Upper bounds of encoded sizes: a module entry's fixed part (kind, origin, counts, two distribution headers), a
+    // Upper bounds of encoded sizes: a module entry's fixed part (kind, origin, the counts of processes and of start-up
+    // processes, two distribution headers), a
     // member's, a shared object's, one bucket, one member index (a uint16: MaxMembers < 65,536).
     private const int ModuleBytes = 160;
     private const int MemberBytes = 128;
@@ -367,6 +368,7 @@ public sealed partial class SummaryBuilder
         // Members are listed only once one is missing: a module every rank imports (the common case) costs a count.
         private List<int>? _members;
         private int _count;
+        private int _startup;
         private int _last = -1;
         private readonly TimeDistribution _self = new();
         private readonly TimeDistribution _cumulative = new();
@@ -392,6 +394,7 @@ public sealed partial class SummaryBuilder
                 List(member);
             }
             _count++;
+            _startup += time.Startup ? 1 : 0;
             _last = member;
             if (time.IsTimed)
             {
@@ -428,6 +431,7 @@ public sealed partial class SummaryBuilder
             Version = _version,
             Origin = first.Origin,
             Processes = _count,
+            StartupProcesses = _startup,
             Members = _count == processes ? [] : _members ?? [.. Enumerable.Range(0, _count)],
             SelfNs = _self,
             CumulativeNs = _cumulative,

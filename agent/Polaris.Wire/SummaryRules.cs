@@ -103,6 +103,10 @@ internal static class SummaryRules
         {
             throw new WireFormatException($"module {m.Name}: its process count does not fit the summary's {processes} members");
         }
+        if (m.StartupProcesses < 0 || m.StartupProcesses > m.Processes)
+        {
+            throw new WireFormatException($"module {m.Name}: {m.StartupProcesses} processes loaded it at start-up, of the {m.Processes} that loaded it");
+        }
         CheckDistribution(m.Name, m.SelfNs, m.Processes);
         CheckDistribution(m.Name, m.CumulativeNs, m.Processes);
     }

@@ -1,10 +1,21 @@
+using System.Globalization;
+using Polaris.Collector.Cli;
+using Polaris.Collector.Settings;
+
 namespace Polaris.Collector;
 
-/// <summary>Settings of <c>polaris-collector serve</c>: section <c>Collector</c> of the config file, environment
-/// (<c>POLARIS_COLLECTOR_*</c>) and command line, later sources winning.</summary>
+/// <summary>Settings of <c>polaris-collector serve</c>: defaults, then the config file (one flat JSON object of
+/// camelCase keys, as the agent's), then environment variables (<c>POLARIS_COLLECTOR_</c> and the key in capitals
+/// with underscores: <c>maxBatchBytes</c> is <c>POLARIS_COLLECTOR_MAX_BATCH_BYTES</c>), then the command line.</summary>
+/// <remarks>Each property is its key in PascalCase; <see cref="CollectorSettings.All"/> reads them.</remarks>
 public sealed record CollectorOptions
 {
-    /// <summary>Where Kestrel listens. Default <c>http://127.0.0.1:8470</c>: loopback until an admin opens it.</summary>
+    /// <summary>Default config file, read when it exists and neither <c>--config</c> nor <c>POLARIS_COLLECTOR_CONFIG</c>
+    /// names one.</summary>
+    public const string DefaultConfigFile = "/etc/polaris-collector/collector.json";
+
+    /// <summary>Where Kestrel listens, URLs separated by <c>;</c>. Default <c>http://127.0.0.1:8470</c>: loopback until an
+    /// admin opens it. An https URL needs <see cref="TlsCertificate"/>.</summary>
     public string Urls { get; init; } = "http://127.0.0.1:8470";
 
     /// <summary>Folder of the LiteDB file <c>polaris.db</c>. Default systemd's <c>$STATE_DIRECTORY</c>, else <c>./polaris-data</c>.</summary>
@@ -12,99 +23,227 @@ public sealed record CollectorOptions
         ? state.Split(':')[0]
         : "polaris-data";
 
-    /// <summary>Largest compressed batch accepted, in bytes. Default 32 MiB.</summary>
+    /// <summary>File of the bearer tokens agents must show to post batches, one per line; empty: no token needed
+    /// (loopback only, until an admin opens the collector). Default empty.</summary>
+    public string TokenFile { get; init; } = "";
+
+    /// <summary>File of the bearer tokens that may read aggregates (<c>/metrics</c>, <c>/v1/libraries</c>), one per line:
+    /// Prometheus's. Empty, and no admin token: those answer loopback only. Default empty.</summary>
+    public string ReadTokenFile { get; init; } = "";
+
+    /// <summary>File of the bearer tokens that may read what names users and jobs (<c>/v1/summaries</c>) and the
+    /// aggregates. Empty: user-level data answers loopback only. Default empty.</summary>
+    public string AdminTokenFile { get; init; } = "";
+
+    /// <summary>PEM file of the certificate (and its chain) served on https URLs. Default empty: http only.</summary>
+    public string TlsCertificate { get; init; } = "";
+
+    /// <summary>PEM file of <see cref="TlsCertificate"/>'s private key. Default empty: the key is in the certificate's file.</summary>
+    public string TlsKey { get; init; } = "";
+
+    /// <summary>Largest compressed batch accepted, in bytes. Default 32 MiB; 1024 to 1 GiB.</summary>
     public int MaxBatchBytes { get; init; } = 32 * 1024 * 1024;
 
-    /// <summary>Largest batch after decompression, in bytes. Default <see cref="Polaris.Wire.SummaryBounds.MaxBatchBytes"/> (32 MiB).</summary>
+    /// <summary>Largest batch after decompression, in bytes. Default <see cref="Polaris.Wire.SummaryBounds.MaxBatchBytes"/>
+    /// (32 MiB); 1024 to 1 GiB.</summary>
     public int MaxDecompressedBytes { get; init; } = Polaris.Wire.SummaryBounds.MaxBatchBytes;
 
+    /// <summary>The budget of <see cref="MaxBytesInFlight"/> when none is set, unless one largest request needs more.</summary>
+    public const long DefaultMaxBytesInFlight = 512L * 1024 * 1024;
+
+    // Null until set: the default then grows with the batch limits, so that raising maxBatchBytes alone never leaves
+    // a budget that one largest batch cannot fit (it would be answered 503 for ever, and retried for ever).
+    private readonly long? _maxBytesInFlight;
+
     /// <summary>Bytes all batches being taken in may hold at once (bodies, decompression buffers and the objects
-    /// decoded from them); past it a post is answered 503 with Retry-After. Default 512 MiB; at least what one
-    /// largest batch needs (<see cref="LargestRequestBytes"/>).</summary>
-    public long MaxBytesInFlight { get; init; } = 512L * 1024 * 1024;
+    /// decoded from them); past it a post is answered 503 with Retry-After. Default 512 MiB, or what one largest batch
+    /// needs (<see cref="LargestRequestBytes"/>) when that is more; when set, at least that and at most 64 GiB.</summary>
+    public long MaxBytesInFlight
+    {
+        get => _maxBytesInFlight ?? Math.Max(DefaultMaxBytesInFlight, LargestRequestBytes);
+        init => _maxBytesInFlight = value;
+    }
 
     /// <summary>What the objects decoded from a real batch hold, per byte of its MessagePack, as the decoder
     /// estimates them: module names and paths measured 3.7, estimated 5.1.</summary>
     public const int DecodedBytesPerByte = 6;
 
-    /// <summary>Distinct <c>library</c> label values in /metrics before new ones fold into <c>__other__</c>. Default 10000.</summary>
-    public int MaxLibraryLabels { get; init; } = 10_000;
-
-    /// <summary>File of the bearer tokens agents must show to post batches, one per line; empty: no token needed
-    /// (loopback only, until an admin opens the collector).</summary>
-    public string TokenFile { get; init; } = "";
-
-    /// <summary>File of the bearer tokens that may read aggregates (<c>/metrics</c>, <c>/v1/libraries</c>), one per line:
-    /// Prometheus's. Empty, and no admin token: those answer loopback only.</summary>
-    public string ReadTokenFile { get; init; } = "";
-
-    /// <summary>File of the bearer tokens that may read what names users and jobs (<c>/v1/summaries</c>) and the
-    /// aggregates. Empty: user-level data answers loopback only.</summary>
-    public string AdminTokenFile { get; init; } = "";
-
-    /// <summary>Reads and validates the options; throws <see cref="ArgumentException"/> naming a bad setting.</summary>
-    public static CollectorOptions From(IConfiguration configuration)
-    {
-        var section = configuration.GetSection("Collector");
-        var defaults = new CollectorOptions();
-        var options = new CollectorOptions
-        {
-            Urls = section["Urls"] ?? defaults.Urls,
-            Data = section["Data"] ?? defaults.Data,
-            MaxBatchBytes = Number(section, "MaxBatchBytes", defaults.MaxBatchBytes, 1024, 1024 * 1024 * 1024),
-            MaxDecompressedBytes = Number(section, "MaxDecompressedBytes", defaults.MaxDecompressedBytes, 1024, 1024 * 1024 * 1024),
-            MaxLibraryLabels = Number(section, "MaxLibraryLabels", defaults.MaxLibraryLabels, 1, 1_000_000),
-            TokenFile = section["TokenFile"] ?? defaults.TokenFile,
-            ReadTokenFile = section["ReadTokenFile"] ?? defaults.ReadTokenFile,
-            AdminTokenFile = section["AdminTokenFile"] ?? defaults.AdminTokenFile,
-        };
-        options = options with { MaxBytesInFlight = LongNumber(section, "MaxBytesInFlight", defaults.MaxBytesInFlight, options.LargestRequestBytes, 64L * 1024 * 1024 * 1024) };
-        foreach (var (setting, file) in new[] { ("TokenFile", options.TokenFile), ("ReadTokenFile", options.ReadTokenFile), ("AdminTokenFile", options.AdminTokenFile) })
-        {
-            if (file.Length > 0 && !File.Exists(file))
-            {
-                throw new ArgumentException($"setting 'Collector:{setting}': {file} does not exist");
-            }
-        }
-        if (string.IsNullOrWhiteSpace(options.Data))
-        {
-            throw new ArgumentException("setting 'Collector:Data' must name a folder");
-        }
-        foreach (var url in options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            {
-                throw new ArgumentException($"setting 'Collector:Urls': '{url}' is not an http or https URL");
-            }
-        }
-        return options;
-    }
-
     /// <summary>What one largest real request may take of <see cref="MaxBytesInFlight"/>: its body, the buffers its
     /// decompression grows through (doubling, so up to twice the decompressed limit) and its decoded objects.</summary>
     public long LargestRequestBytes => MaxBatchBytes + 1L + ((2L + DecodedBytesPerByte) * (MaxDecompressedBytes + 1L));
 
-    private static long LongNumber(IConfigurationSection section, string key, long fallback, long min, long max)
+    /// <summary>Days summaries, batch keys and unreferenced module tables are kept. Default 90; 1 to 36500.</summary>
+    public int RetentionDays { get; init; } = 90;
+
+    /// <summary>Days daily roll-ups are kept. Default 3650; from <see cref="RetentionDays"/> to 36500.</summary>
+    public int RollupRetentionDays { get; init; } = 3650;
+
+    /// <summary>Seconds between the maintenance thread's checkpoints of the store's log. Default 60; 1 to 86400.</summary>
+    public int CheckpointSeconds { get; init; } = 60;
+
+    /// <summary>Bytes of the store's log (<c>polaris-log.db</c>) past which a checkpoint runs at once. Default 256 MiB;
+    /// at least 1 MiB.</summary>
+    public long MaxLogBytes { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>CSV file of <c>project,domain</c> lines mapping a job's account to its science domain. Default empty:
+    /// every job's domain is <c>unknown</c>. When set, the file must exist.</summary>
+    public string DomainFile { get; init; } = "";
+
+    /// <summary>Libraries that get a <c>library</c> label whatever their users, before the others. Default none; at
+    /// most <see cref="MaxLibraryLabels"/>.</summary>
+    public IReadOnlyList<string> LibraryAllowlist { get; init; } = [];
+
+    /// <summary>Distinct <c>library</c> label values in /metrics before new ones fold into <c>other</c>. Default 1000;
+    /// 1 to 1000000.</summary>
+    public int MaxLibraryLabels { get; init; } = 1000;
+
+    /// <summary>Distinct users that must have used a library (not in <see cref="LibraryAllowlist"/>) before it gets a
+    /// label, so that one user cannot fill the budget with made-up names. Default 2; 1 to 1000000.</summary>
+    public int LibraryLabelMinUsers { get; init; } = 2;
+
+    /// <summary>Distinct <c>node</c> label values in /metrics. Default 20000; 1 to 1000000.</summary>
+    public int MaxNodeLabels { get; init; } = 20_000;
+
+    /// <summary>Seconds without a summary after which a home-loading job's series goes. Default 900; 10 to 604800.</summary>
+    public int HomeJobQuietSeconds { get; init; } = 900;
+
+    /// <summary>Milliseconds between folds of stored summaries into roll-ups and totals. Default 1000; 10 to 600000.</summary>
+    public int FoldMilliseconds { get; init; } = 1000;
+
+    /// <summary>IANA name of the PBS server's time zone, in which its accounting logs' dates are written
+    /// (<c>import-pbs</c>, <c>POST /v1/pbs</c>). Default empty: this machine's local zone.</summary>
+    public string PbsTimeZone { get; init; } = "";
+
+    /// <summary>The zone <see cref="PbsTimeZone"/> names, or the local one.</summary>
+    /// <exception cref="UsageException">The name is no zone this machine knows.</exception>
+    public TimeZoneInfo PbsServerTimeZone()
     {
-        var text = section[key];
-        if (text == null)
+        if (PbsTimeZone.Length == 0)
         {
-            return Math.Max(fallback, min);
+            return TimeZoneInfo.Local;
         }
-        return long.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
-            ? value
-            : throw new ArgumentException($"setting 'Collector:{key}' must be a whole number from {min} to {max}, not '{text}'");
+        return TimeZoneInfo.TryFindSystemTimeZoneById(PbsTimeZone, out var zone)
+            ? zone
+            : throw new UsageException($"setting 'pbsTimeZone' names no time zone this machine knows: '{PbsTimeZone}' (an IANA name, as Europe/Paris)");
     }
 
-    private static int Number(IConfigurationSection section, string key, int fallback, int min, int max)
+    // Options of serve's command line, and the settings they set.
+    private static readonly Dictionary<string, string> CommandLineOptions = new(StringComparer.Ordinal)
     {
-        var text = section[key];
-        if (text == null)
+        ["urls"] = "urls",
+        ["data"] = "data",
+        ["token-file"] = "tokenFile",
+        ["read-token-file"] = "readTokenFile",
+        ["admin-token-file"] = "adminTokenFile",
+    };
+
+    /// <summary>Builds the options from <c>serve</c>'s arguments and the process environment.</summary>
+    /// <exception cref="UsageException">An argument, a variable, the config file or a value is wrong; the message names it.</exception>
+    /// <exception cref="HelpRequest"><c>--help</c> or <c>-h</c> was given.</exception>
+    public static CollectorOptions Load(IReadOnlyList<string> args) => Load(args, EnvironmentVariables());
+
+    /// <summary>Builds the options from <c>serve</c>'s arguments and the given environment variables.</summary>
+    /// <exception cref="UsageException">An argument, a variable, the config file or a value is wrong; the message names it.</exception>
+    /// <exception cref="HelpRequest"><c>--help</c> or <c>-h</c> was given.</exception>
+    public static CollectorOptions Load(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var cli = new OptionReader(args, new HashSet<string>(CommandLineOptions.Keys.Append("config"), StringComparer.Ordinal));
+        if (cli.Operands.Count > 0)
         {
-            return fallback;
+            throw new UsageException($"serve takes no operands: '{cli.Operands[0]}'");
         }
-        return int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
-            ? value
-            : throw new ArgumentException($"setting 'Collector:{key}' must be a whole number from {min} to {max}, not '{text}'");
+        CollectorSettings.RefuseUnknownVariables(environment);
+        var options = FromFileAndEnvironment(cli.Get("config"), environment);
+        foreach (var (option, setting) in CommandLineOptions)
+        {
+            if (cli.Get(option) is { } value)
+            {
+                options = CollectorSettings.Apply(options, setting, SettingValue.FromText($"option --{option}", value));
+            }
+        }
+        options.Validate();
+        return options;
+    }
+
+    /// <summary>The defaults, then the config file (<paramref name="configFile"/>, else <c>POLARIS_COLLECTOR_CONFIG</c>,
+    /// else <see cref="DefaultConfigFile"/> when it exists), then the <c>POLARIS_COLLECTOR_*</c> variables; not
+    /// validated as a whole.</summary>
+    public static CollectorOptions FromFileAndEnvironment(string? configFile, IReadOnlyDictionary<string, string> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var options = new CollectorOptions();
+        configFile ??= environment.GetValueOrDefault(CollectorSettings.ConfigVariable) ?? (File.Exists(DefaultConfigFile) ? DefaultConfigFile : null);
+        if (configFile != null)
+        {
+            options = CollectorSettings.ApplyFile(options, configFile);
+        }
+        return CollectorSettings.ApplyEnvironment(options, environment);
+    }
+
+    /// <summary>The process's <c>POLARIS_COLLECTOR_*</c> variables.</summary>
+    public static Dictionary<string, string> EnvironmentVariables()
+    {
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            if (entry.Key is string name && name.StartsWith(CollectorSettings.VariablePrefix, StringComparison.Ordinal) && entry.Value is string value)
+            {
+                variables[name] = value;
+            }
+        }
+        return variables;
+    }
+
+    /// <summary>Checks every setting against its range and the others; throws <see cref="UsageException"/> naming the
+    /// first that is wrong.</summary>
+    public void Validate()
+    {
+        var urls = Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Require(urls.Length > 0, "urls", "must name at least one URL");
+        var badUrl = urls.FirstOrDefault(u => !SettingValue.IsListenUrl(u));
+        Require(badUrl == null, "urls", $"holds '{badUrl}', not an http or https URL");
+        Require(!string.IsNullOrWhiteSpace(Data), "data", "must name a folder");
+        RequireFile(TokenFile, "tokenFile");
+        RequireFile(ReadTokenFile, "readTokenFile");
+        RequireFile(AdminTokenFile, "adminTokenFile");
+        RequireFile(TlsCertificate, "tlsCertificate");
+        RequireFile(TlsKey, "tlsKey");
+        Require(TlsKey.Length == 0 || TlsCertificate.Length > 0, "tlsKey", "needs tlsCertificate");
+        Require(TlsCertificate.Length > 0 || !urls.Any(u => u.StartsWith("https:", StringComparison.OrdinalIgnoreCase)), "tlsCertificate",
+            "must name the certificate to serve the https URL of setting 'urls'");
+        RequireRange(MaxBatchBytes, 1024, 1024 * 1024 * 1024, "maxBatchBytes");
+        RequireRange(MaxDecompressedBytes, 1024, 1024 * 1024 * 1024, "maxDecompressedBytes");
+        // A budget that one largest batch cannot fit would answer that batch 503 for ever, and the agent retry it for ever.
+        RequireRange(MaxBytesInFlight, LargestRequestBytes, 64L * 1024 * 1024 * 1024, "maxBytesInFlight");
+        RequireRange(RetentionDays, 1, 36_500, "retentionDays");
+        RequireRange(RollupRetentionDays, RetentionDays, 36_500, "rollupRetentionDays", "retentionDays");
+        RequireRange(CheckpointSeconds, 1, 86_400, "checkpointSeconds");
+        RequireRange(MaxLogBytes, 1024 * 1024, 1L << 40, "maxLogBytes");
+        RequireFile(DomainFile, "domainFile");
+        RequireRange(MaxLibraryLabels, 1, 1_000_000, "maxLibraryLabels");
+        var badName = LibraryAllowlist.FirstOrDefault(l => l.Length == 0 || l.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)));
+        Require(badName == null, "libraryAllowlist", $"holds '{badName}', not a library name");
+        Require(LibraryAllowlist.Count <= MaxLibraryLabels, "libraryAllowlist", $"names {LibraryAllowlist.Count} libraries, more than maxLibraryLabels ({MaxLibraryLabels})");
+        RequireRange(LibraryLabelMinUsers, 1, 1_000_000, "libraryLabelMinUsers");
+        RequireRange(MaxNodeLabels, 1, 1_000_000, "maxNodeLabels");
+        RequireRange(HomeJobQuietSeconds, 10, 604_800, "homeJobQuietSeconds");
+        RequireRange(FoldMilliseconds, 10, 600_000, "foldMilliseconds");
+        _ = PbsServerTimeZone();
+    }
+
+    private static void RequireRange(long value, long min, long max, string setting, string? minName = null) =>
+        Require(value >= min && value <= max, setting, string.Create(CultureInfo.InvariantCulture,
+            $"must be between {(minName == null ? "" : minName + " (")}{min}{(minName == null ? "" : ")")} and {max}, not {value}"));
+
+    private static void RequireFile(string path, string setting) =>
+        Require(path.Length == 0 || File.Exists(path), setting, $"names a file that does not exist: {path}");
+
+    private static void Require(bool ok, string setting, string rule)
+    {
+        if (!ok)
+        {
+            throw new UsageException($"setting '{setting}' {rule}");
+        }
     }
 }

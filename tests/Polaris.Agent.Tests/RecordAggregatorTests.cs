@@ -60,6 +60,30 @@ public sealed class RecordAggregatorTests : IDisposable
     }
 
     [Fact]
+    public async Task Each_module_entry_counts_the_processes_that_loaded_it_at_start_up()
+    {
+        // Three runs of one script: a .pth file loads pthpkg at start-up in the first two; the third imports it itself.
+        var options = new AgentOptions { Spool = _dir.Combine("spool"), SpoolMinFreeBytes = 0, SummaryQuiet = TimeSpan.FromMilliseconds(300) };
+        var (stage, records, spool) = await StartAsync(options);
+        ModuleImport[] modules = [new("pthpkg", "/venv/pthpkg/__init__.py"), new("mypkg", "/home/asmith/mypkg/__init__.py")];
+
+        for (int p = 0; p < 3; p++)
+        {
+            var record = Record(p, "/home/asmith/train.py") with
+            {
+                Modules = modules,
+                Times = [new ImportTime(2000, 1000) { Startup = p < 2 }, new ImportTime(3000, 3000)],
+            };
+            records.TryWrite(new ReceivedRecord(record, DropFile(p)));
+        }
+        SpinWait.SpinUntil(() => Spooled(spool).Sum(s => s.Processes) == 3, TimeSpan.FromSeconds(10));
+        await stage.StopAsync(CancellationToken.None);
+
+        var summary = Assert.Single(Spooled(spool));
+        Assert.Equal([("pthpkg", 3, 2), ("mypkg", 3, 0)], summary.Modules.Select(m => (m.Name, m.Processes, m.StartupProcesses)));
+    }
+
+    [Fact]
     public async Task A_record_that_would_take_its_summary_past_the_module_bound_starts_another_and_every_summary_stays_within_the_bounds()
     {
         // Three processes of one script, each with 10,000 modules of its own: 30,000 entries would not fit one summary.

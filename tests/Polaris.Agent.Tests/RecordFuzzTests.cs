@@ -27,7 +27,7 @@ public class RecordFuzzTests(ITestOutputHelper output)
         var caches = new ReaderCaches();
         var failures = new List<string>();
         var parsed = new List<ProcessRecord>();
-        long refused = 0, records = 0, done = 0, mutateTicks = 0, parseTicks = 0;
+        long refused = 0, records = 0, done = 0, mutateTicks = 0, parseTicks = 0, startup = 0;
         var clock = Stopwatch.StartNew();
         for (; done < mutations && clock.Elapsed < budget && failures.Count < 10; done++)
         {
@@ -40,6 +40,7 @@ public class RecordFuzzTests(ITestOutputHelper output)
                 var record = HookFrames.Parse(bytes, Name, 1001, "asmith", "node01", caches).Record;
                 records++;
                 parseTicks += Stopwatch.GetTimestamp() - t1;
+                startup += record.Times.Any(t => t.Startup) ? 1 : 0;
                 if (Violation(record) is { } violation)
                 {
                     failures.Add($"{violation} after {what}");
@@ -64,11 +65,13 @@ public class RecordFuzzTests(ITestOutputHelper output)
         SendAll(parsed, failures);
         double seconds = clock.Elapsed.TotalSeconds;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{done} mutations in {seconds:F1} s: {done / seconds:F0} mutations/s; {records} records, {refused} refused (seed {seed})"));
+            $"{done} mutations in {seconds:F1} s: {done / seconds:F0} mutations/s; {records} records ({startup} with start-up modules), {refused} refused (seed {seed})"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"of which mutating {mutateTicks / (double)Stopwatch.Frequency:F1} s, parsing those that gave a record {parseTicks / (double)Stopwatch.Frequency:F1} s"));
         Assert.True(failures.Count == 0, string.Join("\n", failures));
         Assert.True(records > 0 && refused > 0, "the mutations should give both records and refusals");
+        // The start-up modules (pre) go through the summary and the batch reader's bounds too.
+        Assert.True(startup > 0, "some records should have start-up modules");
     }
 
     /// <summary>Summarises the records and encodes and decodes their batch, as the daemon and the collector would.</summary>

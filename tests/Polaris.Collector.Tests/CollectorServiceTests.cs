@@ -85,6 +85,6 @@ public class CollectorServiceTests
         var result = CommandResult.Run("dotnet", [CollectorProcess.Dll, "serve", "--urls", "ftp://127.0.0.1:1"]);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("Collector:Urls", result.StderrText, StringComparison.Ordinal);
+        Assert.Contains("option --urls 'ftp://127.0.0.1:1' is not an http or https URL", result.StderrText, StringComparison.Ordinal);
     }
 }

@@ -1,4 +1,3 @@
-using Polaris.Collector.Storage;
 using Polaris.Testing;
 using Polaris.Wire;
 
@@ -10,7 +9,7 @@ public class CollectorStoreTests
     {
         Key = key,
         Node = "node01",
-        CreatedAtMs = 1_764_000_000_000,
+        CreatedAtMs = (TestClock.BaseMs + 000_000),
         Summaries = SummaryBuilder.Summarize(processModules.Select((modules, i) => new ProcessRecord
         {
             Host = "node01", Uid = 1001, User = "asmith", Pid = 100 + i,
@@ -22,7 +21,8 @@ public class CollectorStoreTests
     public void A_batch_is_counted_once_however_often_it_arrives()
     {
         using var dir = new TempDirectory();
-        using var store = new CollectorStore(dir.Path);
+        using var opened = new TestStore(dir.Path);
+        var store = opened.Store;
         var batch = BatchOf("b1", ["numpy", "numpy.linalg", "os"], ["numpy", "scipy"]);
 
         var first = store.Ingest(batch, DateTime.UtcNow);
@@ -42,7 +42,8 @@ public class CollectorStoreTests
     public void A_library_counts_the_processes_of_each_summary_that_imported_it()
     {
         using var dir = new TempDirectory();
-        using var store = new CollectorStore(dir.Path);
+        using var opened = new TestStore(dir.Path);
+        var store = opened.Store;
         var job = BatchOf("b1", ["numpy", "numpy.linalg"], ["numpy"], ["numpy", "scipy.sparse"], ["os"]);
         var other = BatchOf("b2", ["numpy.fft"]);
 
@@ -62,13 +63,15 @@ public class CollectorStoreTests
     public void Totals_survive_reopening_the_database()
     {
         using var dir = new TempDirectory();
-        using (var store = new CollectorStore(dir.Path))
+        using (var opened = new TestStore(dir.Path))
         {
+            var store = opened.Store;
             store.Ingest(BatchOf("b1", ["numpy"]), DateTime.UtcNow);
             store.Ingest(BatchOf("b2", ["numpy"], ["torch"]), DateTime.UtcNow);
         }
 
-        using var reopened = new CollectorStore(dir.Path);
+        using var opened2 = new TestStore(dir.Path);
+        var reopened = opened2.Store;
 
         var totals = reopened.Totals();
         Assert.Equal(3, totals.Processes);
@@ -80,7 +83,8 @@ public class CollectorStoreTests
     public void A_summary_whose_document_the_store_cannot_hold_is_refused_before_anything_is_written()
     {
         using var dir = new TempDirectory();
-        using var store = new CollectorStore(dir.Path);
+        using var opened = new TestStore(dir.Path);
+        var store = opened.Store;
         var batch = BatchOf("big", ["numpy"]);
         var small = batch.Summaries[0];
         // The store checks for itself what the reader let through: 16,000 module documents with 1,000-byte paths pass LiteDB's 16 MB.

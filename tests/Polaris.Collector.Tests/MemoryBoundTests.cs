@@ -138,8 +138,8 @@ public class MemoryBoundTests(ITestOutputHelper output)
         // The test's budget: 256 MiB, with batches of at most 16 MiB decompressed so that one largest fits it.
         using var collector = CollectorProcess.StartOn(new Uri("http://127.0.0.1:0"), dir.Path, new Dictionary<string, string>
         {
-            ["Collector__MaxBytesInFlight"] = (256L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Collector__MaxDecompressedBytes"] = (16 << 20).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["POLARIS_COLLECTOR_MAX_BYTES_IN_FLIGHT"] = (256L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["POLARIS_COLLECTOR_MAX_DECOMPRESSED_BYTES"] = (16 << 20).ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         var body = Wide.Value;
         var before = PeakResidentBytes(collector.Process.Pid);
@@ -172,7 +172,7 @@ public class MemoryBoundTests(ITestOutputHelper output)
         [
             new Polaris.Wire.ProcessRecord
             {
-                Host = "node01", Uid = 1001, User = "mallory", Pid = 1, StartedAtMs = 1_764_000_000_000, EndedAtMs = 1_764_000_000_500,
+                Host = "node01", Uid = 1001, User = "mallory", Pid = 1, StartedAtMs = (TestClock.BaseMs + 000_000), EndedAtMs = (TestClock.BaseMs + 000_500),
                 Modules = [new Polaris.Wire.ModuleImport("numpy", "/x/numpy/__init__.py")],
             },
         ]));
@@ -182,7 +182,7 @@ public class MemoryBoundTests(ITestOutputHelper output)
         var summary = good with { Modules = Enumerable.Range(0, 16_384).Select(i => new Polaris.Wire.ModuleUse("l" + i, "") { Processes = 1 }).ToArray() };
         var batch = Polaris.Wire.BatchCodec.Encode(new Polaris.Wire.Batch
         {
-            Key = "wide-modules", Node = "node01", CreatedAtMs = 1_764_000_001_000, Summaries = Enumerable.Repeat(summary, 40).ToArray(),
+            Key = "wide-modules", Node = "node01", CreatedAtMs = (TestClock.BaseMs + 001_000), Summaries = Enumerable.Repeat(summary, 40).ToArray(),
         });
         var before = PeakResidentBytes(collector.Process.Pid);
 

@@ -16,7 +16,7 @@ public class SummaryReadTests(ITestOutputHelper output)
         [
             new ProcessRecord
             {
-                Host = "node01", Uid = 1001, User = "mallory", Pid = 100 + n, StartedAtMs = 1_764_000_000_000 + n, EndedAtMs = 1_764_000_000_500 + n,
+                Host = "node01", Uid = 1001, User = "mallory", Pid = 100 + n, StartedAtMs = (TestClock.BaseMs + 000_000) + n, EndedAtMs = (TestClock.BaseMs + 000_500) + n,
                 Modules = [new ModuleImport("numpy", "/x/numpy/__init__.py")],
             },
         ]));
@@ -32,7 +32,7 @@ public class SummaryReadTests(ITestOutputHelper output)
         // Five 5.6 MB summaries a batch: within the 32 MiB a batch may hold.
         for (int b = 0; b < 18; b++)
         {
-            var batch = new Batch { Key = "wide-" + b, Node = "node01", CreatedAtMs = 1_764_000_001_000, Summaries = Enumerable.Range(b * 5, 5).Select(Wide).ToArray() };
+            var batch = new Batch { Key = "wide-" + b, Node = "node01", CreatedAtMs = (TestClock.BaseMs + 001_000), Summaries = Enumerable.Range(b * 5, 5).Select(Wide).ToArray() };
             using var posted = await collector.Http.PostAsync("v1/batches", SummaryRefusalServiceTests.Body(BatchCodec.Encode(batch)));
             Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
         }

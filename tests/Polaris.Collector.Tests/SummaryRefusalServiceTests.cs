@@ -21,7 +21,7 @@ public class SummaryRefusalServiceTests
     [
         new ProcessRecord
         {
-            Host = "node01", Uid = 0, User = "root", Pid = 4242, StartedAtMs = 1_764_000_000_000, EndedAtMs = 1_764_000_000_500,
+            Host = "node01", Uid = 0, User = "root", Pid = 4242, StartedAtMs = (TestClock.BaseMs + 000_000), EndedAtMs = (TestClock.BaseMs + 000_500),
             Modules = [new ModuleImport("numpy", "/x/numpy/__init__.py")],
         },
     ]));
@@ -35,7 +35,7 @@ public class SummaryRefusalServiceTests
         var user = good with { Uid = 1001, User = "mallory" };
         var batch = new Batch
         {
-            Key = "mixed-1", Node = "node01", CreatedAtMs = 1_764_000_001_000,
+            Key = "mixed-1", Node = "node01", CreatedAtMs = (TestClock.BaseMs + 001_000),
             Summaries =
             [
                 // A top-level package name of 1,100 bytes: LiteDB's index keys end at 1,023 (it answered 500).
@@ -65,8 +65,8 @@ public class SummaryRefusalServiceTests
         Assert.Equal("root", stored.GetProperty("user").GetString());
         Assert.Equal(1, collector.Metric("polaris_python_processes_total"));
         Assert.Equal(1, collector.Metric("polaris_library_processes_total{library=\"numpy\"}"));
-        Assert.Equal(5, collector.Metric("polaris_collector_summaries_total{result=\"refused\"}"));
-        Assert.Equal(1, collector.Metric("polaris_collector_summaries_total{result=\"stored\"}"));
+        Assert.Equal(5, collector.Metric("polaris_collector_summaries_refused_total"));
+        Assert.Equal(1, collector.Metric("polaris_summaries_total"));
         Assert.Equal(5, collector.Metric("polaris_collector_summaries_refused_total{reason=\"out_of_bounds\"}"));
         Assert.Contains("refused 5 summaries", collector.Process.Output, StringComparison.Ordinal);
     }
@@ -86,7 +86,7 @@ public class SummaryRefusalServiceTests
         };
         var batch = new Batch
         {
-            Key = "member-vars", Node = "node01", CreatedAtMs = 1_764_000_001_000,
+            Key = "member-vars", Node = "node01", CreatedAtMs = (TestClock.BaseMs + 001_000),
             Summaries =
             [
                 merged with { Members = [good.Members[0], second with { Variables = new Dictionary<string, string?> { ["PYTHONPATH"] = new('p', 9000) } }] },
@@ -122,7 +122,7 @@ public class SummaryRefusalServiceTests
     {
         using var dir = new TempDirectory();
         using var collector = CollectorProcess.Start(dir.Path);
-        var batch = new Batch { Key = "bad-batch", Node = "node01", CreatedAtMs = 1_764_000_001_000, Summaries = [RootsSummary()] };
+        var batch = new Batch { Key = "bad-batch", Node = "node01", CreatedAtMs = (TestClock.BaseMs + 001_000), Summaries = [RootsSummary()] };
         batch = forgery == "created 2^62" ? batch with { CreatedAtMs = 1L << 62 } : batch with { Node = new string('n', 5 * 1024 * 1024) };
 
         using var response = await collector.Http.PostAsync("v1/batches", Body(BatchCodec.Encode(batch)));
@@ -140,7 +140,7 @@ public class SummaryRefusalServiceTests
         var good = RootsSummary();
         var bytes = BatchCodec.Encode(new Batch
         {
-            Key = "mixed-retry", Node = "node01", CreatedAtMs = 1_764_000_001_000,
+            Key = "mixed-retry", Node = "node01", CreatedAtMs = (TestClock.BaseMs + 001_000),
             Summaries = [good with { Members = [good.Members[0] with { EndedAtMs = -5 }] }, good],
         });
 
@@ -151,6 +151,6 @@ public class SummaryRefusalServiceTests
         Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
         Assert.Contains("\"duplicate\":true", await retry.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(1, collector.Metric("polaris_python_processes_total"));
-        Assert.Equal(1, collector.Metric("polaris_collector_summaries_total{result=\"refused\"}"));
+        Assert.Equal(1, collector.Metric("polaris_collector_summaries_refused_total"));
     }
 }

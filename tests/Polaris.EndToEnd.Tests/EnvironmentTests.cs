@@ -19,7 +19,7 @@ public class EnvironmentTests(CondaEnvironments conda) : IClassFixture<CondaEnvi
         Assert.Equal("base", environment.Text("kind"));
         Assert.Equal("base", environment.Text("name"));
         Assert.Equal("base-env", record.Origin("numpy"));
-        Assert.Equal("1.26.4", record.Module("numpy").GetProperty("v").GetString());
+        Assert.Equal("1.26.4", record.Module("numpy").GetProperty("version").GetString());
         Assert.Empty(environment.Texts("added"));
         Assert.Empty(environment.Texts("removed"));
         Assert.Empty(environment.Texts("changed"));
@@ -51,7 +51,7 @@ public class EnvironmentTests(CondaEnvironments conda) : IClassFixture<CondaEnvi
         Assert.Equal(["numpy: 1.26.4 py311h64a7726_0 -> 2.0.0 py311h1461c94_0"], environment.Texts("changed"));
         Assert.Equal(["mylocal==0.3"], environment.Texts("pip"));
         Assert.Equal("custom-env", record.Origin("numpy"));
-        Assert.Equal("2.0.0", record.Module("numpy").GetProperty("v").GetString());
+        Assert.Equal("2.0.0", record.Module("numpy").GetProperty("version").GetString());
         Assert.Equal("custom-env", record.Origin("mylocal"));
     }
 

@@ -59,7 +59,7 @@ public class ExitPathTests
         Assert.Equal("os-exit", record.OnlyMember().Text("exit"));
         Assert.False(record.OnlyMember().GetProperty("partial").GetBoolean());
         Assert.Contains("yaml", record.Libraries());
-        Assert.NotEmpty(record.GetProperty("sos").EnumerateArray());
+        Assert.NotEmpty(record.GetProperty("sharedObjects").EnumerateArray());
     }
 
     [Theory]
@@ -77,12 +77,12 @@ public class ExitPathTests
         Assert.Equal(reason, record.OnlyMember().Text("exit"));
         Assert.False(record.OnlyMember().GetProperty("partial").GetBoolean());
         Assert.Contains("numpy", record.Libraries());
-        var objects = record.GetProperty("sos").EnumerateArray().Select(s => s.GetProperty("p").GetString()!).ToArray();
+        var objects = record.GetProperty("sharedObjects").EnumerateArray().Select(s => s.GetProperty("path").GetString()!).ToArray();
         Assert.Contains(objects, p => p.Contains("libopenblas", StringComparison.Ordinal) || p.Contains("libblas", StringComparison.Ordinal));
         var numpy = record.Module("numpy");
         Assert.True(numpy.Nanoseconds("cum") > 0);
         Assert.InRange(numpy.Nanoseconds("self"), 1, numpy.Nanoseconds("cum"));
-        Assert.False(string.IsNullOrEmpty(numpy.GetProperty("v").GetString()), "numpy's __version__");
+        Assert.False(string.IsNullOrEmpty(numpy.GetProperty("version").GetString()), "numpy's __version__");
         Assert.True(record.OnlyMember().GetProperty("importns") is var importNs && importNs.ValueKind != System.Text.Json.JsonValueKind.Null);
     }
 }

@@ -27,9 +27,9 @@ public class MpiTests
         Assert.All(summary.Members(), m => Assert.Equal(
             m.Number("rank").ToString(System.Globalization.CultureInfo.InvariantCulture), summary.VariableOf(m, "OMPI_COMM_WORLD_RANK")));
         var mpi4py = summary.Module("mpi4py");
-        Assert.Equal(4, mpi4py.Number("c"));
-        Assert.False(mpi4py.TryGetProperty("m", out _), "every rank imported it: no member list");
-        Assert.Equal(4, mpi4py.GetProperty("cum").Long("n"));
+        Assert.Equal(4, mpi4py.Number("processes"));
+        Assert.False(mpi4py.TryGetProperty("members", out _), "every rank imported it: no member list");
+        Assert.Equal(4, mpi4py.GetProperty("cum").Long("count"));
         Assert.Equal(4, node.Collector.Metric("polaris_library_processes_total{library=\"mpi4py\"}"));
     }
 
@@ -72,8 +72,8 @@ public class MpiTests
         var importers = summary.ImportedBy("yaml");
         var member = summary.Members()[Assert.Single(importers)];
         Assert.Equal(2, member.Number("rank"));
-        Assert.Equal(1, summary.Module("yaml").Number("c"));
-        Assert.Equal(4, summary.Module("mpi4py").Number("c"));
+        Assert.Equal(1, summary.Module("yaml").Number("processes"));
+        Assert.Equal(4, summary.Module("mpi4py").Number("processes"));
         Assert.Equal(1, node.Collector.Metric("polaris_library_processes_total{library=\"yaml\"}"));
     }
 }

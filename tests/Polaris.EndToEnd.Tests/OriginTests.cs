@@ -67,7 +67,7 @@ public class OriginTests(FacilityFileSystems site) : IClassFixture<FacilityFileS
 
         var record = Stored(RepoPaths.Python, ["main_probe.py"], workingDirectory: site.WorkingDirectory);
 
-        Assert.Equal(script, record.Module("__main__").GetProperty("f").GetString());
+        Assert.Equal(script, record.Module("__main__").GetProperty("file").GetString());
         Assert.Equal("cwd", record.Origin("__main__"));
     }
 
@@ -101,7 +101,7 @@ public class OriginTests(FacilityFileSystems site) : IClassFixture<FacilityFileS
 
         var record = Stored(VirtualEnvironment.Python(venv), ["-c", "import numpy, climdata"]);
 
-        Assert.StartsWith("/usr/lib/python3/dist-packages/numpy/", record.Module("numpy").GetProperty("f").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("/usr/lib/python3/dist-packages/numpy/", record.Module("numpy").GetProperty("file").GetString(), StringComparison.Ordinal);
         Assert.Equal("system", record.Origin("numpy"));
         Assert.Equal("venv", record.Origin("climdata"));
         Assert.Equal("venv", record.Environment().Text("kind"));

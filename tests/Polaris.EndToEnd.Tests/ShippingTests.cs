@@ -70,12 +70,12 @@ public class ShippingTests
     {
         using var dir = new TempDirectory("polaris-e2e");
         var pki = FacilityCertificates.Create(dir.Combine("pki"));
-        var kestrel = new Dictionary<string, string>
+        var tls = new Dictionary<string, string>
         {
-            ["POLARIS_COLLECTOR_Kestrel__Certificates__Default__Path"] = pki.ServerCertificate,
-            ["POLARIS_COLLECTOR_Kestrel__Certificates__Default__KeyPath"] = pki.ServerKey,
+            ["POLARIS_COLLECTOR_TLS_CERTIFICATE"] = pki.ServerCertificate,
+            ["POLARIS_COLLECTOR_TLS_KEY"] = pki.ServerKey,
         };
-        using var collector = CollectorProcess.StartOn(new Uri("https://127.0.0.1:0"), dir.Combine("collector"), kestrel);
+        using var collector = CollectorProcess.StartOn(new Uri("https://127.0.0.1:0"), dir.Combine("collector"), tls);
         Assert.Equal("https", collector.Url.Scheme);
         Directory.CreateDirectory(dir.Combine("a"));
         Directory.CreateDirectory(dir.Combine("b"));

@@ -6,13 +6,13 @@ namespace Polaris.EndToEnd.Tests;
 internal static class StoredProcess
 {
     public static string[] Libraries(this JsonElement process) =>
-        process.GetProperty("libraries").EnumerateArray().Select(l => l.GetString()!).ToArray();
+        process.GetProperty("libraries").EnumerateArray().Where(l => l.GetProperty("processes").GetInt32() > 0).Select(l => l.GetProperty("name").GetString()!).ToArray();
 
     public static string[] ModuleNames(this JsonElement process) =>
-        process.GetProperty("modules").EnumerateArray().Select(m => m.GetProperty("n").GetString()!).ToArray();
+        process.GetProperty("modules").EnumerateArray().Select(m => m.GetProperty("name").GetString()!).ToArray();
 
     public static JsonElement Module(this JsonElement process, string name) =>
-        process.GetProperty("modules").EnumerateArray().Single(m => m.GetProperty("n").GetString() == name);
+        process.GetProperty("modules").EnumerateArray().Single(m => m.GetProperty("name").GetString() == name);
 
     /// <summary>The longest of a module's times (<c>self</c> or <c>cum</c>): for a summary of one process, its time.</summary>
     public static long Nanoseconds(this JsonElement module, string field) => module.GetProperty(field).Long("max");
@@ -25,7 +25,7 @@ internal static class StoredProcess
 
     /// <summary>Which members imported a module: all when the summary lists none.</summary>
     public static int[] ImportedBy(this JsonElement summary, string module) =>
-        summary.Module(module).TryGetProperty("m", out var members)
+        summary.Module(module).TryGetProperty("members", out var members)
             ? members.EnumerateArray().Select(m => m.GetInt32()).ToArray()
             : Enumerable.Range(0, summary.Members().Length).ToArray();
 
@@ -40,13 +40,11 @@ internal static class StoredProcess
 
     public static int Number(this JsonElement process, string field) => process.GetProperty(field).GetInt32();
 
-    /// <summary>A 64-bit field: LiteDB's JSON writes those as <c>{"$numberLong": "N"}</c>.</summary>
-    public static long Long(this JsonElement process, string field) => process.GetProperty(field) is var value && value.ValueKind == JsonValueKind.Object
-        ? long.Parse(value.GetProperty("$numberLong").GetString()!, System.Globalization.CultureInfo.InvariantCulture)
-        : value.GetInt64();
+    /// <summary>A 64-bit field.</summary>
+    public static long Long(this JsonElement process, string field) => process.GetProperty(field).GetInt64();
 
     /// <summary>The origin the daemon gave the module <paramref name="name"/> (<c>home</c>, <c>venv</c>, ...).</summary>
-    public static string Origin(this JsonElement process, string name) => process.Module(name).GetProperty("o").GetString()!;
+    public static string Origin(this JsonElement process, string name) => process.Module(name).GetProperty("origin").GetString()!;
 
     /// <summary>The analysed environment (<c>env</c>): prefix, kind, name and changes.</summary>
     public static JsonElement Environment(this JsonElement process) => process.GetProperty("env");

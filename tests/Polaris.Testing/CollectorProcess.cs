@@ -36,10 +36,15 @@ public sealed partial class CollectorProcess : IDisposable
         StartOn(url, dataDirectory, environment: null, extraArguments);
 
     /// <summary>Starts the collector on <paramref name="url"/> (http or https) with extra environment variables, such as
-    /// Kestrel's certificate settings.</summary>
-    public static CollectorProcess StartOn(Uri url, string dataDirectory, IReadOnlyDictionary<string, string>? environment, params string[] extraArguments)
+    /// <c>POLARIS_COLLECTOR_TLS_CERTIFICATE</c>.</summary>
+    public static CollectorProcess StartOn(Uri url, string dataDirectory, IReadOnlyDictionary<string, string>? environment, params string[] extraArguments) =>
+        StartWith(["serve", "--urls", url.GetLeftPart(UriPartial.Authority), "--data", dataDirectory, .. extraArguments], environment);
+
+    /// <summary>Starts the collector with exactly these arguments (the data folder and the address from a config file,
+    /// say), and waits until it listens on loopback.</summary>
+    public static CollectorProcess StartWith(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var process = ChildProcess.Start("dotnet", [Dll, "serve", "--urls", url.GetLeftPart(UriPartial.Authority), "--data", dataDirectory, .. extraArguments], environment);
+        var process = ChildProcess.Start("dotnet", [Dll, .. arguments], environment);
         Uri? listening = null;
         process.WaitUntil(() => (listening = ListeningUrl(process.Output)) != null, "listening address");
         return new CollectorProcess(process, listening!);

@@ -32,7 +32,8 @@ public sealed class RecordMutator
     }
 
     /// <summary>The real record files kept under tests/Polaris.Testing/Records (written by the hook: a program with
-    /// threads, a fork and numpy; its forked child; a process killed by SIGKILL).</summary>
+    /// threads, a fork and numpy; its forked child; a process killed by SIGKILL; a venv's process whose .pth files
+    /// imported packages at start-up, with the hook installed as one of them).</summary>
     public static IReadOnlyList<byte[]> RealRecords() =>
         Directory.GetFiles(Path.Combine(RepoPaths.Root, "tests", "Polaris.Testing", "Records"), "*.rec").Order(StringComparer.Ordinal)
             .Select(File.ReadAllBytes).ToArray();
@@ -186,7 +187,7 @@ public sealed class RecordMutator
         List<int> BinaryFields,
         List<(int Frame, int Text, int Start, int Length)> TextNumbers)
     {
-        private static readonly HashSet<string> NumberKeys = ["m", "mt", "maps", "end", "ppid", "start"];
+        private static readonly HashSet<string> NumberKeys = ["m", "mt", "maps", "end", "ppid", "start", "pre"];
 
         public static Sample Of(byte[] bytes)
         {

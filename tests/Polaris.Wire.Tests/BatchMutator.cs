@@ -30,7 +30,8 @@ public sealed class BatchMutator(int seed)
                         new ModuleImport("torch", "/soft/conda/lib/python3.11/site-packages/torch/__init__.py") { Kind = ModuleKind.Source, Version = "2.3.0", Origin = Origin.BaseEnv },
                         new ModuleImport("torch.nn", "/soft/conda/lib/python3.11/site-packages/torch/nn/__init__.py"),
                     ],
-                    Times = [new ImportTime(900_000_000, 1_000_000), new ImportTime(1000, 500)],
+                    // torch.nn loaded at start-up: the module entry's tenth element is in the corpus too.
+                    Times = [new ImportTime(900_000_000, 1_000_000), new ImportTime(1000, 500) { Startup = true }],
                     SharedObjects = [new SharedObject("/usr/lib/x86_64-linux-gnu/libcuda.so.1") { Origin = Origin.System }],
                     Environment = new PythonEnvironment
                     {
@@ -59,7 +60,7 @@ public sealed class BatchMutator(int seed)
                 Host = "x1000c0s0b0n0", Uid = (uint)(1000 + i % 5), User = $"user{i % 5}", Pid = 100 + i,
                 StartedAtMs = 1_764_000_000_000 + i, EndedAtMs = 1_764_000_001_000 + i, RuntimeNs = 1_000_000_000,
                 Modules = Enumerable.Range(0, 1 + i % 7).Select(m => new ModuleImport(m == 0 ? "numpy" : $"numpy.m{m}", $"/soft/numpy/m{m}.py") { Version = m == 0 ? "1.26" : "" }).ToArray(),
-                Times = Enumerable.Range(0, 1 + i % 7).Select(m => new ImportTime(1000L * (m + 1), 500L * (m + 1))).ToArray(),
+                Times = Enumerable.Range(0, 1 + i % 7).Select(m => new ImportTime(1000L * (m + 1), 500L * (m + 1)) { Startup = m == 1 && i % 3 == 0 }).ToArray(),
                 // Each rank has its own PMI_RANK, every other one a device: members with variables of their own, set and unset.
                 Job = new JobContext
                 {

@@ -11,7 +11,8 @@ public class SummaryBuilderReplaceTests
         ExitReason = ended ? ExitReasons.Exit : ExitReasons.Running, Partial = !ended,
         Job = new JobContext { JobId = "42.pbs", Rank = rank, Size = 4, Script = "/home/asmith/train.py" },
         Modules = modules.Select(m => new ModuleImport(m.Name, "/x/" + m.Name)).ToArray(),
-        Times = modules.Select(m => new ImportTime(m.SelfNs, m.SelfNs)).ToArray(),
+        // numpy.core stands for a module loaded at start-up (a .pth file's import): counted apart, late reads too.
+        Times = modules.Select(m => new ImportTime(m.SelfNs, m.SelfNs) { Startup = m.Name == "numpy.core" }).ToArray(),
         SharedObjects = ended ? [new SharedObject("/usr/lib/libcuda.so.1"), new SharedObject("/x/_umath.so")] : [],
     };
 
@@ -20,7 +21,7 @@ public class SummaryBuilderReplaceTests
 
     /// <summary>Module entries as the collector compares them: name, processes, importing members, timings.</summary>
     private static string[] Table(ProcessSummary s) => s.Modules
-        .Select(m => $"{m.Name} {m.Processes} [{string.Join(',', m.Members)}] {m.SelfNs.Count}/{m.SelfNs.Sum}/{m.SelfNs.Min}/{m.SelfNs.Max}")
+        .Select(m => $"{m.Name} {m.Processes} [{string.Join(',', m.Members)}] {m.SelfNs.Count}/{m.SelfNs.Sum}/{m.SelfNs.Min}/{m.SelfNs.Max} start-up {m.StartupProcesses}")
         .Order(StringComparer.Ordinal).ToArray();
 
     [Fact]
@@ -86,7 +87,7 @@ public class SummaryBuilderReplaceTests
         builder.Replace(0, Rank(0, true, [("yaml", 10), .. Numpy]), FoldedMember.Of(Rank(0, false)));
 
         var summary = builder.Build();
-        Assert.Equal(["numpy 1 [] 1/1000/1000/1000", "numpy.core 1 [] 1/400/400/400", "yaml 1 [] 1/10/10/10"], Table(summary));
+        Assert.Equal(["numpy 1 [] 1/1000/1000/1000 start-up 0", "numpy.core 1 [] 1/400/400/400 start-up 1", "yaml 1 [] 1/10/10/10 start-up 0"], Table(summary));
         Assert.Equal("exit", Assert.Single(summary.Members).ExitReason);
     }
 

@@ -64,6 +64,26 @@ public class SummaryBuilderTests
     }
 
     [Fact]
+    public void A_module_counts_the_processes_that_loaded_it_at_start_up_whether_or_not_records_share_a_module_list()
+    {
+        ModuleImport[] shared = [new("_distutils_hack", "/usr/lib/python3/dist-packages/_distutils_hack/__init__.py"), new("json", "/usr/lib/python3.11/json/__init__.py")];
+        static ImportTime[] Times(bool hack, bool json) => [new ImportTime(1000, 1000) { Startup = hack }, new ImportTime(2000, 2000) { Startup = json }];
+        var records = new[]
+        {
+            Rank(0) with { Modules = shared, Times = Times(true, false) },
+            // The same list as the last record's: folded by the shortcut.
+            Rank(1) with { Modules = shared, Times = Times(true, false) },
+            // Another list: matched module by module.
+            Rank(2) with { Modules = [.. shared], Times = Times(true, true) },
+            Rank(3) with { Modules = shared, Times = Times(false, false) },
+        };
+
+        var summary = Assert.Single(SummaryBuilder.Summarize(records));
+
+        Assert.Equal([("_distutils_hack", 4, 3), ("json", 4, 1)], summary.Modules.Select(m => (m.Name, m.Processes, m.StartupProcesses)));
+    }
+
+    [Fact]
     public void A_record_of_another_summary_is_refused()
     {
         var builder = new SummaryBuilder(SummaryKey.Of(Rank(0)));

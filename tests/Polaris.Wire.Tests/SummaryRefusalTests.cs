@@ -12,6 +12,7 @@ public class SummaryRefusalTests
         "long module name", "long host", "start 2^62", "end before 2000", "sum overflowed", "import of 8.9e9 s",
         "count past processes", "member listed twice", "too many members", "long job variable", "odd variable name",
         "negative runtime", "long member variable", "odd member variable name", "too many member variables", "too many job variables",
+        "start-up past processes", "negative start-up",
     };
 
     private static ProcessSummary Forge(ProcessSummary s, string forgery) => forgery switch
@@ -35,6 +36,8 @@ public class SummaryRefusalTests
         "long job variable" => s with { Job = s.Job with { Variables = new Dictionary<string, string> { ["PYTHONPATH"] = new('p', 9000) } } },
         "odd variable name" => s with { Job = s.Job with { Variables = new Dictionary<string, string> { ["a.b\0c"] = "" } } },
         "negative runtime" => s with { Members = [s.Members[0] with { RuntimeNs = -1 }] },
+        "start-up past processes" => s with { Modules = [s.Modules[0] with { StartupProcesses = s.Modules[0].Processes + 1 }] },
+        "negative start-up" => s with { Modules = [s.Modules[0] with { StartupProcesses = -1 }] },
         "long member variable" => s with { Members = [s.Members[0] with { Variables = new Dictionary<string, string?> { ["PYTHONPATH"] = new('p', 9000) } }] },
         "odd member variable name" => s with { Members = [s.Members[0] with { Variables = new Dictionary<string, string?> { ["a.b"] = null } }] },
         "too many member variables" => s with

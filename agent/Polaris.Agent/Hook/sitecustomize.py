@@ -59,7 +59,12 @@ def _polaris_install(sys, os):
     timed = []  # name, module, start s, end s, thread of each import not yet written, in completion order
     depth = 0  # imports under way, all threads together
     armed = False  # frames are written once the interpreter's start-up (site) is over
+    pre = 0  # length of `timed` when an import last settled while site was initialising: the start-up imports
     startup = list(modules)  # loaded before us (site, encodings, .pth imports): reported untimed
+    # Loaded while site initialises (from a .pth file, or as sitecustomize), what came before us is the interpreter's
+    # start-up; loaded later (a program's site.addsitedir), it is the program's own imports, and nothing is marked.
+    site = modules.get("site")
+    booting = issubclass(type(site), module_type) and getattr(get(namespace_of(site), "__spec__"), "_initializing", False)
     written = []  # lists of the names of the modules written so far
     pid = os.getpid()
     ppid = 0
@@ -93,13 +98,16 @@ def _polaris_install(sys, os):
         return module
 
     def flush(exit_reason):
-        nonlocal armed, first, done, fd, fd_id
+        nonlocal armed, first, done, fd, fd_id, pre
         locked = False
         try:
             if not armed:
-                # site imports sitecustomize and the .pth files: their imports go out with the program's first.
+                # site imports sitecustomize and the .pth files: their imports go out with the program's first,
+                # marked as start-up ones. Noted here, where only imports made during start-up pass: once armed,
+                # an import pays nothing for it.
                 site = modules.get("site")
                 if issubclass(type(site), module_type) and getattr(get(namespace_of(site), "__spec__"), "_initializing", False):
+                    pre = len(timed)
                     return
                 armed = True
             # At exit, wait a little for a flush under way in another thread; after an import, leave it to that one.
@@ -135,6 +143,10 @@ def _polaris_install(sys, os):
                     "start", str(start),
                     "ppid", str(ppid),
                 )
+                # The modules loaded at start-up come first in this frame: the untimed group of those loaded before
+                # us, then the first of the timed imports. None in a forked child, whose imports are its own.
+                if booting and (startup or pre):
+                    fields += ("pre", str(len(startup) + pre // 5))
                 try:
                     fields += ("cwd", os.getcwd())  # fails when the folder was removed
                     script = sys.argv[0]
@@ -266,11 +278,12 @@ def _polaris_install(sys, os):
 
     def after_fork_in_child():
         # The child is a process of its own: it reports only what it imports itself, in a file of its own.
-        nonlocal depth, pid, ppid, start, startup, fd, first, done, lock
+        nonlocal depth, pid, ppid, start, startup, pre, fd, first, done, lock
         ppid = pid
         pid = os.getpid()
         start = wall_ns()
         startup = ()
+        pre = 0
         lock = _thread.allocate_lock()
         first = True
         done = False

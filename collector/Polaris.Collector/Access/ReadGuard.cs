@@ -17,8 +17,8 @@ public sealed class ReadGuard
     public ReadGuard(CollectorOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _read = TokenSet.Load(options.ReadTokenFile, nameof(CollectorOptions.ReadTokenFile));
-        _admin = TokenSet.Load(options.AdminTokenFile, nameof(CollectorOptions.AdminTokenFile));
+        _read = TokenSet.Load(options.ReadTokenFile, "readTokenFile");
+        _admin = TokenSet.Load(options.AdminTokenFile, "adminTokenFile");
     }
 
     /// <summary>The status a request for <paramref name="level"/> gets: 200 (admitted), 401 (no or a wrong token)

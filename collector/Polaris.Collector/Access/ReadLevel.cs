@@ -6,6 +6,6 @@ public enum ReadLevel
     /// <summary>Counts with no user or job in them (<c>/metrics</c>, <c>/v1/libraries</c>): a read or admin token.</summary>
     Aggregates,
 
-    /// <summary>What names users and jobs (<c>/v1/summaries</c>): an admin token.</summary>
+    /// <summary>What names users and jobs (<c>/v1/summaries</c>, <c>/v1/rollups</c>): an admin token.</summary>
     UserData,
 }

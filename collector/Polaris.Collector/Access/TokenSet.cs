@@ -23,16 +23,28 @@ public sealed class TokenSet
     public bool IsEmpty => _hashes.Length == 0;
 
     /// <summary>Reads the tokens of <paramref name="path"/>; an empty path gives <see cref="None"/>.</summary>
-    /// <exception cref="ArgumentException">The file holds no token.</exception>
+    /// <param name="path">The token file; empty for none.</param>
+    /// <param name="setting">The setting that named the file (<c>tokenFile</c>), for the message.</param>
+    /// <exception cref="InvalidDataException">The file cannot be read or holds no token; the message names the setting.</exception>
     public static TokenSet Load(string path, string setting)
     {
+        ArgumentNullException.ThrowIfNull(path);
         if (path.Length == 0)
         {
             return None;
         }
-        var hashes = File.ReadAllLines(path).Select(l => l.Trim()).Where(l => l.Length > 0 && l[0] != '#')
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidDataException($"setting '{setting}': cannot read {path}: {e.Message}", e);
+        }
+        var hashes = lines.Select(l => l.Trim()).Where(l => l.Length > 0 && l[0] != '#')
             .Select(l => SHA256.HashData(Encoding.UTF8.GetBytes(l))).ToArray();
-        return hashes.Length > 0 ? new TokenSet(hashes) : throw new ArgumentException($"setting 'Collector:{setting}': {path} holds no token");
+        return hashes.Length > 0 ? new TokenSet(hashes) : throw new InvalidDataException($"setting '{setting}': {path} holds no token");
     }
 
     /// <summary>True when the request's <c>Authorization: Bearer</c> token is one of the set.</summary>

@@ -13,7 +13,7 @@ public sealed class AgentTokens
     public AgentTokens(CollectorOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _tokens = TokenSet.Load(options.TokenFile, nameof(CollectorOptions.TokenFile));
+        _tokens = TokenSet.Load(options.TokenFile, "tokenFile");
     }
 
     /// <summary>The status a post gets before its body is read: 200 (admitted), 401 (no or a wrong token) or 403 (no

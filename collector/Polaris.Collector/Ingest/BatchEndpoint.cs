@@ -22,7 +22,7 @@ public static class BatchEndpoint
     public static void Map(IEndpointRouteBuilder app) => app.MapPost("/v1/batches", HandleAsync);
 
     private static async Task<IResult> HandleAsync(
-        HttpContext context, CollectorStore store, CollectorMetrics metrics, CollectorOptions options, AgentTokens tokens,
+        HttpContext context, CollectorStore store, GroupCommit commit, CollectorMetrics metrics, CollectorOptions options, AgentTokens tokens,
         IngestBudget budget, ILogger<CollectorStore> logger)
     {
         switch (tokens.Check(context))
@@ -42,10 +42,12 @@ public static class BatchEndpoint
         }
         using var lease = budget.Lease();
         ReceivedBatch received;
+        long bytes;
         try
         {
             var body = await ReadBodyAsync(context.Request, options.MaxBatchBytes, lease, context.RequestAborted).ConfigureAwait(false);
             // The lease is charged for the body, the decompression segments and what the decoded objects hold.
+            bytes = body.Length;
             received = BatchCodec.Receive(body, new WireLimits { MaxCompressedBytes = options.MaxBatchBytes, MaxDecompressedBytes = options.MaxDecompressedBytes }, lease.Take);
             BatchKey.Validate(received.Batch.Key);
         }
@@ -84,7 +86,7 @@ public static class BatchEndpoint
         IngestResult result;
         try
         {
-            result = store.Ingest(received.Batch, DateTime.UtcNow);
+            result = await commit.IngestAsync(store.Prepare(received.Batch, DateTime.UtcNow, bytes, received)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is LiteException or IOException or UnauthorizedAccessException)
         {
@@ -94,14 +96,10 @@ public static class BatchEndpoint
             context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Results.Problem("the store cannot take the batch now: " + e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
-        var refused = received.Refused
-            .Concat(result.Refused.Select(r => r with { Index = received.SentIndex(r.Index) }))
-            .OrderBy(r => r.Index)
-            .ToArray();
-        metrics.Ingested(result, refused);
-        if (refused.Length > 0 && !result.Duplicate)
+        var refused = result.Refused;
+        if (refused.Count > 0 && !result.Duplicate)
         {
-            LogMessages.SummariesRefused(logger, received.Batch.Key, refused.Length, refused[0].Index, refused[0].Reason);
+            LogMessages.SummariesRefused(logger, received.Batch.Key, refused.Count, refused[0].Index, refused[0].Reason);
         }
         return Results.Ok(new BatchReceipt(received.Batch.Key, result.Summaries, result.Processes, result.Duplicate,
             refused.Select(r => new RefusedSummary(r.Index, r.Reason)).ToArray()));

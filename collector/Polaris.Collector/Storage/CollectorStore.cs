@@ -1,149 +1,149 @@
 using LiteDB;
 using Polaris.Collector.Aggregation;
-using Polaris.Wire;
+using Polaris.Collector.Jobs;
+using Polaris.Collector.Metrics;
 
 namespace Polaris.Collector.Storage;
 
-/// <summary>The store stage: summaries and running totals in one LiteDB file, written one batch per transaction.</summary>
+/// <summary>The store stage: one LiteDB file, opened once in Direct mode and shared; every write under one lock, one
+/// transaction per batch (docs/collector.md).</summary>
 /// <remarks>
-/// The batch key, the summaries and the totals change in the same transaction, so a crash never leaves a
-/// batch half-counted, and a retried batch (same key) is recognised and not counted again. The agent sees to
-/// it that no record is merged into two summaries (its spool journal), so the key is all that needs checking.
+/// The batch key, the summaries and the module tables they name change in one transaction, so a crash never leaves
+/// a batch half-stored and a retried batch (same key) is recognised. The roll-ups, the counters' stored values and
+/// the jobs change in the fold's transaction (<see cref="Fold"/>) together with the watermark of what was folded;
+/// summaries past it are folded again at start (<see cref="Recover"/>), so nothing is counted twice or lost.
 /// </remarks>
-public sealed class CollectorStore : IDisposable
+public sealed partial class CollectorStore : IDisposable
 {
     /// <summary>Name of the database file inside the data folder.</summary>
     public const string FileName = "polaris.db";
 
-    private const string TotalProcessesId = "python_processes";
-    private readonly LiteDatabase _db;
-    private readonly ILiteCollection<BsonDocument> _batches;
-    private readonly ILiteCollection<BsonDocument> _summaries;
-    private readonly ILiteCollection<BsonDocument> _libraries;
-    private readonly ILiteCollection<BsonDocument> _totals;
-    private readonly Lock _write = new();
-
-    public CollectorStore(string dataDirectory)
-    {
-        Directory.CreateDirectory(dataDirectory);
-        _db = new LiteDatabase(new ConnectionString
-        {
-            Filename = Path.Combine(dataDirectory, FileName),
-            Connection = ConnectionType.Direct,
-        });
-        _batches = _db.GetCollection("batches");
-        _summaries = _db.GetCollection("summaries");
-        _libraries = _db.GetCollection("libraries");
-        _totals = _db.GetCollection("totals");
-        _summaries.EnsureIndex("libraries", "$.libraries[*]");
-        _summaries.EnsureIndex("start");
-    }
-
     /// <summary>LiteDB 5 refuses a document past 16,683,050 bytes; the margin covers the <c>_id</c> the insert adds.</summary>
     public const int MaxDocumentBytes = 16_000_000;
 
-    /// <summary>Stores a batch unless its key was stored before; a summary whose document LiteDB could not hold is
-    /// refused alone, before it is written; the others are written in the same transaction.</summary>
-    public IngestResult Ingest(Batch batch, DateTime receivedAtUtc)
+    private const string SequenceId = "sequence";
+    private const string WatermarkId = "folded";
+    private readonly LiteDatabase _db;
+    private readonly ILiteCollection<BsonDocument> _meta;
+    private readonly ILiteCollection<BsonDocument> _batches;
+    private readonly ILiteCollection<BsonDocument> _tables;
+    private readonly ILiteCollection<BsonDocument> _summaries;
+    private readonly ILiteCollection<BsonDocument> _rollups;
+    private readonly ILiteCollection<BsonDocument> _series;
+    private readonly ILiteCollection<BsonDocument> _nodes;
+    private readonly ILiteCollection<BsonDocument> _live;
+    private readonly List<long> _superseded = [];
+    private readonly ILiteCollection<BsonDocument> _pbs;
+    private readonly StoreLock _lock;
+    private readonly ModuleTableCache _tableCache = new(64L * 1024 * 1024);
+    private readonly DailyLibraryBudget _libraryBudget;
+    private readonly List<StoredSummary> _unfolded = [];
+    private readonly Dictionary<string, DateTime> _dirtyNodes = new(StringComparer.Ordinal);
+    private readonly Lock _write = new();
+    private readonly CollectorMetrics _metrics;
+    private readonly Func<string, string> _domainOf;
+    private readonly int _retentionDays;
+    private long _sequence;
+    private long _batchSequence;
+
+    public CollectorStore(string dataDirectory, CollectorMetrics metrics, Func<string, string>? domainOf = null, int retentionDays = 90, int maxLibrariesPerDay = 20_000)
     {
+        ArgumentNullException.ThrowIfNull(metrics);
+        Directory.CreateDirectory(dataDirectory);
+        Path = System.IO.Path.Combine(dataDirectory, FileName);
+        // Before LiteDB opens the file: it would let a second process in (StoreLock).
+        _lock = StoreLock.Take(dataDirectory);
+        try
+        {
+            _db = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Direct });
+        }
+        catch
+        {
+            _lock.Dispose();
+            throw;
+        }
+        // LiteDB's own checkpoint gives up while any reader is in (LiteDB #2814): the collector runs its own (Checkpoint).
+        _db.CheckpointSize = 0;
+        _metrics = metrics;
+        _domainOf = domainOf ?? (_ => Domains.Unknown);
+        _retentionDays = retentionDays;
+        _meta = _db.GetCollection("meta");
+        _batches = _db.GetCollection("batches");
+        _tables = _db.GetCollection("tables");
+        _summaries = _db.GetCollection("summaries");
+        _rollups = _db.GetCollection("rollups");
+        _series = _db.GetCollection("series");
+        _nodes = _db.GetCollection("nodes");
+        _live = _db.GetCollection("live");
+        _pbs = _db.GetCollection("pbs");
+        Jobs = new JobRegistry(_db.GetCollection("jobs"), _pbs);
+        _summaries.EnsureIndex("day");
+        _summaries.EnsureIndex("jobkey", "$.job.key");
+        _batches.EnsureIndex("recv");
+        _batches.EnsureIndex("bseq");
+        _tables.EnsureIndex("last");
+        _rollups.EnsureIndex("day");
+        _series.EnsureIndex("m");
+        _summaries.EnsureIndex("sup");
+        _live.EnsureIndex("recv");
+        _pbs.EnsureIndex("imported");
+        _libraryBudget = new DailyLibraryBudget(maxLibrariesPerDay, day => _rollups.Find(Query.EQ("day", day)).Select(d => d["lib"].AsString));
+        var sequence = _meta.FindById(SequenceId);
+        _sequence = sequence?["value"].AsInt64 ?? 0;
+        _batchSequence = sequence?["batches"].AsInt64 ?? 0;
+    }
+
+    /// <summary>The database file.</summary>
+    public string Path { get; }
+
+    /// <summary>The jobs; use under <see cref="WithWriteLock"/> only.</summary>
+    public JobRegistry Jobs { get; }
+
+    /// <summary>Summaries stored but not folded yet.</summary>
+    public int Unfolded
+    {
+        get
+        {
+            lock (_write)
+            {
+                return _unfolded.Count;
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> under the write lock, in a transaction.</summary>
+    public T WithWriteLock<T>(Func<LiteDatabase, T> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
         lock (_write)
         {
-            if (_batches.FindById(batch.Key) != null)
-            {
-                return new IngestResult(batch.Summaries.Count, batch.Processes, Duplicate: true, new Dictionary<string, int>(), []);
-            }
-            var perLibrary = new Dictionary<string, int>(StringComparer.Ordinal);
-            var refused = new List<SummaryRefusal>();
-            int processes = 0, stored = 0;
             _db.BeginTrans();
             try
             {
-                // Each document is built, checked and inserted in turn, and let go: a summary of 16,384 modules is a
-                // 39 MB document in memory (from 415 KB of MessagePack), and building all of a batch's documents
-                // before the transaction took 9.6 GB for one 60 MiB batch. The transaction keeps their pages, not their objects.
-                for (int i = 0; i < batch.Summaries.Count; i++)
-                {
-                    var summary = batch.Summaries[i];
-                    var libraries = LibraryNames.Of(summary);
-                    var document = SummaryDocument.From(summary, batch.Key, libraries);
-                    int bytes = BsonSerializer.Serialize(document).Length;
-                    if (bytes > MaxDocumentBytes)
-                    {
-                        refused.Add(new SummaryRefusal(i, $"summary takes {bytes} bytes as a document; the store holds at most {MaxDocumentBytes}", SummaryRefusalKind.TooLarge));
-                        continue;
-                    }
-                    _summaries.Insert(document);
-                    stored++;
-                    processes += summary.Processes;
-                    foreach (var (library, count) in libraries)
-                    {
-                        perLibrary[library] = perLibrary.GetValueOrDefault(library) + count;
-                    }
-                }
-                _batches.Insert(new BsonDocument
-                {
-                    ["_id"] = batch.Key,
-                    ["node"] = batch.Node,
-                    ["agent"] = batch.AgentVersion,
-                    ["created"] = DateTimeOffset.FromUnixTimeMilliseconds(batch.CreatedAtMs).UtcDateTime,
-                    ["received"] = receivedAtUtc,
-                    ["summaries"] = stored,
-                    ["processes"] = processes,
-                    ["refused"] = refused.Count,
-                });
-                Add(_totals, TotalProcessesId, processes);
-                foreach (var (library, count) in perLibrary)
-                {
-                    Add(_libraries, library, count);
-                }
+                var result = action(_db);
                 _db.Commit();
+                return result;
             }
             catch
             {
                 _db.Rollback();
                 throw;
             }
-            return new IngestResult(stored, processes, Duplicate: false, perLibrary, refused);
         }
-    }
-
-    /// <summary>The running totals, as stored.</summary>
-    public StoreTotals Totals()
-    {
-        var processes = _totals.FindById(TotalProcessesId)?["processes"].AsInt64 ?? 0;
-        var libraries = _libraries.FindAll().ToDictionary(d => d["_id"].AsString, d => d["processes"].AsInt64, StringComparer.Ordinal);
-        return new StoreTotals(processes, libraries);
     }
 
     /// <summary>Summaries stored, for reports and tests.</summary>
     public int SummaryCount() => _summaries.Count();
 
-    /// <summary>The most recently started summaries, newest first, as JSON documents, read one at a time as the
-    /// sequence is enumerated.</summary>
-    /// <remarks>
-    /// A summary may be about 16 MB as a document: the whole list as one array of texts held 3 GB for 90 of them
-    /// (and a string past 2 GB is no string at all). Only the ids are read up front; each document is read, turned
-    /// into JSON and let go while the caller writes it, and no database cursor lives across the caller's awaits.
-    /// </remarks>
-    public IEnumerable<string> RecentSummaries(int limit)
-    {
-        var ids = _summaries.Query().OrderByDescending("start").Select("{ id: $._id }").Limit(limit).ToEnumerable()
-            .Select(d => d["id"]).ToArray();
-        foreach (var id in ids)
-        {
-            if (_summaries.FindById(id) is { } document)
-            {
-                yield return LiteDB.JsonSerializer.Serialize(document);
-            }
-        }
-    }
+    /// <summary>Summaries stored, counting only the latest version of a live summary.</summary>
+    public int SummaryCountLatest() => _summaries.Count(Query.Not("sup", true));
 
-    private static void Add(ILiteCollection<BsonDocument> collection, string id, long processes)
-    {
-        var document = collection.FindById(id) ?? new BsonDocument { ["_id"] = id, ["processes"] = 0L };
-        document["processes"] = document["processes"].AsInt64 + processes;
-        collection.Upsert(document);
-    }
+    /// <summary>Module tables stored.</summary>
+    public int TableCount() => _tables.Count();
 
-    public void Dispose() => _db.Dispose();
+    public void Dispose()
+    {
+        _db.Dispose();
+        _lock.Dispose();
+    }
 }

@@ -1,19 +1,25 @@
 using LiteDB;
+using Polaris.Collector.Aggregation;
 using Polaris.Wire;
 
 namespace Polaris.Collector.Storage;
 
 /// <summary>How a <see cref="ProcessSummary"/> is laid out in LiteDB's <c>summaries</c> collection.</summary>
-/// <remarks>Durations are in ns; a distribution is stored with its estimated median and 95th percentile, so
-/// reports need not rebuild it.</remarks>
+/// <remarks>Durations are in ns. Module import times are kept in one binary value (<see cref="ModuleTimesBlob"/>): as
+/// documents, a module's two distributions made each node's summary as large as its table.</remarks>
 internal static class SummaryDocument
 {
-    public static BsonDocument From(ProcessSummary summary, string batchKey, IReadOnlyList<(string Library, int Processes)> libraries)
+    /// <summary>The document of <paramref name="summary"/> under sequence <paramref name="id"/>: the summary without its
+    /// module table (stored once, under <paramref name="tableId"/>) but with what differs from the table's defaults
+    /// (<see cref="Deviations"/>) and its facts.</summary>
+    public static BsonDocument From(long id, ProcessSummary summary, string batchKey, DateTime receivedAtUtc, string tableId, SummaryFacts facts)
     {
         var members = summary.Members;
-        return new BsonDocument
+        var document = new BsonDocument
         {
+            ["_id"] = id,
             ["batch"] = batchKey,
+            ["recv"] = receivedAtUtc,
             ["host"] = summary.Host,
             ["uid"] = (long)summary.Uid,
             ["user"] = summary.User,
@@ -22,14 +28,49 @@ internal static class SummaryDocument
             ["procs"] = summary.Processes,
             ["start"] = Time(members.Min(m => m.StartedAtMs)),
             ["end"] = Time(members.Max(m => m.EndedAtMs)),
-            ["libraries"] = new BsonArray(libraries.Select(l => new BsonValue(l.Library))),
-            ["libprocs"] = new BsonArray(libraries.Select(l => new BsonValue(l.Processes))),
             ["members"] = new BsonArray(members.Select(Member)),
-            ["modules"] = new BsonArray(summary.Modules.Select(Module)),
-            ["sos"] = new BsonArray(summary.SharedObjects.Select(s => new BsonDocument { ["p"] = s.Path, ["o"] = s.Origin.Name(), ["c"] = s.Processes })),
+            ["table"] = tableId,
+            ["dev"] = Deviations(summary),
+            ["times"] = ModuleTimesBlob.Of(summary.Modules),
             ["env"] = Environment(summary.Environment),
-            ["job"] = Job(summary.Job),
+            ["job"] = Job(summary.Job, facts.JobKey),
         };
+        if (!summary.Clipped.IsEmpty)
+        {
+            var c = summary.Clipped;
+            document["clip"] = new BsonDocument { ["modules"] = c.Modules, ["objects"] = c.SharedObjects, ["texts"] = c.Texts, ["numbers"] = c.Numbers };
+        }
+        FactsDocument.Write(document, facts);
+        return document;
+    }
+
+    /// <summary>The per-summary part of the module and shared-object lists, only where it is not the default (every
+    /// process, none at start-up, imported by all members): <c>[index, processes, startup, [members]]</c> per module,
+    /// <c>[index, processes]</c> per shared object. For the ranks of one job it is empty.</summary>
+    private static BsonDocument Deviations(ProcessSummary summary)
+    {
+        int processes = summary.Processes;
+        var modules = new BsonArray();
+        for (int i = 0; i < summary.Modules.Count; i++)
+        {
+            var m = summary.Modules[i];
+            if (m.Processes != processes || m.StartupProcesses != 0 || m.Members.Count > 0)
+            {
+                modules.Add(new BsonArray
+                {
+                    i, m.Processes, m.StartupProcesses, new BsonArray(m.Members.Select(x => new BsonValue(x))),
+                });
+            }
+        }
+        var objects = new BsonArray();
+        for (int i = 0; i < summary.SharedObjects.Count; i++)
+        {
+            if (summary.SharedObjects[i].Processes != processes)
+            {
+                objects.Add(new BsonArray { i, summary.SharedObjects[i].Processes });
+            }
+        }
+        return new BsonDocument { ["m"] = modules, ["so"] = objects };
     }
 
     private static DateTime Time(long unixMs) => DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime;
@@ -64,36 +105,7 @@ internal static class SummaryDocument
         return document;
     }
 
-    private static BsonDocument Module(ModuleUse m)
-    {
-        var document = new BsonDocument
-        {
-            ["n"] = m.Name,
-            ["f"] = m.File,
-            ["k"] = m.Kind.Name(),
-            ["v"] = m.Version,
-            ["o"] = m.Origin.Name(),
-            ["c"] = m.Processes,
-            ["self"] = Distribution(m.SelfNs),
-            ["cum"] = Distribution(m.CumulativeNs),
-        };
-        if (m.Members.Count > 0)
-        {
-            document["m"] = new BsonArray(m.Members.Select(i => new BsonValue(i)));
-        }
-        return document;
-    }
 
-    private static BsonDocument Distribution(TimeDistribution d) => new()
-    {
-        ["n"] = d.Count,
-        ["sum"] = d.Sum,
-        ["min"] = d.Min,
-        ["p50"] = d.Quantile(0.5),
-        ["p95"] = d.Quantile(0.95),
-        ["max"] = d.Max,
-        ["hist"] = new BsonArray(d.Buckets.SelectMany(b => new[] { new BsonValue(b.Bucket), new BsonValue(b.Count) })),
-    };
 
     private static BsonDocument Environment(PythonEnvironment e) => new()
     {
@@ -110,7 +122,7 @@ internal static class SummaryDocument
         ["pypath"] = new BsonArray(e.Changes.PythonPath.Select(p => new BsonValue(p))),
     };
 
-    private static BsonDocument Job(JobContext j)
+    private static BsonDocument Job(JobContext j, string key)
     {
         var variables = new BsonDocument();
         foreach (var (name, value) in j.Variables)
@@ -120,6 +132,7 @@ internal static class SummaryDocument
         return new BsonDocument
         {
             ["id"] = j.JobId,
+            ["key"] = key,
             ["account"] = j.Account,
             ["queue"] = j.Queue,
             ["nodes"] = j.NodeCount,

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Polaris.Collector.Storage;
 
 /// <summary><c>GET /v1/summaries?limit=N</c>: the most recently started summaries (N from 1 to 10,000, default 100),
@@ -28,7 +26,7 @@ public static class SummaryList
                 await body.WriteAsync(","u8.ToArray(), cancellation).ConfigureAwait(false);
             }
             first = false;
-            await body.WriteAsync(Encoding.UTF8.GetBytes(json), cancellation).ConfigureAwait(false);
+            await body.WriteAsync(json, cancellation).ConfigureAwait(false);
         }
         await body.WriteAsync("]"u8.ToArray(), cancellation).ConfigureAwait(false);
     }

@@ -11,9 +11,10 @@ namespace Polaris.Agent.Serve.Receive;
 /// columns; its times are a marshal tuple of start readings, end readings (seconds of the process's monotonic clock)
 /// and thread ids (one when all imports ran on one thread). <c>maps</c> gives the byte length of
 /// <c>/proc/self/maps</c> as read at exit. Binary values follow the text in the order of their keys. <c>v</c> takes
-/// two values (variable, value), every other key one; unknown keys are skipped. A frame that does not parse is
-/// dropped and counted, and the rest of the record stands; a last frame cut short (the process died while writing
-/// it) is ignored.
+/// two values (variable, value), every other key one; unknown keys are skipped. <c>pre</c>, in the hook's first
+/// frame, says how many of the modules the frame lists after it (its groups in order) the process loaded at start-up.
+/// A frame that does not parse is dropped and counted, and the rest of the record stands; a last frame cut short (the
+/// process died while writing it) is ignored.
 /// </remarks>
 public static class HookFrames
 {
@@ -127,6 +128,8 @@ public static class HookFrames
         var blobs = frame[(4 + textLength)..];
         fields.Skip(Magic); // the magic, checked by IsFrame
         var parsed = new HookFrame();
+        // Modules still to be listed that the process loaded at start-up (pre): spent on the groups that follow.
+        long startupLeft = 0;
         while (fields.Key() is { } key)
         {
             switch (key)
@@ -137,10 +140,12 @@ public static class HookFrames
                     int keep = Math.Min(count, modulesLeft);
                     var times = key == "mt" ? ImportClock.Read(Take(ref blobs, fields.Count(key)), count, keep, caches.Intervals) : (ArraySegment<ImportInterval>?)null;
                     var columns = fields.Columns(count, keep, key, caches.Columns);
+                    int startup = (int)Math.Min(startupLeft, count);
+                    startupLeft -= startup;
                     modulesLeft -= keep;
                     if (keep > 0)
                     {
-                        parsed.Modules.Add(new ModuleGroup(columns, times));
+                        parsed.Modules.Add(new ModuleGroup(columns, times) { Startup = startup });
                     }
                     else
                     {
@@ -166,6 +171,13 @@ public static class HookFrames
                         parsed.TextsClipped++;
                     }
                     break;
+                case "pre":
+                    // The hook's first frame: how many of the modules it lists next were loaded at start-up. A count
+                    // below zero is none; one past the modules listed is cut to them (below).
+                    long pre = fields.Number(key);
+                    parsed.NumbersClipped += pre < 0 ? 1 : 0;
+                    startupLeft = Math.Max(0, pre);
+                    break;
                 case "end": parsed.EndNs = fields.Number(key); break;
                 case "ppid":
                     long parent = fields.Number(key);
@@ -188,6 +200,8 @@ public static class HookFrames
                 default: fields.Skip(key); break; // an unknown key (or the start time, which the file name gives)
             }
         }
+        // More start-up modules claimed than the frame listed after its pre (only a forged file claims them).
+        parsed.NumbersClipped += startupLeft > 0 ? 1 : 0;
         return parsed;
     }
 

@@ -17,10 +17,15 @@ internal static class ImportTiming
     [ThreadStatic]
     private static Scratch? t_scratch;
 
-    /// <param name="groups">The groups as listed: each one's modules (null where the hook listed itself) and, for a
-    /// timed group, each module's start, end (monotonic ns) and thread.</param>
-    /// <returns>The modules in import order, a name listed once (the first import kept), their times, the import
-    /// phase, and what was clipped: names listed again, and import times past <see cref="SummaryBounds.MaxImportNs"/>.</returns>
+    /// <param name="groups">The groups as listed: each one's modules (null where the hook listed itself), how many of
+    /// its first ones were loaded at start-up, and, for a timed group, each module's start, end (monotonic ns) and
+    /// thread.</param>
+    /// <returns>The modules in import order, a name listed once (the first import kept), their times (with whether
+    /// each was a start-up one), the import phase, and what was clipped: names listed again, and import times past
+    /// <see cref="SummaryBounds.MaxImportNs"/>.</returns>
+    /// <remarks>Start-up modules are not always a prefix of that order: the untimed modules of the exit frame (never
+    /// imported: aliases, entries set by hand) go ahead of every timed one, start-up imports included. So each time
+    /// carries its own flag.</remarks>
     public static (ModuleImport[] Modules, ImportTime[] Times, long ImportNs, Clips Clipped) Of(List<ModuleGroup> groups)
     {
         int n = 0;
@@ -40,22 +45,23 @@ internal static class ImportTiming
         {
             int i = s.Kept[k];
             var time = s.Times[i];
-            timesOf[k] = time.IsTimed ? new ImportTime(time.End - time.Start, Math.Max(0, time.End - time.Start - s.Children[i])) : default;
+            timesOf[k] = (time.IsTimed ? new ImportTime(time.End - time.Start, Math.Max(0, time.End - time.Start - s.Children[i])) : default)
+                with { Startup = s.Startup[i] };
         }
         return (ordered, timesOf, importNs, new Clips(s.LastOrder.Clipped, 0, 0, timesClipped));
     }
 
-    /// <summary>Lists the imports' intervals and sort keys in listed order, leaving out the hook's own entries;
-    /// returns how many there are.</summary>
+    /// <summary>Lists the imports' intervals, sort keys and whether each was a start-up one in listed order, leaving
+    /// out the hook's own entries; returns how many there are.</summary>
     /// <remarks>Untimed modules (loaded before the hook) keep their listed order ahead of all timed ones, which go by
     /// the time each import began.</remarks>
     private static int Flatten(List<ModuleGroup> groups, Scratch s)
     {
         int count = 0;
-        foreach (var (columns, times) in groups)
+        foreach (var group in groups)
         {
-            var modules = columns.Modules;
-            var timed = times is { } segment ? segment.AsSpan() : default;
+            var modules = group.Columns.Modules;
+            var timed = group.Times is { } segment ? segment.AsSpan() : default;
             for (int i = 0; i < modules.Length; i++)
             {
                 if (modules[i] is null)
@@ -67,6 +73,7 @@ internal static class ImportTiming
                 s.Keys[count] = time.IsTimed ? time.Start : long.MinValue + count;
                 s.Order[count] = count;
                 s.Children[count] = 0;
+                s.Startup[count] = i < group.Startup;
                 count++;
             }
         }
@@ -201,6 +208,7 @@ internal static class ImportTiming
         public int[] Order = [];
         public int[] Kept = [];
         public long[] Children = [];
+        public bool[] Startup = [];
         public OpenImports Main = new(0);
         public readonly ImportOrder LastOrder = new();
 
@@ -216,6 +224,7 @@ internal static class ImportTiming
             Order = new int[size];
             Kept = new int[size];
             Children = new long[size];
+            Startup = new bool[size];
             Main = new OpenImports(size);
         }
     }

@@ -1,0 +1,39 @@
+namespace Polaris.Collector.Aggregation;
+
+/// <summary>What a stored summary contributes to the roll-ups and the metrics: worked out once, at ingest, and kept
+/// with the summary so that a restart folds it the same way.</summary>
+public sealed record SummaryFacts
+{
+    /// <summary>UTC day the summary's processes started, as <c>yyyyMMdd</c>.</summary>
+    public required int Day { get; init; }
+
+    /// <summary>Kernel user id of its processes.</summary>
+    public required uint Uid { get; init; }
+
+    /// <summary>The job key (<see cref="SummaryFactsBuilder.JobKeyOf"/>); empty outside any job.</summary>
+    public string JobKey { get; init; } = "";
+
+    /// <summary>The job's queue, empty when unknown.</summary>
+    public string Queue { get; init; } = "";
+
+    /// <summary>Nodes of the job, as its processes saw it (0 when unknown).</summary>
+    public int Nodes { get; init; }
+
+    /// <summary>Node the summary came from.</summary>
+    public string Host { get; init; } = "";
+
+    /// <summary>Environment kind, as the wire names it.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>Science domain of the job's project.</summary>
+    public required string Domain { get; init; }
+
+    /// <summary>Processes the summary adds.</summary>
+    public int Processes { get; init; }
+
+    /// <summary>Processes that loaded a module from a home directory or the user site (start-up included).</summary>
+    public int HomeProcesses { get; init; }
+
+    /// <summary>The libraries, in first-import order.</summary>
+    public IReadOnlyList<LibraryFacts> Libraries { get; init; } = [];
+}

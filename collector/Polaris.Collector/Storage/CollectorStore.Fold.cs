@@ -1,0 +1,118 @@
+using LiteDB;
+using Polaris.Collector.Aggregation;
+using Polaris.Wire;
+
+namespace Polaris.Collector.Storage;
+
+public sealed partial class CollectorStore
+{
+    /// <summary>Folds the summaries stored since the last fold into the daily roll-ups, and stores the counters, the
+    /// jobs, the nodes' last batches and the watermark, in one transaction.</summary>
+    /// <returns>Summaries folded.</returns>
+    public int Fold()
+    {
+        lock (_write)
+        {
+            int folded = _unfolded.Count;
+            _db.BeginTrans();
+            try
+            {
+                FoldRollups(_unfolded);
+                _metrics.Persist(_series, _meta);
+                Jobs.Persist();
+                foreach (var (node, last) in _dirtyNodes)
+                {
+                    _nodes.Upsert(new BsonDocument { ["_id"] = node, ["last"] = last });
+                }
+                _meta.Upsert(new BsonDocument { ["_id"] = WatermarkId, ["value"] = _sequence, ["batches"] = _batchSequence });
+                // Versions of live summaries that a newer one replaced: what they added is folded now.
+                foreach (var id in _superseded)
+                {
+                    _summaries.Delete(id);
+                }
+                _db.Commit();
+            }
+            catch
+            {
+                _db.Rollback();
+                throw;
+            }
+            _unfolded.Clear();
+            _dirtyNodes.Clear();
+            _superseded.Clear();
+            return folded;
+        }
+    }
+
+    /// <summary>At start: sets the metrics from what the last fold stored, then counts again every summary stored after
+    /// it (a crash between a batch and the next fold), and folds them.</summary>
+    public void Recover(DateTime nowUtc, TimeSpan homeQuiet)
+    {
+        lock (_write)
+        {
+            _metrics.Restore(_series, _meta);
+            int today = Days.Number(Days.Of(nowUtc));
+            foreach (var document in _rollups.Find(Query.GTE("day", Days.FromNumber(today - 29))))
+            {
+                var rollup = RollupDay.FromDocument(document);
+                _metrics.RestoreWindow(rollup.Library, rollup.Day, rollup.Users.Select(u => (uint)u), rollup.Jobs);
+            }
+            foreach (var node in _nodes.FindAll())
+            {
+                _metrics.RestoreNode(node["_id"].AsString, node["last"].AsDateTime.ToUniversalTime());
+            }
+            Jobs.LoadHomeLoading(nowUtc - homeQuiet);
+            foreach (var job in Jobs.Cached)
+            {
+                _metrics.HomeLoading.Update(job, nowUtc);
+            }
+            _superseded.AddRange(_summaries.Find(Query.EQ("sup", true)).Select(d => d["_id"].AsInt64));
+            var folded = _meta.FindById(WatermarkId);
+            long watermark = folded?["value"].AsInt64 ?? 0;
+            long batchWatermark = folded?["batches"].AsInt64 ?? 0;
+            foreach (var batch in _batches.Find(Query.GT("bseq", batchWatermark)))
+            {
+                var refusals = batch["reasons"].AsArray.Select((r, i) => new SummaryRefusal(i, "", (SummaryRefusalKind)r.AsInt32)).ToArray();
+                var at = batch["recv"].AsDateTime.ToUniversalTime();
+                _metrics.Batch(duplicate: false, batch["node"].AsString, batch["bytes"].AsInt64, refusals, at);
+                _metrics.Clipped("start_time", batch["clipped"].IsNumber ? batch["clipped"].AsInt32 : 0);
+                _dirtyNodes[batch["node"].AsString] = at;
+            }
+            foreach (var document in _summaries.Find(Query.GT("_id", watermark)))
+            {
+                var summary = new StoredSummary(document["_id"].AsInt64, FactsDocument.Read(document), First: !document["first"].IsBoolean || document["first"].AsBoolean);
+                // Counted as it was first counted: at the time it was received.
+                Count(summary, document["recv"].AsDateTime.ToUniversalTime());
+            }
+        }
+        Fold();
+    }
+
+    private void FoldRollups(List<StoredSummary> summaries)
+    {
+        var days = new Dictionary<string, RollupDay>(StringComparer.Ordinal);
+        foreach (var (_, facts, _) in summaries)
+        {
+            Rollup(days, facts.Day, "").Add(facts, null);
+            foreach (var library in facts.Libraries)
+            {
+                Rollup(days, facts.Day, library.Name).Add(facts, library);
+            }
+        }
+        foreach (var rollup in days.Values)
+        {
+            _rollups.Upsert(rollup.ToDocument());
+        }
+    }
+
+    private RollupDay Rollup(Dictionary<string, RollupDay> days, int day, string library)
+    {
+        var id = RollupDay.IdOf(day, library);
+        if (!days.TryGetValue(id, out var rollup))
+        {
+            rollup = _rollups.FindById(id) is { } document ? RollupDay.FromDocument(document) : new RollupDay(day, library);
+            days.Add(id, rollup);
+        }
+        return rollup;
+    }
+}

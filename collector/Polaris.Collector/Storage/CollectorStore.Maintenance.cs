@@ -1,0 +1,95 @@
+using LiteDB;
+using Polaris.Collector.Aggregation;
+
+namespace Polaris.Collector.Storage;
+
+public sealed partial class CollectorStore
+{
+    /// <summary>Rows deleted per transaction when pruning, so that ingest waits at most for one small transaction.</summary>
+    private const int PruneChunk = 500;
+
+    /// <summary>When the last checkpoint finished, UTC; null before the first.</summary>
+    public DateTime? LastCheckpointUtc { get; private set; }
+
+    /// <summary>Bytes of the database file.</summary>
+    public long StoreBytes => FileBytes(Path);
+
+    /// <summary>Bytes of LiteDB's log file (<c>polaris-log.db</c>), which a checkpoint empties into the database.</summary>
+    public long LogBytes => FileBytes(System.IO.Path.ChangeExtension(Path, null) + "-log.db");
+
+    /// <summary>Copies the log into the database and empties it. LiteDB's own checkpoint is a try that gives up while
+    /// a reader is in; this one waits for readers and holds new ones back while it runs.</summary>
+    public void Checkpoint(DateTime nowUtc)
+    {
+        lock (_write)
+        {
+            _db.Checkpoint();
+            LastCheckpointUtc = nowUtc;
+        }
+    }
+
+    /// <summary>Deletes what is past retention, a few hundred rows per transaction: summaries, batch keys, module
+    /// tables not referenced since and accounting records (from their import; the jobs keep what they took),
+    /// after <paramref name="retentionDays"/>; roll-ups after <paramref name="rollupRetentionDays"/>.</summary>
+    /// <returns>Rows deleted, by collection.</returns>
+    public IReadOnlyDictionary<string, int> Prune(DateTime nowUtc, int retentionDays, int rollupRetentionDays)
+    {
+        int today = Days.Number(Days.Of(nowUtc));
+        int cutoff = Days.FromNumber(today - retentionDays);
+        int rollupCutoff = Days.FromNumber(today - rollupRetentionDays);
+        var cutoffTime = nowUtc.AddDays(-retentionDays);
+        return new Dictionary<string, int>(StringComparer.Ordinal)
+        {
+            ["summaries"] = PruneWhere(_summaries, Query.LT("day", cutoff)),
+            ["batches"] = PruneWhere(_batches, Query.LT("recv", cutoffTime)),
+            ["tables"] = PruneWhere(_tables, Query.LT("last", cutoff)),
+            ["rollups"] = PruneWhere(_rollups, Query.LT("day", rollupCutoff)),
+            ["pbs"] = PruneWhere(_pbs, Query.LT("imported", cutoffTime)),
+        };
+    }
+
+    private int PruneWhere(ILiteCollection<BsonDocument> collection, BsonExpression query)
+    {
+        int deleted = 0;
+        while (true)
+        {
+            int chunk;
+            lock (_write)
+            {
+                var ids = collection.Query().Where(query).Select("{ id: $._id }").Limit(PruneChunk).ToEnumerable().Select(d => d["id"]).ToArray();
+                if (ids.Length == 0)
+                {
+                    return deleted;
+                }
+                _db.BeginTrans();
+                try
+                {
+                    foreach (var id in ids)
+                    {
+                        collection.Delete(id);
+                    }
+                    _db.Commit();
+                }
+                catch
+                {
+                    _db.Rollback();
+                    throw;
+                }
+                chunk = ids.Length;
+            }
+            deleted += chunk;
+        }
+    }
+
+    private static long FileBytes(string path)
+    {
+        try
+        {
+            return new FileInfo(path).Length;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+}

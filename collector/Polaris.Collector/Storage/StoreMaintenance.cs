@@ -1,0 +1,97 @@
+using Polaris.Collector.Metrics;
+using Prometheus;
+
+namespace Polaris.Collector.Storage;
+
+/// <summary>The store's background work, on a thread of its own: the fold (every <c>foldMilliseconds</c>), checkpoints
+/// (every <c>checkpointSeconds</c>, and at once when the log passes <c>maxLogBytes</c>), retention (hourly), and the
+/// store's gauges. Stopping folds once more, so that SIGTERM leaves nothing to fold again.</summary>
+public sealed class StoreMaintenance : BackgroundService
+{
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromHours(1);
+    private readonly CollectorStore _store;
+    private readonly CollectorOptions _options;
+    private readonly ILogger<StoreMaintenance> _logger;
+    private readonly Counter _checkpoints;
+    private readonly Counter _pruned;
+    private readonly Counter _failures;
+
+    public StoreMaintenance(CollectorStore store, CollectorOptions options, CollectorMetrics metrics, ILogger<StoreMaintenance> logger)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        _store = store;
+        _options = options;
+        _logger = logger;
+        var f = Prometheus.Metrics.WithCustomRegistry(metrics.Registry);
+        var storeBytes = f.CreateGauge("polaris_collector_store_bytes", "Bytes of the LiteDB file.");
+        var logBytes = f.CreateGauge("polaris_collector_store_log_bytes", "Bytes of LiteDB's log file, emptied by each checkpoint.");
+        var lastCheckpoint = f.CreateGauge("polaris_collector_last_checkpoint_timestamp_seconds", "Unix time of the last checkpoint (0: none since start).");
+        var unfolded = f.CreateGauge("polaris_collector_unfolded_summaries", "Summaries stored and counted but not yet folded into the roll-ups.");
+        _checkpoints = f.CreateCounter("polaris_collector_checkpoints_total", "Checkpoints run (the log copied into the database).");
+        _pruned = f.CreateCounter("polaris_collector_pruned_total", "Rows deleted past retention, by collection.", new CounterConfiguration { LabelNames = ["collection"] });
+        _failures = f.CreateCounter("polaris_collector_maintenance_failures_total", "Folds, checkpoints or prunes that failed (logged; retried).", new CounterConfiguration { LabelNames = ["task"] });
+        metrics.Registry.AddBeforeCollectCallback(() =>
+        {
+            storeBytes.Set(store.StoreBytes);
+            logBytes.Set(store.LogBytes);
+            lastCheckpoint.Set(store.LastCheckpointUtc is { } t ? new DateTimeOffset(t).ToUnixTimeMilliseconds() / 1000.0 : 0);
+            unfolded.Set(store.Unfolded);
+        });
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var fold = TimeSpan.FromMilliseconds(_options.FoldMilliseconds);
+        var lastCheckpoint = DateTime.UtcNow;
+        var lastPrune = DateTime.MinValue;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await Task.Delay(fold, stoppingToken).ConfigureAwait(false);
+                var now = DateTime.UtcNow;
+                Run("fold", () => _store.Fold());
+                if (now - lastCheckpoint >= TimeSpan.FromSeconds(_options.CheckpointSeconds) || _store.LogBytes > _options.MaxLogBytes)
+                {
+                    Run("checkpoint", () => _store.Checkpoint(now));
+                    _checkpoints.Inc();
+                    lastCheckpoint = now;
+                }
+                if (now - lastPrune >= PruneEvery)
+                {
+                    Run("prune", () =>
+                    {
+                        foreach (var (collection, rows) in _store.Prune(now, _options.RetentionDays, _options.RollupRetentionDays))
+                        {
+                            _pruned.WithLabels(collection).Inc(rows);
+                        }
+                    });
+                    lastPrune = now;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        Run("fold", () => _store.Fold());
+        Run("checkpoint", () => _store.Checkpoint(DateTime.UtcNow));
+    }
+
+    private void Run(string task, Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception e) when (e is LiteDB.LiteException or IOException or UnauthorizedAccessException)
+        {
+            _failures.WithLabels(task).Inc();
+            LogMessages.MaintenanceFailed(_logger, task, e.Message);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using Polaris.Collector.Bench;
+using Polaris.Testing;
+
+// polaris-collector-bench metrics [LIBRARIES] [KINDS] [DOMAINS]: how long /metrics takes at the label cap.
+// polaris-collector-bench [NODES] [MODULES] [RANKS] [CLIENTS]: a full-machine burst posted to a real collector on
+// loopback by concurrent clients, as agents post; prints the time until all are counted, the throughput, the
+// collector's peak memory and the store's growth (docs/bench.md).
+if (args.Length > 0 && args[0] == "metrics")
+{
+    int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+    return await MetricsRenderBench.RunAsync(Arg(1, 1000), Arg(2, 3), Arg(3, 5));
+}
+
+int nodes = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 10_000;
+int modules = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 600;
+int ranks = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 4;
+int clients = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 32;
+
+Console.WriteLine($"burst: {nodes} node summaries of {modules} modules and {ranks} ranks, {clients} concurrent clients");
+var batches = BurstWorkload.Batches(nodes, modules, ranks);
+Console.WriteLine($"burst: {batches.Sum(b => (long)b.Length) / 1024 / 1024} MiB of batches encoded ({batches[0].Length} bytes each)");
+
+using var data = new TempDirectory();
+using var collector = CollectorProcess.Start(data.Path);
+long storeBefore = StoreBytes(data.Path);
+double cpuBefore = CpuSeconds(collector.Process.Pid);
+var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients }) { BaseAddress = collector.Url };
+int next = -1, failed = 0;
+var clock = Stopwatch.StartNew();
+await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+{
+    for (int i; (i = Interlocked.Increment(ref next)) < batches.Length;)
+    {
+        while (true)
+        {
+            using var content = new ByteArrayContent(batches[i]);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/vnd.polaris.batch+msgpack+zstd");
+            using var response = await http.PostAsync("v1/batches", content);
+            if (response.IsSuccessStatusCode)
+            {
+                break;
+            }
+            if ((int)response.StatusCode != 503)
+            {
+                Interlocked.Increment(ref failed);
+                break;
+            }
+            await Task.Delay(100);
+        }
+    }
+}));
+var posted = clock.Elapsed;
+long expected = (long)nodes * ranks;
+while (MetricsText.Value(collector.Metrics(), "polaris_python_processes_total") < expected && clock.Elapsed < TimeSpan.FromMinutes(5))
+{
+    await Task.Delay(10);
+}
+var counted = clock.Elapsed;
+var peak = ProcessStatus.KiB(collector.Process.Pid, "VmHWM") * 1024;
+double cpu = CpuSeconds(collector.Process.Pid) - cpuBefore;
+await Task.Delay(3000); // a fold and its writes
+long storeAfter = StoreBytes(data.Path);
+Console.WriteLine($"burst: all {nodes} summaries acknowledged in {posted.TotalSeconds:F2} s, counted in {counted.TotalSeconds:F2} s: {nodes / counted.TotalSeconds:F0} summaries/s; {failed} failed");
+Console.WriteLine($"burst: the collector used {cpu:F1} s of CPU ({cpu * 1000 / nodes:F2} ms a summary) on {Environment.ProcessorCount} cores shared with this client");
+Console.WriteLine($"burst: collector peak resident memory {peak / 1024 / 1024} MiB; store grew {(storeAfter - storeBefore) / 1024 / 1024} MiB ({(storeAfter - storeBefore) / nodes} bytes a summary, database and log)");
+return failed == 0 ? 0 : 1;
+
+static double CpuSeconds(int pid)
+{
+    var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    return (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) / 100.0;
+}
+
+static long StoreBytes(string folder) => Directory.EnumerateFiles(folder).Sum(f => new FileInfo(f).Length);
