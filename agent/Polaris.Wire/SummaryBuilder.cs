@@ -9,7 +9,7 @@ namespace Polaris.Wire;
 /// <see cref="Fits"/> before adding a record and starts another summary when it does not, and a record that alone
 /// would take a summary past a bound has what does not fit left out, counted in <see cref="ProcessSummary.Clipped"/>.
 /// </remarks>
-public sealed class SummaryBuilder
+public sealed partial class SummaryBuilder
 {
     private readonly List<SummaryMember> _members = [];
     private readonly List<ModuleTally> _modules = [];
@@ -193,20 +193,7 @@ public sealed class SummaryBuilder
         // Each module's two distributions may each gain a bucket.
         _bucketSlack += 2L * BucketBytes * record.Modules.Count;
         int member = _members.Count;
-        _members.Add(new SummaryMember(record.RecordId, record.Pid)
-        {
-            PidVerified = record.PidVerified,
-            ParentPid = record.ParentPid,
-            Rank = record.Job.Rank,
-            StartedAtMs = record.StartedAtMs,
-            EndedAtMs = record.EndedAtMs,
-            ImportNs = record.ImportNs,
-            RuntimeNs = record.RuntimeNs,
-            ExitReason = record.ExitReason,
-            Partial = record.Partial,
-            WorkingDirectory = record.WorkingDirectory,
-            Variables = variables,
-        });
+        _members.Add(MemberRow(record, variables));
         // The same module list as the last record's (the daemon shares it between the records of a program) is folded
         // straight into the last record's tallies; any other list is matched module by module.
         if (ReferenceEquals(record.Modules, _lastModules) && record.Modules is ModuleImport[] list
@@ -225,6 +212,21 @@ public sealed class SummaryBuilder
         CountSharedObjects(record.SharedObjects, originOf);
         return new Clips(_clipped.Modules - before.Modules - record.Clipped.Modules, _clipped.SharedObjects - before.SharedObjects - record.Clipped.SharedObjects, variablesLeftOut, 0);
     }
+
+    private static SummaryMember MemberRow(ProcessRecord record, IReadOnlyDictionary<string, string?> variables) => new(record.RecordId, record.Pid)
+    {
+        PidVerified = record.PidVerified,
+        ParentPid = record.ParentPid,
+        Rank = record.Job.Rank,
+        StartedAtMs = record.StartedAtMs,
+        EndedAtMs = record.EndedAtMs,
+        ImportNs = record.ImportNs,
+        RuntimeNs = record.RuntimeNs,
+        ExitReason = record.ExitReason,
+        Partial = record.Partial,
+        WorkingDirectory = record.WorkingDirectory,
+        Variables = variables,
+    };
 
     private void FoldModules(ProcessRecord record, int member, Func<string, Origin>? originOf)
     {
@@ -361,7 +363,7 @@ public sealed class SummaryBuilder
         return order.Select(b => b.Build()).ToArray();
     }
 
-    private sealed class ModuleTally(SummaryBuilder owner, ModuleImport first)
+    private sealed partial class ModuleTally(SummaryBuilder owner, ModuleImport first)
     {
         // Members are listed only once one is missing: a module every rank imports (the common case) costs a count.
         private List<int>? _members;

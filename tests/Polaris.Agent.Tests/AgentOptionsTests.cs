@@ -69,6 +69,8 @@ public class AgentOptionsTests
     [InlineData("""{ "summaryQuietMs": "soon" }""", "summaryQuietMs")]
     [InlineData("""{ "summaryQuietMs": 0 }""", "summaryQuietMs")]
     [InlineData("""{ "summaryWindowMs": 10, "summaryQuietMs": 100 }""", "summaryWindowMs")]
+    [InlineData("""{ "liveAfterMs": -1 }""", "liveAfterMs")]
+    [InlineData("""{ "liveAfterMs": 60001 }""", "liveAfterMs")]
     [InlineData("""{ "collector": "ftp://host/" }""", "collector")]
     [InlineData("""{ "collector": [] }""", "collector")]
     [InlineData("""{ "maxBatchSummaries": -5 }""", "maxBatchSummaries")]
@@ -91,6 +93,16 @@ public class AgentOptionsTests
         var e = Assert.Throws<UsageException>(() => AgentOptions.Load(["--config", config], new Dictionary<string, string>()));
 
         Assert.Contains(named, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Live_reads_start_after_10_s_by_default_and_0_turns_them_off()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(10), AgentOptions.Load([], new Dictionary<string, string>()).LiveAfter);
+
+        var off = AgentOptions.Load([], new Dictionary<string, string> { ["POLARIS_AGENT_LIVE_AFTER_MS"] = "0" });
+
+        Assert.Equal(TimeSpan.Zero, off.LiveAfter);
     }
 
     [Fact]

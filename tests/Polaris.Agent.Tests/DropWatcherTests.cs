@@ -63,7 +63,14 @@ public sealed class DropWatcherTests : IDisposable
         WaitUntil(() => Counter("dropped_failed") == 1 && !System.IO.File.Exists(Path.Combine(Drop, Name(1))), "the failing file counted and removed");
         System.IO.File.WriteAllBytes(Path.Combine(Drop, Name(2)), Record());
 
-        var next = await _received.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        // A record that fails on the enrichment thread is followed by the news that no final record of it will come
+        // (its process may be in a live summary): skipped here.
+        ReceivedRecord next;
+        do
+        {
+            next = await _received.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        while (next.State == RecordState.Gone && next.DropFile.EndsWith(Name(1), StringComparison.Ordinal));
         Assert.EndsWith(Name(2), next.DropFile, StringComparison.Ordinal);
         // A record enriched on the reading thread is counted once passed on, a moment after the channel has it.
         WaitUntil(() => Counter("received") == 1, "the second record counted received");

@@ -119,4 +119,42 @@ public class EnrichQueueTests
         Assert.Equal("bad", failedFile);
         Assert.Equal(["slow"], forwarded);
     }
+
+    [Fact]
+    public void A_waiting_record_can_be_taken_back_and_one_being_enriched_cannot()
+    {
+        using var enriching = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var forwarded = new List<(string File, RecordState State)>();
+        using var queue = new EnrichQueue((record, file) =>
+        {
+            if (file == "first")
+            {
+                enriching.Set();
+                release.Wait();
+            }
+            return new ReceivedRecord(record, file);
+        }, received =>
+        {
+            lock (forwarded)
+            {
+                forwarded.Add((received.DropFile, received.State));
+            }
+        }, (e, _) => throw e);
+        Assert.True(queue.TryAdd(Alice, 1000, Record(Alice), "first", RecordState.Running));
+        Assert.True(queue.TryAdd(Alice, 1000, Record(Alice), "second", RecordState.Running));
+        Assert.True(queue.TryAdd(Bob, 1000, Record(Bob), "third"));
+        queue.Start();
+        Assert.True(enriching.Wait(TimeSpan.FromSeconds(30)));
+
+        Assert.False(queue.TryRemove("first"));
+        Assert.True(queue.TryRemove("second"));
+        Assert.True(queue.TryRemove("never queued"));
+        Assert.False(queue.Holds("second"));
+        Assert.True(queue.HasRoom(Alice, EnrichQueue.MaxUserBytes - 1000));
+        release.Set();
+
+        Assert.True(SpinWait.SpinUntil(() => queue.Count == 0, TimeSpan.FromSeconds(30)));
+        Assert.Equal([("first", RecordState.Running), ("third", RecordState.Final)], forwarded);
+    }
 }

@@ -60,7 +60,7 @@ public class IdleTests
     }
 
     /// <summary>Runs of consecutive seconds in which some thread woke: each is one wake of the daemon.</summary>
-    private static List<(int First, int Seconds)> Wakes(List<int> woken)
+    internal static List<(int First, int Seconds)> Wakes(List<int> woken)
     {
         var wakes = new List<(int First, int Seconds)>();
         foreach (int second in woken)
@@ -90,7 +90,7 @@ public class IdleTests
     /// <summary>Voluntary context switches of each of the process's threads: every wake-up ends in one, when the thread
     /// goes back to sleep. Involuntary ones are not counted: they are a running thread preempted, and while other tests
     /// load both cores a single one-off wake-up was preempted several times (7 counted against the 4 allowed).</summary>
-    private static Dictionary<string, (string Name, long Count)> ContextSwitches(int pid)
+    internal static Dictionary<string, (string Name, long Count)> ContextSwitches(int pid)
     {
         var threads = new Dictionary<string, (string Name, long Count)>();
         foreach (var task in Directory.GetDirectories($"/proc/{pid}/task"))

@@ -6,10 +6,16 @@ namespace Polaris.Agent.Native;
 /// something happens.</summary>
 /// <remarks>
 /// An idle daemon must not wake: <see cref="Wait"/> sleeps in <c>poll</c> with no timeout on the inotify
-/// descriptor and an eventfd that <see cref="Stop"/> signals.
+/// descriptor and an eventfd that <see cref="Stop"/> signals. Writes are not watched on the folder, where every frame
+/// of every process would wake the daemon, but file by file and once (<see cref="WatchWrite"/>): only the files of
+/// processes that run long are followed, each by at most one event per read.
 /// </remarks>
 internal sealed unsafe class Inotify : IDisposable
 {
+    private const uint InModify = 0x2;
+    private const uint InIgnored = 0x8000;
+    private const uint InDontFollow = 0x02000000;
+    private const uint InOneShot = 0x80000000;
     private const uint InCreate = 0x100;
     private const uint InCloseWrite = 0x8;
     private const uint InMovedTo = 0x80;
@@ -20,6 +26,10 @@ internal sealed unsafe class Inotify : IDisposable
 
     private readonly int _fd;
     private readonly int _wake;
+    private readonly string _folder;
+    private readonly int _folderWatch;
+    // The files watched for their next write, by watch descriptor: events of a file watch carry no name.
+    private readonly Dictionary<int, string> _files = [];
     private int _disposed;
 
     public Inotify(string folder)
@@ -29,10 +39,12 @@ internal sealed unsafe class Inotify : IDisposable
         {
             throw new IOException("inotify_init1: " + Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError()));
         }
+        _folder = folder;
         byte* path = NativeStrings.Utf8(folder);
         try
         {
-            if (Libc.inotify_add_watch(_fd, path, InCreate | InCloseWrite | InMovedTo) < 0)
+            _folderWatch = Libc.inotify_add_watch(_fd, path, InCreate | InCloseWrite | InMovedTo);
+            if (_folderWatch < 0)
             {
                 var error = Marshal.GetLastPInvokeError();
                 Libc.close(_fd);
@@ -46,10 +58,32 @@ internal sealed unsafe class Inotify : IDisposable
         _wake = Libc.eventfd(0, InNonBlock | InCloExec);
     }
 
-    /// <summary>Blocks until files are created, closed or moved in, or <paramref name="timeoutMs"/> passes (-1: no
-    /// timeout); returns the events in order (empty on timeout), or null once stopped. <paramref name="overflowed"/>
-    /// set means events were lost: rescan the folder.</summary>
-    public List<(string Name, bool Created)>? Wait(int timeoutMs, out bool overflowed)
+    /// <summary>Asks for one <see cref="FileEvent.Written"/> at the next write to <paramref name="name"/>, a file of the
+    /// folder (not followed if a symlink); false when the kernel refuses (the file went, or its watches ran out). Call
+    /// from the thread that calls <see cref="Wait"/>.</summary>
+    public bool WatchWrite(string name)
+    {
+        byte* path = NativeStrings.Utf8(Path.Combine(_folder, name));
+        try
+        {
+            int watch = Libc.inotify_add_watch(_fd, path, InModify | InOneShot | InDontFollow);
+            if (watch < 0)
+            {
+                return false;
+            }
+            _files[watch] = name;
+            return true;
+        }
+        finally
+        {
+            NativeMemory.Free(path);
+        }
+    }
+
+    /// <summary>Blocks until files are created, closed or moved in, a file watched is written to, or
+    /// <paramref name="timeoutMs"/> passes (-1: no timeout); returns the events in order (empty on timeout), or null
+    /// once stopped. <paramref name="overflowed"/> set means events were lost: rescan the folder.</summary>
+    public List<(string Name, FileEvent Event)>? Wait(int timeoutMs, out bool overflowed)
     {
         overflowed = false;
         var fds = stackalloc Libc.PollFd[2];
@@ -79,9 +113,9 @@ internal sealed unsafe class Inotify : IDisposable
         return null;
     }
 
-    private List<(string Name, bool Created)> ReadEvents(ref bool overflowed)
+    private List<(string Name, FileEvent Event)> ReadEvents(ref bool overflowed)
     {
-        var names = new List<(string Name, bool Created)>();
+        var names = new List<(string Name, FileEvent Event)>();
         byte* buffer = stackalloc byte[64 * 1024];
         while (true)
         {
@@ -92,20 +126,38 @@ internal sealed unsafe class Inotify : IDisposable
             }
             for (nint at = 0; at + 16 <= length;)
             {
+                int watch = *(int*)(buffer + at);
                 uint mask = *(uint*)(buffer + at + 4);
                 uint nameLength = *(uint*)(buffer + at + 12);
                 if ((mask & InQueueOverflow) != 0)
                 {
                     overflowed = true;
                 }
-                if (nameLength > 0)
+                if (watch != _folderWatch)
+                {
+                    FileWatchEvent(watch, mask, names);
+                }
+                else if (nameLength > 0)
                 {
                     var span = new ReadOnlySpan<byte>(buffer + at + 16, (int)nameLength);
                     int end = span.IndexOf((byte)0);
-                    names.Add((FolderEntries.Name(end < 0 ? span : span[..end]), (mask & InCreate) != 0));
+                    names.Add((FolderEntries.Name(end < 0 ? span : span[..end]), (mask & InCreate) != 0 ? FileEvent.Created : FileEvent.Closed));
                 }
                 at += 16 + (nint)nameLength;
             }
+        }
+    }
+
+    /// <summary>A file watch's event: its write, or the end of the watch (after its one event, or the file's removal).</summary>
+    private void FileWatchEvent(int watch, uint mask, List<(string Name, FileEvent Event)> names)
+    {
+        if ((mask & InIgnored) != 0)
+        {
+            _files.Remove(watch);
+        }
+        else if ((mask & InModify) != 0 && _files.TryGetValue(watch, out var name))
+        {
+            names.Add((name, FileEvent.Written));
         }
     }
 

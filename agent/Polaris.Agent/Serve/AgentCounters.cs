@@ -41,6 +41,10 @@ public sealed class AgentCounters
     private long _summariesRefused;
     private long _enrichWaited;
     private long _enrichPutOff;
+    private long _liveReads;
+    private long _livePutOff;
+    private long _liveVersionsSpooled;
+    private long _liveSettled;
 
     /// <summary>Raised after any counter changes (on the thread that changed it), for the textfile writer.</summary>
     public event Action? Changed;
@@ -89,6 +93,10 @@ public sealed class AgentCounters
     public void UserBytesExceeded() => Bump(ref _droppedUserBytes, 1);
     public void EnrichWaited() => Bump(ref _enrichWaited, 1);
     public void EnrichPutOff() => Bump(ref _enrichPutOff, 1);
+    public void LiveRead() => Bump(ref _liveReads, 1);
+    public void LivePutOff() => Bump(ref _livePutOff, 1);
+    public void LiveVersionsSpooled(int versions) => Bump(ref _liveVersionsSpooled, versions);
+    public void LiveSettled(int processes) => Bump(ref _liveSettled, processes);
 
     /// <summary>Counts summaries the collector refused in a batch it acknowledged (as its receipt lists them).</summary>
     public void SummariesRefused(int summaries) => Bump(ref _summariesRefused, summaries);
@@ -167,8 +175,8 @@ public sealed class AgentCounters
         ("deferred", Interlocked.Read(ref _deferred), "Times the receive stage waited for the aggregator to catch up."),
         ("duplicate_reads", Interlocked.Read(ref _duplicateReads), "Record files read twice and merged once."),
         ("batches_spooled", BatchesSpooled, "Batches written to the spool."),
-        ("summaries_spooled", Interlocked.Read(ref _summariesSpooled), "Summaries written to the spool."),
-        ("processes_spooled", Interlocked.Read(ref _processesSpooled), "Processes merged into spooled summaries."),
+        ("summaries_spooled", Interlocked.Read(ref _summariesSpooled), "Summaries written to the spool (a live summary once, with its last version)."),
+        ("processes_spooled", Interlocked.Read(ref _processesSpooled), "Processes merged into spooled summaries (those of a live summary once, with its last version)."),
         ("batches_delivered", BatchesDelivered, "Batches the collector acknowledged."),
         ("batches_rejected", Interlocked.Read(ref _batchesRejected), "Batches the collector refused as malformed (kept under rejected/)."),
         ("delivery_failures", Interlocked.Read(ref _deliveryFailures), "Delivery attempts that failed and will be retried."),
@@ -181,6 +189,10 @@ public sealed class AgentCounters
         ("origins_limited", _originsLimited?.Invoke() ?? 0, "Records that named more new folders than 4,096 looks on disk or 50 ms allow: their remaining files' origins come from the configured roots alone, without environments."),
         ("enrich_waited", Interlocked.Read(ref _enrichWaited), "Records whose environment or node file had to be read: enriched on a thread of their own, users in turn, so that no other user's records waited."),
         ("enrich_put_off", Interlocked.Read(ref _enrichPutOff), "Times a record file was left in the drop folder for a while: its user already had 2 MiB of records awaiting enrichment (or all users 8 MiB)."),
+        ("live_reads", Interlocked.Read(ref _liveReads), "Record files read while their writer ran (open and written to for liveAfterMs), their process shipped in a live summary."),
+        ("live_put_off", Interlocked.Read(ref _livePutOff), "Reads of running processes' record files put off: their user was past the live reads allowed per second, the enrichment queue had no room, or the daemon already followed as many running files as it may."),
+        ("live_versions_spooled", Interlocked.Read(ref _liveVersionsSpooled), "Versions of live summaries spooled while some of their processes still ran (their last version counts in summaries_spooled)."),
+        ("live_settled", Interlocked.Read(ref _liveSettled), "Running processes shipped final as running because their live summary could not stay open (summaryMaxOpen): what they do later is not counted again."),
         ("dropped_failed", Interlocked.Read(ref _droppedFailed), "Drop folder entries removed because taking them in failed unexpectedly (a fault of the daemon's, logged once per kind)."),
         ("dropped_user_bytes", Interlocked.Read(ref _droppedUserBytes), "Record files removed while their writer ran: their owner's waiting files were past 256 MiB."),
         ("summaries_refused", Interlocked.Read(ref _summariesRefused), "Summaries the collector refused in batches it acknowledged (a bug or a version mismatch: the first reason of each batch is logged)."),

@@ -57,6 +57,12 @@ public sealed record AgentOptions
     /// <summary>A summary is closed at the latest this long after its first record. Default 60 s.</summary>
     public TimeSpan SummaryWindow { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>A record file open and written to for this long is read while its writer runs, and its process shipped in
+    /// a live summary (docs/wire-format.md); zero: only records of ended processes are read. Default 10 s: a job's
+    /// imports at start-up reach the collector within the summary window, and a process that ends within its first
+    /// seconds (most do) costs nothing more. At most <see cref="SummaryWindow"/>.</summary>
+    public TimeSpan LiveAfter { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Processes that fill a summary. Default 1024: more ranks of one job than a node has cores, and a summary
     /// that size encodes in a few hundred kilobytes, which keeps the daemon's peak memory small.</summary>
     public int SummaryMaxProcesses { get; init; } = 1024;
@@ -167,6 +173,7 @@ public sealed record AgentOptions
         Require(Spool.Length > 0, "spool", "must not be empty");
         Require(SummaryQuiet > TimeSpan.Zero && SummaryQuiet <= TimeSpan.FromHours(1), "summaryQuietMs", "must be between 1 ms and 1 hour");
         Require(SummaryWindow >= SummaryQuiet && SummaryWindow <= TimeSpan.FromDays(1), "summaryWindowMs", "must be between summaryQuietMs and 1 day");
+        Require(LiveAfter >= TimeSpan.Zero && LiveAfter <= SummaryWindow, "liveAfterMs", "must be between 0 (off) and summaryWindowMs");
         Require(SummaryMaxProcesses is > 0 and <= 1_000_000, "summaryMaxProcesses", "must be between 1 and 1000000");
         Require(SummaryMaxOpen is > 0 and <= 100_000, "summaryMaxOpen", "must be between 1 and 100000");
         Require(MaxBatchSummaries is > 0 and <= 100_000, "maxBatchSummaries", "must be between 1 and 100000");

@@ -41,6 +41,9 @@ internal static partial class LogMessages
     [LoggerMessage(13, LogLevel.Warning, "Cannot write the textfile collector's file {File}: {Reason}")]
     public static partial void TextfileFailed(ILogger logger, string file, string reason);
 
+    [LoggerMessage(14, LogLevel.Error, "Cannot read the live summaries journaled in the spool; their processes will be counted again in new summaries: {Reason}")]
+    public static partial void LiveJournalUnreadable(ILogger logger, string reason);
+
     [LoggerMessage(40, LogLevel.Warning, "Batch {Key} failed {Failures} times in a row while the collector took the batch behind it; set aside under deferred/ and retried on its own")]
     public static partial void BatchDeferred(ILogger logger, string key, int failures);
 

@@ -17,8 +17,11 @@ namespace Polaris.Agent.Serve.Aggregate;
 /// once its summary is in the spool (through the spool's journal), so a crash loses nothing and counts nothing
 /// twice. If the spool cannot be written, the closed summaries are kept and retried, and the bounded channel
 /// leaves further files in the drop folder meanwhile.
+///
+/// A record read while its process ran makes its summary live (RecordAggregator.Live.cs): its versions ship while it
+/// runs, and everything else of that process goes to it.
 /// </remarks>
-public sealed class RecordAggregator(
+public sealed partial class RecordAggregator(
     AgentOptions options,
     ChannelReader<ReceivedRecord> records,
     BatchSpool spool,
@@ -27,8 +30,10 @@ public sealed class RecordAggregator(
     ILogger<RecordAggregator> logger) : BackgroundService
 {
     private readonly string _node = Environment.MachineName;
+    // The summary a record of each key joins; a live summary that takes no one new any more is detached.
     private readonly Dictionary<SummaryKey, OpenSummary> _open = [];
-    private readonly List<OpenSummary> _closed = [];
+    private readonly HashSet<OpenSummary> _detached = [];
+    private readonly List<ClosedSummary> _closed = [];
     // Files folded into a summary not yet spooled: a file read twice (closed again by a forked child) joins once.
     private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
     private readonly Ship.Backoff _retry = new(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30));
@@ -43,6 +48,7 @@ public sealed class RecordAggregator(
     {
         try
         {
+            Restore();
             while (true)
             {
                 await WaitAsync(stoppingToken).ConfigureAwait(false);
@@ -71,8 +77,7 @@ public sealed class RecordAggregator(
         {
             Add(record);
         }
-        _closed.AddRange(_open.Values);
-        _open.Clear();
+        CloseAll();
         // What cannot be spooled now stays in the drop folder for the next start.
         while (_closed.Count > 0 && Flush())
         {
@@ -86,7 +91,8 @@ public sealed class RecordAggregator(
         {
             return;
         }
-        if (_open.Count == 0)
+        // No timer while nothing is due: none open, or only live summaries whose processes run and change nothing.
+        if (_earliestClose == long.MaxValue || OpenCount == 0)
         {
             if (!await records.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
@@ -113,37 +119,78 @@ public sealed class RecordAggregator(
 
     private void Add(ReceivedRecord received)
     {
+        long now = Environment.TickCount64;
+        // One look-up of nothing for the records of ended processes while no process runs long.
+        if ((received.State != RecordState.Final || _liveMembers.Count + _settled.Count + _restored.Count > 0) && TakeLive(received, now))
+        {
+            return;
+        }
         if (!_inFlight.Add(received.DropFile))
         {
             Receive.ImportTimePool.Return(received.Record.Times);
             counters.DuplicateRead();
             return;
         }
-        long now = Environment.TickCount64;
-        var key = SummaryKey.Of(received.Record);
-        if (_open.TryGetValue(key, out var summary) && !summary.Builder.Fits(received.Record))
+        var summary = Joining(SummaryKey.Of(received.Record), received.Record, now);
+        var left = summary.Add(received, now, ++_recordsTaken);
+        counters.Clipped(received.Record.Clipped, left);
+        Folded(summary);
+    }
+
+    /// <summary>The open summary a record of <paramref name="key"/> joins, made when there is none it may join.</summary>
+    private OpenSummary Joining(SummaryKey key, ProcessRecord record, long now)
+    {
+        if (_open.TryGetValue(key, out var summary)
+            && (!summary.Builder.Fits(record) || (summary.Live != null && !summary.Joinable(now, options))))
         {
-            // The record would take the summary past a bound of SummaryBounds: it goes into a summary of its own.
-            Close(summary);
+            // The record would take the summary past a bound of SummaryBounds: it goes into a summary of its own. A
+            // live summary stays open for its members.
+            Leave(summary);
             summary = null;
         }
         if (summary == null)
         {
-            if (_open.Count >= options.SummaryMaxOpen)
+            if (OpenCount >= options.SummaryMaxOpen)
             {
                 CloseStalest();
             }
             summary = new OpenSummary(key, now);
             _open.Add(key, summary);
+        }
+        return summary;
+    }
+
+    /// <summary>After a record joined <paramref name="summary"/>: its closing may come sooner (a live one's), and a full
+    /// one takes no one new.</summary>
+    private void Folded(OpenSummary summary)
+    {
+        // A record only moves a summary of ended processes' closing later: its first sets the bound.
+        if (summary.Live != null || summary.Builder.Processes == 1)
+        {
             _earliestClose = Math.Min(_earliestClose, summary.ClosesAt(options));
         }
-        var left = summary.Add(received, now, ++_recordsTaken);
-        counters.Clipped(received.Record.Clipped, left);
         if (summary.Builder.Processes >= options.SummaryMaxProcesses)
+        {
+            Leave(summary);
+        }
+    }
+
+    /// <summary>Takes no one new into <paramref name="summary"/>: it closes, or, live, stays open for its members.</summary>
+    private void Leave(OpenSummary summary)
+    {
+        if (summary.Live == null)
         {
             Close(summary);
         }
+        else if (_open.TryGetValue(summary.Builder.Key, out var open) && open == summary)
+        {
+            // Only the summary itself: a detached one (of the previous run, say) shares its key with the one open now.
+            _open.Remove(summary.Builder.Key);
+            _detached.Add(summary);
+        }
     }
+
+    private int OpenCount => _open.Count + _detached.Count;
 
     /// <summary>Removes a drop file, through the open drop folder when it lies there (the kernel then looks up one
     /// name, not the whole path).</summary>
@@ -165,8 +212,10 @@ public sealed class RecordAggregator(
         base.Dispose();
     }
 
-    // By the number of its last record, not its time: records taken in one burst share a millisecond.
-    private void CloseStalest() => Close(_open.Values.MinBy(s => s.LastAddedNumber)!);
+    // By the number of its last record, not its time: records taken in one burst share a millisecond. A summary of
+    // ended processes first: closing it early costs nothing, closing a live one ends its members' versions.
+    private void CloseStalest() => Close(
+        _open.Values.Where(s => s.Live == null).MinBy(s => s.LastAddedNumber) ?? _open.Values.Concat(_detached).MinBy(s => s.LastAddedNumber)!);
 
     private void CloseDue(long now)
     {
@@ -175,24 +224,37 @@ public sealed class RecordAggregator(
             return;
         }
         _earliestClose = long.MaxValue;
-        foreach (var summary in _open.Values.ToArray())
+        foreach (var summary in _open.Values.Concat(_detached).ToArray())
         {
             long closesAt = summary.ClosesAt(options);
-            if (closesAt <= now)
+            if (closesAt > now)
             {
-                Close(summary);
+                _earliestClose = Math.Min(_earliestClose, closesAt);
+            }
+            else if (summary.Live is { Running.Count: > 0 } live)
+            {
+                // A version of a summary whose processes still run: it stays open.
+                _closed.Add(new ClosedSummary(summary, Final: false));
+                live.Shipped(now);
             }
             else
             {
-                _earliestClose = Math.Min(_earliestClose, closesAt);
+                Close(summary);
             }
         }
     }
 
     private void Close(OpenSummary summary)
     {
-        _open.Remove(summary.Builder.Key);
-        _closed.Add(summary);
+        if (_open.TryGetValue(summary.Builder.Key, out var open) && open == summary)
+        {
+            _open.Remove(summary.Builder.Key);
+        }
+        if (summary.Live != null)
+        {
+            Settle(summary);
+        }
+        _closed.Add(new ClosedSummary(summary, Final: true));
     }
 
     /// <summary>Spools up to <see cref="AgentOptions.MaxBatchSummaries"/> closed summaries as one batch and removes
@@ -204,9 +266,9 @@ public sealed class RecordAggregator(
         int count = 0;
         long bytes = 0;
         while (count < Math.Min(options.MaxBatchSummaries, _closed.Count)
-            && (count == 0 || bytes + _closed[count].Builder.EncodedBytesBound <= SummaryBounds.MaxBatchBytes))
+            && (count == 0 || bytes + _closed[count].Summary.Builder.EncodedBytesBound <= SummaryBounds.MaxBatchBytes))
         {
-            bytes += _closed[count++].Builder.EncodedBytesBound;
+            bytes += _closed[count++].Summary.Builder.EncodedBytesBound;
         }
         var taken = _closed.Take(count).ToArray();
         var batch = new Batch
@@ -215,11 +277,13 @@ public sealed class RecordAggregator(
             Node = _node,
             AgentVersion = AgentInfo.Version,
             CreatedAtMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
-            Summaries = taken.Select(s => s.Builder.Build()).ToArray(),
+            Summaries = taken.Select(s => s.Summary.Build(s.Final)).ToArray(),
         };
-        var files = taken.SelectMany(s => s.DropFiles).ToArray();
+        // A live summary's files stay until its last version: their writers run, or a restart must find its members.
+        var files = taken.Where(s => s.Final).SelectMany(s => s.Summary.DropFiles).ToArray();
         try
         {
+            JournalVersions(taken);
             spool.Add(batch.Key, BatchCodec.Encode(batch), files);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -244,7 +308,10 @@ public sealed class RecordAggregator(
         }
         spool.Consumed(batch.Key);
         _closed.RemoveRange(0, taken.Length);
-        counters.BatchSpooled(batch.Summaries.Count, batch.Processes);
+        Spooled(taken);
+        var finals = taken.Where(s => s.Final).ToArray();
+        counters.BatchSpooled(finals.Length, finals.Sum(s => s.Summary.Builder.Processes));
+        counters.LiveVersionsSpooled(taken.Length - finals.Length);
         spool.Trim(DateTimeOffset.UtcNow).Report(counters, logger);
         signal.Raise();
         return true;

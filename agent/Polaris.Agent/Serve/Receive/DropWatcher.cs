@@ -11,7 +11,8 @@ namespace Polaris.Agent.Serve.Receive;
 /// killed process. Either way inotify reports IN_CLOSE_WRITE and the record is read here, attributed to the
 /// file's owner. A file whose writer still runs (a forked child closed its inherited copy) waits for the next
 /// close or the writer's end (<see cref="WaitingFiles"/>). Files left while the daemon was down are taken in at
-/// start. A file is removed only after its record is spooled (<see cref="Aggregate.RecordAggregator"/>).
+/// start. A file is removed only after its record is spooled (<see cref="Aggregate.RecordAggregator"/>). A file open
+/// and written to for <see cref="AgentOptions.LiveAfter"/> is also read while its writer runs (DropWatcher.Live.cs).
 ///
 /// Everything else is removed as soon as it appears, counted: names that are not records (<c>.tmp</c> files, a
 /// 'fill' file, names that are not UTF-8), and entries that are not one plain file (folders, sockets, FIFOs,
@@ -19,7 +20,7 @@ namespace Polaris.Agent.Serve.Receive;
 /// go wrong, the thread goes on: an unexpected exception costs that file only (<c>dropped_failed</c>), never the
 /// daemon.
 /// </remarks>
-public sealed class DropWatcher(
+public sealed partial class DropWatcher(
     AgentOptions options,
     ChannelWriter<ReceivedRecord> records,
     UserDirectory users,
@@ -73,7 +74,10 @@ public sealed class DropWatcher(
         _enrichQueue = new EnrichQueue(EnrichReading, received =>
         {
             Forward(received);
-            counters.RecordReceived();
+            if (received.State == RecordState.Final)
+            {
+                counters.RecordReceived(); // a running process's record counts in live_reads
+            }
         }, Failed);
         _enrichQueue.Start();
         _thread = new Thread(Run) { Name = "polaris-drop", IsBackground = true };
@@ -105,18 +109,18 @@ public sealed class DropWatcher(
                     TakeAll();
                     return;
                 }
-                foreach (var (name, created) in names)
+                foreach (var (name, happened) in names)
                 {
-                    if (created)
+                    switch (happened)
                     {
-                        Created(name);
-                    }
-                    else
-                    {
-                        Take(name);
+                        case FileEvent.Created: Created(name); break;
+                        case FileEvent.Written: _live.Grew(name, NowMs()); break;
+                        default: Take(name); break;
                     }
                 }
                 LookAgain();
+                ReadLiveDue();
+                TakeRetakes();
                 TakePutOff();
                 ReleaseLargeRecord();
             });
@@ -127,7 +131,9 @@ public sealed class DropWatcher(
     private int TimeoutMs(long now)
     {
         int release = _releaseDueMs == 0 ? -1 : (int)Math.Clamp(_releaseDueMs - now, 0, int.MaxValue);
-        return Earliest(Earliest(_waiting.TimeoutMs(now), _putOff.TimeoutMs), release);
+        int live = _live.Count == 0 ? -1 : _live.TimeoutMs(now);
+        int retakes = _retakes.Count == 0 ? -1 : PutOffFiles.RecheckMs;
+        return Earliest(Earliest(Earliest(_waiting.TimeoutMs(now), _putOff.TimeoutMs), release), Earliest(live, retakes));
     }
 
     // Of two timeouts where -1 is none, the one that comes first.
@@ -211,12 +217,17 @@ public sealed class DropWatcher(
             return;
         }
         // No close event will come for a folder, socket, FIFO, symlink or a second name of a file.
-        if (RegularFile.StatusIn(_folder!, name) is { } status && (!status.IsRegularFile || status.Links > 1))
+        var status = RegularFile.StatusIn(_folder!, name);
+        if (status is { } entry && (!entry.IsRegularFile || entry.Links > 1))
         {
             Take(name);
             return;
         }
         _witnesses.Witness(name);
+        if (status is { } file && !_live.Created(name, file.Uid, NowMs()))
+        {
+            counters.LivePutOff();
+        }
     }
 
     /// <summary>Looks at the files due for a look: those whose writer has ended are taken in.</summary>
@@ -256,8 +267,9 @@ public sealed class DropWatcher(
 
     private void Take(string name)
     {
-        // Its record waits for enrichment: read again, it would be counted twice (or, refused now, removed).
-        if (_enrichQueue!.Count > 0 && _enrichQueue.Holds(Path.Combine(options.Drop, name)))
+        // Its record waits for enrichment: read again, it would be counted twice (or, refused now, removed). A running
+        // process's record gives way to what its file holds now, unless it is being enriched this moment.
+        if (_enrichQueue!.Count > 0 && _enrichQueue.Holds(Path.Combine(options.Drop, name)) && !GivesWay(name))
         {
             return;
         }
@@ -274,6 +286,12 @@ public sealed class DropWatcher(
                 return;
             }
             _admitted.Remove(name);
+            // Read while it ran (before, or by this very read): its summary learns that no final record will come.
+            if (_live.WasRead(name) && outcome is Outcome.Discard or Outcome.Vanished)
+            {
+                Ended(name);
+            }
+            _live.Forget(name);
             if (outcome == Outcome.Discard)
             {
                 Remove(name);
@@ -289,6 +307,11 @@ public sealed class DropWatcher(
             // The file goes, so that a restart does not meet it again.
             _admitted.Remove(name);
             _witnesses.Forget(name);
+            if (_live.WasRead(name))
+            {
+                Ended(name);
+            }
+            _live.Forget(name);
             NoteFailure("taking in a file", e);
             try
             {
@@ -344,7 +367,7 @@ public sealed class DropWatcher(
                 case DropFile.Refusal.NotRegular: counters.NotRegular(); return Outcome.Discard;
                 case DropFile.Refusal.RateLimited: counters.RateLimited(); return Outcome.Discard;
                 case DropFile.Refusal.Unchanged: return Wait(name, fileName, waitedOwner, waitedLength);
-                default: return Outcome.Keep; // already gone
+                default: return Outcome.Vanished;
             }
         }
         var path = Path.Combine(options.Drop, name);
@@ -366,6 +389,12 @@ public sealed class DropWatcher(
         }
         if (!parsed.Complete && ProcessLiveness.IsRunning(fileName.Pid, fileName.StartedUnixNs))
         {
+            // Found running when listing the folder (its age unknown), or at a close that did not end it: what it holds
+            // goes to a live summary now, if it is due.
+            if (_live.MayReadNow(name, file.Owner, NowMs()))
+            {
+                FoldLive(name, file, parsed.Record, path);
+            }
             return Wait(name, fileName, file.Owner, file.Length);
         }
         // What the caches know goes on at once; a record whose environment or node file must be read waits for the
@@ -423,6 +452,8 @@ public sealed class DropWatcher(
     private void Failed(Exception e, string dropFile)
     {
         NoteFailure("passing on an enriched record", e);
+        // Its process may be in a live summary: no final record will come for it.
+        TryForward(ReceivedRecord.Gone(dropFile));
         try
         {
             RegularFile.RemoveIn(_folder!, Path.GetFileName(dropFile));
@@ -462,5 +493,6 @@ public sealed class DropWatcher(
         Wait,
         PutOff,
         Discard,
+        Vanished,
     }
 }

@@ -40,6 +40,8 @@ public sealed class EnrichQueue : IDisposable
     private readonly Dictionary<uint, long> _userBytes = [];
     private readonly HashSet<string> _dropFiles = new(StringComparer.Ordinal);
     private long _bytes;
+    // The drop file whose record the thread enriches now: it cannot be taken back.
+    private string? _current;
     private volatile int _count;
     private bool _stopped;
     private Thread? _thread;
@@ -99,8 +101,8 @@ public sealed class EnrichQueue : IDisposable
 
     /// <summary>Queues <paramref name="record"/> of <paramref name="owner"/>, charged <paramref name="bytes"/>
     /// (<see cref="Charge"/>); false when that would pass the user's or the total bound (the caller leaves the file
-    /// for later).</summary>
-    public bool TryAdd(uint owner, long bytes, ProcessRecord record, string dropFile)
+    /// for later). <paramref name="state"/> goes along with the enriched record.</summary>
+    public bool TryAdd(uint owner, long bytes, ProcessRecord record, string dropFile, RecordState state = RecordState.Final)
     {
         lock (_lock)
         {
@@ -113,12 +115,57 @@ public sealed class EnrichQueue : IDisposable
                 _byUser[owner] = queue = new Queue<Waiting>();
                 _turns.Enqueue(owner);
             }
-            queue.Enqueue(new Waiting(record, dropFile, bytes));
+            queue.Enqueue(new Waiting(record, dropFile, bytes, state));
             _userBytes[owner] = _userBytes.GetValueOrDefault(owner) + bytes;
             _bytes += bytes;
             _count++;
             Monitor.Pulse(_lock);
             return true;
+        }
+    }
+
+    /// <summary>Takes back the record of <paramref name="dropFile"/> if it waits, so that the file can be read afresh (a
+    /// running process's record, whose process has ended since); false while the thread enriches it: it is passed on
+    /// in a moment, and the caller reads the file after that.</summary>
+    public bool TryRemove(string dropFile)
+    {
+        lock (_lock)
+        {
+            if (!_dropFiles.Contains(dropFile))
+            {
+                return true;
+            }
+            if (_current == dropFile)
+            {
+                return false;
+            }
+            foreach (var (owner, queue) in _byUser)
+            {
+                if (queue.FirstOrDefault(w => w.DropFile == dropFile) is not { } waiting)
+                {
+                    continue;
+                }
+                var kept = queue.Where(w => w != waiting).ToArray();
+                queue.Clear();
+                foreach (var other in kept)
+                {
+                    queue.Enqueue(other);
+                }
+                if (queue.Count == 0)
+                {
+                    _byUser.Remove(owner);
+                    var turns = _turns.Where(t => t != owner).ToArray();
+                    _turns.Clear();
+                    foreach (var turn in turns)
+                    {
+                        _turns.Enqueue(turn);
+                    }
+                }
+                Release(owner, waiting);
+                ImportTimePool.Return(waiting.Record.Times);
+                return true;
+            }
+            return false;
         }
     }
 
@@ -142,7 +189,7 @@ public sealed class EnrichQueue : IDisposable
             var (owner, waiting) = next;
             try
             {
-                _forward(_enrich(waiting.Record, waiting.DropFile));
+                _forward(_enrich(waiting.Record, waiting.DropFile) with { State = waiting.State });
             }
             catch (OperationCanceledException)
             {
@@ -175,6 +222,7 @@ public sealed class EnrichQueue : IDisposable
             uint owner = _turns.Dequeue();
             var queue = _byUser[owner];
             var waiting = queue.Dequeue();
+            _current = waiting.DropFile;
             if (queue.Count > 0)
             {
                 _turns.Enqueue(owner); // to the back: every other user waiting goes first
@@ -202,23 +250,30 @@ public sealed class EnrichQueue : IDisposable
 
     private void Done(uint owner, Waiting waiting)
     {
-        long bytes = waiting.Bytes;
         lock (_lock)
         {
-            _dropFiles.Remove(waiting.DropFile);
-            _bytes -= bytes;
-            _count--;
-            long left = _userBytes[owner] - bytes;
-            if (left > 0)
-            {
-                _userBytes[owner] = left;
-            }
-            else
-            {
-                _userBytes.Remove(owner);
-            }
+            _current = null;
+            Release(owner, waiting);
         }
     }
 
-    private sealed record Waiting(ProcessRecord Record, string DropFile, long Bytes);
+    // Under the lock: the record no longer waits, nor counts against its user.
+    private void Release(uint owner, Waiting waiting)
+    {
+        long bytes = waiting.Bytes;
+        _dropFiles.Remove(waiting.DropFile);
+        _bytes -= bytes;
+        _count--;
+        long left = _userBytes[owner] - bytes;
+        if (left > 0)
+        {
+            _userBytes[owner] = left;
+        }
+        else
+        {
+            _userBytes.Remove(owner);
+        }
+    }
+
+    private sealed record Waiting(ProcessRecord Record, string DropFile, long Bytes, RecordState State);
 }

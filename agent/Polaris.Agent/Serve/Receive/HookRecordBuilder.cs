@@ -111,7 +111,8 @@ internal sealed class HookRecordBuilder(RecordFileName name, uint uid, string us
             ImportNs = importNs,
             RuntimeNs = runtimeNs,
             Clipped = clipped,
-            ExitReason = complete ? ExitReason : ExitReasons.Lost,
+            // "running" is the daemon's word for a record read while its process ran: an exit frame saying it is forged.
+            ExitReason = complete && ExitReason != ExitReasons.Running ? ExitReason : ExitReasons.Lost,
             Partial = !complete || DroppedFrames > 0,
             Modules = timing.Modules,
             Times = timing.Times,

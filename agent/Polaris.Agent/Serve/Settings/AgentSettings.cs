@@ -22,6 +22,7 @@ public static class AgentSettings
         ["tokenFile"] = (o, v) => o with { TokenFile = v.Text() },
         ["summaryQuietMs"] = (o, v) => o with { SummaryQuiet = TimeSpan.FromMilliseconds(v.Number()) },
         ["summaryWindowMs"] = (o, v) => o with { SummaryWindow = TimeSpan.FromMilliseconds(v.Number()) },
+        ["liveAfterMs"] = (o, v) => o with { LiveAfter = TimeSpan.FromMilliseconds(v.Number()) },
         ["summaryMaxProcesses"] = (o, v) => o with { SummaryMaxProcesses = v.Number() },
         ["summaryMaxOpen"] = (o, v) => o with { SummaryMaxOpen = v.Number() },
         ["maxBatchSummaries"] = (o, v) => o with { MaxBatchSummaries = v.Number() },
