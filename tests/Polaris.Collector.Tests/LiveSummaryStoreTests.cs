@@ -48,6 +48,22 @@ public class LiveSummaryStoreTests
         Check(reopened);
     }
 
+    [Fact]
+    public void Another_node_naming_the_same_summary_id_cannot_stop_it_counting()
+    {
+        using var dir = new TempDirectory();
+        using var opened = new TestStore(dir.Path);
+
+        // A forged later version from another node first, then the real node's versions.
+        opened.Store.Ingest(SummaryFixtures.BatchOf("forged", "evil", Version(3) with { Version = 1_000_000 }), DateTime.UtcNow);
+        opened.Store.Ingest(SummaryFixtures.BatchOf("b1", "n1", Version(1)), DateTime.UtcNow);
+        opened.Store.Ingest(SummaryFixtures.BatchOf("b3", "n1", Version(3)), DateTime.UtcNow);
+
+        // The real summary counts its 4 processes (the forged one counts its own 4 on node "evil").
+        Assert.Equal(8, MetricsText.Value(opened.Text(), "polaris_python_processes_total"));
+        Assert.Equal(1, MetricsText.Value(opened.Text(), "polaris_collector_live_versions_total{result=\"counted\"}"));
+    }
+
     private static void Check(TestStore opened)
     {
         var text = opened.Text();

@@ -123,7 +123,9 @@ public sealed partial class CollectorStore
             {
                 FactsDocument.Write(document, counted);
             }
-            var live = summary.SummaryId is { } sid ? _live.FindById(sid) : null;
+            // Keyed by the posting node too: another node's agent cannot name this one's summary and so stop it counting.
+            var liveKey = summary.SummaryId is { } sid ? $"{batch.Batch.Node}/{sid}" : null;
+            var live = liveKey != null ? _live.FindById(liveKey) : null;
             if (live != null && live["ver"].AsInt64 >= summary.Version)
             {
                 stale++;
@@ -151,7 +153,7 @@ public sealed partial class CollectorStore
             processes += adds.Processes;
             if (summary.SummaryId != null)
             {
-                Supersede(live, summary, counted, sequence, batch.ReceivedAtUtc);
+                Supersede(live, liveKey!, summary, counted, sequence, batch.ReceivedAtUtc);
             }
             stored.Add(new StoredSummary(sequence, adds, First: live == null));
         }
@@ -187,7 +189,7 @@ public sealed partial class CollectorStore
 
     /// <summary>Notes the version of a live summary just stored as the one counted, and marks the version it replaces
     /// superseded (deleted once the fold has counted what it added). Under the write lock, in the batch's transaction.</summary>
-    private void Supersede(BsonDocument? live, ProcessSummary summary, SummaryFacts counted, long sequence, DateTime receivedAtUtc)
+    private void Supersede(BsonDocument? live, string liveKey, ProcessSummary summary, SummaryFacts counted, long sequence, DateTime receivedAtUtc)
     {
         if (live != null && _summaries.FindById(live["seq"]) is { } previous)
         {
@@ -197,7 +199,7 @@ public sealed partial class CollectorStore
         }
         var state = new BsonDocument
         {
-            ["_id"] = summary.SummaryId,
+            ["_id"] = liveKey,
             ["ver"] = (long)summary.Version,
             ["final"] = summary.Final,
             ["seq"] = sequence,
