@@ -1,5 +1,5 @@
 using System.IO.Hashing;
-using System.Runtime.InteropServices;
+using Polaris.Collector.Storage;
 
 namespace Polaris.Collector.Metrics;
 
@@ -10,19 +10,11 @@ internal static class SeriesKey
     public static string Of(string metric, IReadOnlyList<string> labels)
     {
         var hash = new XxHash128();
-        Append(hash, metric);
+        HashedText.Append(hash, metric);
         foreach (var label in labels)
         {
-            Append(hash, label);
+            HashedText.Append(hash, label);
         }
         return Convert.ToHexStringLower(hash.GetCurrentHash());
-    }
-
-    private static void Append(XxHash128 hash, string value)
-    {
-        Span<byte> length = stackalloc byte[4];
-        BitConverter.TryWriteBytes(length, value.Length);
-        hash.Append(length);
-        hash.Append(MemoryMarshal.AsBytes(value.AsSpan()));
     }
 }

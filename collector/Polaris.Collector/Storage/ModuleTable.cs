@@ -1,5 +1,4 @@
 using System.IO.Hashing;
-using System.Runtime.InteropServices;
 using LiteDB;
 using Polaris.Wire;
 
@@ -80,9 +79,9 @@ public sealed class ModuleTable
             kinds[i] = (byte)m.Kind;
             versions[i] = m.Version;
             origins[i] = (byte)m.Origin;
-            Append(hash, m.Name);
-            Append(hash, m.File);
-            Append(hash, m.Version);
+            HashedText.Append(hash, m.Name);
+            HashedText.Append(hash, m.File);
+            HashedText.Append(hash, m.Version);
             header[0] = kinds[i];
             header[1] = origins[i];
             hash.Append(header[..2]);
@@ -93,7 +92,7 @@ public sealed class ModuleTable
         {
             paths[i] = objects[i].Path;
             objectOrigins[i] = (byte)objects[i].Origin;
-            Append(hash, paths[i]);
+            HashedText.Append(hash, paths[i]);
             header[0] = objectOrigins[i];
             hash.Append(header[..1]);
         }
@@ -151,13 +150,5 @@ public sealed class ModuleTable
             array.Add(v);
         }
         return array;
-    }
-
-    private static void Append(XxHash128 hash, string value)
-    {
-        Span<byte> length = stackalloc byte[4];
-        BitConverter.TryWriteBytes(length, value.Length);
-        hash.Append(length);
-        hash.Append(MemoryMarshal.AsBytes(value.AsSpan()));
     }
 }
