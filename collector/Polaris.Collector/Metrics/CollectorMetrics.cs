@@ -193,14 +193,10 @@ public sealed class CollectorMetrics
                 _ => "out_of_bounds",
             });
         }
-        lock (_nodes)
+        if (!AdmitNode(node))
         {
-            if (!_nodes.Contains(node) && _nodes.Count >= _maxNodes)
-            {
-                _nodeLabelsRefused.Inc();
-                return;
-            }
-            _nodes.Add(node);
+            _nodeLabelsRefused.Inc();
+            return;
         }
         _nodeLastBatch.WithLabels(node).Set(new DateTimeOffset(nowUtc).ToUnixTimeMilliseconds() / 1000.0);
     }
@@ -237,15 +233,19 @@ public sealed class CollectorMetrics
     /// <summary>Notes that a node posted, after a restart (its last batch time from the store).</summary>
     public void RestoreNode(string node, DateTime lastUtc)
     {
+        if (AdmitNode(node))
+        {
+            _nodeLastBatch.WithLabels(node).Set(new DateTimeOffset(lastUtc).ToUnixTimeMilliseconds() / 1000.0);
+        }
+    }
+
+    /// <summary>True when <paramref name="node"/> has, or may now take, a <c>node</c> label within <c>maxNodeLabels</c>.</summary>
+    private bool AdmitNode(string node)
+    {
         lock (_nodes)
         {
-            if (_nodes.Count >= _maxNodes && !_nodes.Contains(node))
-            {
-                return;
-            }
-            _nodes.Add(node);
+            return _nodes.Contains(node) || (_nodes.Count < _maxNodes && _nodes.Add(node));
         }
-        _nodeLastBatch.WithLabels(node).Set(new DateTimeOffset(lastUtc).ToUnixTimeMilliseconds() / 1000.0);
     }
 
     /// <summary>Notes a day's distinct users and jobs of a library from a roll-up, after a restart.</summary>
