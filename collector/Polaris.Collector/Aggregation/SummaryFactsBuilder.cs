@@ -65,9 +65,6 @@ public static class SummaryFactsBuilder
         return dot < 0 ? jobId : jobId[..dot];
     }
 
-    /// <summary><c>yyyyMMdd</c> of a UTC time.</summary>
-    public static int DayOf(DateTime utc) => Days.Of(utc);
-
     private static int DayOf(ProcessSummary summary, int receivedDay)
     {
         long start = long.MaxValue;
@@ -78,7 +75,7 @@ public static class SummaryFactsBuilder
                 start = member.StartedAtMs;
             }
         }
-        return start == long.MaxValue ? receivedDay : DayOf(DateTimeOffset.FromUnixTimeMilliseconds(start).UtcDateTime);
+        return start == long.MaxValue ? receivedDay : Days.Of(DateTimeOffset.FromUnixTimeMilliseconds(start).UtcDateTime);
     }
 
     /// <summary>One library while its module entries are walked.</summary>
