@@ -57,9 +57,10 @@ public static class BatchCodec
     /// <param name="reserve">Called with the size of each buffer the decompressor is about to allocate, and with what
     /// the decoded objects will hold (estimated, in chunks of <see cref="DecodedBytes.ChunkBytes"/>), before they are
     /// made; it may throw to stop the decoding (a collector's memory budget across requests).</param>
+    /// <param name="strings">Where strings that recur across batches are shared (a collector's); null to make each anew.</param>
     /// <exception cref="WireFormatException">The bytes are not a batch: not zstd, past the limits, not MessagePack,
     /// another version, no key, or batch fields out of range.</exception>
-    public static ReceivedBatch Receive(ReadOnlyMemory<byte> compressed, WireLimits? limits = null, Action<int>? reserve = null)
+    public static ReceivedBatch Receive(ReadOnlyMemory<byte> compressed, WireLimits? limits = null, Action<int>? reserve = null, StringPool? strings = null)
     {
         limits ??= WireLimits.Default;
         if (compressed.Length > limits.MaxCompressedBytes)
@@ -71,7 +72,7 @@ public static class BatchCodec
         try
         {
             var reader = new MessagePackReader(plain.Bytes);
-            var batch = BatchReader.Read(ref reader, refused, new DecodedBytes(reserve));
+            var batch = BatchReader.Read(ref reader, refused, new DecodedBytes(reserve), strings);
             if (!reader.End)
             {
                 throw new WireFormatException("trailing bytes after the batch");

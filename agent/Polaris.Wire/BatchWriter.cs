@@ -143,7 +143,7 @@ internal static class BatchWriter
         w.Write(d.Min);
         w.Write(d.Max);
         w.WriteArrayHeader(d.Buckets.Count * 2);
-        foreach (var (bucket, count) in d.Buckets)
+        foreach (var (bucket, count) in d.BucketSpan())
         {
             w.Write(bucket);
             w.Write(count);

@@ -26,11 +26,24 @@ public sealed record ModuleUse(string Name, string File)
     /// did: the rank that imported what the others did not stays visible.</summary>
     public IReadOnlyList<int> Members { get; init; } = [];
 
+    // Made on first use when not given: an initialiser ran before the reader's own values replaced it, and made two
+    // distributions for nothing for every module a collector decodes.
+    private TimeDistribution? _self;
+    private TimeDistribution? _cumulative;
+
     /// <summary>Import time excluding the imports it caused, over the processes that timed it.</summary>
-    public TimeDistribution SelfNs { get; init; } = new();
+    public TimeDistribution SelfNs
+    {
+        get => _self ??= new();
+        init => _self = value;
+    }
 
     /// <summary>Import time including the imports it caused, over the processes that timed it.</summary>
-    public TimeDistribution CumulativeNs { get; init; } = new();
+    public TimeDistribution CumulativeNs
+    {
+        get => _cumulative ??= new();
+        init => _cumulative = value;
+    }
 
     /// <summary>The top-level package: the first component of <see cref="Name"/>.</summary>
     public string TopLevel => Name.IndexOf('.', StringComparison.Ordinal) is var dot and >= 0 ? Name[..dot] : Name;

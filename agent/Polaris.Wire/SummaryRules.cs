@@ -115,8 +115,9 @@ internal static class SummaryRules
     private static bool Ascending(IReadOnlyList<int> members, int processes)
     {
         int last = -1;
-        foreach (int i in members)
+        for (int k = 0; k < members.Count; k++)
         {
+            int i = members[k];
             if (i <= last || i >= processes)
             {
                 return false;

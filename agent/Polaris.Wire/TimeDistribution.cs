@@ -12,8 +12,9 @@ namespace Polaris.Wire;
 /// </remarks>
 public sealed class TimeDistribution
 {
-    // Sparse and sorted, on an array the distribution grows itself: Add runs for every module of every record.
-    private (int Bucket, long Count)[] _buckets = new (int, long)[2];
+    // Sparse and sorted, on an array the distribution grows itself: Add runs for every module of every record. None
+    // until the first duration: a collector makes two distributions for each of the 600 modules of every summary.
+    private (int Bucket, long Count)[] _buckets = [];
     private int _used;
     private int _last;
 
@@ -31,6 +32,10 @@ public sealed class TimeDistribution
 
     /// <summary>Non-empty buckets in order: bucket <c>b</c> holds durations in [2^b, 2^(b+1)) ns (bucket 0 also 0).</summary>
     public IReadOnlyList<(int Bucket, long Count)> Buckets => new ArraySegment<(int, long)>(_buckets, 0, _used);
+
+    /// <summary><see cref="Buckets"/> without an allocation: for the loops that run for every module of every summary
+    /// a collector stores (the list is boxed, and so is its enumerator).</summary>
+    public ReadOnlySpan<(int Bucket, long Count)> BucketSpan() => _buckets.AsSpan(0, _used);
 
     /// <summary>Adds one duration (negative values count as 0); the sum saturates at <see cref="long.MaxValue"/>
     /// rather than wrap (the daemon clips each duration first, but a sum over many records must not overflow either).</summary>
@@ -64,6 +69,26 @@ public sealed class TimeDistribution
         foreach (var (bucket, n) in buckets)
         {
             distribution.AddToBucket(bucket, n);
+        }
+        return distribution;
+    }
+
+    /// <summary>Rebuilds a distribution from a bucket array the reader made for it alone: taken as it is when its buckets
+    /// ascend strictly (as every writer sends them), else added one by one; the reader has checked the values.</summary>
+    internal static TimeDistribution FromOwned(long count, long sum, long min, long max, (int Bucket, long Count)[] buckets)
+    {
+        for (int i = 1; i < buckets.Length; i++)
+        {
+            if (buckets[i].Bucket <= buckets[i - 1].Bucket)
+            {
+                return From(count, sum, min, max, buckets);
+            }
+        }
+        var distribution = new TimeDistribution { Count = count, Sum = sum, Min = min, Max = max };
+        if (buckets.Length > 0)
+        {
+            distribution._buckets = buckets;
+            distribution._used = buckets.Length;
         }
         return distribution;
     }
@@ -115,7 +140,7 @@ public sealed class TimeDistribution
         {
             if (_used == _buckets.Length)
             {
-                Array.Resize(ref _buckets, 2 * _used);
+                Array.Resize(ref _buckets, Math.Max(2, 2 * _used));
             }
             Array.Copy(_buckets, i, _buckets, i + 1, _used - i);
             _buckets[i] = (bucket, n);

@@ -7,6 +7,9 @@ public static class WireNames
     private static readonly string[] ModuleKinds = ["", "source", "bytecode", "extension", "builtin", "frozen", "namespace"];
     private static readonly string[] EnvironmentKinds = ["", "base", "base-clone", "conda", "venv-on-base", "venv", "system", "other"];
 
+    private static readonly byte[][] OriginBytes = Utf8(Origins);
+    private static readonly byte[][] ModuleKindBytes = Utf8(ModuleKinds);
+
     public static string Name(this Origin value) => Origins[(int)value];
 
     public static string Name(this ModuleKind value) => ModuleKinds[(int)value];
@@ -19,6 +22,26 @@ public static class WireNames
 
     public static EnvironmentKind ParseEnvironmentKind(string? text) => (EnvironmentKind)Index(EnvironmentKinds, text);
 
+    /// <summary>An origin from its UTF-8 spelling, as the decoder meets it (no string made).</summary>
+    public static Origin ParseOrigin(ReadOnlySpan<byte> utf8) => (Origin)Index(OriginBytes, utf8);
+
+    /// <summary>A module kind from its UTF-8 spelling, as the decoder meets it (no string made).</summary>
+    public static ModuleKind ParseModuleKind(ReadOnlySpan<byte> utf8) => (ModuleKind)Index(ModuleKindBytes, utf8);
+
     // Unknown spellings read as Unknown (index 0): a newer writer may know more classes than this reader.
     private static int Index(string[] names, string? text) => Math.Max(0, Array.IndexOf(names, text ?? ""));
+
+    private static int Index(byte[][] names, ReadOnlySpan<byte> utf8)
+    {
+        for (int i = 1; i < names.Length; i++)
+        {
+            if (utf8.SequenceEqual(names[i]))
+            {
+                return i;
+            }
+        }
+        return 0;
+    }
+
+    private static byte[][] Utf8(string[] names) => [.. names.Select(System.Text.Encoding.UTF8.GetBytes)];
 }

@@ -12,6 +12,7 @@ using Polaris.Collector.Rollups;
 using Polaris.Collector.Settings;
 using Polaris.Collector.Scheduler;
 using Polaris.Collector.Storage;
+using Polaris.Wire;
 using Prometheus;
 
 namespace Polaris.Collector;
@@ -107,6 +108,8 @@ public sealed class CollectorHost : IAsyncDisposable
         builder.Services.AddSingleton<GroupCommit>();
         builder.Services.AddHostedService<StoreMaintenance>();
         builder.Services.AddSingleton(new IngestBudget(options.MaxBytesInFlight));
+        // The strings every node of a job repeats (module names, files, paths), decoded once for all posts.
+        builder.Services.AddSingleton(new StringPool());
         builder.Services.AddSingleton(tokens);
 
         var app = builder.Build();

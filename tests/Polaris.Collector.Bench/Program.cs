@@ -4,6 +4,7 @@ using Polaris.Collector.Bench;
 using Polaris.Testing;
 
 // polaris-collector-bench metrics [LIBRARIES] [KINDS] [DOMAINS]: how long /metrics takes at the label cap.
+// polaris-collector-bench stages [NODES] [MODULES] [RANKS] [GROUP]: the CPU of each ingest stage, in process.
 // polaris-collector-bench [NODES] [MODULES] [RANKS] [CLIENTS]: a full-machine burst posted to a real collector on
 // loopback by concurrent clients, as agents post; prints the time until all are counted, the throughput, the
 // collector's peak memory and the store's growth (docs/bench.md).
@@ -11,6 +12,12 @@ if (args.Length > 0 && args[0] == "metrics")
 {
     int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
     return await MetricsRenderBench.RunAsync(Arg(1, 1000), Arg(2, 3), Arg(3, 5));
+}
+
+if (args.Length > 0 && args[0] == "stages")
+{
+    int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+    return IngestStagesBench.Run(Arg(1, 10_000), Arg(2, 600), Arg(3, 4), Arg(4, 32));
 }
 
 int nodes = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 10_000;

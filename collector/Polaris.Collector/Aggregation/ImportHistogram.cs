@@ -29,7 +29,7 @@ public sealed class ImportHistogram
             return;
         }
         var buckets = _buckets ??= new long[BucketCount];
-        foreach (var (bucket, n) in distribution.Buckets)
+        foreach (var (bucket, n) in distribution.BucketSpan())
         {
             buckets[Math.Clamp(bucket, 0, BucketCount - 1)] = Saturated(buckets[Math.Clamp(bucket, 0, BucketCount - 1)], n);
         }

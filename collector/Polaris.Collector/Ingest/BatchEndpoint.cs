@@ -23,7 +23,7 @@ public static class BatchEndpoint
 
     private static async Task<IResult> HandleAsync(
         HttpContext context, CollectorStore store, GroupCommit commit, CollectorMetrics metrics, CollectorOptions options, AgentTokens tokens,
-        IngestBudget budget, ILogger<CollectorStore> logger)
+        IngestBudget budget, StringPool strings, ILogger<CollectorStore> logger)
     {
         switch (tokens.Check(context))
         {
@@ -48,7 +48,7 @@ public static class BatchEndpoint
             var body = await ReadBodyAsync(context.Request, options.MaxBatchBytes, lease, context.RequestAborted).ConfigureAwait(false);
             // The lease is charged for the body, the decompression segments and what the decoded objects hold.
             bytes = body.Length;
-            received = BatchCodec.Receive(body, new WireLimits { MaxCompressedBytes = options.MaxBatchBytes, MaxDecompressedBytes = options.MaxDecompressedBytes }, lease.Take);
+            received = BatchCodec.Receive(body, new WireLimits { MaxCompressedBytes = options.MaxBatchBytes, MaxDecompressedBytes = options.MaxDecompressedBytes }, lease.Take, strings);
             BatchKey.Validate(received.Batch.Key);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)

@@ -109,10 +109,44 @@ public sealed class CollectorMetrics
     /// <param name="job">Its job's state, null outside a job.</param>
     /// <param name="nowUtc">When it was received.</param>
     /// <param name="first">False for a later version of a live summary, already counted as a summary.</param>
-    public void Count(SummaryFacts facts, JobState? job, DateTime nowUtc, bool first = true)
+    public void Count(SummaryFacts facts, JobState? job, DateTime nowUtc, bool first = true) =>
+        Count([new CountedSummary(facts, job, nowUtc, first)]);
+
+    /// <summary>Counts the summaries one commit stored, in the order they were stored. Called under the store's write
+    /// lock. Their libraries are added up per library, user, job, day, kind and domain first, and each sum counted once
+    /// (<see cref="LibraryCountGroup"/>): a library's label is decided for the sum, in the order the sums first
+    /// appeared.</summary>
+    public void Count(IReadOnlyList<CountedSummary> summaries)
     {
-        ArgumentNullException.ThrowIfNull(facts);
-        string kind = facts.Kind, domain = Domain(facts.Domain);
+        ArgumentNullException.ThrowIfNull(summaries);
+        var groups = new Dictionary<LibraryCountGroup.Key, LibraryCountGroup>();
+        var order = new List<LibraryCountGroup>();
+        foreach (var (facts, job, nowUtc, first) in summaries)
+        {
+            string kind = facts.Kind, domain = Domain(facts.Domain);
+            CountSummary(facts, job, nowUtc, first, kind, domain);
+            int day = Days.Number(facts.Day);
+            int today = Days.Number(Days.Of(nowUtc));
+            foreach (var library in facts.Libraries)
+            {
+                var key = new LibraryCountGroup.Key(library.Name, facts.Uid, facts.JobKey, day, today, kind, domain);
+                if (!groups.TryGetValue(key, out var group))
+                {
+                    group = new LibraryCountGroup(key);
+                    groups.Add(key, group);
+                    order.Add(group);
+                }
+                group.Add(library);
+            }
+        }
+        foreach (var group in order)
+        {
+            CountLibrary(group);
+        }
+    }
+
+    private void CountSummary(SummaryFacts facts, JobState? job, DateTime nowUtc, bool first, string kind, string domain)
+    {
         _processes.Inc(facts.Processes, kind, domain);
         if (first)
         {
@@ -135,43 +169,40 @@ public sealed class CollectorMetrics
                 HomeLoading.Update(job, nowUtc);
             }
         }
-        int day = Days.Number(facts.Day);
-        int today = Days.Number(Days.Of(nowUtc));
         lock (_windows)
         {
-            See(AllPython, facts.Uid, facts.JobKey, day);
-            foreach (var library in facts.Libraries)
-            {
-                if (library.Processes > 0)
-                {
-                    See(library.Name, facts.Uid, facts.JobKey, day);
-                }
-            }
+            See(AllPython, facts.Uid, facts.JobKey, Days.Number(facts.Day));
         }
-        foreach (var library in facts.Libraries)
+    }
+
+    private void CountLibrary(LibraryCountGroup group)
+    {
+        var (name, uid, jobKey, day, today, kind, domain) = group.Of;
+        int users;
+        lock (_windows)
         {
-            int users;
-            lock (_windows)
+            if (group.Processes > 0)
             {
-                users = _usersOf.TryGetValue(library.Name, out var u) ? u.Within(today, DistinctWindows<uint>.MaxDays) : 0;
+                See(name, uid, jobKey, day);
             }
-            var label = _labels.Of(library.Name, users, facts.Uid);
-            if (label == LibraryLabels.Other)
-            {
-                _folds.Inc(1);
-            }
-            _libraryProcesses.Inc(library.Processes, label, kind, domain);
-            _libraryStartup.Inc(library.StartupProcesses, label);
-            for (int origin = 0; origin < library.OriginLoads.Length; origin++)
-            {
-                long loads = library.OriginLoads[origin];
-                if (loads > 0)
-                {
-                    _moduleLoads.Inc(loads, label, origin == 0 ? "unknown" : ((Origin)origin).Name());
-                }
-            }
-            _importSeconds.Add(label, library.ImportNs);
+            users = _usersOf.TryGetValue(name, out var u) ? u.Within(today, DistinctWindows<uint>.MaxDays) : 0;
         }
+        var label = _labels.Of(name, users, uid);
+        if (label == LibraryLabels.Other)
+        {
+            _folds.Inc(group.Summaries);
+        }
+        _libraryProcesses.Inc(group.Processes, label, kind, domain);
+        _libraryStartup.Inc(group.StartupProcesses, label);
+        for (int origin = 0; origin < group.OriginLoads.Length; origin++)
+        {
+            long loads = group.OriginLoads[origin];
+            if (loads > 0)
+            {
+                _moduleLoads.Inc(loads, label, origin == 0 ? "unknown" : ((Origin)origin).Name());
+            }
+        }
+        _importSeconds.Add(label, group.ImportNs);
     }
 
     /// <summary>Counts a batch stored (or a duplicate), its bytes, its node, and the summaries refused.</summary>

@@ -82,7 +82,9 @@ public sealed partial class CollectorStore
             {
                 var summary = new StoredSummary(document["_id"].AsInt64, FactsDocument.Read(document), First: !document["first"].IsBoolean || document["first"].AsBoolean);
                 // Counted as it was first counted: at the time it was received.
-                Count(summary, document["recv"].AsDateTime.ToUniversalTime());
+                var facts = summary.Facts;
+                _metrics.Count(facts, facts.JobKey.Length > 0 ? Jobs.Get(facts.JobKey) : null, document["recv"].AsDateTime.ToUniversalTime(), summary.First);
+                _unfolded.Add(summary);
             }
         }
         Fold();

@@ -1,5 +1,6 @@
 using LiteDB;
 using Polaris.Collector.Aggregation;
+using Polaris.Collector.Metrics;
 using Polaris.Wire;
 
 namespace Polaris.Collector.Storage;
@@ -41,7 +42,7 @@ public sealed partial class CollectorStore
                 clippedTimes++;
             }
             var document = SummaryDocument.From(0, summary, batch.Key, receivedAtUtc, "", facts);
-            prepared.Add(new(sent, summary, facts, ModuleTable.Of(summary), document));
+            prepared.Add(new(sent, summary, facts, _recentTables.Of(summary), document));
         }
         return new PreparedBatch(batch, receivedAtUtc, bytes, refused, prepared) { ClippedTimes = clippedTimes };
     }
@@ -83,6 +84,7 @@ public sealed partial class CollectorStore
             }
             _sequence = sequence;
             _batchSequence = batchSequence;
+            var counted = new List<CountedSummary>();
             for (int b = 0; b < batches.Count; b++)
             {
                 var batch = batches[b];
@@ -93,13 +95,16 @@ public sealed partial class CollectorStore
                 }
                 foreach (var summary in stored[b])
                 {
-                    Count(summary, batch.ReceivedAtUtc);
+                    var facts = summary.Facts;
+                    counted.Add(new CountedSummary(facts, facts.JobKey.Length > 0 ? Jobs.Get(facts.JobKey) : null, batch.ReceivedAtUtc, summary.First));
+                    _unfolded.Add(summary);
                 }
                 _metrics.LiveVersions(stored[b].Count(s => !s.First), stale[b]);
                 _metrics.Batch(duplicate: false, batch.Batch.Node, batch.Bytes, results[b].Refused, batch.ReceivedAtUtc);
                 _metrics.Clipped("start_time", batch.ClippedTimes);
                 _dirtyNodes[batch.Batch.Node] = batch.ReceivedAtUtc;
             }
+            _metrics.Count(counted);
             return results;
         }
     }
@@ -207,15 +212,6 @@ public sealed partial class CollectorStore
         };
         FactsDocument.WriteCounted(state, "counted", counted);
         _live.Upsert(state);
-    }
-
-    /// <summary>Counts a stored summary in the metrics and queues it for the fold. Under the write lock.</summary>
-    private void Count(StoredSummary summary, DateTime nowUtc)
-    {
-        var facts = summary.Facts;
-        var job = facts.JobKey.Length > 0 ? Jobs.Get(facts.JobKey) : null;
-        _metrics.Count(facts, job, nowUtc, summary.First);
-        _unfolded.Add(summary);
     }
 
     /// <summary>The facts with library names past the day's budget counted as <see cref="DailyLibraryBudget.Other"/>.</summary>

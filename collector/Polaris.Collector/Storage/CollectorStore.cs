@@ -36,6 +36,7 @@ public sealed partial class CollectorStore : IDisposable
     private readonly ILiteCollection<BsonDocument> _pbs;
     private readonly StoreLock _lock;
     private readonly ModuleTableCache _tableCache = new(64L * 1024 * 1024);
+    private readonly RecentTables _recentTables = new();
     private readonly DailyLibraryBudget _libraryBudget;
     private readonly List<StoredSummary> _unfolded = [];
     private readonly Dictionary<string, DateTime> _dirtyNodes = new(StringComparer.Ordinal);

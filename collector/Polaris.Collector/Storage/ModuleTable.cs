@@ -103,10 +103,39 @@ public sealed class ModuleTable
     public bool SameContent(ModuleTable other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        return Names.AsSpan().SequenceEqual(other.Names) && Files.AsSpan().SequenceEqual(other.Files)
+        return ReferenceEquals(this, other) || Names.AsSpan().SequenceEqual(other.Names) && Files.AsSpan().SequenceEqual(other.Files)
             && Kinds.AsSpan().SequenceEqual(other.Kinds) && Versions.AsSpan().SequenceEqual(other.Versions)
             && Origins.AsSpan().SequenceEqual(other.Origins) && Objects.AsSpan().SequenceEqual(other.Objects)
             && ObjectOrigins.AsSpan().SequenceEqual(other.ObjectOrigins);
+    }
+
+    /// <summary>True when <paramref name="summary"/>'s modules and shared objects are this table's values.</summary>
+    public bool SameContent(ProcessSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        var modules = summary.Modules;
+        var objects = summary.SharedObjects;
+        if (modules.Count != Names.Length || objects.Count != Objects.Length)
+        {
+            return false;
+        }
+        for (int i = 0; i < modules.Count; i++)
+        {
+            var m = modules[i];
+            if (Kinds[i] != (byte)m.Kind || Origins[i] != (byte)m.Origin || !string.Equals(Names[i], m.Name, StringComparison.Ordinal)
+                || !string.Equals(Files[i], m.File, StringComparison.Ordinal) || !string.Equals(Versions[i], m.Version, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+        for (int i = 0; i < objects.Count; i++)
+        {
+            if (ObjectOrigins[i] != (byte)objects[i].Origin || !string.Equals(Objects[i], objects[i].Path, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>The stored document, under <paramref name="id"/> (the hash, or the hash and a suffix after a collision).</summary>

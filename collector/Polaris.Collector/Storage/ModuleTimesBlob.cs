@@ -8,19 +8,21 @@ namespace Polaris.Collector.Storage;
 /// count) pairs; 7-bit encoded, so a distribution of one process takes a dozen bytes.</remarks>
 internal static class ModuleTimesBlob
 {
+    // The blob is written here first and copied out once: a MemoryStream grew by doubling and copied again at the end.
+    [ThreadStatic]
+    private static System.Buffers.ArrayBufferWriter<byte>? t_buffer;
+
     public static byte[] Of(IReadOnlyList<ModuleUse> modules)
     {
-        using var buffer = new MemoryStream(modules.Count * 24);
-        using (var writer = new BinaryWriter(buffer))
+        var buffer = t_buffer ??= new System.Buffers.ArrayBufferWriter<byte>(64 * 1024);
+        buffer.ResetWrittenCount();
+        Write(buffer, (ulong)modules.Count);
+        for (int i = 0; i < modules.Count; i++)
         {
-            writer.Write7BitEncodedInt(modules.Count);
-            foreach (var module in modules)
-            {
-                Write(writer, module.SelfNs);
-                Write(writer, module.CumulativeNs);
-            }
+            Write(buffer, modules[i].SelfNs);
+            Write(buffer, modules[i].CumulativeNs);
         }
-        return buffer.ToArray();
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>The (self, cumulative) distributions; empty when the blob is not one.</summary>
@@ -40,22 +42,44 @@ internal static class ModuleTimesBlob
         return times;
     }
 
-    private static void Write(BinaryWriter writer, TimeDistribution d)
+    private static void Write(System.Buffers.ArrayBufferWriter<byte> buffer, TimeDistribution d)
     {
-        writer.Write7BitEncodedInt64(d.Count);
-        if (d.Count == 0)
+        // At most 4 values and a count of 10 bytes each, then 64 buckets of 11: within one span asked for once.
+        var buckets = d.BucketSpan();
+        var span = buffer.GetSpan(41 + (11 * buckets.Length));
+        int at = Put(span, 0, (ulong)d.Count);
+        if (d.Count != 0)
         {
-            return;
+            at = Put(span, at, (ulong)d.Sum);
+            at = Put(span, at, (ulong)d.Min);
+            at = Put(span, at, (ulong)d.Max);
+            at = Put(span, at, (ulong)buckets.Length);
+            foreach (var (bucket, n) in buckets)
+            {
+                span[at++] = (byte)bucket;
+                at = Put(span, at, (ulong)n);
+            }
         }
-        writer.Write7BitEncodedInt64(d.Sum);
-        writer.Write7BitEncodedInt64(d.Min);
-        writer.Write7BitEncodedInt64(d.Max);
-        writer.Write7BitEncodedInt(d.Buckets.Count);
-        foreach (var (bucket, n) in d.Buckets)
+        buffer.Advance(at);
+    }
+
+    private static void Write(System.Buffers.ArrayBufferWriter<byte> buffer, ulong value)
+    {
+        var span = buffer.GetSpan(10);
+        buffer.Advance(Put(span, 0, value));
+    }
+
+    /// <summary>Writes <paramref name="value"/> 7 bits a byte as <see cref="BinaryWriter.Write7BitEncodedInt64"/> does
+    /// (what <see cref="Read(BinaryReader)"/> reads); returns the position after it.</summary>
+    private static int Put(Span<byte> span, int at, ulong value)
+    {
+        while (value >= 0x80)
         {
-            writer.Write((byte)bucket);
-            writer.Write7BitEncodedInt64(n);
+            span[at++] = (byte)(value | 0x80);
+            value >>= 7;
         }
+        span[at++] = (byte)value;
+        return at;
     }
 
     private static TimeDistribution Read(BinaryReader reader)
