@@ -105,7 +105,9 @@ public sealed class CollectorHost : IAsyncDisposable
         builder.Services.AddSingleton<CollectorMetrics>();
         builder.Services.AddSingleton(services => new CollectorStore(
             options.Data, services.GetRequiredService<CollectorMetrics>(), domains == null ? null : domains.Lookup, options.RetentionDays));
-        builder.Services.AddSingleton<GroupCommit>();
+        builder.Services.AddSingleton<LogPressure>();
+        builder.Services.AddSingleton(services => new GroupCommit(
+            services.GetRequiredService<CollectorStore>(), options.MaxLogBytes, services.GetRequiredService<LogPressure>()));
         builder.Services.AddHostedService<StoreMaintenance>();
         builder.Services.AddSingleton(new IngestBudget(options.MaxBytesInFlight));
         // The strings every node of a job repeats (module names, files, paths), decoded once for all posts.

@@ -86,8 +86,11 @@ public sealed class PersistentHistogram
         double low = 0, high = 0;
         for (int b = 0; b < buckets.Length; b++)
         {
-            low += buckets[b] * Lower(b);
-            high += buckets[b] * Upper(b);
+            if (buckets[b] > 0)
+            {
+                low += buckets[b] * Lower(b);
+                high += buckets[b] * Upper(b);
+            }
         }
         double fraction = high > low ? Math.Clamp((added.Sum - low) / (high - low), 0, 1) : 0;
         for (int b = 0; b < buckets.Length; b++)
@@ -99,8 +102,12 @@ public sealed class PersistentHistogram
         }
     }
 
-    // Bucket b holds [2^b, 2^(b+1)) ns, bucket 0 also 0; the upper end stays inside the bucket.
-    private static double Lower(int b) => b == 0 ? 0 : Math.Pow(2, b);
+    // Bucket b holds [2^b, 2^(b+1)) ns, bucket 0 also 0; the upper end stays inside the bucket. Worked out once: this
+    // runs for every library of every commit group on the store's writer thread.
+    private static readonly double[] Lowers = [.. Enumerable.Range(0, ImportHistogram.BucketCount).Select(b => b == 0 ? 0 : Math.Pow(2, b))];
+    private static readonly double[] Uppers = [.. Enumerable.Range(0, ImportHistogram.BucketCount).Select(b => Math.Pow(2, b + 1) - 1)];
 
-    private static double Upper(int b) => Math.Pow(2, b + 1) - 1;
+    private static double Lower(int b) => Lowers[b];
+
+    private static double Upper(int b) => Uppers[b];
 }

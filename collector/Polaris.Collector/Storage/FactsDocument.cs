@@ -26,12 +26,13 @@ internal static class FactsDocument
         using (var writer = new BinaryWriter(buffer))
         {
             writer.Write7BitEncodedInt(libraries.Count);
+            Span<(int Bucket, long Count)> buckets = stackalloc (int, long)[ImportHistogram.BucketCount];
             foreach (var library in libraries)
             {
                 writer.Write(library.Name);
                 writer.Write7BitEncodedInt(library.Processes);
                 writer.Write7BitEncodedInt(library.StartupProcesses);
-                writer.Write7BitEncodedInt(library.OriginLoads.Count(l => l != 0));
+                writer.Write7BitEncodedInt(NonZeroCount(library.OriginLoads));
                 for (int i = 0; i < library.OriginLoads.Length; i++)
                 {
                     if (library.OriginLoads[i] != 0)
@@ -43,20 +44,12 @@ internal static class FactsDocument
                 var histogram = library.ImportNs;
                 writer.Write7BitEncodedInt64(histogram.Count);
                 writer.Write7BitEncodedInt64(histogram.Sum);
-                var buckets = histogram.Buckets;
-                int used = 0;
-                foreach (var n in buckets)
-                {
-                    used += n != 0 ? 1 : 0;
-                }
+                int used = histogram.NonZero(buckets);
                 writer.Write7BitEncodedInt(used);
-                for (int b = 0; b < buckets.Length; b++)
+                foreach (var (bucket, n) in buckets[..used])
                 {
-                    if (buckets[b] != 0)
-                    {
-                        writer.Write((byte)b);
-                        writer.Write7BitEncodedInt64(buckets[b]);
-                    }
+                    writer.Write((byte)bucket);
+                    writer.Write7BitEncodedInt64(n);
                 }
             }
         }
@@ -64,6 +57,16 @@ internal static class FactsDocument
     }
 
     /// <summary>Reads what <see cref="LibrariesBlob"/> wrote.</summary>
+    private static int NonZeroCount(long[] values)
+    {
+        int count = 0;
+        foreach (long v in values)
+        {
+            count += v != 0 ? 1 : 0;
+        }
+        return count;
+    }
+
     public static List<LibraryFacts> ReadLibraries(byte[] blob)
     {
         using var reader = new BinaryReader(new MemoryStream(blob));

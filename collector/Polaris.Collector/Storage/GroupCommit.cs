@@ -20,9 +20,16 @@ public sealed class GroupCommit : IDisposable
         Channel.CreateUnbounded<(PreparedBatch, TaskCompletionSource<IngestResult>)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Thread _writer;
 
-    public GroupCommit(CollectorStore store)
+    private readonly long _maxLogBytes;
+    private readonly LogPressure? _pressure;
+
+    /// <summary>A writer for <paramref name="store"/>; with <paramref name="pressure"/>, it asks for a checkpoint once a
+    /// commit leaves the log past <paramref name="maxLogBytes"/>.</summary>
+    public GroupCommit(CollectorStore store, long maxLogBytes = long.MaxValue, LogPressure? pressure = null)
     {
         _store = store;
+        _maxLogBytes = maxLogBytes;
+        _pressure = pressure;
         _writer = new Thread(Run) { Name = "polaris-store-writer", IsBackground = true };
         _writer.Start();
     }
@@ -55,6 +62,10 @@ public sealed class GroupCommit : IDisposable
                 for (int i = 0; i < group.Count; i++)
                 {
                     group[i].Done.SetResult(results[i]);
+                }
+                if (_pressure != null && _store.LogBytes > _maxLogBytes)
+                {
+                    _pressure.Raise();
                 }
             }
             catch (Exception) when (group.Count > 1)

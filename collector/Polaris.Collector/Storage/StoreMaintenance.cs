@@ -12,12 +12,14 @@ public sealed class StoreMaintenance : BackgroundService
     private readonly CollectorStore _store;
     private readonly CollectorOptions _options;
     private readonly ILogger<StoreMaintenance> _logger;
+    private readonly LogPressure _pressure;
     private readonly Counter _checkpoints;
     private readonly Counter _pruned;
     private readonly Counter _failures;
 
-    public StoreMaintenance(CollectorStore store, CollectorOptions options, CollectorMetrics metrics, ILogger<StoreMaintenance> logger)
+    public StoreMaintenance(CollectorStore store, CollectorOptions options, CollectorMetrics metrics, LogPressure pressure, ILogger<StoreMaintenance> logger)
     {
+        _pressure = pressure;
         ArgumentNullException.ThrowIfNull(metrics);
         _store = store;
         _options = options;
@@ -48,7 +50,13 @@ public sealed class StoreMaintenance : BackgroundService
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                await Task.Delay(fold, stoppingToken).ConfigureAwait(false);
+                // A tick, or a commit that left the log past maxLogBytes, whichever comes first.
+                using (var tick = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+                {
+                    await Task.WhenAny(Task.Delay(fold, tick.Token), _pressure.WaitAsync(tick.Token)).ConfigureAwait(false);
+                    await tick.CancelAsync().ConfigureAwait(false);
+                }
+                stoppingToken.ThrowIfCancellationRequested();
                 var now = DateTime.UtcNow;
                 Run("fold", () => _store.Fold());
                 if (now - lastCheckpoint >= TimeSpan.FromSeconds(_options.CheckpointSeconds) || _store.LogBytes > _options.MaxLogBytes)
