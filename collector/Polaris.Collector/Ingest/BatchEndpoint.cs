@@ -43,9 +43,10 @@ public static class BatchEndpoint
         using var lease = budget.Lease();
         ReceivedBatch received;
         long bytes;
+        byte[]? rented = null;
         try
         {
-            var body = await ReadBodyAsync(context.Request, options.MaxBatchBytes, lease, context.RequestAborted).ConfigureAwait(false);
+            var body = await ReadBodyAsync(context.Request, options.MaxBatchBytes, lease, buffer => rented = buffer, context.RequestAborted).ConfigureAwait(false);
             // The lease is charged for the body, the decompression segments and what the decoded objects hold.
             bytes = body.Length;
             received = BatchCodec.Receive(body, new WireLimits { MaxCompressedBytes = options.MaxBatchBytes, MaxDecompressedBytes = options.MaxDecompressedBytes }, lease.Take, strings);
@@ -83,6 +84,14 @@ public static class BatchEndpoint
             // Belt and braces: whatever else the decoder meets in the bytes is still the bytes' fault, never a 500.
             return Refuse(metrics, logger, $"batch could not be decoded ({e.GetType().Name}): {e.Message}");
         }
+        finally
+        {
+            // Nothing decoded refers to the body: its strings are copies.
+            if (rented != null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
         IngestResult result;
         try
         {
@@ -113,7 +122,10 @@ public static class BatchEndpoint
     }
 
     /// <summary>Reads the body into a buffer that grows with what arrives, each growth taken from the lease first.</summary>
-    private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, int maxBytes, IngestLease lease, CancellationToken cancellationToken)
+    /// <remarks>The buffers come from the shared pool (a burst's ten thousand posts made 48 KiB of garbage each);
+    /// <paramref name="holding"/> is told the one in use, for the caller to give back once the body is decoded.</remarks>
+    private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, int maxBytes, IngestLease lease, Action<byte[]> holding,
+        CancellationToken cancellationToken)
     {
         if (request.ContentLength > maxBytes)
         {
@@ -126,7 +138,8 @@ public static class BatchEndpoint
         const int firstBuffer = 16 * 1024;
         int capacity = request.ContentLength is > 0 and var n ? (int)Math.Min(n + 1, firstBuffer) : firstBuffer;
         lease.Take(capacity);
-        var buffer = new byte[capacity];
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(capacity);
+        holding(buffer);
         int length = 0;
         while (true)
         {
@@ -138,7 +151,11 @@ public static class BatchEndpoint
                 }
                 int grown = (int)Math.Min(2L * buffer.Length, maxBytes + 1L);
                 lease.Take(grown);
-                Array.Resize(ref buffer, grown);
+                var larger = System.Buffers.ArrayPool<byte>.Shared.Rent(grown);
+                buffer.AsSpan(0, length).CopyTo(larger);
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                buffer = larger;
+                holding(buffer);
             }
             int read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
             if (read == 0)
