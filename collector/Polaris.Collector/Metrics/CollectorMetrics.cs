@@ -269,6 +269,49 @@ public sealed class CollectorMetrics
         }
     }
 
+    /// <summary>Forgets the users and jobs last seen before the longest window that ends on the day of
+    /// <paramref name="nowUtc"/>, and the libraries left with none. Called by retention, under the store's write lock
+    /// (the label set is read here and written by <see cref="Count"/>).</summary>
+    /// <remarks>No window counts them any more, so every gauge keeps its value; without this a collector that runs
+    /// for years would hold every user and job it ever saw, and every library name. A library forgotten here that has a
+    /// label keeps its series, at 0, as <see cref="UpdateWindows"/> would have set them.</remarks>
+    public void ForgetPastWindows(DateTime nowUtc)
+    {
+        int first = Days.Number(Days.Of(nowUtc)) - DistinctWindows<uint>.MaxDays + 1;
+        lock (_windows)
+        {
+            foreach (var (library, users) in _usersOf.ToArray())
+            {
+                users.Forget(first);
+                var jobs = _jobsOf.GetValueOrDefault(library);
+                jobs?.Forget(first);
+                if (users.Count > 0 || jobs?.Count > 0)
+                {
+                    continue;
+                }
+                _usersOf.Remove(library);
+                _jobsOf.Remove(library);
+                if (library.Length > 0 && _labels.Has(library))
+                {
+                    foreach (var (label, _) in Windows)
+                    {
+                        _libraryUsers.WithLabels(library, label).Set(0);
+                        _libraryJobs.WithLabels(library, label).Set(0);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Users and jobs held for the distinct windows, over all libraries (for tests: the memory they take).</summary>
+    internal int WindowSubjects()
+    {
+        lock (_windows)
+        {
+            return _usersOf.Values.Sum(w => w.Count) + _jobsOf.Values.Sum(w => w.Count);
+        }
+    }
+
     /// <summary>Writes every series changed since the last call, and the label set; under the store's write lock, in
     /// the fold's transaction.</summary>
     public void Persist(ILiteCollection<BsonDocument> series, ILiteCollection<BsonDocument> meta)

@@ -30,10 +30,15 @@ public sealed partial class CollectorStore
 
     /// <summary>Deletes what is past retention, a few hundred rows per transaction: summaries, batch keys, module
     /// tables not referenced since and accounting records (from their import; the jobs keep what they took),
-    /// after <paramref name="retentionDays"/>; roll-ups after <paramref name="rollupRetentionDays"/>.</summary>
+    /// after <paramref name="retentionDays"/>; roll-ups after <paramref name="rollupRetentionDays"/>. The distinct
+    /// windows' users and jobs go once no window counts them.</summary>
     /// <returns>Rows deleted, by collection.</returns>
     public IReadOnlyDictionary<string, int> Prune(DateTime nowUtc, int retentionDays, int rollupRetentionDays)
     {
+        lock (_write)
+        {
+            _metrics.ForgetPastWindows(nowUtc);
+        }
         int today = Days.Number(Days.Of(nowUtc));
         int cutoff = Days.FromNumber(today - retentionDays);
         int rollupCutoff = Days.FromNumber(today - rollupRetentionDays);
