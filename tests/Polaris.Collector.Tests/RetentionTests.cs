@@ -34,6 +34,36 @@ public class RetentionTests
     }
 
     [Fact]
+    public void Past_retention_a_live_summarys_state_goes_and_a_version_that_comes_after_counts_as_a_new_summary()
+    {
+        using var dir = new TempDirectory();
+        using var opened = new TestStore(dir.Path);
+        var now = DateTime.UtcNow;
+        opened.Store.Ingest(SummaryFixtures.BatchOf("v1", "n1", Live(1, ranks: 2, now)), now);
+        opened.Store.Fold();
+
+        // Its last version came 89 days ago: kept, and a newer one counts only what it adds.
+        Assert.Equal(0, opened.Store.Prune(now.AddDays(89), retentionDays: 90, rollupRetentionDays: 3650)["live"]);
+        var pruned = opened.Store.Prune(now.AddDays(91), retentionDays: 90, rollupRetentionDays: 3650);
+
+        Assert.Equal((1, 1, 1), (pruned["live"], pruned["summaries"], pruned["batches"]));
+        // The trade-off (docs/collector.md, "Live summaries"): a version that comes after counts again, in full, as
+        // the first of a new summary; the versions after it count what they add, and an older one nothing.
+        var late = now.AddDays(91);
+        opened.Store.Ingest(SummaryFixtures.BatchOf("v2", "n1", Live(2, ranks: 3, now)), late);
+        opened.Store.Ingest(SummaryFixtures.BatchOf("v3", "n1", Live(3, ranks: 4, now)), late);
+        opened.Store.Ingest(SummaryFixtures.BatchOf("v1-again", "n1", Live(1, ranks: 2, now)), late);
+        opened.Store.Fold();
+        var text = opened.Text();
+        Assert.Equal(2, MetricsText.Value(text, "polaris_summaries_total"));
+        Assert.Equal(2 + 4, MetricsText.Value(text, "polaris_python_processes_total"));
+        Assert.Equal(2 + 4, MetricsText.Value(text, "polaris_library_processes_total{library=\"numpy\"}"));
+        Assert.Equal(1, MetricsText.Value(text, "polaris_collector_live_versions_total{result=\"counted\"}"));
+        Assert.Equal(1, MetricsText.Value(text, "polaris_collector_live_versions_total{result=\"stale\"}"));
+        Assert.Equal(1, opened.Store.SummaryCountLatest());
+    }
+
+    [Fact]
     public void Users_and_jobs_past_the_longest_window_are_forgotten_and_the_window_gauges_keep_their_values()
     {
         using var dir = new TempDirectory();
@@ -69,6 +99,11 @@ public class RetentionTests
         Assert.Equal(1, MetricsText.Value(opened.Text(), "polaris_library_users{library=\"oldlib\",window=\"1d\"}"));
         Assert.Equal(4, MetricsText.Value(opened.Text(), "polaris_users{window=\"30d\"}"));
     }
+
+    /// <summary>Version <paramref name="version"/> of one live summary of job 900 on node n1, with its first
+    /// <paramref name="ranks"/> processes.</summary>
+    private static Polaris.Wire.ProcessSummary Live(uint version, int ranks, DateTime nowUtc) =>
+        SummaryFixtures.Job("n1", "900", 1001, ranks, nowUtc.AddMinutes(-30), ["numpy"]) with { SummaryId = "n1:live:1", Version = version };
 
     /// <summary>The distinct users' and jobs' gauges of /metrics.</summary>
     private static string Windows(string text) => string.Join('\n', text.Split('\n')

@@ -29,7 +29,8 @@ public sealed partial class CollectorStore
     }
 
     /// <summary>Deletes what is past retention, a few hundred rows per transaction: summaries, batch keys, module
-    /// tables not referenced since and accounting records (from their import; the jobs keep what they took),
+    /// tables not referenced since, accounting records (from their import; the jobs keep what they took) and the
+    /// state of live summaries no version of which came since (a later version counts again as a new summary),
     /// after <paramref name="retentionDays"/>; roll-ups after <paramref name="rollupRetentionDays"/>. The distinct
     /// windows' users and jobs go once no window counts them.</summary>
     /// <returns>Rows deleted, by collection.</returns>
@@ -50,6 +51,8 @@ public sealed partial class CollectorStore
             ["tables"] = PruneWhere(_tables, Query.LT("last", cutoff)),
             ["rollups"] = PruneWhere(_rollups, Query.LT("day", rollupCutoff)),
             ["pbs"] = PruneWhere(_pbs, Query.LT("imported", cutoffTime)),
+            // As long as the versions it compares: summaries and batch keys go after retentionDays too.
+            ["live"] = PruneWhere(_live, Query.LT("recv", cutoffTime)),
         };
     }
 
