@@ -79,6 +79,7 @@ public sealed partial class CollectorStore
                 var at = batch["recv"].AsDateTime.ToUniversalTime();
                 _metrics.Batch(duplicate: false, batch["node"].AsString, batch["bytes"].AsInt64, refusals, at);
                 _metrics.Clipped("start_time", batch["clipped"].IsNumber ? batch["clipped"].AsInt32 : 0);
+                _metrics.Clipped("job_id", batch["clippedjob"].IsNumber ? batch["clippedjob"].AsInt32 : 0);
                 _dirtyNodes[batch["node"].AsString] = at;
             }
             foreach (var document in _summaries.Find(Query.GT("_id", watermark)))
