@@ -32,4 +32,82 @@ public class RetentionTests
         // A pruned batch key is new again: retention must outlast the agents' spool (7 days), which it does by far.
         Assert.False(opened.Store.Ingest(SummaryFixtures.BatchOf("r0", "n0"), now.AddDays(91)).Duplicate);
     }
+
+    [Fact]
+    public void Past_retention_a_live_summarys_state_goes_and_a_version_that_comes_after_counts_as_a_new_summary()
+    {
+        using var dir = new TempDirectory();
+        using var opened = new TestStore(dir.Path);
+        var now = DateTime.UtcNow;
+        opened.Store.Ingest(SummaryFixtures.BatchOf("v1", "n1", Live(1, ranks: 2, now)), now);
+        opened.Store.Fold();
+
+        // Its last version came 89 days ago: kept, and a newer one counts only what it adds.
+        Assert.Equal(0, opened.Store.Prune(now.AddDays(89), retentionDays: 90, rollupRetentionDays: 3650)["live"]);
+        var pruned = opened.Store.Prune(now.AddDays(91), retentionDays: 90, rollupRetentionDays: 3650);
+
+        Assert.Equal((1, 1, 1), (pruned["live"], pruned["summaries"], pruned["batches"]));
+        // The trade-off (docs/collector.md, "Live summaries"): a version that comes after counts again, in full, as
+        // the first of a new summary; the versions after it count what they add, and an older one nothing.
+        var late = now.AddDays(91);
+        opened.Store.Ingest(SummaryFixtures.BatchOf("v2", "n1", Live(2, ranks: 3, now)), late);
+        opened.Store.Ingest(SummaryFixtures.BatchOf("v3", "n1", Live(3, ranks: 4, now)), late);
+        opened.Store.Ingest(SummaryFixtures.BatchOf("v1-again", "n1", Live(1, ranks: 2, now)), late);
+        opened.Store.Fold();
+        var text = opened.Text();
+        Assert.Equal(2, MetricsText.Value(text, "polaris_summaries_total"));
+        Assert.Equal(2 + 4, MetricsText.Value(text, "polaris_python_processes_total"));
+        Assert.Equal(2 + 4, MetricsText.Value(text, "polaris_library_processes_total{library=\"numpy\"}"));
+        Assert.Equal(1, MetricsText.Value(text, "polaris_collector_live_versions_total{result=\"counted\"}"));
+        Assert.Equal(1, MetricsText.Value(text, "polaris_collector_live_versions_total{result=\"stale\"}"));
+        Assert.Equal(1, opened.Store.SummaryCountLatest());
+    }
+
+    [Fact]
+    public void Users_and_jobs_past_the_longest_window_are_forgotten_and_the_window_gauges_keep_their_values()
+    {
+        using var dir = new TempDirectory();
+        using var opened = new TestStore(dir.Path);
+        var now = DateTime.UtcNow;
+        var today = now.Date.AddHours(1);
+        // Fifty users of a library no one used since, forty days ago; then one user a day at the 30-day window's edges.
+        for (uint uid = 100; uid < 150; uid++)
+        {
+            opened.Store.Ingest(SummaryFixtures.BatchOf($"old{uid}", "n1", SummaryFixtures.Job("n1", $"o{uid}", uid, 1, today.AddDays(-40), ["numpy", "oldlib"])), now);
+        }
+        foreach (var (uid, daysAgo) in new (uint, int)[] { (4, 30), (3, 29), (2, 5), (1, 0) })
+        {
+            opened.Store.Ingest(SummaryFixtures.BatchOf($"b{uid}", "n1", SummaryFixtures.Job("n1", $"{uid}", uid, 1, today.AddDays(-daysAgo), ["numpy"])), now);
+        }
+        opened.Store.Fold();
+        var before = Windows(opened.Text());
+        int held = opened.Metrics.WindowSubjects();
+
+        opened.Store.Prune(now, retentionDays: 90, rollupRetentionDays: 3650);
+
+        var after = Windows(opened.Text());
+        Assert.Equal(before, after);
+        Assert.Equal(3, MetricsText.Value(after, "polaris_users{window=\"30d\"}"));
+        Assert.Equal(2, MetricsText.Value(after, "polaris_active_jobs{window=\"7d\"}"));
+        Assert.Equal(1, MetricsText.Value(after, "polaris_library_users{library=\"numpy\",window=\"1d\"}"));
+        Assert.Equal(0, MetricsText.Value(after, "polaris_library_users{library=\"oldlib\",window=\"30d\"}"));
+        // Users 1 to 3 and their jobs, for all Python and for numpy: no one older, and nothing of oldlib.
+        Assert.Equal(316, held);
+        Assert.Equal(12, opened.Metrics.WindowSubjects());
+        // A forgotten user who comes back counts again.
+        opened.Store.Ingest(SummaryFixtures.BatchOf("back", "n1", SummaryFixtures.Job("n1", "o100", 100, 1, today, ["oldlib"])), now);
+        Assert.Equal(1, MetricsText.Value(opened.Text(), "polaris_library_users{library=\"oldlib\",window=\"1d\"}"));
+        Assert.Equal(4, MetricsText.Value(opened.Text(), "polaris_users{window=\"30d\"}"));
+    }
+
+    /// <summary>Version <paramref name="version"/> of one live summary of job 900 on node n1, with its first
+    /// <paramref name="ranks"/> processes.</summary>
+    private static Polaris.Wire.ProcessSummary Live(uint version, int ranks, DateTime nowUtc) =>
+        SummaryFixtures.Job("n1", "900", 1001, ranks, nowUtc.AddMinutes(-30), ["numpy"]) with { SummaryId = "n1:live:1", Version = version };
+
+    /// <summary>The distinct users' and jobs' gauges of /metrics.</summary>
+    private static string Windows(string text) => string.Join('\n', text.Split('\n')
+        .Where(l => l.StartsWith("polaris_users", StringComparison.Ordinal) || l.StartsWith("polaris_active_jobs", StringComparison.Ordinal)
+            || l.StartsWith("polaris_library_users", StringComparison.Ordinal) || l.StartsWith("polaris_library_jobs", StringComparison.Ordinal))
+        .Order(StringComparer.Ordinal));
 }

@@ -10,7 +10,8 @@ public sealed record SummaryFacts
     /// <summary>Kernel user id of its processes.</summary>
     public required uint Uid { get; init; }
 
-    /// <summary>The job key (<see cref="SummaryFactsBuilder.JobKeyOf"/>); empty outside any job.</summary>
+    /// <summary>The job key (<see cref="Scheduler.JobKey.Of"/>); empty outside any job, or when the rule refuses the
+    /// summary's job id.</summary>
     public string JobKey { get; init; } = "";
 
     /// <summary>The job's queue, empty when unknown.</summary>

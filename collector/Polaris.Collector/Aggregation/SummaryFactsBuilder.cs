@@ -1,3 +1,4 @@
+using Polaris.Collector.Scheduler;
 using Polaris.Wire;
 
 namespace Polaris.Collector.Aggregation;
@@ -40,7 +41,9 @@ public static class SummaryFactsBuilder
             library.Add(module, isTop: dot < 0);
         }
         var job = summary.Job;
-        var jobKey = JobKeyOf(job.JobId);
+        // The rule the accounting log's records are keyed by, so a job's summaries and its record meet. An id it
+        // refuses (past 128 bytes, a control character) is no id PBS gives: such a summary counts outside any job.
+        var jobKey = JobKey.Of(job.JobId) ?? "";
         return new SummaryFacts
         {
             Day = DayOf(summary, receivedDay),
@@ -55,14 +58,6 @@ public static class SummaryFactsBuilder
             HomeProcesses = home.Count,
             Libraries = order.Select(l => l.Facts()).ToArray(),
         };
-    }
-
-    /// <summary>The job id up to its first dot: <c>1234501.polaris-pbs-01</c> and <c>1234501</c> are one job.</summary>
-    public static string JobKeyOf(string jobId)
-    {
-        ArgumentNullException.ThrowIfNull(jobId);
-        int dot = jobId.IndexOf('.', StringComparison.Ordinal);
-        return dot < 0 ? jobId : jobId[..dot];
     }
 
     private static int DayOf(ProcessSummary summary, int receivedDay)

@@ -7,7 +7,7 @@ namespace Polaris.Collector.Jobs;
 /// count, queue) and from the scheduler's accounting (node count, wall time, exit status, end).</summary>
 public sealed class JobState(string key)
 {
-    /// <summary>The job key (<see cref="Aggregation.SummaryFactsBuilder.JobKeyOf"/>).</summary>
+    /// <summary>The job key (<see cref="Scheduler.JobKey.Of"/>).</summary>
     public string Key { get; } = key;
 
     /// <summary>The <c>kind|domain</c> pairs the job was counted under in <c>polaris_jobs_total</c>.</summary>

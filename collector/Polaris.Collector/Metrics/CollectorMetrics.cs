@@ -71,7 +71,7 @@ public sealed class CollectorMetrics
         _receivedBytes = new(f, "polaris_collector_received_bytes_total", "Compressed bytes of the batches stored.");
         _summariesRefused = new(f, "polaris_collector_summaries_refused_total", "Summaries refused alone (the rest of their batch stored), by reason: malformed, out_of_bounds (SummaryBounds, counts, times), too_large.", "reason");
         _readsDenied = new(f, "polaris_collector_reads_denied_total", "Requests to read endpoints answered 401 or 403 (no or a wrong token; not from loopback with none configured).");
-        _clipped = new(f, "polaris_collector_summaries_clipped_total", "Summaries stored with a value brought within bounds, by reason: start_time (a start outside the retention window or more than a day ahead: counted on the day it arrived).", "reason");
+        _clipped = new(f, "polaris_collector_summaries_clipped_total", "Summaries stored with a value brought within bounds, by reason: start_time (a start outside the retention window or more than a day ahead: counted on the day it arrived), job_id (a job id no job key can be made of: past 128 bytes, a control character; counted outside any job).", "reason");
         _liveVersions = new(f, "polaris_collector_live_versions_total", "Versions of live summaries (of jobs still running) received, by result: counted (what they added was counted) or stale (an older or repeated version of one counted already: nothing counted).", "result");
         _persistent = [_liveVersions, _clipped, _processes, _summaries, _jobs, _libraryProcesses, _libraryStartup, _moduleLoads, _folds, _batches, _receivedBytes, _summariesRefused, _readsDenied];
         _importSeconds = new(f, "polaris_library_import_duration_seconds", "Time to import the library's top-level package, with the imports it caused, per process that timed it.", "library");
@@ -297,6 +297,49 @@ public sealed class CollectorMetrics
             {
                 j.See(job, number);
             }
+        }
+    }
+
+    /// <summary>Forgets the users and jobs last seen before the longest window that ends on the day of
+    /// <paramref name="nowUtc"/>, and the libraries left with none. Called by retention, under the store's write lock
+    /// (the label set is read here and written by <see cref="Count"/>).</summary>
+    /// <remarks>No window counts them any more, so every gauge keeps its value; without this a collector that runs
+    /// for years would hold every user and job it ever saw, and every library name. A library forgotten here that has a
+    /// label keeps its series, at 0, as <see cref="UpdateWindows"/> would have set them.</remarks>
+    public void ForgetPastWindows(DateTime nowUtc)
+    {
+        int first = Days.Number(Days.Of(nowUtc)) - DistinctWindows<uint>.MaxDays + 1;
+        lock (_windows)
+        {
+            foreach (var (library, users) in _usersOf.ToArray())
+            {
+                users.Forget(first);
+                var jobs = _jobsOf.GetValueOrDefault(library);
+                jobs?.Forget(first);
+                if (users.Count > 0 || jobs?.Count > 0)
+                {
+                    continue;
+                }
+                _usersOf.Remove(library);
+                _jobsOf.Remove(library);
+                if (library.Length > 0 && _labels.Has(library))
+                {
+                    foreach (var (label, _) in Windows)
+                    {
+                        _libraryUsers.WithLabels(library, label).Set(0);
+                        _libraryJobs.WithLabels(library, label).Set(0);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Users and jobs held for the distinct windows, over all libraries (for tests: the memory they take).</summary>
+    internal int WindowSubjects()
+    {
+        lock (_windows)
+        {
+            return _usersOf.Values.Sum(w => w.Count) + _jobsOf.Values.Sum(w => w.Count);
         }
     }
 

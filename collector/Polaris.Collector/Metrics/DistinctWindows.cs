@@ -15,7 +15,7 @@ public sealed class DistinctWindows<TSubject>
     /// <summary>Subjects held.</summary>
     public int Count => _lastDay.Count;
 
-    /// <summary>Notes <paramref name="subject"/> on day number <paramref name="day"/> (days since 1970).</summary>
+    /// <summary>Notes <paramref name="subject"/> on day number <paramref name="day"/> (<see cref="Aggregation.Days.Number"/>).</summary>
     public void See(TSubject subject, int day)
     {
         if (_lastDay.TryGetValue(subject, out int last))
@@ -45,7 +45,8 @@ public sealed class DistinctWindows<TSubject>
         return count;
     }
 
-    /// <summary>Forgets subjects last seen before <paramref name="firstDay"/>.</summary>
+    /// <summary>Forgets subjects last seen before <paramref name="firstDay"/>: windows that start on it or later count
+    /// the same, and the memory held stays that of the subjects seen since.</summary>
     public void Forget(int firstDay)
     {
         var old = _perDay.Keys.Where(d => d < firstDay).ToArray();

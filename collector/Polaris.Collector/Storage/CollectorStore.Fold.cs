@@ -18,6 +18,7 @@ public sealed partial class CollectorStore
             try
             {
                 FoldRollups(_unfolded);
+                _totals.Write();
                 _metrics.Persist(_series, _meta);
                 Jobs.Persist();
                 foreach (var (node, last) in _dirtyNodes)
@@ -35,8 +36,10 @@ public sealed partial class CollectorStore
             catch
             {
                 _db.Rollback();
+                _totals.Discard();
                 throw;
             }
+            _totals.Apply();
             _unfolded.Clear();
             _dirtyNodes.Clear();
             _superseded.Clear();
@@ -76,6 +79,7 @@ public sealed partial class CollectorStore
                 var at = batch["recv"].AsDateTime.ToUniversalTime();
                 _metrics.Batch(duplicate: false, batch["node"].AsString, batch["bytes"].AsInt64, refusals, at);
                 _metrics.Clipped("start_time", batch["clipped"].IsNumber ? batch["clipped"].AsInt32 : 0);
+                _metrics.Clipped("job_id", batch["clippedjob"].IsNumber ? batch["clippedjob"].AsInt32 : 0);
                 _dirtyNodes[batch["node"].AsString] = at;
             }
             foreach (var document in _summaries.Find(Query.GT("_id", watermark)))
@@ -96,9 +100,11 @@ public sealed partial class CollectorStore
         foreach (var (_, facts, _) in summaries)
         {
             Rollup(days, facts.Day, "").Add(facts, null);
+            _totals.Stage("", facts.Processes);
             foreach (var library in facts.Libraries)
             {
                 Rollup(days, facts.Day, library.Name).Add(facts, library);
+                _totals.Stage(library.Name, library.Processes);
             }
         }
         foreach (var rollup in days.Values)

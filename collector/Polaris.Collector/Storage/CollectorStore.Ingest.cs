@@ -14,7 +14,8 @@ public sealed partial class CollectorStore
 
     /// <summary>Works out a batch's facts, module tables and documents, outside the write lock so that concurrent posts
     /// share the CPU; a summary that starts outside the retention window (or more than a day ahead) is counted on the
-    /// day it arrived, and the clip counted.</summary>
+    /// day it arrived, one whose job id has no key (<see cref="Scheduler.JobKey.Of"/>) outside any job, and each clip
+    /// counted.</summary>
     /// <param name="batch">The summaries the decoder kept.</param>
     /// <param name="receivedAtUtc">When it arrived.</param>
     /// <param name="bytes">Its compressed size.</param>
@@ -27,7 +28,7 @@ public sealed partial class CollectorStore
         int today = Days.Number(receivedDay);
         var refused = new List<SummaryRefusal>(received?.Refused ?? []);
         var prepared = new List<PreparedBatch.PreparedSummary>(batch.Summaries.Count);
-        int clippedTimes = 0;
+        int clippedTimes = 0, clippedJobIds = 0;
         for (int i = 0; i < batch.Summaries.Count; i++)
         {
             var summary = batch.Summaries[i];
@@ -41,10 +42,14 @@ public sealed partial class CollectorStore
                 facts = facts with { Day = receivedDay };
                 clippedTimes++;
             }
+            if (facts.JobKey.Length == 0 && summary.Job.JobId.Length > 0)
+            {
+                clippedJobIds++; // an id the job key's rule refuses: counted outside any job
+            }
             var document = SummaryDocument.From(0, summary, batch.Key, receivedAtUtc, "", facts);
             prepared.Add(new(sent, summary, facts, _recentTables.Of(summary), document));
         }
-        return new PreparedBatch(batch, receivedAtUtc, bytes, refused, prepared) { ClippedTimes = clippedTimes };
+        return new PreparedBatch(batch, receivedAtUtc, bytes, refused, prepared) { ClippedTimes = clippedTimes, ClippedJobIds = clippedJobIds };
     }
 
     /// <summary>Stores prepared batches in one transaction (one write to the disk for all of them), each unless its key
@@ -102,6 +107,7 @@ public sealed partial class CollectorStore
                 _metrics.LiveVersions(stored[b].Count(s => !s.First), stale[b]);
                 _metrics.Batch(duplicate: false, batch.Batch.Node, batch.Bytes, results[b].Refused, batch.ReceivedAtUtc);
                 _metrics.Clipped("start_time", batch.ClippedTimes);
+                _metrics.Clipped("job_id", batch.ClippedJobIds);
                 _dirtyNodes[batch.Batch.Node] = batch.ReceivedAtUtc;
             }
             _metrics.Count(counted);
@@ -178,6 +184,7 @@ public sealed partial class CollectorStore
             ["bytes"] = batch.Bytes,
             ["bseq"] = batchSequence,
             ["clipped"] = batch.ClippedTimes,
+            ["clippedjob"] = batch.ClippedJobIds,
         });
         return stored;
     }

@@ -29,11 +29,17 @@ public sealed partial class CollectorStore
     }
 
     /// <summary>Deletes what is past retention, a few hundred rows per transaction: summaries, batch keys, module
-    /// tables not referenced since and accounting records (from their import; the jobs keep what they took),
-    /// after <paramref name="retentionDays"/>; roll-ups after <paramref name="rollupRetentionDays"/>.</summary>
+    /// tables not referenced since, accounting records (from their import; the jobs keep what they took) and the
+    /// state of live summaries no version of which came since (a later version counts again as a new summary),
+    /// after <paramref name="retentionDays"/>; roll-ups after <paramref name="rollupRetentionDays"/>. The distinct
+    /// windows' users and jobs go once no window counts them.</summary>
     /// <returns>Rows deleted, by collection.</returns>
     public IReadOnlyDictionary<string, int> Prune(DateTime nowUtc, int retentionDays, int rollupRetentionDays)
     {
+        lock (_write)
+        {
+            _metrics.ForgetPastWindows(nowUtc);
+        }
         int today = Days.Number(Days.Of(nowUtc));
         int cutoff = Days.FromNumber(today - retentionDays);
         int rollupCutoff = Days.FromNumber(today - rollupRetentionDays);
@@ -43,12 +49,18 @@ public sealed partial class CollectorStore
             ["summaries"] = PruneWhere(_summaries, Query.LT("day", cutoff)),
             ["batches"] = PruneWhere(_batches, Query.LT("recv", cutoffTime)),
             ["tables"] = PruneWhere(_tables, Query.LT("last", cutoff)),
-            ["rollups"] = PruneWhere(_rollups, Query.LT("day", rollupCutoff)),
+            // What /v1/libraries counts goes with them (LibraryTotals).
+            ["rollups"] = PruneWhere(_rollups, Query.LT("day", rollupCutoff), "{ id: $._id, lib: $.lib, p: $.p }", r => _totals.Stage(r["lib"].AsString, -r["p"].AsInt64)),
             ["pbs"] = PruneWhere(_pbs, Query.LT("imported", cutoffTime)),
+            // As long as the versions it compares: summaries and batch keys go after retentionDays too.
+            ["live"] = PruneWhere(_live, Query.LT("recv", cutoffTime)),
         };
     }
 
-    private int PruneWhere(ILiteCollection<BsonDocument> collection, BsonExpression query)
+    /// <summary>Deletes the rows <paramref name="query"/> finds, <see cref="PruneChunk"/> to a transaction; each row, as
+    /// <paramref name="select"/> reads it (with its <c>id</c>), goes to <paramref name="deleting"/> in the transaction
+    /// that deletes it.</summary>
+    private int PruneWhere(ILiteCollection<BsonDocument> collection, BsonExpression query, string select = "{ id: $._id }", Action<BsonDocument>? deleting = null)
     {
         int deleted = 0;
         while (true)
@@ -56,26 +68,30 @@ public sealed partial class CollectorStore
             int chunk;
             lock (_write)
             {
-                var ids = collection.Query().Where(query).Select("{ id: $._id }").Limit(PruneChunk).ToEnumerable().Select(d => d["id"]).ToArray();
-                if (ids.Length == 0)
+                var rows = collection.Query().Where(query).Select(select).Limit(PruneChunk).ToArray();
+                if (rows.Length == 0)
                 {
                     return deleted;
                 }
                 _db.BeginTrans();
                 try
                 {
-                    foreach (var id in ids)
+                    foreach (var row in rows)
                     {
-                        collection.Delete(id);
+                        collection.Delete(row["id"]);
+                        deleting?.Invoke(row);
                     }
+                    _totals.Write();
                     _db.Commit();
                 }
                 catch
                 {
                     _db.Rollback();
+                    _totals.Discard();
                     throw;
                 }
-                chunk = ids.Length;
+                _totals.Apply();
+                chunk = rows.Length;
             }
             deleted += chunk;
         }

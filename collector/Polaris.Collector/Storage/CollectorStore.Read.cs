@@ -7,27 +7,14 @@ namespace Polaris.Collector.Storage;
 public sealed partial class CollectorStore
 {
     /// <summary>Python processes stored (all days kept in the roll-ups), and per library the processes whose program
-    /// imported it.</summary>
+    /// imported it: the running totals (<see cref="LibraryTotals"/>) and what is stored but not folded yet, so the
+    /// answer is as current as /metrics. Reads no roll-up: its cost is the number of libraries, not of days.</summary>
     public StoreTotals Totals()
     {
-        long processes = 0;
-        var libraries = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var document in _rollups.Query().Select("{ lib: $.lib, p: $.p }").ToEnumerable())
-        {
-            var library = document["lib"].AsString;
-            long p = document["p"].AsInt64;
-            if (library.Length == 0)
-            {
-                processes += p;
-            }
-            else if (p > 0)
-            {
-                libraries[library] = libraries.GetValueOrDefault(library) + p;
-            }
-        }
-        // What is stored but not folded yet counts too: the answer is as current as /metrics.
         lock (_write)
         {
+            long processes = _totals.Processes;
+            var libraries = new Dictionary<string, long>(_totals.Libraries, StringComparer.Ordinal);
             foreach (var (_, facts, _) in _unfolded)
             {
                 processes += facts.Processes;
@@ -36,8 +23,8 @@ public sealed partial class CollectorStore
                     libraries[library.Name] = libraries.GetValueOrDefault(library.Name) + library.Processes;
                 }
             }
+            return new StoreTotals(processes, libraries);
         }
-        return new StoreTotals(processes, libraries);
     }
 
     /// <summary>The most recently started summaries, newest first, each as one JSON object (docs/collector.md, "API"),

@@ -34,6 +34,7 @@ public sealed partial class CollectorStore : IDisposable
     private readonly ILiteCollection<BsonDocument> _live;
     private readonly List<long> _superseded = [];
     private readonly ILiteCollection<BsonDocument> _pbs;
+    private readonly LibraryTotals _totals;
     private readonly StoreLock _lock;
     private readonly ModuleTableCache _tableCache = new(64L * 1024 * 1024);
     private readonly RecentTables _recentTables = new();
@@ -88,6 +89,7 @@ public sealed partial class CollectorStore : IDisposable
         _summaries.EnsureIndex("sup");
         _live.EnsureIndex("recv");
         _pbs.EnsureIndex("imported");
+        _totals = LibraryTotals.Open(_db, _rollups, _meta);
         _libraryBudget = new DailyLibraryBudget(maxLibrariesPerDay, day => _rollups.Find(Query.EQ("day", day)).Select(d => d["lib"].AsString));
         var sequence = _meta.FindById(SequenceId);
         _sequence = sequence?["value"].AsInt64 ?? 0;

@@ -32,6 +32,9 @@ public sealed class PreparedBatch
     /// <summary>Summaries whose start time was outside the retention window, counted on the day they arrived.</summary>
     public int ClippedTimes { get; init; }
 
+    /// <summary>Summaries whose job id has no job key (<see cref="Scheduler.JobKey.Of"/>), counted outside any job.</summary>
+    public int ClippedJobIds { get; init; }
+
     /// <summary>One summary ready to store.</summary>
     internal sealed record PreparedSummary(int SentIndex, ProcessSummary Summary, SummaryFacts Facts, ModuleTable Table, BsonDocument Document);
 }
