@@ -302,7 +302,7 @@ public sealed class CollectorMetrics
 
     /// <summary>Forgets the users and jobs last seen before the longest window that ends on the day of
     /// <paramref name="nowUtc"/>, and the libraries left with none. Called by retention, under the store's write lock
-    /// (the label set is read here and written by <see cref="Count"/>).</summary>
+    /// (the label set is read here and written by <see cref="Count(IReadOnlyList{CountedSummary})"/>).</summary>
     /// <remarks>No window counts them any more, so every gauge keeps its value; without this a collector that runs
     /// for years would hold every user and job it ever saw, and every library name. A library forgotten here that has a
     /// label keeps its series, at 0, as <see cref="UpdateWindows"/> would have set them.</remarks>
