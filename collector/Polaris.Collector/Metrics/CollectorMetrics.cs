@@ -270,6 +270,15 @@ public sealed class CollectorMetrics
         }
     }
 
+    /// <summary>True when <paramref name="node"/> has a <c>node</c> label.</summary>
+    public bool HasNodeLabel(string node)
+    {
+        lock (_nodes)
+        {
+            return _nodes.Contains(node);
+        }
+    }
+
     /// <summary>True when <paramref name="node"/> has, or may now take, a <c>node</c> label within <c>maxNodeLabels</c>.</summary>
     private bool AdmitNode(string node)
     {

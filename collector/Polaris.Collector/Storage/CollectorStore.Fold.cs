@@ -21,10 +21,7 @@ public sealed partial class CollectorStore
                 _totals.Write();
                 _metrics.Persist(_series, _meta);
                 Jobs.Persist();
-                foreach (var (node, last) in _dirtyNodes)
-                {
-                    _nodes.Upsert(new BsonDocument { ["_id"] = node, ["last"] = last });
-                }
+                _nodeLast.Write();
                 _meta.Upsert(new BsonDocument { ["_id"] = WatermarkId, ["value"] = _sequence, ["batches"] = _batchSequence });
                 // Versions of live summaries that a newer one replaced: what they added is folded now.
                 foreach (var id in _superseded)
@@ -40,8 +37,8 @@ public sealed partial class CollectorStore
                 throw;
             }
             _totals.Apply();
+            _nodeLast.Committed();
             _unfolded.Clear();
-            _dirtyNodes.Clear();
             _superseded.Clear();
             return folded;
         }
@@ -60,9 +57,9 @@ public sealed partial class CollectorStore
                 var rollup = RollupDay.FromDocument(document);
                 _metrics.RestoreWindow(rollup.Library, rollup.Day, rollup.Users.Select(u => (uint)u), rollup.Jobs);
             }
-            foreach (var node in _nodes.FindAll())
+            foreach (var (node, last) in _nodeLast.Load())
             {
-                _metrics.RestoreNode(node["_id"].AsString, node["last"].AsDateTime.ToUniversalTime());
+                _metrics.RestoreNode(node, last);
             }
             Jobs.LoadHomeLoading(nowUtc - homeQuiet);
             foreach (var job in Jobs.Cached)
@@ -80,7 +77,7 @@ public sealed partial class CollectorStore
                 _metrics.Batch(duplicate: false, batch["node"].AsString, batch["bytes"].AsInt64, refusals, at);
                 _metrics.Clipped("start_time", batch["clipped"].IsNumber ? batch["clipped"].AsInt32 : 0);
                 _metrics.Clipped("job_id", batch["clippedjob"].IsNumber ? batch["clippedjob"].AsInt32 : 0);
-                _dirtyNodes[batch["node"].AsString] = at;
+                NoteNode(batch["node"].AsString, at);
             }
             foreach (var document in _summaries.Find(Query.GT("_id", watermark)))
             {

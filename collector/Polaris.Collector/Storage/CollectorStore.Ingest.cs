@@ -108,7 +108,7 @@ public sealed partial class CollectorStore
                 _metrics.Batch(duplicate: false, batch.Batch.Node, batch.Bytes, results[b].Refused, batch.ReceivedAtUtc);
                 _metrics.Clipped("start_time", batch.ClippedTimes);
                 _metrics.Clipped("job_id", batch.ClippedJobIds);
-                _dirtyNodes[batch.Batch.Node] = batch.ReceivedAtUtc;
+                NoteNode(batch.Batch.Node, batch.ReceivedAtUtc);
             }
             _metrics.Count(counted);
             return results;
@@ -219,6 +219,15 @@ public sealed partial class CollectorStore
         };
         FactsDocument.WriteCounted(state, "counted", counted);
         _live.Upsert(state);
+    }
+
+    /// <summary>Notes a node's batch for the fold to store, when the node has a label (no other has a series to restore).</summary>
+    private void NoteNode(string node, DateTime receivedAtUtc)
+    {
+        if (_metrics.HasNodeLabel(node))
+        {
+            _nodeLast.Note(node, receivedAtUtc);
+        }
     }
 
     /// <summary>The facts with library names past the day's budget counted as <see cref="DailyLibraryBudget.Other"/>.</summary>

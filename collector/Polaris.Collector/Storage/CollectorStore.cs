@@ -30,7 +30,6 @@ public sealed partial class CollectorStore : IDisposable
     private readonly ILiteCollection<BsonDocument> _summaries;
     private readonly ILiteCollection<BsonDocument> _rollups;
     private readonly ILiteCollection<BsonDocument> _series;
-    private readonly ILiteCollection<BsonDocument> _nodes;
     private readonly ILiteCollection<BsonDocument> _live;
     private readonly List<long> _superseded = [];
     private readonly ILiteCollection<BsonDocument> _pbs;
@@ -40,7 +39,7 @@ public sealed partial class CollectorStore : IDisposable
     private readonly RecentTables _recentTables = new();
     private readonly DailyLibraryBudget _libraryBudget;
     private readonly List<StoredSummary> _unfolded = [];
-    private readonly Dictionary<string, DateTime> _dirtyNodes = new(StringComparer.Ordinal);
+    private readonly NodeLastBatches _nodeLast;
     private readonly Lock _write = new();
     private readonly CollectorMetrics _metrics;
     private readonly Func<string, string> _domainOf;
@@ -75,7 +74,7 @@ public sealed partial class CollectorStore : IDisposable
         _summaries = _db.GetCollection("summaries");
         _rollups = _db.GetCollection("rollups");
         _series = _db.GetCollection("series");
-        _nodes = _db.GetCollection("nodes");
+        _nodeLast = new NodeLastBatches(_db.GetCollection("nodelast"), _db.GetCollection("nodes"));
         _live = _db.GetCollection("live");
         _pbs = _db.GetCollection("pbs");
         Jobs = new JobRegistry(_db.GetCollection("jobs"), _pbs);
