@@ -106,7 +106,7 @@ internal sealed class BatchReader
                 if (r.Consumed - start.Consumed is var length && length > SummaryBounds.MaxSummaryBytes)
                 {
                     _decoded.Add(DecodedBytes.String(80));
-                    refused.Add(new SummaryRefusal(i, $"summary is {length} bytes; at most {SummaryBounds.MaxSummaryBytes}", SummaryRefusalKind.TooLarge));
+                    Refuse(refused, new SummaryRefusal(i, $"summary is {length} bytes; at most {SummaryBounds.MaxSummaryBytes}", SummaryRefusalKind.TooLarge));
                     continue;
                 }
             }
@@ -130,7 +130,7 @@ internal sealed class BatchReader
                     SkipValue(ref r);
                 }
                 _decoded.Add(DecodedBytes.String(e.Message.Length));
-                refused.Add(new SummaryRefusal(i, e.Message,
+                Refuse(refused, new SummaryRefusal(i, e.Message,
                     e is WireFormatException { OutOfBounds: true } ? SummaryRefusalKind.OutOfBounds : SummaryRefusalKind.Malformed));
                 continue;
             }
@@ -146,10 +146,21 @@ internal sealed class BatchReader
             catch (WireFormatException e)
             {
                 _decoded.Add(DecodedBytes.String(e.Message.Length));
-                refused.Add(new SummaryRefusal(i, e.Message, SummaryRefusalKind.OutOfBounds));
+                Refuse(refused, new SummaryRefusal(i, e.Message, SummaryRefusalKind.OutOfBounds));
             }
         }
         return summaries;
+    }
+
+    /// <summary>Lists a refused summary; past <see cref="SummaryBounds.MaxRefusedSummaries"/> the batch is no batch an
+    /// agent sends, and is refused whole before its refusals cost more.</summary>
+    private static void Refuse(List<SummaryRefusal> refused, SummaryRefusal refusal)
+    {
+        if (refused.Count >= SummaryBounds.MaxRefusedSummaries)
+        {
+            throw new WireFormatException($"more than {SummaryBounds.MaxRefusedSummaries} summaries of the batch are refused");
+        }
+        refused.Add(refusal);
     }
 
     private ProcessSummary ReadSummary(ref MessagePackReader r)

@@ -17,6 +17,10 @@ internal sealed class BoundedDecompression : IDisposable
     private const int SegmentBytes = 1024 * 1024;
     private const int WindowLogMax = 23;
 
+    // How much larger than its compressed bytes a frame inflated in one call may claim to be; the agent's batches
+    // compress about five times.
+    private const ulong MaxRatio = 64;
+
     private readonly List<byte[]> _rented = [];
 
     private BoundedDecompression()
@@ -67,7 +71,9 @@ internal sealed class BoundedDecompression : IDisposable
 
     private void Inflate(ReadOnlyMemory<byte> compressed, int maxBytes, Action<int>? reserve, ulong claimed)
     {
-        if (claimed <= SegmentBytes)
+        // In one call when the claim is at most a segment and one a real frame could make good: a claim far past what
+        // the bytes can hold (empty blocks, a declared size with no data) streams, and costs what it produces.
+        if (claimed <= SegmentBytes && claimed <= (MaxRatio * (ulong)compressed.Length) + FirstSegmentBytes)
         {
             InflateWhole(compressed, (int)claimed, reserve);
             return;
@@ -131,8 +137,10 @@ internal sealed class BoundedDecompression : IDisposable
     /// the frame costs what it claims and nothing more, and the reader gets the batch in one piece.</summary>
     private void InflateWhole(ReadOnlyMemory<byte> compressed, int claimed, Action<int>? reserve)
     {
-        reserve?.Invoke(Math.Max(claimed, 1));
-        var segment = ArrayPool<byte>.Shared.Rent(Math.Max(claimed, 1));
+        // The pool hands out powers of two: the lease is charged what is held, not what was asked.
+        int size = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(claimed, 1));
+        reserve?.Invoke(size);
+        var segment = ArrayPool<byte>.Shared.Rent(size);
         _rented.Add(segment);
         int used;
         try

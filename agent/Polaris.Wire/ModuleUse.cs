@@ -26,24 +26,29 @@ public sealed record ModuleUse(string Name, string File)
     /// did: the rank that imported what the others did not stays visible.</summary>
     public IReadOnlyList<int> Members { get; init; } = [];
 
-    // Made on first use when not given: an initialiser ran before the reader's own values replaced it, and made two
-    // distributions for nothing for every module a collector decodes.
+    // Made on first use when not given (once, whichever thread reads first): an initialiser ran before the reader's
+    // own values replaced it, and made two distributions for nothing for every module a collector decodes. The reader
+    // and SummaryBuilder always give both, so equality (which compares the distributions by reference, as before)
+    // never sees one made late.
     private TimeDistribution? _self;
     private TimeDistribution? _cumulative;
 
     /// <summary>Import time excluding the imports it caused, over the processes that timed it.</summary>
     public TimeDistribution SelfNs
     {
-        get => _self ??= new();
+        get => _self ?? Made(ref _self);
         init => _self = value;
     }
 
     /// <summary>Import time including the imports it caused, over the processes that timed it.</summary>
     public TimeDistribution CumulativeNs
     {
-        get => _cumulative ??= new();
+        get => _cumulative ?? Made(ref _cumulative);
         init => _cumulative = value;
     }
+
+    private static TimeDistribution Made(ref TimeDistribution? field) =>
+        Interlocked.CompareExchange(ref field, new TimeDistribution(), null) ?? field!;
 
     /// <summary>The top-level package: the first component of <see cref="Name"/>.</summary>
     public string TopLevel => Name.IndexOf('.', StringComparison.Ordinal) is var dot and >= 0 ? Name[..dot] : Name;

@@ -51,6 +51,11 @@ public static class SummaryBounds
     /// <summary>One summary, MessagePack-encoded: BSON at the collector is about twice that, under LiteDB's 16 MB.</summary>
     public const int MaxSummaryBytes = 6 * 1024 * 1024;
 
+    /// <summary>Summaries of one batch a reader refuses one by one; past it the batch is refused whole. An agent
+    /// refuses nothing it sends (it checks these bounds first), so only forged bytes come near: 200,000 summaries of
+    /// one nil byte each made a 112-byte post cost a second of CPU and 129 MiB of the collector's budget.</summary>
+    public const int MaxRefusedSummaries = 1024;
+
     /// <summary>One batch after decompression: what a daemon writes at most (it closes a batch before this). Its
     /// decoded objects hold up to about five times as much at the collector, and one largest batch must fit the
     /// collector's budget for batches in flight with room for another.</summary>
