@@ -10,6 +10,7 @@ public static class DomainTableMetrics
     {
         ArgumentNullException.ThrowIfNull(domains);
         var f = Prometheus.Metrics.WithCustomRegistry(registry);
+        f.ExemplarBehavior = Prometheus.ExemplarBehavior.NoExemplars();
         var reloads = f.CreateGauge("polaris_collector_domain_table_reloads", "Times the domain table (domainFile) was read and taken, the first load included.");
         var failed = f.CreateGauge("polaris_collector_domain_table_failed_reloads", "Times a changed domain table was refused or unreadable; the last good table stays in use.");
         var junk = f.CreateGauge("polaris_collector_domain_table_junk_lines", "Lines of the domain table as last read that were not a project,domain row (logged with their line numbers at start).");

@@ -25,6 +25,7 @@ public sealed class StoreMaintenance : BackgroundService
         _options = options;
         _logger = logger;
         var f = Prometheus.Metrics.WithCustomRegistry(metrics.Registry);
+        f.ExemplarBehavior = Prometheus.ExemplarBehavior.NoExemplars();
         var storeBytes = f.CreateGauge("polaris_collector_store_bytes", "Bytes of the LiteDB file.");
         var logBytes = f.CreateGauge("polaris_collector_store_log_bytes", "Bytes of LiteDB's log file, emptied by each checkpoint.");
         var lastCheckpoint = f.CreateGauge("polaris_collector_last_checkpoint_timestamp_seconds", "Unix time of the last checkpoint (0: none since start).");
