@@ -1,4 +1,3 @@
-using System.Buffers;
 using MessagePack;
 
 namespace Polaris.Wire.Tests;
@@ -7,22 +6,8 @@ namespace Polaris.Wire.Tests;
 /// decompression is charged for.</summary>
 public sealed class DecodingCostTests
 {
-    private static byte[] BatchOfNils(int summaries)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        var w = new MessagePackWriter(buffer);
-        w.WriteMapHeader(4);
-        w.Write("v"); w.Write(WireFormat.Version);
-        w.Write("key"); w.Write("k1");
-        w.Write("created"); w.Write(1_764_000_000_000L);
-        w.Write("sums"); w.WriteArrayHeader(summaries);
-        for (int i = 0; i < summaries; i++)
-        {
-            w.WriteNil();
-        }
-        w.Flush();
-        return BatchCodecTests.Compress(buffer.WrittenSpan);
-    }
+    private static byte[] BatchOfNils(int summaries) =>
+        BatchCodecTests.Compress(SummaryRefusalTests.RawBatch([.. Enumerable.Repeat<SummaryRefusalTests.SummaryWriter>(static (ref MessagePackWriter w) => w.WriteNil(), summaries)]));
 
     [Fact]
     public void Refusals_are_listed_one_by_one_up_to_the_bound_and_past_it_the_batch_is_refused()

@@ -150,7 +150,7 @@ public class SummaryRefusalTests
 
     internal delegate void SummaryWriter(ref MessagePackWriter w);
 
-    private static byte[] RawBatch(params SummaryWriter[] summaries)
+    internal static byte[] RawBatch(params SummaryWriter[] summaries)
     {
         var buffer = new ArrayBufferWriter<byte>();
         var w = new MessagePackWriter(buffer);
