@@ -192,6 +192,7 @@ internal sealed class BatchReader
                 WireKeys.Clipped => summary with { Clipped = ReadClips(ref r) },
                 WireKeys.SummaryId => summary with { SummaryId = String(ref r) },
                 WireKeys.SummaryVersion => summary with { Version = ReadVersion(ref r) },
+                WireKeys.Source => summary with { Source = ReadSource(ref r) },
                 _ => Skip(ref r, summary),
             };
         }
@@ -202,6 +203,14 @@ internal sealed class BatchReader
     }
 
     /// <summary>A live summary's version, refused past <see cref="SummaryBounds.MaxSummaryVersion"/> as it is read.</summary>
+    private static RecordSource ReadSource(ref MessagePackReader r)
+    {
+        // Compared as bytes: a long string here is made into nothing.
+        var source = r.NextMessagePackType == MessagePackType.String && r.TryReadStringSpan(out var utf8) ? WireNames.ParseSource(utf8) : null;
+        return source
+            ?? throw new WireFormatException("src must be agent, xalt or pymodulesnooper") { OutOfBounds = true };
+    }
+
     private static uint ReadVersion(ref MessagePackReader r)
     {
         ulong version = r.ReadUInt64();

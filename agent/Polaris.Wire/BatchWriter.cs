@@ -25,8 +25,10 @@ internal static class BatchWriter
     {
         // The clip key only when something was left out: most summaries never meet a bound. The live keys only for a
         // summary shipped while its processes ran: any other is written byte for byte as before them.
+        // The source only for an imported one: an agent's summary is written as before sources existed.
         bool live = s.SummaryId != null;
-        w.WriteMapHeader((s.Clipped.IsEmpty ? 10 : 11) + (live ? 3 : 0));
+        bool imported = s.Source != RecordSource.Agent;
+        w.WriteMapHeader((s.Clipped.IsEmpty ? 10 : 11) + (live ? 3 : 0) + (imported ? 1 : 0));
         w.Write(WireKeys.Host); w.Write(s.Host);
         w.Write(WireKeys.Uid); w.Write(s.Uid);
         w.Write(WireKeys.User); w.Write(s.User);
@@ -101,6 +103,10 @@ internal static class BatchWriter
             w.Write(WireKeys.SummaryId); w.Write(s.SummaryId);
             w.Write(WireKeys.SummaryVersion); w.Write(s.Version);
             w.Write(WireKeys.Final); w.Write(s.Final);
+        }
+        if (imported)
+        {
+            w.Write(WireKeys.Source); w.Write(s.Source.Name());
         }
     }
 

@@ -55,6 +55,9 @@ public sealed record ProcessSummary
     /// <summary>True for the last version of a live summary, and for every summary without <see cref="SummaryId"/>.</summary>
     public bool Final { get; init; } = true;
 
+    /// <summary>Who produced the records (<c>src</c>): the agent, or a tool whose records a collector imported.</summary>
+    public RecordSource Source { get; init; }
+
     /// <summary>Number of processes merged.</summary>
     public int Processes => Members.Count;
 }

@@ -47,6 +47,7 @@ internal static class WireKeys
     public const string SummaryId = "sid";
     public const string SummaryVersion = "ver";
     public const string Final = "final";
+    public const string Source = "src";
 
     public const string Clipped = "clip";
     public const string ClippedModules = "modules";

@@ -6,15 +6,36 @@ public static class WireNames
     private static readonly string[] Origins = ["", "home", "user-site", "project", "base-env", "custom-env", "venv", "system", "cwd", "other"];
     private static readonly string[] ModuleKinds = ["", "source", "bytecode", "extension", "builtin", "frozen", "namespace"];
     private static readonly string[] EnvironmentKinds = ["", "base", "base-clone", "conda", "venv-on-base", "venv", "system", "other"];
+    private static readonly string[] Sources = ["agent", "xalt", "pymodulesnooper"];
 
     private static readonly byte[][] OriginBytes = Utf8(Origins);
     private static readonly byte[][] ModuleKindBytes = Utf8(ModuleKinds);
+    private static readonly byte[][] SourceBytes = Utf8(Sources);
 
     public static string Name(this Origin value) => Origins[(int)value];
 
     public static string Name(this ModuleKind value) => ModuleKinds[(int)value];
 
     public static string Name(this EnvironmentKind value) => EnvironmentKinds[(int)value];
+
+    public static string Name(this RecordSource value) => Sources[(int)value];
+
+    /// <summary>A source from its spelling; null when it names none. Unlike the other enums an unknown spelling is no
+    /// default: read as the agent's, a summary from a producer this reader does not know would pass for the agent's.</summary>
+    public static RecordSource? ParseSource(string? text) => Array.IndexOf(Sources, text) is var i and >= 0 ? (RecordSource)i : null;
+
+    /// <summary>A source from its UTF-8 spelling, as the decoder meets it; null when it names none.</summary>
+    public static RecordSource? ParseSource(ReadOnlySpan<byte> utf8)
+    {
+        for (int i = 0; i < SourceBytes.Length; i++)
+        {
+            if (utf8.SequenceEqual(SourceBytes[i]))
+            {
+                return (RecordSource)i;
+            }
+        }
+        return null;
+    }
 
     public static Origin ParseOrigin(string? text) => (Origin)Index(Origins, text);
 

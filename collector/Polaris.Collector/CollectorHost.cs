@@ -104,7 +104,8 @@ public sealed class CollectorHost : IAsyncDisposable
         var domains = options.DomainFile.Length > 0 ? new DomainTableFile(options.DomainFile) : null;
         builder.Services.AddSingleton<CollectorMetrics>();
         builder.Services.AddSingleton(services => new CollectorStore(
-            options.Data, services.GetRequiredService<CollectorMetrics>(), domains == null ? null : domains.Lookup, options.RetentionDays));
+            options.Data, services.GetRequiredService<CollectorMetrics>(), domains == null ? null : domains.Lookup, options.RetentionDays,
+            rollupRetentionDays: options.RollupRetentionDays));
         builder.Services.AddSingleton<LogPressure>();
         builder.Services.AddSingleton(services => new GroupCommit(
             services.GetRequiredService<CollectorStore>(), options.MaxLogBytes, services.GetRequiredService<LogPressure>()));

@@ -11,7 +11,7 @@ public sealed class DailyLibraryBudget(int maxPerDay, Func<int, IEnumerable<stri
     /// <summary>New names one user may bring in a day.</summary>
     public const int PerUser = 2000;
 
-    private readonly Dictionary<(int Day, uint Uid), int> _brought = [];
+    private readonly Dictionary<(int Day, long Uid), int> _brought = [];
 
     /// <summary>The name libraries past the budget are counted under.</summary>
     public const string Other = "other";
@@ -22,7 +22,7 @@ public sealed class DailyLibraryBudget(int maxPerDay, Func<int, IEnumerable<stri
     public long Folded { get; private set; }
 
     /// <summary>The name to count <paramref name="library"/> under on <paramref name="day"/>, for user <paramref name="uid"/>.</summary>
-    public string Of(int day, string library, uint uid)
+    public string Of(int day, string library, long uid)
     {
         if (!_days.TryGetValue(day, out var names))
         {

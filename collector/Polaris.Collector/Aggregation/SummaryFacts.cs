@@ -7,8 +7,12 @@ public sealed record SummaryFacts
     /// <summary>UTC day the summary's processes started, as <c>yyyyMMdd</c>.</summary>
     public required int Day { get; init; }
 
-    /// <summary>Kernel user id of its processes.</summary>
-    public required uint Uid { get; init; }
+    /// <summary>The user's number: the kernel uid of an agent's processes; for an imported summary, the number the
+    /// store's users directory gives its user name (<see cref="Storage.UserDirectory"/>).</summary>
+    public required long Uid { get; init; }
+
+    /// <summary>Who produced the records: imported summaries feed the roll-ups of their source, never the metrics.</summary>
+    public Polaris.Wire.RecordSource Source { get; init; }
 
     /// <summary>The job key (<see cref="Scheduler.JobKey.Of"/>); empty outside any job, or when the rule refuses the
     /// summary's job id.</summary>

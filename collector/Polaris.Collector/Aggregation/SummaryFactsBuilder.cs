@@ -48,6 +48,7 @@ public static class SummaryFactsBuilder
         {
             Day = DayOf(summary, receivedDay),
             Uid = summary.Uid,
+            Source = summary.Source,
             JobKey = jobKey,
             Queue = job.Queue,
             Nodes = job.NodeCount,

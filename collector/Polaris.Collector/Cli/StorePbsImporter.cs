@@ -28,7 +28,7 @@ internal sealed class StorePbsImporter : IPbsLogImporter
         var metrics = new CollectorMetrics(options, new IngestBudget(options.MaxBytesInFlight));
         try
         {
-            return new StorePbsImporter(new CollectorStore(options.Data, metrics, retentionDays: options.RetentionDays), zone);
+            return new StorePbsImporter(new CollectorStore(options.Data, metrics, retentionDays: options.RetentionDays, rollupRetentionDays: options.RollupRetentionDays), zone);
         }
         catch (StoreHeldException e)
         {

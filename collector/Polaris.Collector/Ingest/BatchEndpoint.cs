@@ -6,7 +6,8 @@ using Polaris.Wire;
 
 namespace Polaris.Collector.Ingest;
 
-/// <summary>The ingest stage: <c>POST /v1/batches</c> takes one zstd-compressed MessagePack batch.</summary>
+/// <summary>The ingest stage: <c>POST /v1/batches</c> takes one zstd-compressed MessagePack batch of an agent's; <c>POST
+/// /v1/imports</c> one of summaries an importer made from another tool's records (<c>src</c>), with the admin token.</summary>
 /// <remarks>
 /// 200 with the summary and process counts acknowledges the batch, also for a duplicate (the agent may forget
 /// it either way), and lists the summaries refused one by one (out of bounds, malformed inside, too large to
@@ -19,7 +20,15 @@ public static class BatchEndpoint
 {
     private const int RetryAfterSeconds = 5;
 
-    public static void Map(IEndpointRouteBuilder app) => app.MapPost("/v1/batches", HandleAsync);
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/batches", HandleAsync);
+        // Imported records name users and jobs, and an agent's token must not pass its records off as another tool's.
+        app.MapPost("/v1/imports", (HttpContext context, CollectorStore store, GroupCommit commit, CollectorMetrics metrics, CollectorOptions options,
+                IngestBudget budget, StringPool strings, ILogger<CollectorStore> logger) =>
+                ReceiveAsync(context, store, commit, metrics, options, budget, strings, logger, imported: true))
+            .WithMetadata(new Access.ReadLevelMetadata(Access.ReadLevel.UserData));
+    }
 
     private static async Task<IResult> HandleAsync(
         HttpContext context, CollectorStore store, GroupCommit commit, CollectorMetrics metrics, CollectorOptions options, AgentTokens tokens,
@@ -35,6 +44,13 @@ public static class BatchEndpoint
                 return Results.Problem("batches are taken on loopback only until a token file (TokenFile) is configured",
                     statusCode: StatusCodes.Status403Forbidden);
         }
+        return await ReceiveAsync(context, store, commit, metrics, options, budget, strings, logger, imported: false).ConfigureAwait(false);
+    }
+
+    private static async Task<IResult> ReceiveAsync(
+        HttpContext context, CollectorStore store, GroupCommit commit, CollectorMetrics metrics, CollectorOptions options,
+        IngestBudget budget, StringPool strings, ILogger<CollectorStore> logger, bool imported)
+    {
         var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (limit is { IsReadOnly: false })
         {
@@ -95,7 +111,7 @@ public static class BatchEndpoint
         IngestResult result;
         try
         {
-            result = await commit.IngestAsync(store.Prepare(received.Batch, DateTime.UtcNow, bytes, received)).ConfigureAwait(false);
+            result = await commit.IngestAsync(store.Prepare(received.Batch, DateTime.UtcNow, bytes, received, imported)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is LiteException or IOException or UnauthorizedAccessException)
         {

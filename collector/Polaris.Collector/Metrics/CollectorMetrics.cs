@@ -132,7 +132,7 @@ public sealed class CollectorMetrics
             int today = Days.Number(Days.Of(nowUtc));
             foreach (var library in facts.Libraries)
             {
-                var key = new LibraryCountGroup.Key(library.Name, facts.Uid, facts.JobKey, day, today, kind, domain);
+                var key = new LibraryCountGroup.Key(library.Name, AgentUid(facts), facts.JobKey, day, today, kind, domain);
                 if (!groups.TryGetValue(key, out var group))
                 {
                     group = new LibraryCountGroup(key);
@@ -174,7 +174,7 @@ public sealed class CollectorMetrics
         }
         lock (_windows)
         {
-            See(AllPython, facts.Uid, facts.JobKey, Days.Number(facts.Day));
+            See(AllPython, AgentUid(facts), facts.JobKey, Days.Number(facts.Day));
         }
     }
 
@@ -403,6 +403,12 @@ public sealed class CollectorMetrics
         }
         return "other";
     }
+
+    /// <summary>The uid of an agent's summary: the metrics count only those (the store keeps imported ones apart).</summary>
+    private static uint AgentUid(SummaryFacts facts) =>
+        facts.Source == Polaris.Wire.RecordSource.Agent
+            ? (uint)facts.Uid
+            : throw new ArgumentException($"an imported ({facts.Source}) summary reached the metrics", nameof(facts));
 
     private void See(string library, uint uid, string job, int day)
     {

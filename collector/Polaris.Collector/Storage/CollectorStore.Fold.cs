@@ -72,6 +72,10 @@ public sealed partial class CollectorStore
             long batchWatermark = folded?["batches"].AsInt64 ?? 0;
             foreach (var batch in _batches.Find(Query.GT("bseq", batchWatermark)))
             {
+                if (batch["imp"].IsBoolean && batch["imp"].AsBoolean)
+                {
+                    continue; // an import: never in the metrics
+                }
                 var refusals = batch["reasons"].AsArray.Select((r, i) => new SummaryRefusal(i, "", (SummaryRefusalKind)r.AsInt32)).ToArray();
                 var at = batch["recv"].AsDateTime.ToUniversalTime();
                 _metrics.Batch(duplicate: false, batch["node"].AsString, batch["bytes"].AsInt64, refusals, at);
@@ -84,7 +88,10 @@ public sealed partial class CollectorStore
                 var summary = new StoredSummary(document["_id"].AsInt64, FactsDocument.Read(document), First: !document["first"].IsBoolean || document["first"].AsBoolean);
                 // Counted as it was first counted: at the time it was received.
                 var facts = summary.Facts;
-                _metrics.Count(facts, facts.JobKey.Length > 0 ? Jobs.Get(facts.JobKey) : null, document["recv"].AsDateTime.ToUniversalTime(), summary.First);
+                if (facts.Source == RecordSource.Agent)
+                {
+                    _metrics.Count(facts, facts.JobKey.Length > 0 ? Jobs.Get(facts.JobKey) : null, document["recv"].AsDateTime.ToUniversalTime(), summary.First);
+                }
                 _unfolded.Add(summary);
             }
         }
@@ -93,30 +100,41 @@ public sealed partial class CollectorStore
 
     private void FoldRollups(List<StoredSummary> summaries)
     {
-        var days = new Dictionary<string, RollupDay>(StringComparer.Ordinal);
+        var days = new Dictionary<(RecordSource, string), RollupDay>();
         foreach (var (_, facts, _) in summaries)
         {
-            Rollup(days, facts.Day, "").Add(facts, null);
-            _totals.Stage("", facts.Processes);
+            // The running totals (/v1/libraries) are the agent's, as the roll-ups they are built from.
+            bool agent = facts.Source == RecordSource.Agent;
+            Rollup(days, facts.Source, facts.Day, "").Add(facts, null);
+            if (agent)
+            {
+                _totals.Stage("", facts.Processes);
+            }
             foreach (var library in facts.Libraries)
             {
-                Rollup(days, facts.Day, library.Name).Add(facts, library);
-                _totals.Stage(library.Name, library.Processes);
+                Rollup(days, facts.Source, facts.Day, library.Name).Add(facts, library);
+                if (agent)
+                {
+                    _totals.Stage(library.Name, library.Processes);
+                }
             }
         }
-        foreach (var rollup in days.Values)
+        foreach (var ((source, _), rollup) in days)
         {
-            _rollups.Upsert(rollup.ToDocument());
+            RollupsOf(source).Upsert(rollup.ToDocument());
         }
     }
 
-    private RollupDay Rollup(Dictionary<string, RollupDay> days, int day, string library)
+    private ILiteCollection<BsonDocument> RollupsOf(RecordSource source) =>
+        source == RecordSource.Agent ? _rollups : _importedRollups[source];
+
+    private RollupDay Rollup(Dictionary<(RecordSource, string), RollupDay> days, RecordSource source, int day, string library)
     {
         var id = RollupDay.IdOf(day, library);
-        if (!days.TryGetValue(id, out var rollup))
+        if (!days.TryGetValue((source, id), out var rollup))
         {
-            rollup = _rollups.FindById(id) is { } document ? RollupDay.FromDocument(document) : new RollupDay(day, library);
-            days.Add(id, rollup);
+            rollup = RollupsOf(source).FindById(id) is { } document ? RollupDay.FromDocument(document) : new RollupDay(day, library);
+            days.Add((source, id), rollup);
         }
         return rollup;
     }

@@ -9,8 +9,8 @@ public sealed partial class CollectorStore
 {
     /// <summary>Stores a batch unless its key was stored before, and counts what it stored (one transaction; the
     /// service commits groups of concurrent batches together through <see cref="GroupCommit"/>).</summary>
-    public IngestResult Ingest(Batch batch, DateTime receivedAtUtc, long bytes = 0, ReceivedBatch? received = null) =>
-        Commit([Prepare(batch, receivedAtUtc, bytes, received)])[0];
+    public IngestResult Ingest(Batch batch, DateTime receivedAtUtc, long bytes = 0, ReceivedBatch? received = null, bool imported = false) =>
+        Commit([Prepare(batch, receivedAtUtc, bytes, received, imported)])[0];
 
     /// <summary>Works out a batch's facts, module tables and documents, outside the write lock so that concurrent posts
     /// share the CPU; a summary that starts outside the retention window (or more than a day ahead) is counted on the
@@ -21,7 +21,10 @@ public sealed partial class CollectorStore
     /// <param name="bytes">Its compressed size.</param>
     /// <param name="received">What the decoder refused and how its indices map to the sent ones; null when the batch
     /// is given whole (tests).</param>
-    public PreparedBatch Prepare(Batch batch, DateTime receivedAtUtc, long bytes = 0, ReceivedBatch? received = null)
+    /// <param name="imported">True for a batch of imported summaries (<c>POST /v1/imports</c>, the importers): it takes
+    /// only summaries of another tool, which count on their own day within <c>rollupRetentionDays</c>; false for an
+    /// agent's, which takes only the agent's. A summary of the other kind is refused alone.</param>
+    public PreparedBatch Prepare(Batch batch, DateTime receivedAtUtc, long bytes = 0, ReceivedBatch? received = null, bool imported = false)
     {
         ArgumentNullException.ThrowIfNull(batch);
         int receivedDay = Days.Of(receivedAtUtc);
@@ -29,13 +32,22 @@ public sealed partial class CollectorStore
         var refused = new List<SummaryRefusal>(received?.Refused ?? []);
         var prepared = new List<PreparedBatch.PreparedSummary>(batch.Summaries.Count);
         int clippedTimes = 0, clippedJobIds = 0;
+        // Imports bring years of another tool's records: each counts on its own day as long as roll-ups are kept.
+        int oldest = today - (imported ? _rollupRetentionDays : _retentionDays);
         for (int i = 0; i < batch.Summaries.Count; i++)
         {
             var summary = batch.Summaries[i];
             int sent = received?.SentIndex(i) ?? i;
+            if ((summary.Source != RecordSource.Agent) != imported)
+            {
+                refused.Add(new SummaryRefusal(sent, imported
+                    ? "an import takes only summaries of another tool (src xalt or pymodulesnooper)"
+                    : $"a summary of {summary.Source.Name()} is imported through POST /v1/imports with the admin token", SummaryRefusalKind.OutOfBounds));
+                continue;
+            }
             var facts = SummaryFactsBuilder.Of(summary, _domainOf, receivedDay);
             int day = Days.Number(facts.Day);
-            if (day < today - _retentionDays || day > today + 1)
+            if (day < oldest || day > today + 1)
             {
                 // A clock that is wrong, or a record that lies: the processes ran, and are counted on the day they arrived
                 // rather than on a day the roll-ups no longer keep (or years ahead).
@@ -49,7 +61,7 @@ public sealed partial class CollectorStore
             var document = SummaryDocument.From(0, summary, batch.Key, receivedAtUtc, "", facts);
             prepared.Add(new(sent, summary, facts, _recentTables.Of(summary), document));
         }
-        return new PreparedBatch(batch, receivedAtUtc, bytes, refused, prepared) { ClippedTimes = clippedTimes, ClippedJobIds = clippedJobIds };
+        return new PreparedBatch(batch, receivedAtUtc, bytes, refused, prepared) { ClippedTimes = clippedTimes, ClippedJobIds = clippedJobIds, Imported = imported };
     }
 
     /// <summary>Stores prepared batches in one transaction (one write to the disk for all of them), each unless its key
@@ -85,6 +97,7 @@ public sealed partial class CollectorStore
             {
                 _db.Rollback();
                 _tableCache.Clear(); // tables put during the transaction may not be stored
+                _users.Forget(); // and names
                 throw;
             }
             _sequence = sequence;
@@ -93,6 +106,13 @@ public sealed partial class CollectorStore
             for (int b = 0; b < batches.Count; b++)
             {
                 var batch = batches[b];
+                if (batch.Imported)
+                {
+                    // Another tool's past records: stored and folded into their source's roll-ups, never counted as
+                    // what the agents send now (docs/analysis.md, "Metrics stay live").
+                    _unfolded.AddRange(stored[b] ?? []);
+                    continue;
+                }
                 if (results[b].Duplicate)
                 {
                     _metrics.Batch(duplicate: true, batch.Batch.Node, batch.Bytes, [], batch.ReceivedAtUtc);
@@ -121,8 +141,18 @@ public sealed partial class CollectorStore
         var stored = new List<StoredSummary>(batch.Summaries.Count);
         var refused = new List<SummaryRefusal>(batch.Refused);
         processes = 0;
-        foreach (var (index, summary, facts, table, document) in batch.Summaries)
+        foreach (var (index, summary, prepared, table, document) in batch.Summaries)
         {
+            var facts = prepared;
+            if (summary.Source == RecordSource.Agent)
+            {
+                _users.Learn(summary.User, summary.Uid);
+            }
+            else
+            {
+                facts = facts with { Uid = _users.NumberOf(summary.User) };
+                FactsDocument.Write(document, facts);
+            }
             var tableId = ResolveTable(table, facts.Day);
             if (tableId == null)
             {
@@ -185,6 +215,7 @@ public sealed partial class CollectorStore
             ["bseq"] = batchSequence,
             ["clipped"] = batch.ClippedTimes,
             ["clippedjob"] = batch.ClippedJobIds,
+            ["imp"] = batch.Imported,
         });
         return stored;
     }

@@ -44,9 +44,11 @@ public sealed partial class CollectorStore
         int cutoff = Days.FromNumber(today - retentionDays);
         int rollupCutoff = Days.FromNumber(today - rollupRetentionDays);
         var cutoffTime = nowUtc.AddDays(-retentionDays);
-        return new Dictionary<string, int>(StringComparer.Ordinal)
+        // Only what a fold has counted: an imported summary of a past day is past retention as soon as it is stored.
+        long folded = _meta.FindById(WatermarkId)?["value"].AsInt64 ?? 0;
+        var pruned = new Dictionary<string, int>(StringComparer.Ordinal)
         {
-            ["summaries"] = PruneWhere(_summaries, Query.LT("day", cutoff)),
+            ["summaries"] = PruneWhere(_summaries, Query.And(Query.LT("day", cutoff), Query.LTE("_id", folded))),
             ["batches"] = PruneWhere(_batches, Query.LT("recv", cutoffTime)),
             ["tables"] = PruneWhere(_tables, Query.LT("last", cutoff)),
             // What /v1/libraries counts goes with them (LibraryTotals).
@@ -55,6 +57,11 @@ public sealed partial class CollectorStore
             // As long as the versions it compares: summaries and batch keys go after retentionDays too.
             ["live"] = PruneWhere(_live, Query.LT("recv", cutoffTime)),
         };
+        foreach (var (source, rollups) in _importedRollups)
+        {
+            pruned[RollupCollection(source)] = PruneWhere(rollups, Query.LT("day", rollupCutoff));
+        }
+        return pruned;
     }
 
     /// <summary>Deletes the rows <paramref name="query"/> finds, <see cref="PruneChunk"/> to a transaction; each row, as

@@ -1,5 +1,6 @@
 using LiteDB;
 using Polaris.Collector.Aggregation;
+using Polaris.Wire;
 
 namespace Polaris.Collector.Storage;
 
@@ -13,17 +14,22 @@ public sealed partial class CollectorStore
     /// library budget) and one roll-up are held, and no LiteDB cursor lives across the caller's awaits. They are as of
     /// the last fold: what was stored since (at most <c>foldMilliseconds</c> ago) is not in them yet.
     /// </remarks>
-    public IEnumerable<RollupDay> Rollups(DateOnly since, DateOnly until, IReadOnlyCollection<string>? libraries)
+    /// <param name="since">The first UTC day.</param>
+    /// <param name="until">The last UTC day.</param>
+    /// <param name="libraries">The libraries wanted; null for all.</param>
+    /// <param name="source">Whose roll-ups: the agent's (the default), or an imported source's.</param>
+    public IEnumerable<RollupDay> Rollups(DateOnly since, DateOnly until, IReadOnlyCollection<string>? libraries, RecordSource source = RecordSource.Agent)
     {
+        var rollups = RollupsOf(source);
         for (int number = since.DayNumber; number <= until.DayNumber; number++)
         {
             int day = Days.FromNumber(number);
             var ids = libraries != null
                 ? libraries.Select(l => RollupDay.IdOf(day, l))
-                : _rollups.Query().Where(Query.EQ("day", day)).Select("{ id: $._id }").ToEnumerable().Select(d => d["id"].AsString);
+                : rollups.Query().Where(Query.EQ("day", day)).Select("{ id: $._id }").ToEnumerable().Select(d => d["id"].AsString);
             foreach (var id in ids.Order(StringComparer.Ordinal).ToArray())
             {
-                if (_rollups.FindById(id) is { } document)
+                if (rollups.FindById(id) is { } document)
                 {
                     yield return RollupDay.FromDocument(document);
                 }

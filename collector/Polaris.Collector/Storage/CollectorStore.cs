@@ -2,6 +2,7 @@ using LiteDB;
 using Polaris.Collector.Aggregation;
 using Polaris.Collector.Jobs;
 using Polaris.Collector.Metrics;
+using Polaris.Wire;
 
 namespace Polaris.Collector.Storage;
 
@@ -29,6 +30,8 @@ public sealed partial class CollectorStore : IDisposable
     private readonly ILiteCollection<BsonDocument> _tables;
     private readonly ILiteCollection<BsonDocument> _summaries;
     private readonly ILiteCollection<BsonDocument> _rollups;
+    private readonly Dictionary<RecordSource, ILiteCollection<BsonDocument>> _importedRollups = [];
+    private readonly UserDirectory _users;
     private readonly ILiteCollection<BsonDocument> _series;
     private readonly ILiteCollection<BsonDocument> _live;
     private readonly List<long> _superseded = [];
@@ -44,10 +47,12 @@ public sealed partial class CollectorStore : IDisposable
     private readonly CollectorMetrics _metrics;
     private readonly Func<string, string> _domainOf;
     private readonly int _retentionDays;
+    private readonly int _rollupRetentionDays;
     private long _sequence;
     private long _batchSequence;
 
-    public CollectorStore(string dataDirectory, CollectorMetrics metrics, Func<string, string>? domainOf = null, int retentionDays = 90, int maxLibrariesPerDay = 20_000)
+    public CollectorStore(string dataDirectory, CollectorMetrics metrics, Func<string, string>? domainOf = null, int retentionDays = 90, int maxLibrariesPerDay = 20_000,
+        int rollupRetentionDays = 3650)
     {
         ArgumentNullException.ThrowIfNull(metrics);
         Directory.CreateDirectory(dataDirectory);
@@ -68,11 +73,23 @@ public sealed partial class CollectorStore : IDisposable
         _metrics = metrics;
         _domainOf = domainOf ?? (_ => Domains.Unknown);
         _retentionDays = retentionDays;
+        _rollupRetentionDays = rollupRetentionDays;
         _meta = _db.GetCollection("meta");
         _batches = _db.GetCollection("batches");
         _tables = _db.GetCollection("tables");
         _summaries = _db.GetCollection("summaries");
         _rollups = _db.GetCollection("rollups");
+        // Each imported source's roll-ups apart: what reads "rollups" (the metrics' windows, the totals, the merge of
+        // several collectors) stays the agent's, as it was before imports.
+        foreach (var source in new[] { RecordSource.Xalt, RecordSource.PyModuleSnooper })
+        {
+            var collection = _db.GetCollection(RollupCollection(source));
+            collection.EnsureIndex("day");
+            _importedRollups.Add(source, collection);
+        }
+        var users = _db.GetCollection("users");
+        users.EnsureIndex("n");
+        _users = new UserDirectory(users);
         _series = _db.GetCollection("series");
         _nodeLast = new NodeLastBatches(_db.GetCollection("nodelast"), _db.GetCollection("nodes"));
         _live = _db.GetCollection("live");
@@ -93,6 +110,21 @@ public sealed partial class CollectorStore : IDisposable
         var sequence = _meta.FindById(SequenceId);
         _sequence = sequence?["value"].AsInt64 ?? 0;
         _batchSequence = sequence?["batches"].AsInt64 ?? 0;
+    }
+
+    /// <summary>The collection of a source's roll-ups: <c>rollups</c> for the agent's, <c>rollups_NAME</c> for an
+    /// imported source's.</summary>
+    public static string RollupCollection(RecordSource source) =>
+        source == RecordSource.Agent ? "rollups" : "rollups_" + source.Name();
+
+    /// <summary>Numbers given to user names before the agent showed their uid, each with that uid
+    /// (<see cref="UserDirectory.Aliases"/>): reports count the two as one user.</summary>
+    public IReadOnlyDictionary<long, long> UserAliases()
+    {
+        lock (_write)
+        {
+            return _users.Aliases();
+        }
     }
 
     /// <summary>The database file.</summary>

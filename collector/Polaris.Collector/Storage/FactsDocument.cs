@@ -1,5 +1,6 @@
 using LiteDB;
 using Polaris.Collector.Aggregation;
+using Polaris.Wire;
 
 namespace Polaris.Collector.Storage;
 
@@ -14,6 +15,11 @@ internal static class FactsDocument
         summary["dom"] = facts.Domain;
         summary["home"] = facts.HomeProcesses;
         summary["libs"] = LibrariesBlob(facts.Libraries);
+        if (facts.Source != RecordSource.Agent)
+        {
+            summary["src"] = facts.Source.Name(); // absent for the agent's, as in every store before sources
+            summary["uid"] = facts.Uid; // the users directory's number for the name, not the record's
+        }
     }
 
     /// <summary>The libraries of a summary in one binary value: LiteDB serializes a blob in one copy, where sixty
@@ -160,7 +166,8 @@ internal static class FactsDocument
         return new SummaryFacts
         {
             Day = summary["day"].AsInt32,
-            Uid = (uint)summary["uid"].AsInt64,
+            Uid = summary["uid"].AsInt64,
+            Source = summary["src"].IsString ? WireNames.ParseSource(summary["src"].AsString) ?? RecordSource.Agent : RecordSource.Agent,
             JobKey = job["key"].AsString,
             Queue = job["queue"].AsString,
             Nodes = job["nodes"].AsInt32,

@@ -35,6 +35,10 @@ public sealed class PreparedBatch
     /// <summary>Summaries whose job id has no job key (<see cref="Scheduler.JobKey.Of"/>), counted outside any job.</summary>
     public int ClippedJobIds { get; init; }
 
+    /// <summary>A batch of imported summaries: stored and folded into their sources' roll-ups, not counted in the
+    /// metrics.</summary>
+    public bool Imported { get; init; }
+
     /// <summary>One summary ready to store.</summary>
     internal sealed record PreparedSummary(int SentIndex, ProcessSummary Summary, SummaryFacts Facts, ModuleTable Table, BsonDocument Document);
 }
