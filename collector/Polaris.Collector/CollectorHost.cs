@@ -137,6 +137,7 @@ public sealed class CollectorHost : IAsyncDisposable
         app.MapGet("/v1/summaries", SummaryList.WriteAsync)
             .WithMetadata(new ReadLevelMetadata(ReadLevel.UserData));
         RollupEndpoint.Map(app);
+        Reports.ReportEndpoint.Map(app);
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapMetrics("/metrics", app.Services.GetRequiredService<CollectorMetrics>().Registry)
             .WithMetadata(new ReadLevelMetadata(ReadLevel.Aggregates));

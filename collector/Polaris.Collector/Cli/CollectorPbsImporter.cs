@@ -28,18 +28,8 @@ internal sealed class CollectorPbsImporter : IPbsLogImporter
     /// <exception cref="UsageException">The URL is not http or https, or the token file cannot be read or holds none.</exception>
     public static CollectorPbsImporter Create(string url, string? tokenFile)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var collector) || collector.Scheme is not ("http" or "https"))
-        {
-            throw new UsageException($"option --collector: '{url}' is not an http or https URL");
-        }
-        var token = tokenFile == null ? null : ReadToken(tokenFile);
-        var http = new HttpClient { Timeout = Timeout };
-        if (token != null)
-        {
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-        // A collector behind a path prefix keeps it: relative to "https://h/polaris" is "https://h/v1/pbs".
-        return new CollectorPbsImporter(http, new Uri(new Uri(collector.AbsoluteUri.TrimEnd('/') + "/"), "v1/pbs"));
+        var http = CollectorClient.Create(url, tokenFile, Timeout);
+        return new CollectorPbsImporter(http, new Uri(http.BaseAddress!, "v1/pbs"));
     }
 
     /// <inheritdoc />
@@ -86,21 +76,6 @@ internal sealed class CollectorPbsImporter : IPbsLogImporter
     }
 
     public void Dispose() => _http.Dispose();
-
-    private static string ReadToken(string tokenFile)
-    {
-        string[] lines;
-        try
-        {
-            lines = File.ReadAllLines(tokenFile);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"option --token-file: cannot read {tokenFile}: {e.Message}", e);
-        }
-        return lines.Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0 && l[0] != '#')
-            ?? throw new UsageException($"option --token-file: {tokenFile} holds no token");
-    }
 
     // A problem's detail (ASP.NET's JSON), else the text's first line; bounded, as the answer is the server's to write.
     private static string Reason(string body)

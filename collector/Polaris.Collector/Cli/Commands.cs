@@ -12,6 +12,7 @@ public static class Commands
         Default,
         new ImportPbsCommand(),
         new MergeRollupsCommand(),
+        new ReportCommand(),
     ];
 
     /// <summary>The command named <paramref name="name"/>, or null.</summary>

@@ -1,0 +1,140 @@
+using LiteDB;
+using Polaris.Collector.Ingest;
+using Polaris.Collector.Metrics;
+using Polaris.Collector.Reports;
+using Polaris.Collector.Settings;
+using Polaris.Collector.Storage;
+
+namespace Polaris.Collector.Cli;
+
+/// <summary><c>polaris-collector report NAME</c>: one of the study's reports (docs/analysis.md) from the store of a data
+/// folder no collector holds, or from a running collector's <c>/api/v1/reports</c>; a table for a terminal, JSON or
+/// CSV.</summary>
+/// <remarks>Exit statuses: 0 with the report printed; 1 when the store or the collector failed; 2 for a wrong command
+/// line, query or setting.</remarks>
+public sealed class ReportCommand : ICollectorCommand
+{
+    private static readonly HashSet<string> Options = new(StringComparer.Ordinal)
+    {
+        "since", "until", "domain", "source", "library", "format", "data", "config", "collector", "token-file",
+    };
+
+    public string Name => "report";
+
+    public string Synopsis => """
+        report NAME [--since DATE] [--until DATE] [--domain D] [--source agent|xalt|pymodulesnooper]... [--library L]...
+               [--format table|json|csv] [--data DIR] [--config FILE] [--collector URL [--token-file FILE]]
+               a report of the facility's Python use (report --help lists them)
+        """;
+
+    public string Details => "Reports:\n" + string.Join("\n", ReportCatalog.All.Select(r => $"  {r.Name,-13} {r.Description}")) + """
+
+
+        Dates are UTC days, yyyy-MM-dd; by default the 30 days to today. --source repeats (default: every source
+        combined), as --library does (the reports about chosen libraries). The store is the one serve uses: --data DIR,
+        or the data setting of the config file (--config FILE, else POLARIS_COLLECTOR_CONFIG, else
+        /etc/polaris-collector/collector.json) and POLARIS_COLLECTOR_DATA. A running collector holds its store: ask it
+        instead with --collector URL, with a read token (an admin token for reports naming users or jobs) from
+        --token-file FILE (its first line).
+        """;
+
+    public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var cli = new OptionReader(args, Options);
+        if (cli.Operands.Count != 1)
+        {
+            throw new UsageException($"report needs one report's name: {string.Join(", ", ReportCatalog.All.Select(r => r.Name))}");
+        }
+        var report = ReportCatalog.Find(cli.Operands[0])
+            ?? throw new UsageException($"no report '{cli.Operands[0]}': {string.Join(", ", ReportCatalog.All.Select(r => r.Name))}");
+        var format = cli.Get("format") ?? "table";
+        if (!ReportWriter.Formats.Contains(format))
+        {
+            throw new UsageException($"option --format: '{format}' is none of {string.Join(", ", ReportWriter.Formats)}");
+        }
+        var parameters = ReportQuery.Parameters
+            .Select(p => new KeyValuePair<string, IReadOnlyList<string>>(p, cli.GetAll(p)))
+            .Where(p => p.Value.Count > 0)
+            .ToArray();
+        ReportQuery query;
+        try
+        {
+            query = ReportQuery.Parse(parameters, DateOnly.FromDateTime(DateTime.UtcNow));
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message, e);
+        }
+        var table = cli.Get("collector") is { } url
+            ? await FromCollectorAsync(url, cli, report, parameters).ConfigureAwait(false)
+            : FromStore(cli, report, query);
+        ReportWriter.Write(output, table, format);
+        return 0;
+    }
+
+    private static ReportTable FromStore(OptionReader cli, IReport report, ReportQuery query)
+    {
+        if (cli.Get("token-file") != null)
+        {
+            throw new UsageException("--token-file is the token of --collector URL, which is missing");
+        }
+        var environment = CollectorOptions.EnvironmentVariables();
+        CollectorSettings.RefuseUnknownVariables(environment);
+        var options = CollectorOptions.FromFileAndEnvironment(cli.Get("config"), environment);
+        if (cli.Get("data") is { } data)
+        {
+            options = CollectorSettings.Apply(options, "data", SettingValue.FromText("option --data", data));
+        }
+        options.Validate();
+        var folder = Path.GetFullPath(options.Data);
+        if (!File.Exists(Path.Combine(folder, CollectorStore.FileName)))
+        {
+            throw new StartupException($"no store in {folder}: give the collector's data folder (--data DIR or --config FILE)");
+        }
+        var metrics = new CollectorMetrics(options, new IngestBudget(options.MaxBytesInFlight));
+        try
+        {
+            using var store = new CollectorStore(options.Data, metrics, retentionDays: options.RetentionDays, rollupRetentionDays: options.RollupRetentionDays);
+            // What a crash left stored but not folded is folded first, as serve would at its start.
+            store.Recover(DateTime.UtcNow, TimeSpan.FromSeconds(options.HomeJobQuietSeconds));
+            return report.Run(new ReportData(store), query);
+        }
+        catch (StoreHeldException e)
+        {
+            throw new StartupException(
+                $"a running collector holds the store in {folder}, and LiteDB's file is opened by one process at a time; "
+                + $"ask the collector: {CommandLine.ProgramName} report {report.Name} --collector URL [--token-file FILE] ...", e);
+        }
+        catch (Exception e) when (e is LiteException or IOException or UnauthorizedAccessException)
+        {
+            throw new StartupException($"cannot read the store {Path.Combine(folder, CollectorStore.FileName)}: {e.Message}", e);
+        }
+    }
+
+    private static async Task<ReportTable> FromCollectorAsync(string url, OptionReader cli, IReport report, IEnumerable<KeyValuePair<string, IReadOnlyList<string>>> parameters)
+    {
+        if (cli.Get("data") != null || cli.Get("config") != null)
+        {
+            throw new UsageException("--collector reports from that collector's store: leave out --data and --config");
+        }
+        using var http = CollectorClient.Create(url, cli.Get("token-file"), TimeSpan.FromMinutes(5));
+        var query = string.Join("&", parameters.SelectMany(p => p.Value.Select(v => $"{p.Key}={Uri.EscapeDataString(v)}")));
+        var path = $"{ReportEndpoint.Prefix.TrimStart('/')}/{report.Name}" + (query.Length > 0 ? "?" + query : "");
+        try
+        {
+            using var response = await http.GetAsync(new Uri(http.BaseAddress!, path)).ConfigureAwait(false);
+            var body = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                var text = System.Text.Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 300))).Split('\n')[0];
+                throw new StartupException($"the collector at {url} answered {(int)response.StatusCode} {response.ReasonPhrase}: {text}");
+            }
+            return ReportJson.Read(body);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
+        {
+            throw new StartupException($"cannot get the report from {url}: {e.Message}", e);
+        }
+    }
+}

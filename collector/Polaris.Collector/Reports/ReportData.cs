@@ -1,0 +1,55 @@
+using Polaris.Collector.Storage;
+using Polaris.Wire;
+
+namespace Polaris.Collector.Reports;
+
+/// <summary>What reports read: the roll-ups of a query's days and sources, united per library, with each user counted
+/// under one number across sources (<see cref="CollectorStore.UserAliases"/>).</summary>
+public sealed class ReportData(CollectorStore store)
+{
+    /// <summary>All Python: the roll-up library <c>""</c>.</summary>
+    public const string AllPython = "";
+
+    /// <summary>Every library of the query's days and sources (and all Python, <see cref="AllPython"/>), or only
+    /// <paramref name="only"/> (all Python always included).</summary>
+    public IReadOnlyDictionary<string, LibraryAggregate> Libraries(ReportQuery query, IReadOnlyCollection<string>? only = null)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var user = UserNumbers();
+        var libraries = new Dictionary<string, LibraryAggregate>(StringComparer.Ordinal);
+        foreach (var (_, _, rollup) in Days(query, only))
+        {
+            if (!libraries.TryGetValue(rollup.Library, out var aggregate))
+            {
+                libraries[rollup.Library] = aggregate = new LibraryAggregate(rollup.Library);
+            }
+            aggregate.Add(rollup, query.Domain, user);
+        }
+        return libraries;
+    }
+
+    /// <summary>The query's roll-ups one at a time, day by day and source by source: for reports over time.</summary>
+    public IEnumerable<(DateOnly Day, RecordSource Source, RollupDay Rollup)> Days(ReportQuery query, IReadOnlyCollection<string>? only = null)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        IReadOnlyCollection<string>? libraries = only == null ? null : [AllPython, .. only.Where(l => l.Length > 0)];
+        for (var day = query.Since; day <= query.Until; day = day.AddDays(1))
+        {
+            foreach (var source in query.Sources)
+            {
+                foreach (var rollup in store.Rollups(day, day, libraries, source))
+                {
+                    yield return (day, source, rollup);
+                }
+            }
+        }
+    }
+
+    /// <summary>Maps a roll-up's user number to the one a report counts: an imported name's number to the uid the
+    /// agent later showed for it.</summary>
+    public Func<long, long> UserNumbers()
+    {
+        var aliases = store.UserAliases();
+        return aliases.Count == 0 ? (u => u) : (u => aliases.TryGetValue(u, out long uid) ? uid : u);
+    }
+}

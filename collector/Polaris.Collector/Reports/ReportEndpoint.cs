@@ -1,0 +1,59 @@
+using Polaris.Collector.Access;
+using Polaris.Collector.Storage;
+
+namespace Polaris.Collector.Reports;
+
+/// <summary><c>GET /api/v1/reports</c> lists the reports; <c>GET /api/v1/reports/NAME?since=&amp;until=&amp;domain=&amp;source=&amp;library=</c>
+/// answers one as JSON (<see cref="ReportWriter.Json"/>), guarded at the report's own level.</summary>
+/// <remarks>A wrong query is answered 400 with the reason before anything is read. Reports read the roll-ups as of the
+/// last fold (at most <c>foldMilliseconds</c> old), without the store's write lock.</remarks>
+public static class ReportEndpoint
+{
+    /// <summary>Where the reports are.</summary>
+    public const string Prefix = "/api/v1/reports";
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapGet(Prefix, WriteListAsync).WithMetadata(new ReadLevelMetadata(ReadLevel.Aggregates));
+        foreach (var report in ReportCatalog.All)
+        {
+            app.MapGet($"{Prefix}/{report.Name}", (HttpContext context, CollectorStore store) => WriteAsync(context, store, report))
+                .WithMetadata(new ReadLevelMetadata(report.Level));
+        }
+    }
+
+    private static Task WriteListAsync(HttpContext context)
+    {
+        var table = new ReportTable("Reports", ["name", "description", "token"]);
+        foreach (var report in ReportCatalog.All)
+        {
+            table.Add(report.Name, report.Description, report.Level == ReadLevel.UserData ? "admin" : "read");
+        }
+        return WriteJsonAsync(context, table);
+    }
+
+    private static async Task WriteAsync(HttpContext context, CollectorStore store, IReport report)
+    {
+        ReportQuery query;
+        try
+        {
+            query = ReportQuery.Parse(context.Request.Query.Select(q => new KeyValuePair<string, IReadOnlyList<string>>(q.Key, q.Value.Select(v => v ?? "").ToArray())),
+                DateOnly.FromDateTime(DateTime.UtcNow));
+        }
+        catch (ArgumentException e)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            await context.Response.WriteAsync(e.Message + "\n", context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+        await WriteJsonAsync(context, report.Run(new ReportData(store), query)).ConfigureAwait(false);
+    }
+
+    private static async Task WriteJsonAsync(HttpContext context, ReportTable table)
+    {
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await context.Response.Body.WriteAsync(ReportWriter.Json(table), context.RequestAborted).ConfigureAwait(false);
+    }
+}
