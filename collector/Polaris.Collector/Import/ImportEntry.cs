@@ -13,11 +13,16 @@ public sealed class ImportEntry
     // A name is printed in the tally; one from an archive is anything its maker wrote.
     private const int MaxNameChars = 1024;
 
-    internal ImportEntry(string name, Stream content, long? length)
+    internal ImportEntry(string name, Stream content, long? length, bool decompressed = false)
     {
         Name = Printable(name);
         int slash = name.LastIndexOf('/');
         FileName = slash < 0 ? name : name[(slash + 1)..];
+        if (decompressed)
+        {
+            // The record's own name: `run.x.json` of `run.x.json.gz`.
+            FileName = FileName[..FileName.LastIndexOf('.')];
+        }
         Content = content;
         Length = length;
     }
@@ -26,7 +31,8 @@ public sealed class ImportEntry
     /// name; control characters shown as <c>?</c>, and cut at 1,024 characters.</summary>
     public string Name { get; }
 
-    /// <summary>The last component of the file's or entry's name, as written.</summary>
+    /// <summary>The last component of the file's or entry's name, as written, without the <c>.gz</c> or <c>.zst</c>
+    /// it was decompressed from.</summary>
     public string FileName { get; }
 
     /// <summary>The content, decompressed; reading past the walk's bound throws

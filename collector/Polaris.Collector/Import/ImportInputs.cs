@@ -145,7 +145,8 @@ public sealed class ImportInputs
             }
             using var content = kind == InputKind.Plain ? stream : Decompress(stream, kind);
             _tally.Entry();
-            yield return new ImportEntry(name, new BoundedEntryStream(content, _maxEntryBytes), kind == InputKind.Plain ? file.Length : null);
+            yield return new ImportEntry(name, new BoundedEntryStream(content, _maxEntryBytes), kind == InputKind.Plain ? file.Length : null,
+                decompressed: kind != InputKind.Plain);
         }
     }
 
@@ -199,7 +200,8 @@ public sealed class ImportInputs
             }
             using var content = kind == InputKind.Plain ? entry.DataStream : Decompress(entry.DataStream, kind);
             _tally.Entry();
-            yield return new ImportEntry(name, new BoundedEntryStream(content, _maxEntryBytes), kind == InputKind.Plain ? entry.Length : null);
+            yield return new ImportEntry(name, new BoundedEntryStream(content, _maxEntryBytes), kind == InputKind.Plain ? entry.Length : null,
+                decompressed: kind != InputKind.Plain);
         }
     }
 

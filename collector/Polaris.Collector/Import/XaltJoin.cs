@@ -28,6 +28,9 @@ internal sealed class XaltJoin(string uuid)
     public ImportedProcess Complete()
     {
         var clip = new ProcessClipper();
+        // In name order: the order pkg records come in is the order of their files in a folder or an archive, which
+        // says nothing of the process, and the same run read from two copies must come out the same.
+        Packages.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name) is var byName and not 0 ? byName : string.CompareOrdinal(a.Path, b.Path));
         foreach (var (name, path) in Packages)
         {
             clip.Module(name, path);

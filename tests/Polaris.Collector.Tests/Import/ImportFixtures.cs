@@ -20,6 +20,7 @@ internal static class ImportFixtures
     /// <summary>Unpacks a <c>.tar.zst</c> into <paramref name="folder"/> with the framework's tar, not the walker.</summary>
     public static void Unpack(string archive, string folder)
     {
+        Directory.CreateDirectory(folder);
         using var file = File.OpenRead(archive);
         using var zstd = new DecompressionStream(file);
         TarFile.ExtractToDirectory(zstd, folder, overwriteFiles: false);
