@@ -9,14 +9,14 @@ namespace Polaris.Collector.Import;
 public sealed record ImportedProcess
 {
     /// <summary>The tool that wrote the record.</summary>
-    public required ImportSource Source { get; init; }
+    public required RecordSource Source { get; init; }
 
     /// <summary>What makes two imports of the record one: XALT's run uuid; PyModuleSnooper's
     /// <c>host/pid/timestamp</c> (its timestamp as written, so that the same line always gives the same text).</summary>
     public required string Identity { get; init; }
 
     /// <summary>The source's name on the wire: <c>xalt</c> or <c>pymodulesnooper</c>.</summary>
-    public string SourceName => Source == ImportSource.Xalt ? "xalt" : "pymodulesnooper";
+    public string SourceName => Source.Name();
 
     /// <summary>The user's name (the tools know no uid).</summary>
     public string User { get; init; } = "";

@@ -189,7 +189,7 @@ public sealed class PyModuleSnooperReader
         var variables = clip.Variables;
         return new ImportedProcess
         {
-            Source = ImportSource.PyModuleSnooper,
+            Source = RecordSource.PyModuleSnooper,
             Identity = string.Create(CultureInfo.InvariantCulture, $"{host}/{pid}/{stamp}"),
             User = clip.Text(string.IsNullOrEmpty(logName) ? user : logName),
             JobId = clip.Text(Variable(variables, "PBS_JOBID") ?? Variable(variables, "SLURM_JOB_ID")),

@@ -227,7 +227,7 @@ public sealed partial class XaltReader
         double nodes = JsonFields.Number(times, "num_nodes") ?? 0;
         return new ImportedProcess
         {
-            Source = ImportSource.Xalt,
+            Source = RecordSource.Xalt,
             Identity = uuid,
             User = clip.Text(JsonFields.Text(user, "user")),
             JobId = clip.Text(JsonFields.Text(user, "job_id")),

@@ -112,7 +112,7 @@ public class ImportReaderTests
         Assert.Equal(["PALS_RANKID", "PBS_ACCOUNT", "PBS_JOBID", "PBS_QUEUE", "PMI_RANK"], process.Variables.Keys.Order(StringComparer.Ordinal));
         Assert.Equal([("numpy", "1.24.2"), ("os", "")], process.Modules.Select(m => (m.Name, m.Version)));
         Assert.Equal(new DateTimeOffset(2026, 11, 25, 14, 35, 45, TimeSpan.Zero).AddTicks(5_196_570), process.Start);
-        Assert.Equal(ImportSource.PyModuleSnooper, process.Source);
+        Assert.Equal(RecordSource.PyModuleSnooper, process.Source);
     }
 
     [Fact]
