@@ -1,3 +1,5 @@
+using Polaris.Wire;
+
 namespace Polaris.Agent.Serve.Enrich;
 
 /// <summary>What a folder's place says of its files' origin, as root sees it: the same for every user who may enter
