@@ -1,6 +1,7 @@
 namespace Polaris.Wire;
 
-/// <summary>The class of place a file was loaded from; the daemon decides it from configurable path rules.</summary>
+/// <summary>The class of place a file was loaded from; the daemon decides it from configurable path rules
+/// (<see cref="OriginRules"/>, which the collector shares) and what it finds on disk.</summary>
 public enum Origin
 {
     /// <summary>Not classified (no file, or a record from before classification).</summary>
@@ -18,10 +19,12 @@ public enum Origin
     /// <summary>One of the configured base conda environments.</summary>
     BaseEnv,
 
-    /// <summary>Any other conda environment: a prefix with <c>conda-meta/</c>.</summary>
+    /// <summary>Any other conda environment: a prefix with <c>conda-meta/</c>, or where no disk can tell, one at
+    /// <c>.../envs/NAME</c>.</summary>
     CustomEnv,
 
-    /// <summary>A virtual environment: a prefix with <c>pyvenv.cfg</c>.</summary>
+    /// <summary>A virtual environment: a prefix with <c>pyvenv.cfg</c>, or where no disk can tell, a project's
+    /// <c>PREFIX/lib/pythonX.Y/site-packages</c>.</summary>
     Venv,
 
     /// <summary>The operating system's files: <c>/usr</c>, <c>/lib</c> and the like.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Polaris.Collector.Cli;
 using Polaris.Collector.Settings;
+using Polaris.Wire;
 
 namespace Polaris.Collector;
 
@@ -113,6 +114,32 @@ public sealed record CollectorOptions
     /// <summary>IANA name of the PBS server's time zone, in which its accounting logs' dates are written
     /// (<c>import-pbs</c>, <c>POST /v1/pbs</c>). Default empty: this machine's local zone.</summary>
     public string PbsTimeZone { get; init; } = "";
+
+    /// <summary>Prefixes of the facility's base conda environments, as the agent's setting of the same name.
+    /// Default none.</summary>
+    public IReadOnlyList<string> BaseEnvironments { get; init; } = [];
+
+    /// <summary>Roots of home directories, as the agent's. Default <c>/home</c>.</summary>
+    public IReadOnlyList<string> HomeRoots { get; init; } = OriginRoots.DefaultHomeRoots;
+
+    /// <summary>Shared project file systems, as the agent's. Default <c>/lus</c>, <c>/eagle</c>, <c>/grand</c>,
+    /// <c>/projects</c>.</summary>
+    public IReadOnlyList<string> ProjectRoots { get; init; } = OriginRoots.DefaultProjectRoots;
+
+    /// <summary>The operating system's folders, as the agent's. Default <c>/usr</c>, <c>/lib</c>, <c>/lib64</c>,
+    /// <c>/bin</c>, <c>/sbin</c>, <c>/etc</c>, <c>/opt/cray</c>, <c>/opt/nvidia</c>.</summary>
+    public IReadOnlyList<string> SystemPrefixes { get; init; } = OriginRoots.DefaultSystemPrefixes;
+
+    /// <summary>The rules that classify a path's origin by these settings' roots, as the agents do where a path needs
+    /// no disk: for records of other tools (XALT, PyModuleSnooper), whose nodes the collector cannot look at.</summary>
+    /// <exception cref="ArgumentException">A root is not an absolute path (<see cref="Validate"/> refuses that first).</exception>
+    public OriginRules OriginRules() => new(new OriginRoots
+    {
+        BaseEnvironments = BaseEnvironments,
+        HomeRoots = HomeRoots,
+        ProjectRoots = ProjectRoots,
+        SystemPrefixes = SystemPrefixes,
+    });
 
     /// <summary>The zone <see cref="PbsTimeZone"/> names, or the local one.</summary>
     /// <exception cref="UsageException">The name is no zone this machine knows.</exception>
@@ -230,6 +257,17 @@ public sealed record CollectorOptions
         RequireRange(HomeJobQuietSeconds, 10, 604_800, "homeJobQuietSeconds");
         RequireRange(FoldMilliseconds, 10, 600_000, "foldMilliseconds");
         _ = PbsServerTimeZone();
+        RequireAbsolutePaths(BaseEnvironments, "baseEnvironments");
+        RequireAbsolutePaths(HomeRoots, "homeRoots");
+        RequireAbsolutePaths(ProjectRoots, "projectRoots");
+        RequireAbsolutePaths(SystemPrefixes, "systemPrefixes");
+    }
+
+    // As the agent's: a relative root would match no path Python reports, silently.
+    private static void RequireAbsolutePaths(IReadOnlyList<string> paths, string setting)
+    {
+        var bad = paths.FirstOrDefault(p => !p.StartsWith('/') || p.Contains('\0', StringComparison.Ordinal));
+        Require(bad == null, setting, $"holds '{bad}', not an absolute path");
     }
 
     private static void RequireRange(long value, long min, long max, string setting, string? minName = null) =>

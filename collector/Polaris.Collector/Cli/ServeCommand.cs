@@ -37,9 +37,9 @@ public sealed class ServeCommand : ICollectorCommand
             Settings come from the config file ({CollectorOptions.DefaultConfigFile} when it exists; --config FILE or
             {CollectorSettings.ConfigVariable} names another), one flat JSON object of the keys below, and from
             environment variables, {CollectorSettings.VariablePrefix} and the key in capitals with underscores
-            ({CollectorSettings.VariableOf("maxBatchBytes")}; lists comma-separated). The command line wins over
-            variables, variables over the file, the file over the defaults. A key or {CollectorSettings.VariablePrefix}*
-            variable that is no setting stops start-up.
+            ({CollectorSettings.VariableOf("maxBatchBytes")}; lists comma-separated, lists of paths colon-separated).
+            The command line wins over variables, variables over the file, the file over the defaults. A key or
+            {CollectorSettings.VariablePrefix}* variable that is no setting stops start-up.
 
               key                     default, meaning
             """);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Polaris.Collector.Cli;
+using Polaris.Wire;
 
 namespace Polaris.Collector.Settings;
 
@@ -56,6 +57,15 @@ public static class CollectorSettings
             (o, v) => o with { FoldMilliseconds = v.Number() }),
         new("pbsTimeZone", "the machine's local zone", "IANA time zone of the PBS server, in which its accounting logs' dates are written",
             (o, v) => o with { PbsTimeZone = v.Text() }),
+        // The agent's keys and defaults (OriginRoots), so that imported paths are classified as the agents classify.
+        new("baseEnvironments", "none", "prefixes of the facility's base conda environments (a variable: colon-separated)",
+            (o, v) => o with { BaseEnvironments = v.List(':') }),
+        new("homeRoots", string.Join(", ", OriginRoots.DefaultHomeRoots), "roots of home directories (a variable: colon-separated)",
+            (o, v) => o with { HomeRoots = v.List(':') }),
+        new("projectRoots", string.Join(", ", OriginRoots.DefaultProjectRoots), "shared project file systems (a variable: colon-separated)",
+            (o, v) => o with { ProjectRoots = v.List(':') }),
+        new("systemPrefixes", string.Join(", ", OriginRoots.DefaultSystemPrefixes), "the operating system's folders (a variable: colon-separated)",
+            (o, v) => o with { SystemPrefixes = v.List(':') }),
     ];
 
     private static readonly Dictionary<string, CollectorSetting> ByName = All.ToDictionary(s => s.Name, StringComparer.Ordinal);

@@ -205,9 +205,10 @@ public sealed class OriginClassifierTests : IDisposable
     [Fact]
     public void An_environment_under_a_folder_its_user_cannot_enter_is_not_shown_to_them_even_once_root_found_it()
     {
-        // Root's own environment, in a folder of root's alone (0700): nobody may not learn it holds conda-meta.
+        // Root's own environment, in a folder of root's alone (0700): nobody may not learn it holds conda-meta. Not
+        // at .../envs/NAME, whose shape alone would say custom-env to anyone (OriginRules), disk or not.
         var secret = _facility.Path("root-only");
-        var prefix = secret + "/envs/private";
+        var prefix = secret + "/private";
         FakeFacility.WriteCondaEnv(prefix, [FakeFacility.Torch], "");
         Directory.CreateDirectory(prefix + "/" + FakeFacility.Lib + "/torch");
         File.SetUnixFileMode(secret, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
@@ -235,5 +236,47 @@ public sealed class OriginClassifierTests : IDisposable
 
         Assert.Equal(Origin.Venv, classifier.Classify(file, Places(), new ProbeBudget(0)));
         Assert.Equal(Origin.CustomEnv, classifier.Classify(file, Places(), new ProbeBudget(Nobody)));
+    }
+
+    [Fact]
+    public void The_disk_corrects_or_disproves_what_a_path_s_shape_guessed()
+    {
+        var project = _facility.Projects + "/climate";
+        // A venv at .../envs/NAME, which the shape calls a conda environment: pyvenv.cfg says venv.
+        FakeFacility.MakeVenv(project + "/envs/v");
+        // A conda environment made with -p where a venv would be: conda-meta says custom-env.
+        FakeFacility.WriteCondaEnv(project + "/condaenv", [FakeFacility.Torch], "");
+        // pip install --prefix into the project: the layout of a venv, with neither marker.
+        Directory.CreateDirectory($"{project}/pylibs/{FakeFacility.Lib}/foo");
+        var rules = new OriginRules(_facility.Options.OriginRoots);
+
+        Assert.Equal(Origin.CustomEnv, rules.Classify($"{project}/envs/v/{FakeFacility.Lib}/x.py"));
+        Assert.Equal(Origin.Venv, Classify($"{project}/envs/v/{FakeFacility.Lib}/x.py"));
+        Assert.Equal(Origin.Venv, rules.Classify($"{project}/condaenv/{FakeFacility.Lib}/torch/__init__.py"));
+        Assert.Equal(Origin.CustomEnv, Classify($"{project}/condaenv/{FakeFacility.Lib}/torch/__init__.py"));
+        Assert.Equal(Origin.Venv, rules.Classify($"{project}/pylibs/{FakeFacility.Lib}/foo/__init__.py"));
+        Assert.Equal(Origin.Project, Classify($"{project}/pylibs/{FakeFacility.Lib}/foo/__init__.py"));
+
+        // With no probe left the rules alone decide, as the collector's do.
+        var classifier = new OriginClassifier(_facility.Options, new EnvironmentRootFinder());
+        Assert.Equal(Origin.Venv, classifier.Classify($"{project}/pylibs/{FakeFacility.Lib}/foo/__init__.py", Places(), new ProbeBudget(0, probes: 0)));
+    }
+
+    [Fact]
+    public void That_no_environment_lies_at_a_guessed_prefix_is_shown_only_to_users_who_could_look()
+    {
+        // Root's pip --prefix install in a project folder of root's alone: the shape says venv, root's look says
+        // none. Nobody may not learn which: they get the shape's word, before and after root looked.
+        var secret = _facility.Projects + "/root-only";
+        var folder = $"{secret}/pylibs/{FakeFacility.Lib}/foo";
+        Directory.CreateDirectory(folder);
+        File.SetUnixFileMode(secret, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var classifier = new OriginClassifier(_facility.Options, new EnvironmentRootFinder());
+        var file = folder + "/__init__.py";
+
+        Assert.Equal(Origin.Venv, classifier.Classify(file, Places(), new ProbeBudget(Nobody)));
+        Assert.Equal(Origin.Project, classifier.Classify(file, Places(), new ProbeBudget(0)));
+        Assert.Equal(Origin.Venv, classifier.Classify(file, Places(), new ProbeBudget(Nobody)));
+        Assert.Equal(0, classifier.Limited);
     }
 }

@@ -1,3 +1,5 @@
+using Polaris.Wire;
+
 namespace Polaris.Agent.Serve.Enrich;
 
 /// <summary>Decides whether a conda environment started as a copy of a base environment.</summary>

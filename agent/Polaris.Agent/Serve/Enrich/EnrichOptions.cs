@@ -1,18 +1,19 @@
+using Polaris.Wire;
+
 namespace Polaris.Agent.Serve.Enrich;
 
 /// <summary>Settings of the enrich stage: where the hook lives and the path roots that decide origins and environments.</summary>
 /// <remarks>Every path is absolute; <see cref="AgentOptions"/> validates them at start-up.</remarks>
 public sealed record EnrichOptions
 {
-    /// <summary>Default <see cref="HomeRoots"/>.</summary>
-    public static readonly IReadOnlyList<string> DefaultHomeRoots = ["/home"];
+    /// <summary>Default <see cref="HomeRoots"/>: <see cref="OriginRoots.DefaultHomeRoots"/>, which the collector shares.</summary>
+    public static readonly IReadOnlyList<string> DefaultHomeRoots = OriginRoots.DefaultHomeRoots;
 
-    /// <summary>Default <see cref="ProjectRoots"/>: the shared file systems of ALCF's Polaris.</summary>
-    public static readonly IReadOnlyList<string> DefaultProjectRoots = ["/lus", "/eagle", "/grand", "/projects"];
+    /// <summary>Default <see cref="ProjectRoots"/>: <see cref="OriginRoots.DefaultProjectRoots"/>.</summary>
+    public static readonly IReadOnlyList<string> DefaultProjectRoots = OriginRoots.DefaultProjectRoots;
 
-    /// <summary>Default <see cref="SystemPrefixes"/>.</summary>
-    public static readonly IReadOnlyList<string> DefaultSystemPrefixes =
-        ["/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc", "/opt/cray", "/opt/nvidia"];
+    /// <summary>Default <see cref="SystemPrefixes"/>: <see cref="OriginRoots.DefaultSystemPrefixes"/>.</summary>
+    public static readonly IReadOnlyList<string> DefaultSystemPrefixes = OriginRoots.DefaultSystemPrefixes;
 
     /// <summary>The folder holding the hook's <c>sitecustomize.py</c>; left out of reported <c>PYTHONPATH</c> entries.</summary>
     public string HookDirectory { get; init; } = "";
@@ -29,6 +30,15 @@ public sealed record EnrichOptions
     /// <summary>The operating system's folders. Default <c>/usr</c>, <c>/lib</c>, <c>/lib64</c>, <c>/bin</c>,
     /// <c>/sbin</c>, <c>/etc</c>, <c>/opt/cray</c>, <c>/opt/nvidia</c>.</summary>
     public IReadOnlyList<string> SystemPrefixes { get; init; } = DefaultSystemPrefixes;
+
+    /// <summary>The roots that decide origins, as <see cref="OriginRules"/> takes them.</summary>
+    public OriginRoots OriginRoots => new()
+    {
+        HomeRoots = HomeRoots,
+        ProjectRoots = ProjectRoots,
+        BaseEnvironments = BaseEnvironments,
+        SystemPrefixes = SystemPrefixes,
+    };
 
     /// <summary>The enrich settings of the daemon's options.</summary>
     public static EnrichOptions From(AgentOptions options, string hookDirectory) => new()

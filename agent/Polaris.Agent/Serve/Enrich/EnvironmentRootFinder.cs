@@ -1,3 +1,5 @@
+using Polaris.Wire;
+
 namespace Polaris.Agent.Serve.Enrich;
 
 /// <summary>Finds the environment prefix a folder lies in by walking up its ancestors to the first one that holds

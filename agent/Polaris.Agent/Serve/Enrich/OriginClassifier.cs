@@ -2,10 +2,15 @@ using Polaris.Wire;
 
 namespace Polaris.Agent.Serve.Enrich;
 
-/// <summary>Decides the <see cref="Origin"/> of a file: the longest prefix among the configured roots, the environment
-/// prefixes found on disk and the process's own places wins; on equal length the more specific class does.</summary>
+/// <summary>Decides the <see cref="Origin"/> of a file: the shared rules (<see cref="OriginRules"/>: the configured
+/// roots and the shapes a path shows, as the collector has them), the environment prefixes found on disk and the
+/// process's own places; the longest prefix wins, and on equal length the more specific class does.</summary>
 /// <remarks>
-/// What depends only on the folder (configured roots, the environment the folder lies in) is cached per folder, so
+/// The disk knows better than a path's shape: an environment found at the prefix a shape guessed replaces the guess,
+/// and a guessed prefix the walk passed without finding <c>conda-meta/</c> or <c>pyvenv.cfg</c> is no environment.
+/// Where the disk has nothing to say (no environment around the path, or a record past its budget), the origin is
+/// the shared rules' own, before the process's places: the collector, which has those rules alone, agrees.
+/// What depends only on the folder (the rules, the environment the folder lies in) is cached per folder, so
 /// once warm a path costs one span look-up plus a handful of prefix comparisons against the process's places, and
 /// no file system call. A path is whatever a record names, so the looking is bounded per record
 /// (<see cref="ProbeBudget"/>: past it the rules alone decide, nothing is cached, and the record is counted in
@@ -16,8 +21,7 @@ namespace Polaris.Agent.Serve.Enrich;
 /// </remarks>
 public sealed class OriginClassifier
 {
-    private readonly OriginRule[] _rules;
-    private readonly HashSet<string> _baseEnvironments;
+    private readonly OriginRules _rules;
     private readonly EnvironmentRootFinder _roots;
     private readonly BoundedCache<FolderOrigin> _folders;
     private long _limited;
@@ -27,17 +31,8 @@ public sealed class OriginClassifier
     /// <param name="capacity">Folders remembered; past it the cache starts over.</param>
     public OriginClassifier(EnrichOptions options, EnvironmentRootFinder roots, int capacity = 16_384)
     {
-        var rules = new List<OriginRule>();
-        AddAll(rules, options.HomeRoots, Origin.Home);
-        AddAll(rules, options.ProjectRoots, Origin.Project);
-        AddAll(rules, options.BaseEnvironments, Origin.BaseEnv);
-        AddAll(rules, options.SystemPrefixes, Origin.System);
-        _rules = [.. rules];
-        _baseEnvironments = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var prefix in options.BaseEnvironments)
-        {
-            _baseEnvironments.Add(PathPrefix.Normalize(prefix));
-        }
+        ArgumentNullException.ThrowIfNull(options);
+        _rules = new OriginRules(options.OriginRoots);
         _roots = roots;
         _folders = new BoundedCache<FolderOrigin>(capacity);
     }
@@ -51,13 +46,9 @@ public sealed class OriginClassifier
     /// resolved it against the working directory); <see cref="Origin.Other"/> when no rule covers it.</returns>
     public Origin Classify(string path, ProcessPlaces places, ProbeBudget probes)
     {
-        if (path.Length == 0)
+        if (OriginRules.TryClassifyUnrooted(path, out var unrooted))
         {
-            return Origin.Unknown;
-        }
-        if (path[0] != '/')
-        {
-            return Origin.Cwd;
+            return unrooted;
         }
         // Every rule is a folder, so a file's origin is its folder's: what the last file of the record had.
         var folder = PathPrefix.Parent(path);
@@ -86,18 +77,11 @@ public sealed class OriginClassifier
                 null => Limit(known.Rules, probes),
             };
         }
-        var rules = PrefixMatch.None;
-        foreach (var rule in _rules)
-        {
-            if (PathPrefix.Covers(rule.Prefix, folder))
-            {
-                rules = rules.Or(rule.Origin, rule.Prefix.Length);
-            }
-        }
+        var rules = _rules.Match(folder);
         if (folder.Contains('\0'))
         {
             // No file system has such a folder; the C string would end early, at a folder the record did not name.
-            return rules;
+            return rules.Best;
         }
         if (probes.Exhausted)
         {
@@ -116,14 +100,14 @@ public sealed class OriginClassifier
         {
             return Limit(rules, probes);
         }
-        var match = WithRoot(rules, root);
-        _folders.Set(path, new FolderOrigin(rules, match, root.Marker == PrefixMarker.None ? null : root.Prefix));
+        var match = WithRoot(rules, root, path.Length);
+        _folders.Set(path, new FolderOrigin(rules, match, Guard(path, rules, root)));
         return match;
     }
 
     /// <summary>For a folder its user may not enter: the environment that holds the innermost folder above it that
     /// they may, which is theirs alone to know, so not cached.</summary>
-    private PrefixMatch ForUser(string folder, PrefixMatch rules, ProbeBudget probes)
+    private PrefixMatch ForUser(string folder, RuleMatch rules, ProbeBudget probes)
     {
         for (var above = PathPrefix.Parent(folder); above.Length > 0; above = PathPrefix.Parent(above))
         {
@@ -133,40 +117,47 @@ public sealed class OriginClassifier
                 case null:
                     return Limit(rules, probes);
                 case true:
-                    return _roots.TryFind(path, probes, out var root) ? WithRoot(rules, root) : Limit(rules, probes);
+                    return _roots.TryFind(path, probes, out var root) ? WithRoot(rules, root, path.Length) : Limit(rules, probes);
             }
         }
-        return rules;
+        return rules.Best;
     }
 
-    private PrefixMatch WithRoot(PrefixMatch rules, EnvironmentRoot root)
+    /// <summary>The rules and <paramref name="root"/>, the environment found by walking up from a folder
+    /// <paramref name="walkedFrom"/> long (the folder itself or one above it).</summary>
+    private PrefixMatch WithRoot(RuleMatch rules, EnvironmentRoot root, int walkedFrom)
     {
+        // A guessed prefix lies above the folder, so a walk that started at or below it passed it, and what it found
+        // there or above is the answer: an environment at the guessed prefix replaces the guess, none there means
+        // none. A walk that started above the guess says nothing of it.
+        var passedGuess = walkedFrom >= rules.Guessed.Length && root.Prefix.Length <= rules.Guessed.Length;
+        var match = passedGuess ? rules.Settled : rules.Best;
         if (root.Marker == PrefixMarker.None)
         {
-            return rules;
+            return match;
         }
-        var origin = _baseEnvironments.Contains(root.Prefix) ? Origin.BaseEnv
+        var origin = _rules.IsBaseEnvironment(root.Prefix) ? Origin.BaseEnv
             : root.Marker == PrefixMarker.CondaMeta ? Origin.CustomEnv
             : Origin.Venv;
-        return rules.Or(origin, root.Prefix.Length);
+        return match.Or(origin, root.Prefix.Length);
     }
 
+    /// <summary>What a user must be able to enter to be shown what was found for a folder: the environment's
+    /// prefix, or a guessed prefix where no environment was found (that none is there is for those who could look);
+    /// null when the rules alone decided.</summary>
+    private static string? Guard(string folder, RuleMatch rules, EnvironmentRoot root) =>
+        rules.Guessed.Length > root.Prefix.Length ? folder[..rules.Guessed.Length]
+        : root.Marker == PrefixMarker.None ? null
+        : root.Prefix;
+
     /// <summary>The rules alone, for a record past its budget, which is counted once.</summary>
-    private PrefixMatch Limit(PrefixMatch rules, ProbeBudget probes)
+    private PrefixMatch Limit(RuleMatch rules, ProbeBudget probes)
     {
         if (!probes.Counted)
         {
             probes.Counted = true;
             Interlocked.Increment(ref _limited);
         }
-        return rules;
-    }
-
-    private static void AddAll(List<OriginRule> rules, IReadOnlyList<string> prefixes, Origin origin)
-    {
-        foreach (var prefix in prefixes)
-        {
-            rules.Add(new OriginRule(PathPrefix.Normalize(prefix), origin));
-        }
+        return rules.Best;
     }
 }

@@ -1,3 +1,5 @@
+using Polaris.Wire;
+
 namespace Polaris.Agent.Serve.Enrich;
 
 /// <summary>The folders a process's <c>PYTHONPATH</c> added, without the hook's own folder.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Polaris.Agent.Native;
+using Polaris.Wire;
 
 namespace Polaris.Agent.Serve.Enrich;
 

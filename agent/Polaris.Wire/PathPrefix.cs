@@ -1,4 +1,4 @@
-namespace Polaris.Agent.Serve.Enrich;
+namespace Polaris.Wire;
 
 /// <summary>Path prefixes compared on whole components: <c>/home/ab</c> covers <c>/home/ab/x</c> but not <c>/home/abc/x</c>.</summary>
 /// <remarks>Paths are compared as the hook reported them, without resolving <c>..</c> or symlinks: that would cost a

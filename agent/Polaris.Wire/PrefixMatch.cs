@@ -1,6 +1,4 @@
-using Polaris.Wire;
-
-namespace Polaris.Agent.Serve.Enrich;
+namespace Polaris.Wire;
 
 /// <summary>The best rule found so far for one path: the longest prefix, and on equal length the more specific origin.</summary>
 /// <param name="Origin">The origin of the best rule.</param>

@@ -1,6 +1,4 @@
-using Polaris.Wire;
-
-namespace Polaris.Agent.Serve.Enrich;
+namespace Polaris.Wire;
 
 /// <summary>Files under <paramref name="Prefix"/> are of <paramref name="Origin"/>, unless a longer rule says otherwise.</summary>
 /// <param name="Prefix">A normalised absolute folder (see <see cref="PathPrefix.Normalize"/>).</param>
