@@ -11,6 +11,8 @@ public static class Commands
     [
         Default,
         new ImportPbsCommand(),
+        new ImportToolCommand(Polaris.Wire.RecordSource.Xalt),
+        new ImportToolCommand(Polaris.Wire.RecordSource.PyModuleSnooper),
         new MergeRollupsCommand(),
         new ReportCommand(),
     ];

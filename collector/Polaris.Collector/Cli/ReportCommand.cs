@@ -41,13 +41,17 @@ public sealed class ReportCommand : ICollectorCommand
     public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var cli = new OptionReader(args, Options);
-        if (cli.Operands.Count != 1)
+        ArgumentNullException.ThrowIfNull(args);
+        // The name first (report libraries --since ...), or after the options (report --since ... libraries).
+        bool nameFirst = args.Count > 0 && !args[0].StartsWith('-');
+        var cli = new OptionReader(nameFirst ? args.Skip(1).ToArray() : args, Options);
+        var names = nameFirst ? [args[0], .. cli.Operands] : cli.Operands;
+        if (names.Count != 1)
         {
             throw new UsageException($"report needs one report's name: {string.Join(", ", ReportCatalog.All.Select(r => r.Name))}");
         }
-        var report = ReportCatalog.Find(cli.Operands[0])
-            ?? throw new UsageException($"no report '{cli.Operands[0]}': {string.Join(", ", ReportCatalog.All.Select(r => r.Name))}");
+        var report = ReportCatalog.Find(names[0])
+            ?? throw new UsageException($"no report '{names[0]}': {string.Join(", ", ReportCatalog.All.Select(r => r.Name))}");
         var format = cli.Get("format") ?? "table";
         if (!ReportWriter.Formats.Contains(format))
         {

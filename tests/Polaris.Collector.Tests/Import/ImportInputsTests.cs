@@ -168,7 +168,7 @@ public class ImportInputsTests
         Assert.InRange(tally.Records, 1, 832);
         Assert.True(tally.Skipped.Keys.Count(k => k.StartsWith("archive damaged", StringComparison.Ordinal) || k.StartsWith("entry unreadable", StringComparison.Ordinal)) >= 1);
         Assert.True(tally.SkippedTotal >= 3);
-        Assert.All(processes, p => Assert.Equal(Polaris.Collector.Import.RecordSource.Xalt, p.Source));
+        Assert.All(processes, p => Assert.Equal(Polaris.Wire.RecordSource.Xalt, p.Source));
     }
 
     // Each file of the tree compressed alone, alternately with gzip and zstd, under the same relative names.

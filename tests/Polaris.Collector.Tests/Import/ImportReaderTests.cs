@@ -1,3 +1,4 @@
+using Polaris.Wire;
 using System.Text;
 using Polaris.Collector.Import;
 

@@ -1,0 +1,139 @@
+using LiteDB;
+using Polaris.Collector.Import;
+using Polaris.Collector.Ingest;
+using Polaris.Collector.Metrics;
+using Polaris.Collector.Settings;
+using Polaris.Collector.Storage;
+using Polaris.Wire;
+
+namespace Polaris.Collector.Cli;
+
+/// <summary><c>polaris-collector import-xalt PATH...</c> and <c>import-pymodulesnooper PATH...</c>: another tool's records
+/// into the store, as summaries of their source (docs/analysis.md), directly or through a running collector.</summary>
+/// <remarks>Exit statuses: 0 when the inputs were read, records skipped or not (they are reported with their places);
+/// 1 when the store or the collector failed; 2 for a wrong command line or setting.</remarks>
+public sealed class ImportToolCommand(RecordSource source) : ICollectorCommand
+{
+    private static readonly HashSet<string> Options = new(StringComparer.Ordinal) { "data", "config", "collector", "token-file", "time-zone" };
+
+    public string Name => "import-" + source.Name();
+
+    private string Tool => source == RecordSource.Xalt ? "XALT" : "PyModuleSnooper";
+
+    public string Synopsis => $"""
+        {Name} [--data DIR] [--config FILE] [--collector URL [--token-file FILE]] {(source == RecordSource.PyModuleSnooper ? "[--time-zone ZONE] " : "")}PATH...
+               import {Tool}'s records (files, folders, .gz, .zst, .tar, .tar.gz, .tar.zst) as summaries of source {source.Name()}
+        """;
+
+    public string Details => (source == RecordSource.Xalt
+        ? "Reads XALT's run.*.json and pkg.*.json records, joined by xalt_run_uuid; Python runs only. XALT keeps top-level\n"
+          + "package names only and the interpreter's version as theirs (dropped)."
+        : "Reads ALCF PyModuleSnooper's JSON lines, one process each; of its environment only the variables the agent's\n"
+          + "allowlist names are kept. Its timestamps are the nodes' local time: read in --time-zone ZONE (an IANA name),\n"
+          + "else the setting pbsTimeZone, else this machine's zone.") + """
+
+
+        Folders are walked recursively, archives and compressed files streamed, every entry bounded. Each record becomes
+        one summary: its files' origins by the settings homeRoots, projectRoots, baseEnvironments and systemPrefixes
+        (no disk is looked at), its user numbered by name (the uid when the agent has shown the name), its job as
+        JobKey makes it (1234501 and 1234501.polaris-pbs-01 are one job). Imported summaries count on their own days in
+        the reports, never in /metrics. Importing the same records again adds nothing (within retentionDays).
+
+        The store is the one serve uses: --data DIR, or the data setting of the config file (--config FILE, else
+        POLARIS_COLLECTOR_CONFIG, else /etc/polaris-collector/collector.json). A running collector holds its store:
+        import through it with --collector URL and its admin token (--token-file FILE); the config file still gives the
+        origin roots. Prints progress on standard error, then the files, records, processes stored and skipped, with
+        the reasons and their first places.
+        """;
+
+    public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var cli = new OptionReader(args, Options);
+        if (cli.Operands.Count == 0)
+        {
+            throw new UsageException($"{Name} needs the files or folders to import: PATH...");
+        }
+        if (source == RecordSource.Xalt && cli.Get("time-zone") != null)
+        {
+            throw new UsageException("--time-zone is for PyModuleSnooper's local timestamps; XALT's are Unix times");
+        }
+        var environment = CollectorOptions.EnvironmentVariables();
+        CollectorSettings.RefuseUnknownVariables(environment);
+        var options = CollectorOptions.FromFileAndEnvironment(cli.Get("config"), environment);
+        if (cli.Get("data") is { } data)
+        {
+            options = CollectorSettings.Apply(options, "data", SettingValue.FromText("option --data", data));
+        }
+        if (cli.Get("time-zone") is { } zone)
+        {
+            options = CollectorSettings.Apply(options, "pbsTimeZone", SettingValue.FromText("option --time-zone", zone));
+        }
+        options.Validate();
+        using var sink = Sink(cli, options);
+        var tally = new ImportTally();
+        var entries = new ImportInputs(tally).Walk(cli.Operands);
+        var processes = source == RecordSource.Xalt
+            ? new XaltReader(tally).Read(entries)
+            : new PyModuleSnooperReader(tally, options.PbsServerTimeZone()).Read(entries);
+        var progress = new ImportProgress(tally, Console.Error, !Console.IsErrorRedirected);
+        try
+        {
+            foreach (var batch in new ImportedSummaries(options.OriginRules()).Batches(processes, source))
+            {
+                await sink.AddAsync(batch).ConfigureAwait(false);
+                progress.Update(sink.Stored);
+            }
+            await sink.FlushAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is LiteException or IOException or UnauthorizedAccessException or HttpRequestException or TaskCanceledException)
+        {
+            throw new StartupException($"the import stopped: {e.Message}; what was stored before stays, and importing again adds only the rest", e);
+        }
+        finally
+        {
+            progress.Done(sink.Stored);
+        }
+        tally.WriteTo(output);
+        output.WriteLine($"{sink.Stored} summaries stored, {sink.Duplicates} imported before, {sink.Refused} refused");
+        foreach (var reason in sink.RefusalReasons)
+        {
+            output.WriteLine("  refused: " + reason);
+        }
+        return 0;
+    }
+
+    private IImportSink Sink(OptionReader cli, CollectorOptions options)
+    {
+        if (cli.Get("collector") is { } url)
+        {
+            if (cli.Get("data") != null)
+            {
+                throw new UsageException("--collector imports into that collector's store: leave out --data");
+            }
+            return new CollectorImportSink(CollectorClient.Create(url, cli.Get("token-file"), TimeSpan.FromMinutes(5)));
+        }
+        if (cli.Get("token-file") != null)
+        {
+            throw new UsageException("--token-file is the admin token of --collector URL, which is missing");
+        }
+        var folder = Path.GetFullPath(options.Data);
+        var metrics = new CollectorMetrics(options, new IngestBudget(options.MaxBytesInFlight));
+        try
+        {
+            var store = new CollectorStore(options.Data, metrics, retentionDays: options.RetentionDays, rollupRetentionDays: options.RollupRetentionDays);
+            store.Recover(DateTime.UtcNow, TimeSpan.FromSeconds(options.HomeJobQuietSeconds));
+            return new StoreImportSink(store);
+        }
+        catch (StoreHeldException e)
+        {
+            throw new StartupException(
+                $"a running collector holds the store in {folder}, and LiteDB's file is opened by one process at a time; "
+                + $"import through the collector: {CommandLine.ProgramName} {Name} --collector URL [--token-file FILE] PATH...", e);
+        }
+        catch (Exception e) when (e is LiteException or IOException or UnauthorizedAccessException)
+        {
+            throw new StartupException($"cannot open the store {Path.Combine(folder, CollectorStore.FileName)}: {e.Message}", e);
+        }
+    }
+}
