@@ -10,6 +10,8 @@ public static class ReportCatalog
         new EnvironmentsReport(),
         new TrendsReport(),
         new CoverageReport(),
+        new OriginsReport(),
+        new ImportCostReport(),
     ];
 
     /// <summary>The report named <paramref name="name"/>, or null.</summary>
