@@ -88,6 +88,16 @@ public sealed class JobRegistry(ILiteCollection<BsonDocument> jobs, ILiteCollect
         }
     }
 
+    /// <summary>The jobs last seen from <paramref name="sinceUtc"/> to before <paramref name="untilUtc"/> whose processes
+    /// loaded from home directories, as the last fold stored them, the most such processes first. Reads the collection
+    /// only (LiteDB's reads are thread-safe), not the cache: safe outside the write lock.</summary>
+    public IReadOnlyList<JobState> StoredHomeLoading(DateTime sinceUtc, DateTime untilUtc, int top) =>
+        jobs.Find(Query.And(Query.GT("home", 0L), Query.GTE("last", sinceUtc), Query.LT("last", untilUtc)))
+            .Select(JobState.FromDocument)
+            .OrderByDescending(j => j.HomeProcesses).ThenBy(j => j.Key, StringComparer.Ordinal)
+            .Take(top)
+            .ToArray();
+
     /// <summary>Writes the jobs changed since the last call.</summary>
     public void Persist()
     {

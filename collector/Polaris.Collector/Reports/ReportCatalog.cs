@@ -12,6 +12,7 @@ public static class ReportCatalog
         new CoverageReport(),
         new OriginsReport(),
         new ImportCostReport(),
+        new HomeJobsReport(),
     ];
 
     /// <summary>The report named <paramref name="name"/>, or null.</summary>

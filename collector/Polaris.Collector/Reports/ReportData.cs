@@ -45,6 +45,10 @@ public sealed class ReportData(CollectorStore store)
         }
     }
 
+    /// <summary>The agent's jobs last seen in [<paramref name="sinceUtc"/>, <paramref name="untilUtc"/>) that loaded from
+    /// home directories, the most such processes first.</summary>
+    public IReadOnlyList<Jobs.JobState> HomeLoadingJobs(DateTime sinceUtc, DateTime untilUtc, int top) => store.Jobs.StoredHomeLoading(sinceUtc, untilUtc, top);
+
     /// <summary>Maps a roll-up's user number to the one a report counts: an imported name's number to the uid the
     /// agent later showed for it.</summary>
     public Func<long, long> UserNumbers()

@@ -44,4 +44,19 @@ public class OriginAndCostReportTests
         Assert.Equal(new object[] { "scipy", 4L, 1.5 * (1 << 20) / 1e6, 1.5 * (1 << 20) / 1e6, 8e6 / 3.6e12 }, rows["scipy"]);
         Assert.Equal(new object[] { "numpy", 4L, 1.5 * (1 << 19) / 1e6, 1.5 * (1 << 19) / 1e6, 4e6 / 3.6e12 }, rows["numpy"]);
     }
+
+    [Fact]
+    public void Home_jobs_lists_the_jobs_that_loaded_from_home_directories_with_their_node_counts()
+    {
+        using var dir = new TempDirectory();
+        using var opened = new TestStore(dir.Path);
+        opened.Store.Ingest(SummaryFixtures.BatchOf("b1", "n1", SummaryFixtures.Job("n1", "4242001.pbs", 1001, 3, Today, ["numpy@home"], nodes: 2)), DateTime.UtcNow);
+        opened.Store.Ingest(SummaryFixtures.BatchOf("b2", "n2", SummaryFixtures.Job("n2", "4242002.pbs", 1002, 1, Today, ["yaml@user-site"], nodes: 1)), DateTime.UtcNow);
+        opened.Store.Ingest(SummaryFixtures.BatchOf("b3", "n3", SummaryFixtures.Job("n3", "4242003.pbs", 1003, 4, Today, ["numpy"], nodes: 8)), DateTime.UtcNow);
+        opened.Store.Fold();
+
+        var rows = new HomeJobsReport().Run(new ReportData(opened.Store), Query()).Rows;
+
+        Assert.Equal([("4242001", 1001L, 2L, 3L), ("4242002", 1002L, 1L, 1L)], rows.Select(r => ((string)r[0], (long)r[1], (long)r[4], (long)r[5])));
+    }
 }
