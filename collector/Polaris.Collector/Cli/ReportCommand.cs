@@ -102,7 +102,14 @@ public sealed class ReportCommand : ICollectorCommand
             using var store = new CollectorStore(options.Data, metrics, retentionDays: options.RetentionDays, rollupRetentionDays: options.RollupRetentionDays);
             // What a crash left stored but not folded is folded first, as serve would at its start.
             store.Recover(DateTime.UtcNow, TimeSpan.FromSeconds(options.HomeJobQuietSeconds));
-            return report.Run(new ReportData(store), query);
+            try
+            {
+                return report.Run(new ReportData(store), query);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException(e.Message, e);
+            }
         }
         catch (StoreHeldException e)
         {

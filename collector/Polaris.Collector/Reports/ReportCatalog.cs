@@ -13,6 +13,8 @@ public static class ReportCatalog
         new OriginsReport(),
         new ImportCostReport(),
         new HomeJobsReport(),
+        new SubmodulesReport(),
+        new SharedObjectsReport(),
     ];
 
     /// <summary>The report named <paramref name="name"/>, or null.</summary>

@@ -45,6 +45,13 @@ public sealed class ReportData(CollectorStore store)
         }
     }
 
+    /// <summary>The stored summaries of the query's days and sources, with their module tables and uses.</summary>
+    public IEnumerable<StoredUses> Uses(ReportQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return store.Uses(query.Since, query.Until, query.Sources);
+    }
+
     /// <summary>The agent's jobs last seen in [<paramref name="sinceUtc"/>, <paramref name="untilUtc"/>) that loaded from
     /// home directories, the most such processes first.</summary>
     public IReadOnlyList<Jobs.JobState> HomeLoadingJobs(DateTime sinceUtc, DateTime untilUtc, int top) => store.Jobs.StoredHomeLoading(sinceUtc, untilUtc, top);

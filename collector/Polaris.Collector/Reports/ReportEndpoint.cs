@@ -35,20 +35,22 @@ public static class ReportEndpoint
 
     private static async Task WriteAsync(HttpContext context, CollectorStore store, IReport report)
     {
-        ReportQuery query;
+        ReportTable table;
         try
         {
-            query = ReportQuery.Parse(context.Request.Query.Select(q => new KeyValuePair<string, IReadOnlyList<string>>(q.Key, q.Value.Select(v => v ?? "").ToArray())),
+            var query = ReportQuery.Parse(context.Request.Query.Select(q => new KeyValuePair<string, IReadOnlyList<string>>(q.Key, q.Value.Select(v => v ?? "").ToArray())),
                 DateOnly.FromDateTime(DateTime.UtcNow));
+            table = report.Run(new ReportData(store), query);
         }
         catch (ArgumentException e)
         {
+            // A query the report cannot answer (submodules without a library) is the query's fault, as a wrong date is.
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             context.Response.ContentType = "text/plain; charset=utf-8";
             await context.Response.WriteAsync(e.Message + "\n", context.RequestAborted).ConfigureAwait(false);
             return;
         }
-        await WriteJsonAsync(context, report.Run(new ReportData(store), query)).ConfigureAwait(false);
+        await WriteJsonAsync(context, table).ConfigureAwait(false);
     }
 
     private static async Task WriteJsonAsync(HttpContext context, ReportTable table)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LiteDB;
+using Polaris.Collector.Aggregation;
 using Polaris.Wire;
 
 namespace Polaris.Collector.Storage;
@@ -43,6 +44,43 @@ public sealed partial class CollectorStore
                 yield return SummaryJson(document, table);
             }
         }
+    }
+
+    /// <summary>The stored summaries of the UTC days <paramref name="since"/> to <paramref name="until"/> from
+    /// <paramref name="sources"/>, with their module tables and uses, one at a time: what the reports over modules and
+    /// shared objects read (within <c>retentionDays</c>, which the summaries are kept). A live summary's versions that
+    /// a later one replaced are left out: the latest holds all they held.</summary>
+    public IEnumerable<StoredUses> Uses(DateOnly since, DateOnly until, IReadOnlyCollection<RecordSource> sources)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        var tables = new Dictionary<string, ModuleTable?>(StringComparer.Ordinal);
+        for (var day = since; day <= until; day = day.AddDays(1))
+        {
+            int number = Days.FromNumber(day.DayNumber);
+            var ids = _summaries.Query().Where(Query.EQ("day", number)).Select("{ id: $._id }").ToEnumerable().Select(d => d["id"].AsInt64).ToArray();
+            foreach (var id in ids)
+            {
+                if (_summaries.FindById(id) is not { } document || (document["sup"].IsBoolean && document["sup"].AsBoolean))
+                {
+                    continue;
+                }
+                var uses = document["table"].IsString && TableOf(tables, document["table"].AsString) is { } table ? StoredUses.Of(document, table) : null;
+                if (uses != null && sources.Contains(uses.Facts.Source))
+                {
+                    yield return uses;
+                }
+            }
+            tables.Clear(); // a day's tables at most are held
+        }
+    }
+
+    private ModuleTable? TableOf(Dictionary<string, ModuleTable?> tables, string id)
+    {
+        if (!tables.TryGetValue(id, out var table))
+        {
+            tables[id] = table = _tables.FindById(id) is { } t ? ModuleTable.FromDocument(t) : null;
+        }
+        return table;
     }
 
     private static byte[] SummaryJson(BsonDocument document, ModuleTable? table)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Polaris.Collector.Reports;
 using Polaris.Testing;
 
 namespace Polaris.Collector.Tests.Import;
@@ -83,5 +84,48 @@ public class ImportCommandTests
             var report = Run("report", "coverage", "--source", "xalt", "--since", Since, "--until", Until, "--format", "csv", "--collector", url, "--token-file", dir.Combine("admin"));
             return report.ExitCode == 0 && report.StdoutText.Contains("xalt,7,5,20", StringComparison.Ordinal);
         }, "the import in the collector's coverage report");
+    }
+
+    [Fact]
+    public void Submodules_and_shared_objects_count_what_the_raw_records_hold()
+    {
+        using var dir = new TempDirectory();
+        var data = dir.Combine("data");
+        ImportFixtures.Unpack(ImportFixtures.PmsArchive, dir.Combine("pms"));
+        Assert.Equal(0, Run("import-pymodulesnooper", "--data", data, "--time-zone", "UTC", dir.Combine("pms")).ExitCode);
+        Assert.Equal(0, Run("import-xalt", "--data", data, ImportFixtures.XaltArchive).ExitCode);
+        var (pms, _) = ImportFixtures.Pms(dir.Combine("pms"));
+        var (xalt, _) = ImportFixtures.Xalt(ImportFixtures.XaltArchive);
+
+        // scipy.sparse: a subtree within the report's 200 rows (scipy has more).
+        var submodules = Rows(Report(data, "submodules", "--library", "scipy.sparse", "--source", "pymodulesnooper"), "module");
+        var objects = Rows(Report(data, "shared-objects", "--source", "xalt"), "library");
+        var missing = Run("report", "submodules", "--data", data);
+
+        // Worked out from the readers' records directly: each submodule's distinct users and processes.
+        var expected = pms.SelectMany(p => p.Modules.Where(m => m.Name == "scipy.sparse" || m.Name.StartsWith("scipy.sparse.", StringComparison.Ordinal)).Select(m => (m.Name, p.User)))
+            .GroupBy(u => u.Name).ToDictionary(g => g.Key, g => (Users: g.Select(u => u.User).Distinct().Count(), Processes: g.Count()));
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), submodules.Keys.Order(StringComparer.Ordinal));
+        foreach (var (module, (users, processes)) in expected)
+        {
+            Assert.Equal((users, processes), (submodules[module].GetProperty("users").GetInt32(), submodules[module].GetProperty("processes").GetInt32()));
+        }
+        var libraries = xalt.SelectMany(p => p.SharedObjects.Select(o => (Name: Path.GetFileName(o.Path), p.User)).Distinct())
+            .Where(o => !o.Name.Contains(".cpython-", StringComparison.Ordinal))
+            .GroupBy(o => o.Name).ToDictionary(g => g.Key, g => (Users: g.Select(u => u.User).Distinct().Count(), Processes: g.Count()));
+        Assert.NotEmpty(libraries);
+        // The 200 most used are listed (the fixtures' processes map 293): each with the records' own figures.
+        Assert.Equal(Math.Min(libraries.Count, SharedObjectsReport.Objects), objects.Count);
+        foreach (var (name, row) in objects)
+        {
+            Assert.Equal(libraries[name], (row.GetProperty("users").GetInt32(), row.GetProperty("processes").GetInt32()));
+        }
+        // Those left out have no more users than any listed.
+        int leastListed = objects.Values.Min(r => r.GetProperty("users").GetInt32());
+        int mostUnlisted = libraries.Where(l => !objects.ContainsKey(l.Key)).Select(l => l.Value.Users).DefaultIfEmpty(0).Max();
+        Assert.True(leastListed >= mostUnlisted, $"{leastListed} < {mostUnlisted}");
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("library=NAME", missing.StderrText, StringComparison.Ordinal);
     }
 }
