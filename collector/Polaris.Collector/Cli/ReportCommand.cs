@@ -53,9 +53,11 @@ public sealed class ReportCommand : ICollectorCommand
         var report = ReportCatalog.Find(names[0])
             ?? throw new UsageException($"no report '{names[0]}': {string.Join(", ", ReportCatalog.All.Select(r => r.Name))}");
         var format = cli.Get("format") ?? "table";
-        if (!ReportWriter.Formats.Contains(format))
+        bool yaml = format == EnvironmentYaml;
+        if (!ReportWriter.Formats.Contains(format) && !(yaml && report is ProvisioningReport))
         {
-            throw new UsageException($"option --format: '{format}' is none of {string.Join(", ", ReportWriter.Formats)}");
+            throw new UsageException($"option --format: '{format}' is none of {string.Join(", ", ReportWriter.Formats)}"
+                + (report is ProvisioningReport ? $", {EnvironmentYaml}" : ""));
         }
         var parameters = ReportQuery.Parameters
             .Select(p => new KeyValuePair<string, IReadOnlyList<string>>(p, cli.GetAll(p)))
@@ -70,14 +72,29 @@ public sealed class ReportCommand : ICollectorCommand
         {
             throw new UsageException(e.Message, e);
         }
+        if (yaml)
+        {
+            output.Write(cli.Get("collector") is { } at
+                ? await GetAsync(at, cli, $"{ReportEndpoint.Prefix.TrimStart('/')}/provisioning/environment.yml", parameters).ConfigureAwait(false)
+                : FromStore(cli, (data, q) =>
+                {
+                    using var writer = new StringWriter();
+                    ProvisioningReport.EnvironmentYaml(writer, ProvisioningReport.Candidates(data, q), q);
+                    return writer.ToString();
+                }, report.Name, query));
+            return 0;
+        }
         var table = cli.Get("collector") is { } url
-            ? await FromCollectorAsync(url, cli, report, parameters).ConfigureAwait(false)
-            : FromStore(cli, report, query);
+            ? ReportJson.Read(System.Text.Encoding.UTF8.GetBytes(await GetAsync(url, cli, $"{ReportEndpoint.Prefix.TrimStart('/')}/{report.Name}", parameters).ConfigureAwait(false)))
+            : FromStore(cli, report.Run, report.Name, query);
         ReportWriter.Write(output, table, format);
         return 0;
     }
 
-    private static ReportTable FromStore(OptionReader cli, IReport report, ReportQuery query)
+    /// <summary>The format that writes the provisioning report as a conda environment.yml fragment.</summary>
+    private const string EnvironmentYaml = "environment-yml";
+
+    private static T FromStore<T>(OptionReader cli, Func<ReportData, ReportQuery, T> run, string name, ReportQuery query)
     {
         if (cli.Get("token-file") != null)
         {
@@ -104,7 +121,7 @@ public sealed class ReportCommand : ICollectorCommand
             store.Recover(DateTime.UtcNow, TimeSpan.FromSeconds(options.HomeJobQuietSeconds));
             try
             {
-                return report.Run(new ReportData(store), query);
+                return run(new ReportData(store), query);
             }
             catch (ArgumentException e)
             {
@@ -115,7 +132,7 @@ public sealed class ReportCommand : ICollectorCommand
         {
             throw new StartupException(
                 $"a running collector holds the store in {folder}, and LiteDB's file is opened by one process at a time; "
-                + $"ask the collector: {CommandLine.ProgramName} report {report.Name} --collector URL [--token-file FILE] ...", e);
+                + $"ask the collector: {CommandLine.ProgramName} report {name} --collector URL [--token-file FILE] ...", e);
         }
         catch (Exception e) when (e is LiteException or IOException or UnauthorizedAccessException)
         {
@@ -123,7 +140,7 @@ public sealed class ReportCommand : ICollectorCommand
         }
     }
 
-    private static async Task<ReportTable> FromCollectorAsync(string url, OptionReader cli, IReport report, IEnumerable<KeyValuePair<string, IReadOnlyList<string>>> parameters)
+    private static async Task<string> GetAsync(string url, OptionReader cli, string path, IEnumerable<KeyValuePair<string, IReadOnlyList<string>>> parameters)
     {
         if (cli.Get("data") != null || cli.Get("config") != null)
         {
@@ -131,19 +148,17 @@ public sealed class ReportCommand : ICollectorCommand
         }
         using var http = CollectorClient.Create(url, cli.Get("token-file"), TimeSpan.FromMinutes(5));
         var query = string.Join("&", parameters.SelectMany(p => p.Value.Select(v => $"{p.Key}={Uri.EscapeDataString(v)}")));
-        var path = $"{ReportEndpoint.Prefix.TrimStart('/')}/{report.Name}" + (query.Length > 0 ? "?" + query : "");
         try
         {
-            using var response = await http.GetAsync(new Uri(http.BaseAddress!, path)).ConfigureAwait(false);
-            var body = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+            using var response = await http.GetAsync(new Uri(http.BaseAddress!, path + (query.Length > 0 ? "?" + query : ""))).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
-                var text = System.Text.Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 300))).Split('\n')[0];
-                throw new StartupException($"the collector at {url} answered {(int)response.StatusCode} {response.ReasonPhrase}: {text}");
+                throw new StartupException($"the collector at {url} answered {(int)response.StatusCode} {response.ReasonPhrase}: {body[..Math.Min(body.Length, 300)].Split('\n')[0]}");
             }
-            return ReportJson.Read(body);
+            return body;
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
             throw new StartupException($"cannot get the report from {url}: {e.Message}", e);
         }

@@ -15,6 +15,7 @@ public static class ReportCatalog
         new HomeJobsReport(),
         new SubmodulesReport(),
         new SharedObjectsReport(),
+        new ProvisioningReport(),
     ];
 
     /// <summary>The report named <paramref name="name"/>, or null.</summary>

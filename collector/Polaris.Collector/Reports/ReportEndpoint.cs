@@ -16,6 +16,7 @@ public static class ReportEndpoint
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapGet(Prefix, WriteListAsync).WithMetadata(new ReadLevelMetadata(ReadLevel.Aggregates));
+        app.MapGet($"{Prefix}/provisioning/environment.yml", WriteEnvironmentYamlAsync).WithMetadata(new ReadLevelMetadata(ReadLevel.Aggregates));
         foreach (var report in ReportCatalog.All)
         {
             app.MapGet($"{Prefix}/{report.Name}", (HttpContext context, CollectorStore store) => WriteAsync(context, store, report))
@@ -38,9 +39,7 @@ public static class ReportEndpoint
         ReportTable table;
         try
         {
-            var query = ReportQuery.Parse(context.Request.Query.Select(q => new KeyValuePair<string, IReadOnlyList<string>>(q.Key, q.Value.Select(v => v ?? "").ToArray())),
-                DateOnly.FromDateTime(DateTime.UtcNow));
-            table = report.Run(new ReportData(store), query);
+            table = report.Run(new ReportData(store), Parse(context));
         }
         catch (ArgumentException e)
         {
@@ -52,6 +51,32 @@ public static class ReportEndpoint
         }
         await WriteJsonAsync(context, table).ConfigureAwait(false);
     }
+
+    /// <summary>The provisioning report's candidates as a conda <c>environment.yml</c> fragment.</summary>
+    private static async Task WriteEnvironmentYamlAsync(HttpContext context, CollectorStore store)
+    {
+        string text;
+        try
+        {
+            var query = Parse(context);
+            using var writer = new StringWriter();
+            ProvisioningReport.EnvironmentYaml(writer, ProvisioningReport.Candidates(new ReportData(store), query), query);
+            text = writer.ToString();
+        }
+        catch (ArgumentException e)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            text = e.Message + "\n";
+        }
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        await context.Response.WriteAsync(text, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>The request's query as a report's.</summary>
+    /// <exception cref="ArgumentException">The query is wrong.</exception>
+    internal static ReportQuery Parse(HttpContext context) =>
+        ReportQuery.Parse(context.Request.Query.Select(q => new KeyValuePair<string, IReadOnlyList<string>>(q.Key, q.Value.Select(v => v ?? "").ToArray())),
+            DateOnly.FromDateTime(DateTime.UtcNow));
 
     private static async Task WriteJsonAsync(HttpContext context, ReportTable table)
     {

@@ -1,0 +1,126 @@
+using Polaris.Collector.Access;
+using Polaris.Wire;
+
+namespace Polaris.Collector.Reports;
+
+/// <summary>The question the facility's study exists for: which packages users load from outside the base environment
+/// (user sites, custom environments, venvs, home directories, project file systems), by how many users and domains,
+/// at which versions, and whether the base environment already has them: the candidates for the next base
+/// environment. <see cref="EnvironmentYaml"/> writes them as a conda <c>environment.yml</c> fragment.</summary>
+public sealed class ProvisioningReport : IReport
+{
+    /// <summary>Packages listed, the most users first.</summary>
+    public const int Packages = 100;
+
+    /// <summary>Versions named per package, the most users first.</summary>
+    public const int VersionsShown = 3;
+
+    /// <summary>Where a package lies outside the base environment.</summary>
+    public static readonly IReadOnlySet<Origin> Outside = new HashSet<Origin> { Origin.UserSite, Origin.CustomEnv, Origin.Venv, Origin.Home, Origin.Project };
+
+    public string Name => "provisioning";
+
+    public string Description => "packages users load from outside the base environment, by users and domains, with their versions and the base environment's: candidates for the next base environment";
+
+    public ReadLevel Level => ReadLevel.Aggregates;
+
+    public ReportTable Run(ReportData data, ReportQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(query);
+        var table = new ReportTable(ReportTitles.Of("Packages used from outside the base environment", query),
+            ["package", "users", "domains", "processes", "versions", "base-version", "conda-package"]);
+        foreach (var package in Candidates(data, query))
+        {
+            var (conda, known) = CondaNames.Of(package.Name);
+            table.Add(package.Name, (long)package.Users.Count, (long)package.Domains.Count, package.Processes,
+                string.Join(", ", package.TopVersions(VersionsShown).Select(v => $"{(v.Version.Length == 0 ? "?" : v.Version)} ({v.Users})")),
+                package.BaseVersion ?? "", known ? conda : conda + "?");
+        }
+        table.Notes.Add("outside: loaded from a user site, a custom environment, a venv, a home directory or a project file system; versions: __version__ as the processes saw it, with its users; base-version: the version seen loaded from the base environment in the same days, empty when no process loaded it from there");
+        table.Notes.Add("from the stored summaries (retentionDays); conda-package: the conda name of the import name, '?' where the two may differ and it is a guess");
+        return table;
+    }
+
+    /// <summary>The candidates, most users first: what <see cref="Run"/> lists and the fragment pins.</summary>
+    public static IReadOnlyList<ProvisioningCandidate> Candidates(ReportData data, ReportQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(query);
+        var user = data.UserNumbers();
+        var packages = new Dictionary<string, ProvisioningCandidate>(StringComparer.Ordinal);
+        var baseVersions = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
+        foreach (var uses in data.Uses(query))
+        {
+            if (query.Domain != null && uses.Facts.Domain != query.Domain)
+            {
+                continue;
+            }
+            var names = uses.Table.Names;
+            for (int i = 0; i < names.Length; i++)
+            {
+                // Top-level packages only: their version is the package's, and a package is counted once per summary.
+                // A private name (_distutils_hack, _cffi_backend) is part of another package, not one to install.
+                if (uses.ModuleProcesses[i] <= 0 || names[i].Contains('.', StringComparison.Ordinal) || names[i].StartsWith('_')
+                    || !Aggregation.LibraryNames.IsLibrary(names[i]))
+                {
+                    continue;
+                }
+                var origin = (Origin)uses.Table.Origins[i];
+                var version = uses.Table.Versions[i];
+                if (origin == Origin.BaseEnv)
+                {
+                    if (!baseVersions.TryGetValue(names[i], out var seen))
+                    {
+                        baseVersions[names[i]] = seen = new Dictionary<string, int>(StringComparer.Ordinal);
+                    }
+                    seen[version] = seen.GetValueOrDefault(version) + uses.ModuleProcesses[i];
+                }
+                else if (Outside.Contains(origin))
+                {
+                    if (!packages.TryGetValue(names[i], out var candidate))
+                    {
+                        packages[names[i]] = candidate = new ProvisioningCandidate(names[i]);
+                    }
+                    candidate.Add(user(uses.Facts.Uid), uses.Facts.Domain, version, uses.ModuleProcesses[i]);
+                }
+            }
+        }
+        foreach (var (name, seen) in baseVersions)
+        {
+            if (packages.TryGetValue(name, out var candidate))
+            {
+                candidate.BaseVersion = seen.OrderByDescending(v => v.Value).ThenBy(v => v.Key, StringComparer.Ordinal).First().Key is { Length: > 0 } v ? v : "?";
+            }
+        }
+        return packages.Values
+            .OrderByDescending(p => p.Users.Count).ThenByDescending(p => p.Domains.Count).ThenByDescending(p => p.Processes).ThenBy(p => p.Name, StringComparer.Ordinal)
+            .Take(Packages)
+            .ToArray();
+    }
+
+    /// <summary>The candidates as a conda <c>environment.yml</c> fragment: each pinned to the version most of its users
+    /// had, a comment with its users, domains and the base environment's version, to diff against the base's own file.</summary>
+    public static void EnvironmentYaml(TextWriter output, IReadOnlyList<ProvisioningCandidate> candidates, ReportQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(candidates);
+        ArgumentNullException.ThrowIfNull(query);
+        output.WriteLine($"# polaris-collector report provisioning, {ReportTitles.Of("packages used from outside the base environment", query)}");
+        output.WriteLine("# pinned to the version most of their users had; 'base has' is the version seen loaded from the base environment");
+        output.WriteLine("dependencies:");
+        foreach (var candidate in candidates)
+        {
+            var (conda, known) = CondaNames.Of(candidate.Name);
+            var version = candidate.TopVersions(1).Select(v => v.Version).FirstOrDefault(v => v.Length > 0);
+            var pin = version != null && IsPlainVersion(version) ? $"{conda}={version}" : conda;
+            output.WriteLine($"  - {pin}  # {candidate.Users.Count} users, {candidate.Domains.Count} domains"
+                + (candidate.BaseVersion != null ? $", base has {candidate.BaseVersion}" : ", not seen in the base")
+                + (known ? "" : $", import name {candidate.Name}: check the package's name"));
+        }
+    }
+
+    // A version is written into YAML as is only when it is one (1.26.4, 2.1.0+cu121): the text comes from a process.
+    private static bool IsPlainVersion(string version) =>
+        version.Length <= 64 && version.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '+' or '-' or '_' or '!');
+}
