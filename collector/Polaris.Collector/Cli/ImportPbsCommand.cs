@@ -1,5 +1,3 @@
-using Polaris.Collector.Settings;
-
 namespace Polaris.Collector.Cli;
 
 /// <summary><c>polaris-collector import-pbs FILE...</c>: attaches PBS accounting logs to the jobs of a store, opened
@@ -87,13 +85,7 @@ public sealed class ImportPbsCommand : ICollectorCommand
         {
             throw new UsageException("--token-file is the admin token of --collector URL, which is missing");
         }
-        var environment = CollectorOptions.EnvironmentVariables();
-        CollectorSettings.RefuseUnknownVariables(environment);
-        var options = CollectorOptions.FromFileAndEnvironment(cli.Get("config"), environment);
-        if (cli.Get("data") is { } data)
-        {
-            options = CollectorSettings.Apply(options, "data", SettingValue.FromText("option --data", data));
-        }
+        var options = CommandStore.Options(cli);
         options.Validate();
         return StorePbsImporter.Open(options);
     }

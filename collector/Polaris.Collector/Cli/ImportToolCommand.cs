@@ -1,9 +1,5 @@
-using LiteDB;
 using Polaris.Collector.Import;
-using Polaris.Collector.Ingest;
-using Polaris.Collector.Metrics;
 using Polaris.Collector.Settings;
-using Polaris.Collector.Storage;
 using Polaris.Wire;
 
 namespace Polaris.Collector.Cli;
@@ -58,13 +54,7 @@ public sealed class ImportToolCommand(RecordSource source) : ICollectorCommand
         {
             throw new UsageException("--time-zone is for PyModuleSnooper's local timestamps; XALT's are Unix times");
         }
-        var environment = CollectorOptions.EnvironmentVariables();
-        CollectorSettings.RefuseUnknownVariables(environment);
-        var options = CollectorOptions.FromFileAndEnvironment(cli.Get("config"), environment);
-        if (cli.Get("data") is { } data)
-        {
-            options = CollectorSettings.Apply(options, "data", SettingValue.FromText("option --data", data));
-        }
+        var options = CommandStore.Options(cli);
         if (cli.Get("time-zone") is { } zone)
         {
             options = CollectorSettings.Apply(options, "pbsTimeZone", SettingValue.FromText("option --time-zone", zone));
@@ -86,7 +76,7 @@ public sealed class ImportToolCommand(RecordSource source) : ICollectorCommand
             }
             await sink.FlushAsync().ConfigureAwait(false);
         }
-        catch (Exception e) when (e is LiteException or IOException or UnauthorizedAccessException or HttpRequestException or TaskCanceledException)
+        catch (Exception e) when (e is LiteDB.LiteException or IOException or UnauthorizedAccessException or HttpRequestException or TaskCanceledException)
         {
             throw new StartupException($"the import stopped: {e.Message}; what was stored before stays, and importing again adds only the rest", e);
         }
@@ -117,23 +107,6 @@ public sealed class ImportToolCommand(RecordSource source) : ICollectorCommand
         {
             throw new UsageException("--token-file is the admin token of --collector URL, which is missing");
         }
-        var folder = Path.GetFullPath(options.Data);
-        var metrics = new CollectorMetrics(options, new IngestBudget(options.MaxBytesInFlight));
-        try
-        {
-            var store = new CollectorStore(options.Data, metrics, retentionDays: options.RetentionDays, rollupRetentionDays: options.RollupRetentionDays);
-            store.Recover(DateTime.UtcNow, TimeSpan.FromSeconds(options.HomeJobQuietSeconds));
-            return new StoreImportSink(store);
-        }
-        catch (StoreHeldException e)
-        {
-            throw new StartupException(
-                $"a running collector holds the store in {folder}, and LiteDB's file is opened by one process at a time; "
-                + $"import through the collector: {CommandLine.ProgramName} {Name} --collector URL [--token-file FILE] PATH...", e);
-        }
-        catch (Exception e) when (e is LiteException or IOException or UnauthorizedAccessException)
-        {
-            throw new StartupException($"cannot open the store {Path.Combine(folder, CollectorStore.FileName)}: {e.Message}", e);
-        }
+        return new StoreImportSink(CommandStore.Open(options, $"{Name} --collector URL [--token-file FILE] PATH..."));
     }
 }

@@ -1,8 +1,4 @@
-using LiteDB;
-using Polaris.Collector.Ingest;
-using Polaris.Collector.Metrics;
 using Polaris.Collector.Reports;
-using Polaris.Collector.Settings;
 using Polaris.Collector.Storage;
 
 namespace Polaris.Collector.Cli;
@@ -100,41 +96,23 @@ public sealed class ReportCommand : ICollectorCommand
         {
             throw new UsageException("--token-file is the token of --collector URL, which is missing");
         }
-        var environment = CollectorOptions.EnvironmentVariables();
-        CollectorSettings.RefuseUnknownVariables(environment);
-        var options = CollectorOptions.FromFileAndEnvironment(cli.Get("config"), environment);
-        if (cli.Get("data") is { } data)
-        {
-            options = CollectorSettings.Apply(options, "data", SettingValue.FromText("option --data", data));
-        }
+        var options = CommandStore.Options(cli);
         options.Validate();
         var folder = Path.GetFullPath(options.Data);
         if (!File.Exists(Path.Combine(folder, CollectorStore.FileName)))
         {
             throw new StartupException($"no store in {folder}: give the collector's data folder (--data DIR or --config FILE)");
         }
-        var metrics = new CollectorMetrics(options, new IngestBudget(options.MaxBytesInFlight));
+        using var store = CommandStore.Open(options, $"report {name} --collector URL [--token-file FILE] ...");
         try
         {
-            using var store = new CollectorStore(options.Data, metrics, retentionDays: options.RetentionDays, rollupRetentionDays: options.RollupRetentionDays);
-            // What a crash left stored but not folded is folded first, as serve would at its start.
-            store.Recover(DateTime.UtcNow, TimeSpan.FromSeconds(options.HomeJobQuietSeconds));
-            try
-            {
-                return run(new ReportData(store), query);
-            }
-            catch (ArgumentException e)
-            {
-                throw new UsageException(e.Message, e);
-            }
+            return run(new ReportData(store), query);
         }
-        catch (StoreHeldException e)
+        catch (ArgumentException e)
         {
-            throw new StartupException(
-                $"a running collector holds the store in {folder}, and LiteDB's file is opened by one process at a time; "
-                + $"ask the collector: {CommandLine.ProgramName} report {name} --collector URL [--token-file FILE] ...", e);
+            throw new UsageException(e.Message, e);
         }
-        catch (Exception e) when (e is LiteException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is LiteDB.LiteException or IOException)
         {
             throw new StartupException($"cannot read the store {Path.Combine(folder, CollectorStore.FileName)}: {e.Message}", e);
         }
