@@ -11,6 +11,8 @@ packages=(
   python3 python3-venv python3-numpy python3-scipy python3-pandas python3-yaml python3-mpi4py openmpi-bin
   # tools the tests and benchmarks drive
   curl strace procps util-linux systemd openssl prometheus
+  # the dashboard is checked in a real browser, headless (DashboardBrowserTests)
+  chromium
   # env --shell csh is evaluated in real shells (AdminCommandLineTests)
   tcsh csh
 )

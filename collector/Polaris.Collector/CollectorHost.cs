@@ -138,6 +138,7 @@ public sealed class CollectorHost : IAsyncDisposable
             .WithMetadata(new ReadLevelMetadata(ReadLevel.UserData));
         RollupEndpoint.Map(app);
         Reports.ReportEndpoint.Map(app);
+        Dashboard.DashboardEndpoint.Map(app);
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapMetrics("/metrics", app.Services.GetRequiredService<CollectorMetrics>().Registry)
             .WithMetadata(new ReadLevelMetadata(ReadLevel.Aggregates));

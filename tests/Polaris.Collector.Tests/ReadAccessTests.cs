@@ -47,6 +47,15 @@ public class ReadAccessTests
             ("v1/summaries", "admin-token-", HttpStatusCode.Unauthorized),
             ("v1/summaries", "admin-token-12", HttpStatusCode.Unauthorized),
             ("healthz", null, HttpStatusCode.OK),
+            // The dashboard shows aggregates: a read token, which a browser has through a proxy that adds it.
+            ("", null, HttpStatusCode.Unauthorized),
+            ("", "agent-token-1", HttpStatusCode.Unauthorized),
+            ("", "read-token-1", HttpStatusCode.OK),
+            ("dashboard/chart/libraries", null, HttpStatusCode.Unauthorized),
+            ("dashboard/chart/libraries", "read-token-1", HttpStatusCode.OK),
+            ("dashboard/dashboard.js", null, HttpStatusCode.Unauthorized),
+            ("dashboard/dashboard.js", "admin-token-1", HttpStatusCode.OK),
+            ("?token=read-token-1", null, HttpStatusCode.Unauthorized),
         ];
         foreach (var (path, token, expected) in cases)
         {
