@@ -13,6 +13,7 @@ public static class DashboardCharts
         new DomainsChart(),
         new EnvironmentsChart(),
         new TrendsChart(),
+        new OriginsChart(),
         new CoverageChart(),
     ]);
 

@@ -38,11 +38,12 @@ public static class DashboardPage
                 .Append($" <a class=\"json\" href=\"api/v1/reports/{Escape(chart.Name)}?{Escape(DashboardQuery.Text(query))}\">JSON</a></h2>")
                 .Append("<div class=\"chart-body\">").Append(fragment(chart)).Append("</div></section>\n");
         }
-        // No report gives these yet: the section says which it awaits rather than show figures from elsewhere.
+        // The home-loading jobs name jobs: the home-jobs report takes the admin token, which the dashboard's read level
+        // does not give, so the section says where they are rather than show them to every reader.
         html.Append("<section id=\"home-jobs\" class=\"placeholder\" data-awaits=\"home-jobs\"><h2>Jobs loading from home directories</h2>")
-            .Append("<p>Not built yet: this chart awaits a <code>home-jobs</code> report (docs/analysis.md, \"Reports\"), the daily count of jobs ")
-            .Append("whose processes loaded modules from home directories or the user site. Until then the running ones are in <code>/metrics</code> ")
-            .Append("(<code>polaris_home_loading_job_processes</code>).</p></section>\n");
+            .Append("<p>These name jobs, so they take the admin token: <code>polaris-collector report home-jobs</code> or ")
+            .Append("<code>GET api/v1/reports/home-jobs</code>. The running ones are also in <code>/metrics</code> ")
+            .Append("(<code>polaris_home_loading_job_processes</code>) and the <code>PolarisHomeDirectoryImports</code> alert.</p></section>\n");
         return html.Append("</main></body></html>\n").ToString();
     }
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Polaris.Collector.Dashboard;
 using Polaris.Testing;
 
 namespace Polaris.Collector.Tests.Dashboard;
@@ -67,7 +68,15 @@ public partial class DashboardBrowserTests(DashboardSite site)
         Assert.All(coverageBars, b => Assert.Equal(coverage[b["data-label"]].GetProperty(b["data-series"]).GetInt64().ToString(), b["data-value"]));
         Assert.Contains(coverageBars, b => b["data-label"] == "agent" && b["data-series"] == "jobs" && b["data-value"] == "3");
 
-        // No report gives home-loading jobs: the section says what it awaits, with no chart.
+        // Origins: a segment per origin, for the total and the first 15 libraries the report lists.
+        var origins = site.Report("origins").GetProperty("rows").EnumerateArray().Take(OriginsChart.Libraries + 1)
+            .ToDictionary(r => r.GetProperty("library").GetString()!);
+        var originSegments = DashboardDom.Elements(DashboardDom.Section(dom, "origins"), "rect").Where(r => r.ContainsKey("data-value")).ToArray();
+        Assert.Equal(origins.Count * 10, originSegments.Length);
+        Assert.All(originSegments, s => Assert.Equal(origins[s["data-label"]].GetProperty(s["data-series"]).GetInt64().ToString(), s["data-value"]));
+        Assert.Contains(originSegments, s => s["data-label"] == "(all libraries)" && s["data-series"] == "home" && s["data-value"] != "0");
+
+        // Home-loading jobs name jobs: the section says where they are (admin token), with no chart.
         var placeholder = dom[dom.IndexOf("<section id=\"home-jobs\"", StringComparison.Ordinal)..];
         Assert.Contains("data-awaits=\"home-jobs\"", placeholder, StringComparison.Ordinal);
         Assert.DoesNotContain("<svg", placeholder[..placeholder.IndexOf("</section>", StringComparison.Ordinal)], StringComparison.Ordinal);
