@@ -117,6 +117,13 @@ echo
 "$collector" report libraries --collector "$url" --since 2026-11-01 >"$work/libraries.txt"
 head -12 "$work/libraries.txt" | sed 's/^/  /'
 
+# The dashboard (GET /) as Debian's Chromium draws it, headless, with its own profile in the temporary folder.
+timeout 120 /usr/bin/chromium --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
+  --disable-component-update --disable-sync --user-data-dir="$work/chromium" --hide-scrollbars --window-size=1400,2600 \
+  --virtual-time-budget=5000 --screenshot="$root/.demo/dashboard.png" "$url/?since=2026-11-01" >/dev/null 2>&1 \
+  && echo && echo "demo: the dashboard ($url/) drawn by headless Chromium: .demo/dashboard.png" \
+  || echo "demo: chromium could not draw the dashboard (scripts/setup-debian.sh installs it)"
+
 # A job whose processes import from a home directory: 4 ranks of PBS job 4242001 on 4 nodes (PBS_NODEFILE), each
 # importing homekit from ~asmith/lib on PYTHONPATH, a folder under the daemon's home root.
 job=4242001.polaris-pbs-01
