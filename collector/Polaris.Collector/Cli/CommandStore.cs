@@ -28,12 +28,17 @@ internal static class CommandStore
 
     /// <summary>Opens the store <paramref name="options"/> name, and folds what a crash left unfolded, as serve would.</summary>
     /// <param name="options">The settings.</param>
-    /// <param name="throughCollector">The same command through a running collector, for the error when one holds the store.</param>
+    /// <param name="whenHeld">What to do instead when a running collector holds the store (the same command through it).</param>
+    /// <param name="mustExist">True for a command that only reads: a folder with no store is a mistake, not a new store.</param>
     /// <exception cref="StartupException">A collector (or another command) holds the store, or it cannot be opened.</exception>
-    public static CollectorStore Open(CollectorOptions options, string throughCollector)
+    public static CollectorStore Open(CollectorOptions options, string whenHeld, bool mustExist = false)
     {
         ArgumentNullException.ThrowIfNull(options);
         var folder = Path.GetFullPath(options.Data);
+        if (mustExist && !File.Exists(Path.Combine(folder, CollectorStore.FileName)))
+        {
+            throw new StartupException($"no store in {folder}: give the collector's data folder (--data DIR or --config FILE)");
+        }
         // The metrics are the store's to count into; nothing serves them here.
         var metrics = new CollectorMetrics(options, new IngestBudget(options.MaxBytesInFlight));
         CollectorStore? store = null;
@@ -46,8 +51,7 @@ internal static class CommandStore
         catch (StoreHeldException e)
         {
             throw new StartupException(
-                $"a running collector (or another command) holds the store in {folder}, and LiteDB's file is opened by one process at a time; "
-                + $"go through the collector: {CommandLine.ProgramName} {throughCollector}", e);
+                $"a running collector holds the store in {folder} (or another command does), and LiteDB's file is opened by one process at a time; {whenHeld}", e);
         }
         catch (Exception e) when (e is LiteException or IOException or UnauthorizedAccessException)
         {

@@ -15,6 +15,7 @@ public static class Commands
         new ImportToolCommand(Polaris.Wire.RecordSource.PyModuleSnooper),
         new MergeRollupsCommand(),
         new ReportCommand(),
+        new ExportCommand(),
     ];
 
     /// <summary>The command named <paramref name="name"/>, or null.</summary>

@@ -99,11 +99,7 @@ public sealed class ReportCommand : ICollectorCommand
         var options = CommandStore.Options(cli);
         options.Validate();
         var folder = Path.GetFullPath(options.Data);
-        if (!File.Exists(Path.Combine(folder, CollectorStore.FileName)))
-        {
-            throw new StartupException($"no store in {folder}: give the collector's data folder (--data DIR or --config FILE)");
-        }
-        using var store = CommandStore.Open(options, $"report {name} --collector URL [--token-file FILE] ...");
+        using var store = CommandStore.Open(options, $"ask the collector: {CommandLine.ProgramName} report {name} --collector URL [--token-file FILE] ...", mustExist: true);
         try
         {
             return run(new ReportData(store), query);
