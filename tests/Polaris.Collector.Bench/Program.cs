@@ -4,6 +4,8 @@ using Polaris.Collector.Bench;
 using Polaris.Testing;
 
 // polaris-collector-bench metrics [LIBRARIES] [KINDS] [DOMAINS]: how long /metrics takes at the label cap.
+// polaris-collector-bench year DIR [JOBS] [USERS] [LIBRARIES]: a generated year of a facility into the store in DIR (kept,
+// and measured again without generating when it exists), then every report and the dashboard from a real collector.
 // polaris-collector-bench stages [NODES] [MODULES] [RANKS] [GROUP]: the CPU of each ingest stage, in process.
 // polaris-collector-bench [NODES] [MODULES] [RANKS] [CLIENTS] [WARMUP]: a full-machine burst posted to a real collector
 // on loopback by concurrent clients, as agents post, after another job's end of WARMUP nodes; prints the time until all are counted, the throughput, the
@@ -12,6 +14,12 @@ if (args.Length > 0 && args[0] == "metrics")
 {
     int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
     return await MetricsRenderBench.RunAsync(Arg(1, 1000), Arg(2, 3), Arg(3, 5));
+}
+
+if (args.Length > 1 && args[0] == "year")
+{
+    int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+    return await Polaris.Collector.Bench.Year.YearBench.RunAsync(args[1], Arg(2, 200_000), Arg(3, 2_000), Arg(4, 1_500));
 }
 
 if (args.Length > 0 && args[0] == "stages")

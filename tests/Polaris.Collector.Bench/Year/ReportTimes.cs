@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using Polaris.Collector.Reports;
+using Polaris.Testing;
+
+namespace Polaris.Collector.Bench.Year;
+
+/// <summary>How long each report takes a real collector over HTTP, for the last 30 days and for the whole year: the
+/// first answer (nothing cached by the process) apart, then rounds over all reports in turn (so that noise on the
+/// shared cores falls on every report alike), their median and worst.</summary>
+internal static class ReportTimes
+{
+    // Reports about chosen libraries are asked what a scientist would ask.
+    private static readonly Dictionary<string, string> Chosen = new(StringComparer.Ordinal)
+    {
+        ["submodules"] = "&library=scipy",
+        ["environments"] = "&library=torch&library=tensorflow",
+        ["trends"] = "&library=numpy&library=torch",
+    };
+
+    public static async Task MeasureAsync(CollectorProcess collector, DateOnly first, DateOnly last, int rounds)
+    {
+        var queries = ReportCatalog.All.SelectMany(r => new[]
+        {
+            ($"{r.Name} (30 days)", $"api/v1/reports/{r.Name}?since={last.AddDays(-29):yyyy-MM-dd}&until={last:yyyy-MM-dd}{Chosen.GetValueOrDefault(r.Name, "")}"),
+            ($"{r.Name} (year)", $"api/v1/reports/{r.Name}?since={first:yyyy-MM-dd}&until={last:yyyy-MM-dd}{Chosen.GetValueOrDefault(r.Name, "")}"),
+        }).ToArray();
+        var firsts = new double[queries.Length];
+        var times = queries.Select(_ => new List<double>()).ToArray();
+        for (int round = -1; round < rounds; round++)
+        {
+            for (int i = 0; i < queries.Length; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                using var response = await collector.Http.GetAsync(queries[i].Item2);
+                var body = await response.Content.ReadAsByteArrayAsync();
+                double ms = clock.Elapsed.TotalMilliseconds;
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw new InvalidOperationException($"{queries[i].Item2}: {(int)response.StatusCode} {System.Text.Encoding.UTF8.GetString(body)}");
+                }
+                if (round < 0)
+                {
+                    firsts[i] = ms;
+                }
+                else
+                {
+                    times[i].Add(ms);
+                }
+            }
+        }
+        Console.WriteLine($"{"report",-28} {"first ms",9} {"median ms",10} {"worst ms",9}");
+        for (int i = 0; i < queries.Length; i++)
+        {
+            Console.WriteLine($"{queries[i].Item1,-28} {firsts[i],9:F0} {Median(times[i]),10:F0} {times[i].Max(),9:F0}");
+        }
+    }
+
+    internal static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}
