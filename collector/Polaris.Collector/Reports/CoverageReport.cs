@@ -33,11 +33,11 @@ public sealed class CoverageReport : IReport
             {
                 continue;
             }
-            var jobs = members.Skip(1).Aggregate(new HashSet<string>(seen[members[0]].Jobs, StringComparer.Ordinal), (set, s) => { set.IntersectWith(seen[s].Jobs); return set; });
+            var jobs = members.Skip(1).Aggregate(new HashSet<long>(seen[members[0]].Jobs), (set, s) => { set.IntersectWith(seen[s].Jobs); return set; });
             var users = members.Skip(1).Aggregate(new HashSet<long>(seen[members[0]].Users), (set, s) => { set.IntersectWith(seen[s].Users); return set; });
             table.Add(string.Join(" and ", members.Select(m => m.Name())), (long)jobs.Count, (long)users.Count, "");
         }
-        var anyJobs = seen.Values.SelectMany(a => a.Jobs).ToHashSet(StringComparer.Ordinal);
+        var anyJobs = seen.Values.SelectMany(a => a.Jobs).ToHashSet();
         var anyUsers = seen.Values.SelectMany(a => a.Users).ToHashSet();
         table.Add("any", (long)anyJobs.Count, (long)anyUsers.Count, "");
         table.Notes.Add("a job is its id up to the first dot, so XALT's 1234501 and PyModuleSnooper's 1234501.polaris-pbs-01 are one job; users by uid, an imported name by the uid the agent showed for it");

@@ -1,3 +1,4 @@
+using LiteDB;
 using Polaris.Collector.Storage;
 using Polaris.Wire;
 
@@ -12,38 +13,57 @@ public sealed class ReportData(CollectorStore store)
 
     /// <summary>Every library of the query's days and sources (and all Python, <see cref="AllPython"/>), or only
     /// <paramref name="only"/> (all Python always included).</summary>
+    /// <remarks>A month wholly inside the query is read from its month roll-ups when they are built
+    /// (<see cref="MonthlyRollups"/>), other days from their daily ones: the same unions either way.</remarks>
     public IReadOnlyDictionary<string, LibraryAggregate> Libraries(ReportQuery query, IReadOnlyCollection<string>? only = null)
     {
         ArgumentNullException.ThrowIfNull(query);
         var user = UserNumbers();
+        var wanted = Wanted(only);
         var libraries = new Dictionary<string, LibraryAggregate>(StringComparer.Ordinal);
-        foreach (var (_, _, rollup) in Days(query, only))
+        foreach (var source in query.Sources)
         {
-            if (!libraries.TryGetValue(rollup.Library, out var aggregate))
+            for (var day = query.Since; day <= query.Until;)
             {
-                libraries[rollup.Library] = aggregate = new LibraryAggregate(rollup.Library);
+                var next = day.AddMonths(1).AddDays(1 - day.AddMonths(1).Day);
+                int month = CollectorStore.MonthOf(day);
+                bool whole = day.Day == 1 && next.AddDays(-1) <= query.Until && store.MonthBuilt(source, month);
+                var rollups = whole ? store.MonthDocuments(source, month, wanted) : store.RollupDocuments(source, day, wanted);
+                foreach (var rollup in rollups)
+                {
+                    string library = rollup["lib"].AsString;
+                    if (!libraries.TryGetValue(library, out var aggregate))
+                    {
+                        libraries[library] = aggregate = new LibraryAggregate(library);
+                    }
+                    aggregate.Add(rollup, query.Domain, user);
+                }
+                day = whole ? next : day.AddDays(1);
             }
-            aggregate.Add(rollup, query.Domain, user);
         }
         return libraries;
     }
 
-    /// <summary>The query's roll-ups one at a time, day by day and source by source: for reports over time.</summary>
-    public IEnumerable<(DateOnly Day, RecordSource Source, RollupDay Rollup)> Days(ReportQuery query, IReadOnlyCollection<string>? only = null)
+    /// <summary>The query's daily roll-ups as stored, one at a time, day by day and source by source: for reports over
+    /// time.</summary>
+    public IEnumerable<(DateOnly Day, RecordSource Source, BsonDocument Rollup)> Days(ReportQuery query, IReadOnlyCollection<string>? only = null)
     {
         ArgumentNullException.ThrowIfNull(query);
-        IReadOnlyCollection<string>? libraries = only == null ? null : [AllPython, .. only.Where(l => l.Length > 0)];
+        var wanted = Wanted(only);
         for (var day = query.Since; day <= query.Until; day = day.AddDays(1))
         {
             foreach (var source in query.Sources)
             {
-                foreach (var rollup in store.Rollups(day, day, libraries, source))
+                foreach (var rollup in store.RollupDocuments(source, day, wanted))
                 {
                     yield return (day, source, rollup);
                 }
             }
         }
     }
+
+    private static IReadOnlyCollection<string>? Wanted(IReadOnlyCollection<string>? only) =>
+        only == null ? null : [AllPython, .. only.Where(l => l.Length > 0).Distinct(StringComparer.Ordinal)];
 
     /// <summary>The stored summaries of the query's days and sources, with their module tables and uses.</summary>
     public IEnumerable<StoredUses> Uses(ReportQuery query)

@@ -26,9 +26,10 @@ public sealed class TrendsReport : IReport
         var days = new SortedDictionary<(DateOnly Day, string Library), LibraryAggregate>();
         foreach (var (day, _, rollup) in data.Days(query, chosen))
         {
-            if (!days.TryGetValue((day, rollup.Library), out var aggregate))
+            string library = rollup["lib"].AsString;
+            if (!days.TryGetValue((day, library), out var aggregate))
             {
-                days[(day, rollup.Library)] = aggregate = new LibraryAggregate(rollup.Library);
+                days[(day, library)] = aggregate = new LibraryAggregate(library);
             }
             aggregate.Add(rollup, query.Domain, user);
         }

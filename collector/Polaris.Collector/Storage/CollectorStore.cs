@@ -101,6 +101,7 @@ public sealed partial class CollectorStore : IDisposable
         _batches.EnsureIndex("bseq");
         _tables.EnsureIndex("last");
         _rollups.EnsureIndex("day");
+        _db.GetCollection(MonthsName).EnsureIndex("sm");
         _series.EnsureIndex("m");
         _summaries.EnsureIndex("sup");
         _live.EnsureIndex("recv");

@@ -92,12 +92,12 @@ public sealed class RollupDay(int day, string library)
             ["_id"] = IdOf(Day, Library),
             ["day"] = Day,
             ["lib"] = Library,
-            ["u"] = Longs(Users),
-            ["j"] = Strings(Jobs),
+            ["u"] = PackedSet.Numbers(Users),
+            ["j"] = PackedSet.Texts(Jobs),
             ["p"] = Processes,
             ["s"] = StartupProcesses,
-            ["k"] = new BsonArray(Kinds.Select(k => new BsonArray { k.Key, Longs(k.Value.Users), k.Value.Processes })),
-            ["d"] = new BsonArray(Domains.Select(d => new BsonArray { d.Key, Longs(d.Value.Users), Strings(d.Value.Jobs), d.Value.Processes })),
+            ["k"] = new BsonArray(Kinds.Select(k => new BsonArray { k.Key, PackedSet.Numbers(k.Value.Users), k.Value.Processes })),
+            ["d"] = new BsonArray(Domains.Select(d => new BsonArray { d.Key, PackedSet.Numbers(d.Value.Users), PackedSet.Texts(d.Value.Jobs), d.Value.Processes })),
             ["o"] = origins,
             ["h"] = FactsDocument.Histogram(ImportNs),
         };
@@ -111,15 +111,21 @@ public sealed class RollupDay(int day, string library)
             Processes = document["p"].AsInt64,
             StartupProcesses = document["s"].AsInt64,
         };
-        rollup.Users.UnionWith(document["u"].AsArray.Select(v => v.AsInt64));
-        rollup.Jobs.UnionWith(document["j"].AsArray.Select(v => v.AsString));
+        AddNumbers(document["u"], rollup.Users);
+        AddTexts(document["j"], rollup.Jobs);
         foreach (var k in document["k"].AsArray)
         {
-            rollup.Kinds[k[0].AsString] = (k[1].AsArray.Select(v => v.AsInt64).ToHashSet(), k[2].AsInt64);
+            var users = new HashSet<long>();
+            AddNumbers(k[1], users);
+            rollup.Kinds[k[0].AsString] = (users, k[2].AsInt64);
         }
         foreach (var d in document["d"].AsArray)
         {
-            rollup.Domains[d[0].AsString] = (d[1].AsArray.Select(v => v.AsInt64).ToHashSet(), d[2].AsArray.Select(v => v.AsString).ToHashSet(StringComparer.Ordinal), d[3].AsInt64);
+            var users = new HashSet<long>();
+            var jobs = new HashSet<string>(StringComparer.Ordinal);
+            AddNumbers(d[1], users);
+            AddTexts(d[2], jobs);
+            rollup.Domains[d[0].AsString] = (users, jobs, d[3].AsInt64);
         }
         var origins = document["o"].AsArray;
         for (int i = 0; i + 1 < origins.Count; i += 2)
@@ -131,7 +137,46 @@ public sealed class RollupDay(int day, string library)
         return rollup;
     }
 
-    private static BsonArray Longs(IEnumerable<long> values) => new(values.Order().Select(v => new BsonValue(v)));
+    /// <summary>Adds a stored set of numbers: packed (<see cref="PackedSet"/>), or a BSON array as stores written before
+    /// packing hold.</summary>
+    internal static void AddNumbers(BsonValue stored, HashSet<long> into, Func<long, long>? map = null)
+    {
+        if (stored.IsBinary)
+        {
+            PackedSet.AddNumbers(stored.AsBinary, into, map);
+            return;
+        }
+        foreach (var value in stored.AsArray)
+        {
+            into.Add(map == null ? value.AsInt64 : map(value.AsInt64));
+        }
+    }
 
-    private static BsonArray Strings(IEnumerable<string> values) => new(values.Order(StringComparer.Ordinal).Select(v => new BsonValue(v)));
+    /// <summary>Adds a stored set of texts, packed or a BSON array.</summary>
+    internal static void AddTexts(BsonValue stored, ICollection<string> into)
+    {
+        if (stored.IsBinary)
+        {
+            PackedSet.AddTexts(stored.AsBinary, into);
+            return;
+        }
+        foreach (var value in stored.AsArray)
+        {
+            into.Add(value.AsString);
+        }
+    }
+
+    /// <summary>Adds the job numbers (<see cref="PackedSet.JobNumber(string)"/>) of a stored set of job keys.</summary>
+    internal static void AddJobNumbers(BsonValue stored, HashSet<long> into)
+    {
+        if (stored.IsBinary)
+        {
+            PackedSet.AddJobNumbers(stored.AsBinary, into);
+            return;
+        }
+        foreach (var value in stored.AsArray)
+        {
+            into.Add(PackedSet.JobNumber(value.AsString));
+        }
+    }
 }
