@@ -33,8 +33,8 @@ public sealed class LibraryAggregate(string library)
 
     public ImportHistogram ImportNs { get; } = new();
 
-    /// <summary>Adds one stored roll-up, a day's (<see cref="RollupDay.ToDocument"/>) or a month's
-    /// (<see cref="ToMonthDocument"/>): all of it, or only <paramref name="domain"/>'s users, jobs and processes.</summary>
+    /// <summary>Adds one stored roll-up, a day's as the fold stores it (<see cref="RollupDay.ToDocument"/>) or a
+    /// period's (<see cref="ToPeriodRollup"/>): all of it, or only <paramref name="domain"/>'s users, jobs and processes.</summary>
     /// <param name="rollup">The stored roll-up.</param>
     /// <param name="domain">The domain the report is filtered to, or null.</param>
     /// <param name="user">The number a user counts under (an imported name's number becomes the uid the agent showed).</param>
@@ -42,7 +42,7 @@ public sealed class LibraryAggregate(string library)
     {
         ArgumentNullException.ThrowIfNull(rollup);
         ArgumentNullException.ThrowIfNull(user);
-        // A month's roll-up keeps its jobs as numbers already ("jn"); a day's keeps the job keys ("j").
+        // A period's roll-up keeps its jobs as numbers already ("jn"); a day's as the fold stores it keeps the job keys ("j").
         bool numbered = rollup.ContainsKey(JobNumbersField);
         if (domain != null)
         {
@@ -84,12 +84,13 @@ public sealed class LibraryAggregate(string library)
         ImportNs.Add(FactsDocument.ReadHistogram(rollup["h"].AsDocument));
     }
 
-    /// <summary>The field of a month's roll-up that holds its job numbers.</summary>
+    /// <summary>The field of a period's roll-up that holds its job numbers.</summary>
     public const string JobNumbersField = "jn";
 
-    /// <summary>This aggregate as a month's stored roll-up: the layout of a day's, its jobs as numbers. Built with user
-    /// numbers as stored (no aliases: they can change after the month is built) and no domain filter.</summary>
-    public BsonDocument ToMonthDocument(string id, int month)
+    /// <summary>This aggregate as a period's stored roll-up (<see cref="CollectorStore.StorePeriod"/>): the layout of a
+    /// day's, its jobs as numbers. Built with user numbers as stored (no aliases: they can change after the period is
+    /// built) and no domain filter.</summary>
+    public BsonDocument ToPeriodRollup()
     {
         var origins = new BsonArray();
         for (int i = 0; i < OriginLoads.Length; i++)
@@ -102,8 +103,6 @@ public sealed class LibraryAggregate(string library)
         }
         return new BsonDocument
         {
-            ["_id"] = id,
-            ["m"] = month,
             ["lib"] = Library,
             ["u"] = PackedSet.Numbers(Users),
             [JobNumbersField] = PackedSet.Numbers(Jobs),

@@ -13,8 +13,9 @@ public sealed class ReportData(CollectorStore store)
 
     /// <summary>Every library of the query's days and sources (and all Python, <see cref="AllPython"/>), or only
     /// <paramref name="only"/> (all Python always included).</summary>
-    /// <remarks>A month wholly inside the query is read from its month roll-ups when they are built
-    /// (<see cref="MonthlyRollups"/>), other days from their daily ones: the same unions either way.</remarks>
+    /// <remarks>A month wholly inside the query is read from its month's roll-ups when they are built, other days from
+    /// their days' bundles when built, else as the fold stored them (<see cref="RollupPeriods"/>): the same unions
+    /// whichever is read.</remarks>
     public IReadOnlyDictionary<string, LibraryAggregate> Libraries(ReportQuery query, IReadOnlyCollection<string>? only = null)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -25,10 +26,12 @@ public sealed class ReportData(CollectorStore store)
         {
             for (var day = query.Since; day <= query.Until;)
             {
-                var next = day.AddMonths(1).AddDays(1 - day.AddMonths(1).Day);
+                var next = new DateOnly(day.Year, day.Month, 1).AddMonths(1);
                 int month = CollectorStore.MonthOf(day);
-                bool whole = day.Day == 1 && next.AddDays(-1) <= query.Until && store.MonthBuilt(source, month);
-                var rollups = whole ? store.MonthDocuments(source, month, wanted) : store.RollupDocuments(source, day, wanted);
+                bool whole = day.Day == 1 && next.AddDays(-1) <= query.Until && store.PeriodBuilt(source, CollectorStore.MonthPeriod(month));
+                IEnumerable<BsonDocument> rollups = whole
+                    ? wanted == null ? store.PeriodRollups(source, CollectorStore.MonthPeriod(month)) : store.MonthRollups(source, month, wanted)
+                    : DayRollups(source, day, wanted);
                 foreach (var rollup in rollups)
                 {
                     string library = rollup["lib"].AsString;
@@ -44,7 +47,7 @@ public sealed class ReportData(CollectorStore store)
         return libraries;
     }
 
-    /// <summary>The query's daily roll-ups as stored, one at a time, day by day and source by source: for reports over
+    /// <summary>The query's roll-ups of each day, one at a time, day by day and source by source: for reports over
     /// time.</summary>
     public IEnumerable<(DateOnly Day, RecordSource Source, BsonDocument Rollup)> Days(ReportQuery query, IReadOnlyCollection<string>? only = null)
     {
@@ -54,13 +57,19 @@ public sealed class ReportData(CollectorStore store)
         {
             foreach (var source in query.Sources)
             {
-                foreach (var rollup in store.RollupDocuments(source, day, wanted))
+                foreach (var rollup in DayRollups(source, day, wanted))
                 {
                     yield return (day, source, rollup);
                 }
             }
         }
     }
+
+    // All of a day's libraries from its bundle when built (a few documents, not one a library); chosen ones by id.
+    private IReadOnlyList<BsonDocument> DayRollups(RecordSource source, DateOnly day, IReadOnlyCollection<string>? wanted) =>
+        wanted == null && store.PeriodBuilt(source, CollectorStore.DayPeriod(day))
+            ? store.PeriodRollups(source, CollectorStore.DayPeriod(day))
+            : store.RollupDocuments(source, day, wanted);
 
     private static IReadOnlyCollection<string>? Wanted(IReadOnlyCollection<string>? only) =>
         only == null ? null : [AllPython, .. only.Where(l => l.Length > 0).Distinct(StringComparer.Ordinal)];

@@ -123,7 +123,7 @@ public sealed partial class CollectorStore
         {
             RollupsOf(source).Upsert(rollup.ToDocument());
         }
-        MonthsChanged(days.Select(d => (d.Key.Item1, d.Value.Day)));
+        PeriodsChanged(days.Select(d => (d.Key.Item1, d.Value.Day)));
     }
 
     private ILiteCollection<BsonDocument> RollupsOf(RecordSource source) =>

@@ -61,7 +61,7 @@ public sealed partial class CollectorStore
         {
             pruned[RollupCollection(source)] = PruneWhere(rollups, Query.LT("day", rollupCutoff));
         }
-        pruned[MonthsName] = PruneMonths(rollupCutoff);
+        pruned[BundlesName] = PrunePeriods(rollupCutoff);
         return pruned;
     }
 

@@ -101,7 +101,8 @@ public sealed partial class CollectorStore : IDisposable
         _batches.EnsureIndex("bseq");
         _tables.EnsureIndex("last");
         _rollups.EnsureIndex("day");
-        _db.GetCollection(MonthsName).EnsureIndex("sm");
+        _db.GetCollection(BundlesName).EnsureIndex("b");
+        _db.GetCollection(MonthsName).EnsureIndex("b");
         _series.EnsureIndex("m");
         _summaries.EnsureIndex("sup");
         _live.EnsureIndex("recv");

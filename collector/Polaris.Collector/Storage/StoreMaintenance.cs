@@ -5,11 +5,11 @@ namespace Polaris.Collector.Storage;
 
 /// <summary>The store's background work, on a thread of its own: the fold (every <c>foldMilliseconds</c>), checkpoints
 /// (every <c>checkpointSeconds</c>, and at once when the log passes <c>maxLogBytes</c>), retention (hourly), the month
-/// roll-ups of past months (<see cref="Reports.MonthlyRollups"/>), and the store's gauges. Stopping folds once more, so that SIGTERM leaves nothing to fold again.</summary>
+/// roll-ups of past days and months (<see cref="Reports.RollupPeriods"/>), and the store's gauges. Stopping folds once more, so that SIGTERM leaves nothing to fold again.</summary>
 public sealed class StoreMaintenance : BackgroundService
 {
     private static readonly TimeSpan PruneEvery = TimeSpan.FromHours(1);
-    private static readonly TimeSpan MonthsEvery = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan PeriodsEvery = TimeSpan.FromMinutes(5);
     private readonly CollectorStore _store;
     private readonly CollectorOptions _options;
     private readonly ILogger<StoreMaintenance> _logger;
@@ -17,7 +17,7 @@ public sealed class StoreMaintenance : BackgroundService
     private readonly Counter _checkpoints;
     private readonly Counter _pruned;
     private readonly Counter _failures;
-    private readonly Counter _monthsBuilt;
+    private readonly Counter _periodsBuilt;
 
     public StoreMaintenance(CollectorStore store, CollectorOptions options, CollectorMetrics metrics, LogPressure pressure, ILogger<StoreMaintenance> logger)
     {
@@ -34,7 +34,7 @@ public sealed class StoreMaintenance : BackgroundService
         var unfolded = f.CreateGauge("polaris_collector_unfolded_summaries", "Summaries stored and counted but not yet folded into the roll-ups.");
         _checkpoints = f.CreateCounter("polaris_collector_checkpoints_total", "Checkpoints run (the log copied into the database).");
         _pruned = f.CreateCounter("polaris_collector_pruned_total", "Rows deleted past retention, by collection.", new CounterConfiguration { LabelNames = ["collection"] });
-        _monthsBuilt = f.CreateCounter("polaris_collector_month_rollups_built_total", "Months whose roll-ups were united for reports (a month a source), since start.");
+        _periodsBuilt = f.CreateCounter("polaris_collector_rollup_periods_built_total", "Past days and months whose roll-ups were bundled for reports (a period a source).");
         _failures = f.CreateCounter("polaris_collector_maintenance_failures_total", "Folds, checkpoints or prunes that failed (logged; retried).", new CounterConfiguration { LabelNames = ["task"] });
         metrics.Registry.AddBeforeCollectCallback(() =>
         {
@@ -50,8 +50,8 @@ public sealed class StoreMaintenance : BackgroundService
         var fold = TimeSpan.FromMilliseconds(_options.FoldMilliseconds);
         var lastCheckpoint = DateTime.UtcNow;
         var lastPrune = DateTime.MinValue;
-        var lastMonths = DateTime.MinValue;
-        bool monthsBehind = true;
+        var lastPeriods = DateTime.MinValue;
+        bool periodsBehind = true;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -85,16 +85,17 @@ public sealed class StoreMaintenance : BackgroundService
                     });
                     lastPrune = now;
                 }
-                // A month a tick, so that folds never wait long behind it, until every past month is built; then a
-                // look every few minutes for months a late import changed.
-                if (monthsBehind || now - lastMonths >= MonthsEvery)
+                // Half a second a tick, so that folds never wait long behind it, until every past period is built;
+                // then a look every few minutes for periods a late import changed.
+                if (periodsBehind || now - lastPeriods >= PeriodsEvery)
                 {
-                    Run("months", () =>
+                    Run("periods", () =>
                     {
-                        monthsBehind = Reports.MonthlyRollups.Build(_store, now, _options.RollupRetentionDays, 1, stoppingToken) > 0;
-                        _monthsBuilt.Inc(monthsBehind ? 1 : 0);
+                        int built = Reports.RollupPeriods.Build(_store, now, _options.RollupRetentionDays, TimeSpan.FromMilliseconds(500), stoppingToken);
+                        _periodsBuilt.Inc(built);
+                        periodsBehind = built > 0;
                     });
-                    lastMonths = now;
+                    lastPeriods = now;
                 }
             }
         }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Polaris.Collector.Ingest;
 using Polaris.Collector.Metrics;
+using Polaris.Collector.Reports;
 using Polaris.Collector.Storage;
 using Polaris.Testing;
 
@@ -76,8 +77,14 @@ internal static class YearBench
                     store.Prune(evening, options.RetentionDays, options.RollupRetentionDays);
                 }
                 store.Checkpoint(evening);
+                if (day == last)
+                {
+                    RollupPeriods.Build(store, evening.AddMinutes(1), options.RollupRetentionDays, TimeSpan.FromMinutes(10));
+                }
                 if (day.Day == 1)
                 {
+                    // As a collector's maintenance does once a month is over.
+                    RollupPeriods.Build(store, evening, options.RollupRetentionDays, TimeSpan.FromMinutes(10));
                     Console.WriteLine($"year: {day:yyyy-MM-dd}: {workload.Jobs} jobs, {workload.Processes} processes, {summaries} summaries in {clock.Elapsed.TotalSeconds:F0} s");
                 }
             }

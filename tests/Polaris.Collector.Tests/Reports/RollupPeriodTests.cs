@@ -5,10 +5,10 @@ using Polaris.Wire;
 
 namespace Polaris.Collector.Tests.Reports;
 
-/// <summary>Month roll-ups answer as the days they unite: the same reports before and after a month is built, a month
+/// <summary>The roll-ups of past days and months answer as the days they unite: the same reports before and after a month is built, a month
 /// a late import changes is read from its days again until it is built again, and a query that starts inside a month
 /// reads that month's days.</summary>
-public class MonthRollupTests : IDisposable
+public class RollupPeriodTests : IDisposable
 {
     private static readonly DateTime Now = DateTime.UtcNow.Date.AddHours(12);
     private static readonly DateOnly ThisMonth = new(Now.Year, Now.Month, 1);
@@ -16,7 +16,7 @@ public class MonthRollupTests : IDisposable
     private readonly TestStore _opened;
     private int _keys;
 
-    public MonthRollupTests()
+    public RollupPeriodTests()
     {
         _opened = new TestStore(_dir.Path, domainOf: account => account == "CompSciProj" ? "Computer Science" : "unknown");
         var twoAgo = ThisMonth.AddMonths(-2);
@@ -45,7 +45,9 @@ public class MonthRollupTests : IDisposable
     private string[] Rows(IReport report, ReportQuery query) =>
         report.Run(new ReportData(_opened.Store), query).Rows.Select(r => string.Join("|", r)).ToArray();
 
-    private int Build() => MonthlyRollups.Build(_opened.Store, Now, 3650, 100);
+    private int Build() => RollupPeriods.Build(_opened.Store, Now, 3650, TimeSpan.FromMinutes(1));
+
+    private bool MonthBuilt(RecordSource source, DateOnly month) => _opened.Store.PeriodBuilt(source, CollectorStore.MonthPeriod(CollectorStore.MonthOf(month)));
 
     [Fact]
     public void Reports_answer_the_same_from_month_roll_ups_as_from_the_days()
@@ -55,9 +57,10 @@ public class MonthRollupTests : IDisposable
         var fromDays = reports.Select(r => Rows(r, Since(since))).ToArray();
         var domainFromDays = Rows(new LibrariesReport(), Since(since, "Computer Science"));
 
-        Assert.Equal(2, Build()); // XALT's two past months; the agent's only month is the current one
-        Assert.True(_opened.Store.MonthBuilt(RecordSource.Xalt, CollectorStore.MonthOf(since)));
-        Assert.False(_opened.Store.MonthBuilt(RecordSource.Agent, CollectorStore.MonthOf(ThisMonth)));
+        // XALT's three past days and two past months; the agent has only today, and the current month.
+        Assert.Equal(5, Build());
+        Assert.True(MonthBuilt(RecordSource.Xalt, since));
+        Assert.False(MonthBuilt(RecordSource.Agent, ThisMonth));
         Assert.Equal(0, Build());
 
         for (int i = 0; i < reports.Length; i++)
@@ -76,11 +79,11 @@ public class MonthRollupTests : IDisposable
         Build();
         Import(since.AddDays(25), "304", "c", ["numpy"], "CompSciProj");
 
-        Assert.False(_opened.Store.MonthBuilt(RecordSource.Xalt, CollectorStore.MonthOf(since)));
+        Assert.False(MonthBuilt(RecordSource.Xalt, since));
         var fromDays = Rows(new LibrariesReport(), Since(since));
         Assert.Contains(fromDays, r => r.StartsWith("numpy|3|5|6|", StringComparison.Ordinal));
 
-        Assert.Equal(1, Build());
+        Assert.Equal(2, Build()); // the new day, and its month again
         Assert.Equal(fromDays, Rows(new LibrariesReport(), Since(since)));
     }
 
@@ -106,8 +109,8 @@ public class MonthRollupTests : IDisposable
         int keep = DateOnly.FromDateTime(Now).DayNumber - twoAgo.AddDays(9).DayNumber;
         _opened.Store.Prune(Now, 90, keep);
 
-        Assert.False(_opened.Store.MonthBuilt(RecordSource.Xalt, CollectorStore.MonthOf(twoAgo)));
-        Assert.True(_opened.Store.MonthBuilt(RecordSource.Xalt, CollectorStore.MonthOf(ThisMonth.AddMonths(-1))));
+        Assert.False(MonthBuilt(RecordSource.Xalt, twoAgo));
+        Assert.True(MonthBuilt(RecordSource.Xalt, ThisMonth.AddMonths(-1)));
         Assert.DoesNotContain(Rows(new LibrariesReport(), Since(twoAgo) with { Sources = [RecordSource.Xalt] }), r => r.StartsWith("scipy|", StringComparison.Ordinal));
     }
 
