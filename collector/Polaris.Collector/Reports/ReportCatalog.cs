@@ -12,6 +12,7 @@ public static class ReportCatalog
         new CoverageReport(),
         new OriginsReport(),
         new ImportCostReport(),
+        new ImportCostJobsReport(),
         new HomeJobsReport(),
         new SubmodulesReport(),
         new SharedObjectsReport(),

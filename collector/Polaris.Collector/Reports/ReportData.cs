@@ -52,6 +52,17 @@ public sealed class ReportData(CollectorStore store)
         return store.Uses(query.Since, query.Until, query.Sources);
     }
 
+    /// <summary>The agent's stored summaries of the query's days with their processes' import times (the other sources
+    /// time none).</summary>
+    public IEnumerable<StoredImportTimes> ImportTimes(ReportQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return store.ImportTimes(query.Since, query.Until);
+    }
+
+    /// <summary>A job's node count from its PBS accounting record; null when none was imported.</summary>
+    public int? AccountedNodes(string jobKey) => store.AccountedNodes(jobKey);
+
     /// <summary>The agent's jobs last seen in [<paramref name="sinceUtc"/>, <paramref name="untilUtc"/>) that loaded from
     /// home directories, the most such processes first.</summary>
     public IReadOnlyList<Jobs.JobState> HomeLoadingJobs(DateTime sinceUtc, DateTime untilUtc, int top) => store.Jobs.StoredHomeLoading(sinceUtc, untilUtc, top);
