@@ -10,6 +10,7 @@ public static class ReportCatalog
         new EnvironmentsReport(),
         new TrendsReport(),
         new CoverageReport(),
+        new CoverageJobsReport(),
         new OriginsReport(),
         new ImportCostReport(),
         new ImportCostJobsReport(),

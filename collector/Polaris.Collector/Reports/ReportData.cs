@@ -60,6 +60,13 @@ public sealed class ReportData(CollectorStore store)
         return store.ImportTimes(query.Since, query.Until);
     }
 
+    /// <summary>The stored summaries of jobs of the query's days, sources and domain, with their processes.</summary>
+    public IEnumerable<StoredJobProcesses> JobProcesses(ReportQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return store.JobProcesses(query.Since, query.Until, query.Sources).Where(j => query.Domain == null || j.Domain == query.Domain);
+    }
+
     /// <summary>A job's node count from its PBS accounting record; null when none was imported.</summary>
     public int? AccountedNodes(string jobKey) => store.AccountedNodes(jobKey);
 
