@@ -10,6 +10,14 @@ public sealed class ReportData(CollectorStore store)
     /// <summary>All Python: the roll-up library <c>""</c>.</summary>
     public const string AllPython = "";
 
+    /// <summary>The base environment's package list file (<c>baseEnvironmentPackages</c>, or <c>--base-packages</c>),
+    /// read when the provisioning report runs; empty for none.</summary>
+    public string BasePackagesFile { get; init; } = "";
+
+    /// <summary>The data a collector's endpoints report from: its store and settings.</summary>
+    internal static ReportData Serving(CollectorStore store, IServiceProvider services) =>
+        new(store) { BasePackagesFile = services.GetService<CollectorOptions>()?.BaseEnvironmentPackages ?? "" };
+
     /// <summary>Every library of the query's days and sources (and all Python, <see cref="AllPython"/>), or only
     /// <paramref name="only"/> (all Python always included).</summary>
     public IReadOnlyDictionary<string, LibraryAggregate> Libraries(ReportQuery query, IReadOnlyCollection<string>? only = null)
