@@ -73,7 +73,8 @@ public sealed class JobImportCost(string key, int libraries)
     /// their own names).</summary>
     public double LibraryShare(int index) => ImportNs == 0 ? 0 : Math.Min(1.0, (double)LibraryNs[index] / ImportNs);
 
-    /// <summary>The wall time covered by the processes' import intervals [start, start + import time].</summary>
+    /// <summary>The wall time covered by the processes' import intervals [start, start + import time], in ns.</summary>
+    /// <remarks>Counted in ticks (100 ns), which hold any two starts' distance without overflow.</remarks>
     internal static long UnitedNs(IReadOnlyList<(DateTime Start, long ImportNs)> processes)
     {
         if (processes.Count == 0)
@@ -82,7 +83,7 @@ public sealed class JobImportCost(string key, int libraries)
         }
         var first = processes.Min(p => p.Start);
         var intervals = processes
-            .Select(p => (Start: (p.Start - first).Ticks * 100, End: Saturating((p.Start - first).Ticks * 100, p.ImportNs)))
+            .Select(p => (Start: (p.Start - first).Ticks, End: Saturating((p.Start - first).Ticks, Math.Max(0, p.ImportNs) / 100)))
             .OrderBy(i => i.Start).ToArray();
         long united = 0, start = intervals[0].Start, end = intervals[0].End;
         foreach (var interval in intervals.Skip(1))
@@ -97,7 +98,8 @@ public sealed class JobImportCost(string key, int libraries)
                 end = Math.Max(end, interval.End);
             }
         }
-        return Saturating(united, end - start);
+        united = Saturating(united, end - start);
+        return united > long.MaxValue / 100 ? long.MaxValue : united * 100;
     }
 
     // Times come from the nodes: a lying one must not wrap a sum negative.

@@ -96,5 +96,7 @@ public class ImportCostNodeHoursTests : IDisposable
         Assert.Equal(6_000_000_000L, JobImportCost.UnitedNs([(t, 3_000_000_000L), (t.AddSeconds(2), 4_000_000_000L)]));
         Assert.Equal(7_000_000_000L, JobImportCost.UnitedNs([(t.AddSeconds(60), 2_000_000_000L), (t, 5_000_000_000L)]));
         Assert.Equal(0L, JobImportCost.UnitedNs([]));
+        // Starts ten thousand years apart, as a lying node could send: no overflow.
+        Assert.Equal(2L, JobImportCost.UnitedNs([(DateTime.MinValue, 100), (DateTime.MaxValue.AddSeconds(-1), 100)]) / 100);
     }
 }
