@@ -24,7 +24,7 @@ public sealed class ReportCommand : ICollectorCommand
                a report of the facility's Python use (report --help lists them)
         """;
 
-    public string Details => "Reports:\n" + string.Join("\n", ReportCatalog.All.Select(r => $"  {r.Name,-16} {r.Description}")) + """
+    public string Details => "Reports:\n" + string.Join("\n", ReportCatalog.All.Select(r => $"  {r.Name,-17} {r.Description}")) + """
 
 
         Dates are UTC days, yyyy-MM-dd; by default the 30 days to today. --source repeats (default: every source
