@@ -90,6 +90,12 @@ public sealed record CollectorOptions
     /// every job's domain is <c>unknown</c>. When set, the file must exist.</summary>
     public string DomainFile { get; init; } = "";
 
+    /// <summary>The base environment's own package list (<c>conda list --export</c>, <c>conda list</c>,
+    /// <c>conda env export</c> or pip's <c>name==version</c> lines), read each time the provisioning report runs: what the
+    /// base already has, and at which version. Default empty: the versions seen loaded from the base stand in. When set,
+    /// the file must exist.</summary>
+    public string BaseEnvironmentPackages { get; init; } = "";
+
     /// <summary>Libraries that get a <c>library</c> label whatever their users, before the others. Default none; at
     /// most <see cref="MaxLibraryLabels"/>.</summary>
     public IReadOnlyList<string> LibraryAllowlist { get; init; } = [];
@@ -248,6 +254,7 @@ public sealed record CollectorOptions
         RequireRange(CheckpointSeconds, 1, 86_400, "checkpointSeconds");
         RequireRange(MaxLogBytes, 1024 * 1024, 1L << 40, "maxLogBytes");
         RequireFile(DomainFile, "domainFile");
+        RequireFile(BaseEnvironmentPackages, "baseEnvironmentPackages");
         RequireRange(MaxLibraryLabels, 1, 1_000_000, "maxLibraryLabels");
         var badName = LibraryAllowlist.FirstOrDefault(l => l.Length == 0 || l.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)));
         Require(badName == null, "libraryAllowlist", $"holds '{badName}', not a library name");

@@ -44,6 +44,8 @@ public static class CollectorSettings
             (o, v) => o with { MaxLogBytes = v.Bytes() }),
         new("domainFile", "none", "CSV of project,domain: the science domain of a job's account",
             (o, v) => o with { DomainFile = v.Text() }),
+        new("baseEnvironmentPackages", "none: versions seen loaded from the base", "the base environment's package list (conda list, conda env export, pip freeze), for report provisioning",
+            (o, v) => o with { BaseEnvironmentPackages = v.Text() }),
         new("libraryAllowlist", "none", "libraries that always get their own library label (a variable: comma-separated)",
             (o, v) => o with { LibraryAllowlist = v.List(',') }),
         new("maxLibraryLabels", "1000", "library label values in /metrics; the rest fold into other",
