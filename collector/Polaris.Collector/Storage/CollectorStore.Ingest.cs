@@ -261,14 +261,15 @@ public sealed partial class CollectorStore
         }
     }
 
-    /// <summary>The facts with library names past the day's budget counted as <see cref="DailyLibraryBudget.Other"/>.</summary>
+    /// <summary>The facts with library names past the day's budget of their source counted as <see cref="DailyLibraryBudget.Other"/>.</summary>
     private SummaryFacts Budgeted(SummaryFacts facts)
     {
         LibraryFacts[]? renamed = null;
+        var budget = _libraryBudgets[facts.Source];
         for (int i = 0; i < facts.Libraries.Count; i++)
         {
             var library = facts.Libraries[i];
-            var name = _libraryBudget.Of(facts.Day, library.Name, facts.Uid);
+            var name = budget.Of(facts.Day, library.Name, facts.Uid);
             if (!ReferenceEquals(name, library.Name) && name != library.Name)
             {
                 renamed ??= [.. facts.Libraries];

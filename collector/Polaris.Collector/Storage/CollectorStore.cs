@@ -40,7 +40,7 @@ public sealed partial class CollectorStore : IDisposable
     private readonly StoreLock _lock;
     private readonly ModuleTableCache _tableCache = new(64L * 1024 * 1024);
     private readonly RecentTables _recentTables = new();
-    private readonly DailyLibraryBudget _libraryBudget;
+    private readonly Dictionary<RecordSource, DailyLibraryBudget> _libraryBudgets = [];
     private readonly List<StoredSummary> _unfolded = [];
     private readonly NodeLastBatches _nodeLast;
     private readonly Lock _write = new();
@@ -106,7 +106,13 @@ public sealed partial class CollectorStore : IDisposable
         _live.EnsureIndex("recv");
         _pbs.EnsureIndex("imported");
         _totals = LibraryTotals.Open(_db, _rollups, _meta);
-        _libraryBudget = new DailyLibraryBudget(maxLibrariesPerDay, day => _rollups.Find(Query.EQ("day", day)).Select(d => d["lib"].AsString));
+        // One budget per source, each reloaded from its own roll-ups: a flood of made-up names in one tool's records
+        // cannot fold another source's libraries into "other", nor the agent's theirs.
+        foreach (var source in Enum.GetValues<RecordSource>())
+        {
+            var rollups = RollupsOf(source);
+            _libraryBudgets.Add(source, new DailyLibraryBudget(maxLibrariesPerDay, day => LibrariesOn(rollups, day)));
+        }
         var sequence = _meta.FindById(SequenceId);
         _sequence = sequence?["value"].AsInt64 ?? 0;
         _batchSequence = sequence?["batches"].AsInt64 ?? 0;
@@ -116,6 +122,11 @@ public sealed partial class CollectorStore : IDisposable
     /// imported source's.</summary>
     public static string RollupCollection(RecordSource source) =>
         source == RecordSource.Agent ? "rollups" : "rollups_" + source.Name();
+
+    /// <summary>The libraries of a day's roll-ups (the library field only, not the documents' user and job sets),
+    /// without the day's own document (library "").</summary>
+    private static IEnumerable<string> LibrariesOn(ILiteCollection<BsonDocument> rollups, int day) =>
+        rollups.Query().Where(Query.EQ("day", day)).Select("{ lib: $.lib }").ToEnumerable().Select(d => d["lib"].AsString).Where(l => l.Length > 0);
 
     /// <summary>Numbers given to user names before the agent showed their uid, each with that uid
     /// (<see cref="UserDirectory.Aliases"/>): reports count the two as one user.</summary>
