@@ -70,7 +70,7 @@ public sealed class CollectorMetrics
         _libraryStartup = new(f, "polaris_library_startup_processes_total", "Python processes that had the library only because a .pth file loaded it at start-up, not by the program's import.", "library");
         _moduleLoads = new(f, "polaris_library_module_loads_total", "Modules of the library loaded, one per module and process, by where the file lies (home, user-site, project, base-env, custom-env, venv, system, cwd, other, unknown).", "library", "origin");
         _folds = new(f, "polaris_collector_library_folds_total", "Library counts folded into library=\"other\" because the library has no label of its own (label budget: libraryAllowlist, libraryLabelMinUsers, maxLibraryLabels).");
-        _batches = new(f, "polaris_collector_batches_total", "Batches received, by result: stored, duplicate (already stored; not counted again), rejected (no valid batch: 400 or 413), unauthorized, busy (past the memory budget: 503) or store_failed (503).", "result");
+        _batches = new(f, "polaris_collector_batches_total", "Batches received, by result: stored, duplicate (already stored; not counted again), rejected (no valid batch: 400 or 413), reserved_node (an agent's batch from a node named as the importers' import-*: 400), unauthorized, busy (past the memory budget: 503) or store_failed (503).", "result");
         _receivedBytes = new(f, "polaris_collector_received_bytes_total", "Compressed bytes of the batches stored.");
         _summariesRefused = new(f, "polaris_collector_summaries_refused_total", "Summaries refused alone (the rest of their batch stored), by reason: malformed, out_of_bounds (SummaryBounds, counts, times), too_large.", "reason");
         _readsDenied = new(f, "polaris_collector_reads_denied_total", "Requests to read endpoints answered 401 or 403 (no or a wrong token; not from loopback with none configured).");
@@ -250,6 +250,9 @@ public sealed class CollectorMetrics
 
     /// <summary>Counts a batch refused as malformed.</summary>
     public void Rejected() => _batches.Inc(1, "rejected");
+
+    /// <summary>Counts an agent's batch refused for its node, which names an importer's (<c>import-*</c>).</summary>
+    public void ReservedNode() => _batches.Inc(1, "reserved_node");
 
     /// <summary>Counts a batch turned away because the memory budget for batches in flight was spent.</summary>
     public void Busy() => _batches.Inc(1, "busy");

@@ -82,7 +82,8 @@ public sealed partial class CollectorStore
                 for (int b = 0; b < batches.Count; b++)
                 {
                     var batch = batches[b];
-                    if (!keys.Add(batch.Batch.Key) || _batches.FindById(batch.Batch.Key) != null)
+                    var id = BatchId(batch);
+                    if (!keys.Add(id) || _batches.FindById(id) != null)
                     {
                         results[b] = new IngestResult(batch.Batch.Summaries.Count, batch.Batch.Processes, Duplicate: true, new Dictionary<string, int>(), []);
                         continue;
@@ -143,6 +144,13 @@ public sealed partial class CollectorStore
         processes = 0;
         foreach (var (index, summary, prepared, table, document) in batch.Summaries)
         {
+            // An imported record is one version, final: stored once, whichever batch brings it again.
+            var importedSid = batch.Imported ? summary.SummaryId : null;
+            if (importedSid != null && _importedIds.Contains(summary.Source, importedSid))
+            {
+                stale++;
+                continue;
+            }
             var facts = prepared;
             if (summary.Source == RecordSource.Agent)
             {
@@ -165,7 +173,8 @@ public sealed partial class CollectorStore
                 FactsDocument.Write(document, counted);
             }
             // Keyed by the posting node too: another node's agent cannot name this one's summary and so stop it counting.
-            var liveKey = summary.SummaryId is { } sid ? $"{batch.Batch.Node}/{sid}" : null;
+            // Imported summaries keep no live state (ImportedSummaryIds): an agent's batch cannot reach theirs.
+            var liveKey = !batch.Imported && summary.SummaryId is { } sid ? $"{batch.Batch.Node}/{sid}" : null;
             var live = liveKey != null ? _live.FindById(liveKey) : null;
             if (live != null && live["ver"].AsInt64 >= summary.Version)
             {
@@ -192,9 +201,13 @@ public sealed partial class CollectorStore
             _summaries.Insert(document);
             sequence++;
             processes += adds.Processes;
-            if (summary.SummaryId != null)
+            if (liveKey != null)
             {
-                Supersede(live, liveKey!, summary, counted, sequence, batch.ReceivedAtUtc);
+                Supersede(live, liveKey, summary, counted, sequence, batch.ReceivedAtUtc);
+            }
+            else if (importedSid != null)
+            {
+                _importedIds.Add(summary.Source, importedSid, counted.Day);
             }
             stored.Add(new StoredSummary(sequence, adds, First: live == null));
         }
@@ -202,7 +215,7 @@ public sealed partial class CollectorStore
         refusals = [.. refused.OrderBy(r => r.Index)];
         _batches.Insert(new BsonDocument
         {
-            ["_id"] = batch.Batch.Key,
+            ["_id"] = BatchId(batch),
             ["node"] = batch.Batch.Node,
             ["agent"] = batch.Batch.AgentVersion,
             ["created"] = DateTimeOffset.FromUnixTimeMilliseconds(batch.Batch.CreatedAtMs).UtcDateTime,
@@ -219,6 +232,11 @@ public sealed partial class CollectorStore
         });
         return stored;
     }
+
+    /// <summary>The batch's id in <c>batches</c>: an import's key under <c>import:</c>, which no key an agent may send
+    /// holds (<see cref="Ingest.BatchKey"/> allows no colon), so an agent's batch cannot take an import's key first and
+    /// have it taken for a duplicate.</summary>
+    private static string BatchId(PreparedBatch batch) => batch.Imported ? "import:" + batch.Batch.Key : batch.Batch.Key;
 
     private static Dictionary<string, int> PerLibrary(List<StoredSummary> stored)
     {

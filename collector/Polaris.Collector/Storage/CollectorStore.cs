@@ -34,6 +34,7 @@ public sealed partial class CollectorStore : IDisposable
     private readonly UserDirectory _users;
     private readonly ILiteCollection<BsonDocument> _series;
     private readonly ILiteCollection<BsonDocument> _live;
+    private readonly ImportedSummaryIds _importedIds;
     private readonly List<long> _superseded = [];
     private readonly ILiteCollection<BsonDocument> _pbs;
     private readonly LibraryTotals _totals;
@@ -93,6 +94,7 @@ public sealed partial class CollectorStore : IDisposable
         _series = _db.GetCollection("series");
         _nodeLast = new NodeLastBatches(_db.GetCollection("nodelast"), _db.GetCollection("nodes"));
         _live = _db.GetCollection("live");
+        _importedIds = new ImportedSummaryIds(_db.GetCollection("importedids"));
         _pbs = _db.GetCollection("pbs");
         Jobs = new JobRegistry(_db.GetCollection("jobs"), _pbs);
         _summaries.EnsureIndex("day");
@@ -106,6 +108,9 @@ public sealed partial class CollectorStore : IDisposable
         _live.EnsureIndex("recv");
         _pbs.EnsureIndex("imported");
         _totals = LibraryTotals.Open(_db, _rollups, _meta);
+        _db.BeginTrans();
+        _importedIds.Adopt(_live);
+        _db.Commit();
         // One budget per source, each reloaded from its own roll-ups: a flood of made-up names in one tool's records
         // cannot fold another source's libraries into "other", nor the agent's theirs.
         foreach (var source in Enum.GetValues<RecordSource>())
