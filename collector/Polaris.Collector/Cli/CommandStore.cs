@@ -48,7 +48,7 @@ internal static class CommandStore
             // The domain table as serve reads it: an import into the store directly gives its records the same domains.
             var domains = options.DomainFile.Length > 0 ? new DomainTableFile(options.DomainFile) : null;
             store = new CollectorStore(options.Data, metrics, domains == null ? null : domains.Lookup, options.RetentionDays,
-                rollupRetentionDays: options.RollupRetentionDays);
+                rollupRetentionDays: options.RollupRetentionDays, maxUserNames: options.MaxUserNames);
             store.Recover(DateTime.UtcNow, TimeSpan.FromSeconds(options.HomeJobQuietSeconds));
             return store;
         }

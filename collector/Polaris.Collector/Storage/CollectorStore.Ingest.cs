@@ -93,6 +93,7 @@ public sealed partial class CollectorStore
                 }
                 _meta.Upsert(new BsonDocument { ["_id"] = SequenceId, ["value"] = sequence, ["batches"] = batchSequence });
                 _db.Commit();
+                _users.Committed();
             }
             catch
             {
@@ -154,11 +155,11 @@ public sealed partial class CollectorStore
             var facts = prepared;
             if (summary.Source == RecordSource.Agent)
             {
-                _users.Learn(summary.User, summary.Uid);
+                _users.Learn(summary.User, summary.Uid, prepared.Day);
             }
             else
             {
-                facts = facts with { Uid = _users.NumberOf(summary.User) };
+                facts = facts with { Uid = _users.NumberOf(summary.User, facts.Day) };
                 FactsDocument.Write(document, facts);
             }
             var tableId = ResolveTable(table, facts.Day);

@@ -53,7 +53,7 @@ public sealed partial class CollectorStore : IDisposable
     private long _batchSequence;
 
     public CollectorStore(string dataDirectory, CollectorMetrics metrics, Func<string, string>? domainOf = null, int retentionDays = 90, int maxLibrariesPerDay = 20_000,
-        int rollupRetentionDays = 3650)
+        int rollupRetentionDays = 3650, int maxUserNames = 100_000)
     {
         ArgumentNullException.ThrowIfNull(metrics);
         Directory.CreateDirectory(dataDirectory);
@@ -88,9 +88,7 @@ public sealed partial class CollectorStore : IDisposable
             collection.EnsureIndex("day");
             _importedRollups.Add(source, collection);
         }
-        var users = _db.GetCollection("users");
-        users.EnsureIndex("n");
-        _users = new UserDirectory(users);
+        _users = new UserDirectory(_db.GetCollection("users"), _meta, maxUserNames, metrics.UserNameRefused);
         _series = _db.GetCollection("series");
         _nodeLast = new NodeLastBatches(_db.GetCollection("nodelast"), _db.GetCollection("nodes"));
         _live = _db.GetCollection("live");
@@ -135,13 +133,7 @@ public sealed partial class CollectorStore : IDisposable
 
     /// <summary>Numbers given to user names before the agent showed their uid, each with that uid
     /// (<see cref="UserDirectory.Aliases"/>): reports count the two as one user.</summary>
-    public IReadOnlyDictionary<long, long> UserAliases()
-    {
-        lock (_write)
-        {
-            return _users.Aliases();
-        }
-    }
+    public IReadOnlyDictionary<long, long> UserAliases() => _users.Aliases(); // kept between changes, never under the write lock
 
     /// <summary>The database file.</summary>
     public string Path { get; }
