@@ -111,6 +111,9 @@ public sealed record CollectorOptions
     /// <summary>Distinct <c>node</c> label values in /metrics. Default 20000; 1 to 1000000.</summary>
     public int MaxNodeLabels { get; init; } = 20_000;
 
+    /// <summary>User names the store numbers across sources (collection <c>users</c>). Default 100000; 1000 to 10000000.</summary>
+    public int MaxUserNames { get; init; } = 100_000;
+
     /// <summary>Seconds without a summary after which a home-loading job's series goes. Default 900; 10 to 604800.</summary>
     public int HomeJobQuietSeconds { get; init; } = 900;
 
@@ -261,6 +264,7 @@ public sealed record CollectorOptions
         Require(LibraryAllowlist.Count <= MaxLibraryLabels, "libraryAllowlist", $"names {LibraryAllowlist.Count} libraries, more than maxLibraryLabels ({MaxLibraryLabels})");
         RequireRange(LibraryLabelMinUsers, 1, 1_000_000, "libraryLabelMinUsers");
         RequireRange(MaxNodeLabels, 1, 1_000_000, "maxNodeLabels");
+        RequireRange(MaxUserNames, 1000, 10_000_000, "maxUserNames");
         RequireRange(HomeJobQuietSeconds, 10, 604_800, "homeJobQuietSeconds");
         RequireRange(FoldMilliseconds, 10, 600_000, "foldMilliseconds");
         _ = PbsServerTimeZone();
