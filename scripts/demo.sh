@@ -26,6 +26,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Years of other tools' records join the same store: the XALT and PyModuleSnooper fixtures (seven jobs of five users),
+# imported into the store before the collector holds it. A running collector takes imports (POST /v1/imports) only
+# with an admin token file, and with one every read wants a token, which the demo's headless Chromium cannot send.
+mkdir -p "$work/fixtures"
+tar -I zstd -xf tests/fixtures/pms.tar.zst -C "$work/fixtures"
+echo "demo: importing tests/fixtures (XALT and PyModuleSnooper records) into $data"
+"$collector" import-xalt --data "$data" tests/fixtures/xalt.tar.zst 2>/dev/null | sed 's/^/  /'
+"$collector" import-pymodulesnooper --data "$data" --time-zone UTC "$work/fixtures/pms" 2>/dev/null | sed 's/^/  /'
+
 # The collector picks a free loopback port; its log says which.
 "$collector" serve --urls http://127.0.0.1:0 --data "$data" >"$work/collector.log" 2>&1 &
 pids+=($!)
@@ -101,15 +110,7 @@ if [ "${counted:-0}" -ne "$expected" ]; then
   exit 1
 fi
 
-# Years of other tools' records join the same store: the XALT and PyModuleSnooper fixtures (seven jobs of five users),
-# imported through the running collector, then the study's reports over every source (docs/analysis.md).
-mkdir -p "$work/fixtures"
-tar -I zstd -xf tests/fixtures/pms.tar.zst -C "$work/fixtures"
-echo
-echo "demo: importing tests/fixtures (XALT and PyModuleSnooper records) into the collector"
-"$collector" import-xalt --collector "$url" tests/fixtures/xalt.tar.zst 2>/dev/null | sed 's/^/  /'
-"$collector" import-pymodulesnooper --collector "$url" --time-zone UTC "$work/fixtures/pms" 2>/dev/null | sed 's/^/  /'
-sleep 2 # a fold
+# The study's reports over every source (docs/analysis.md), the imported fixtures' and the agents'.
 echo
 # The fixtures' records are of 2026-11-25: the reports cover from November 2026 to today.
 "$collector" report coverage --collector "$url" --since 2026-11-01 | sed 's/^/  /'

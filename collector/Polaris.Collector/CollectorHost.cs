@@ -105,7 +105,7 @@ public sealed class CollectorHost : IAsyncDisposable
         builder.Services.AddSingleton<CollectorMetrics>();
         builder.Services.AddSingleton(services => new CollectorStore(
             options.Data, services.GetRequiredService<CollectorMetrics>(), domains == null ? null : domains.Lookup, options.RetentionDays,
-            rollupRetentionDays: options.RollupRetentionDays));
+            rollupRetentionDays: options.RollupRetentionDays, maxUserNames: options.MaxUserNames));
         builder.Services.AddSingleton<LogPressure>();
         builder.Services.AddSingleton(services => new GroupCommit(
             services.GetRequiredService<CollectorStore>(), options.MaxLogBytes, services.GetRequiredService<LogPressure>()));

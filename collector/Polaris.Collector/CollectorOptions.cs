@@ -90,6 +90,12 @@ public sealed record CollectorOptions
     /// every job's domain is <c>unknown</c>. When set, the file must exist.</summary>
     public string DomainFile { get; init; } = "";
 
+    /// <summary>The base environment's own package list (<c>conda list --export</c>, <c>conda list</c>,
+    /// <c>conda env export</c> or pip's <c>name==version</c> lines), read each time the provisioning report runs: what the
+    /// base already has, and at which version. Default empty: the versions seen loaded from the base stand in. When set,
+    /// the file must exist.</summary>
+    public string BaseEnvironmentPackages { get; init; } = "";
+
     /// <summary>Libraries that get a <c>library</c> label whatever their users, before the others. Default none; at
     /// most <see cref="MaxLibraryLabels"/>.</summary>
     public IReadOnlyList<string> LibraryAllowlist { get; init; } = [];
@@ -104,6 +110,9 @@ public sealed record CollectorOptions
 
     /// <summary>Distinct <c>node</c> label values in /metrics. Default 20000; 1 to 1000000.</summary>
     public int MaxNodeLabels { get; init; } = 20_000;
+
+    /// <summary>User names the store numbers across sources (collection <c>users</c>). Default 100000; 1000 to 10000000.</summary>
+    public int MaxUserNames { get; init; } = 100_000;
 
     /// <summary>Seconds without a summary after which a home-loading job's series goes. Default 900; 10 to 604800.</summary>
     public int HomeJobQuietSeconds { get; init; } = 900;
@@ -248,12 +257,14 @@ public sealed record CollectorOptions
         RequireRange(CheckpointSeconds, 1, 86_400, "checkpointSeconds");
         RequireRange(MaxLogBytes, 1024 * 1024, 1L << 40, "maxLogBytes");
         RequireFile(DomainFile, "domainFile");
+        RequireFile(BaseEnvironmentPackages, "baseEnvironmentPackages");
         RequireRange(MaxLibraryLabels, 1, 1_000_000, "maxLibraryLabels");
         var badName = LibraryAllowlist.FirstOrDefault(l => l.Length == 0 || l.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)));
         Require(badName == null, "libraryAllowlist", $"holds '{badName}', not a library name");
         Require(LibraryAllowlist.Count <= MaxLibraryLabels, "libraryAllowlist", $"names {LibraryAllowlist.Count} libraries, more than maxLibraryLabels ({MaxLibraryLabels})");
         RequireRange(LibraryLabelMinUsers, 1, 1_000_000, "libraryLabelMinUsers");
         RequireRange(MaxNodeLabels, 1, 1_000_000, "maxNodeLabels");
+        RequireRange(MaxUserNames, 1000, 10_000_000, "maxUserNames");
         RequireRange(HomeJobQuietSeconds, 10, 604_800, "homeJobQuietSeconds");
         RequireRange(FoldMilliseconds, 10, 600_000, "foldMilliseconds");
         _ = PbsServerTimeZone();

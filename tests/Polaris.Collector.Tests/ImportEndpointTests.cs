@@ -36,6 +36,34 @@ public class ImportEndpointTests
         Assert.Equal(1, Metric(collector, "polaris_summaries_total"));
     }
 
+    [Fact]
+    public async Task With_no_admin_token_file_imports_are_refused_on_loopback_too_and_no_agent_posts_from_an_importers_node()
+    {
+        using var dir = new TempDirectory();
+        using var collector = CollectorProcess.Start(dir.Combine("data"));
+        var xalt = SummaryFixtures.Job("vm", "1", 0, 1, DateTime.UtcNow.AddDays(-3), ["numpy"]) with { Source = RecordSource.Xalt, User = "asmith", Uid = 0 };
+        var agent = SummaryFixtures.Job("n1", "2", 1001, 1, DateTime.UtcNow.AddMinutes(-5), ["numpy"]);
+
+        using var imports = await collector.Http.PostAsync("v1/imports", Body(SummaryFixtures.BatchOf("i1", "import-xalt", xalt)));
+        using var pbs = await collector.Http.PostAsync("v1/pbs", new StringContent(""));
+        using var fromImporterNode = await collector.Http.PostAsync("v1/batches", Body(SummaryFixtures.BatchOf("b1", "import-xalt", agent)));
+
+        Assert.Equal((HttpStatusCode.Forbidden, HttpStatusCode.Forbidden), (imports.StatusCode, pbs.StatusCode));
+        Assert.Contains("adminTokenFile", await imports.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, fromImporterNode.StatusCode);
+        Assert.Contains("import-", await fromImporterNode.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, collector.Metric("polaris_collector_batches_total{result=\"reserved_node\"}"));
+        Assert.Equal(2, collector.Metric("polaris_collector_reads_denied_total"));
+        Assert.Equal(0, collector.Metric("polaris_python_processes_total") ?? 0);
+    }
+
+    private static ByteArrayContent Body(Batch batch)
+    {
+        var content = new ByteArrayContent(BatchCodec.Encode(batch));
+        content.Headers.ContentType = new MediaTypeHeaderValue(WireFormat.ContentType);
+        return content;
+    }
+
     private static double? Metric(CollectorProcess collector, string series)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "metrics");

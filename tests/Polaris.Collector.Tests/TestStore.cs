@@ -11,7 +11,7 @@ internal sealed class TestStore : IDisposable
     {
         options ??= new CollectorOptions();
         Metrics = new CollectorMetrics(options, new IngestBudget(options.MaxBytesInFlight));
-        Store = new CollectorStore(folder, Metrics, domainOf, options.RetentionDays);
+        Store = new CollectorStore(folder, Metrics, domainOf, options.RetentionDays, maxUserNames: options.MaxUserNames);
         Store.Recover(DateTime.UtcNow, TimeSpan.FromSeconds(options.HomeJobQuietSeconds));
     }
 

@@ -22,10 +22,16 @@ public sealed class ReadGuard
     }
 
     /// <summary>The status a request for <paramref name="level"/> gets: 200 (admitted), 401 (no or a wrong token)
-    /// or 403 (no token configured and the request is not from loopback).</summary>
+    /// or 403 (no token configured and the request is not from loopback; for <see cref="ReadLevel.Imports"/>, no
+    /// admin token configured).</summary>
     public int Check(HttpContext context, ReadLevel level)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (level == ReadLevel.Imports)
+        {
+            return _admin.IsEmpty ? StatusCodes.Status403Forbidden
+                : _admin.Admits(context.Request) ? StatusCodes.Status200OK : StatusCodes.Status401Unauthorized;
+        }
         bool configured = level == ReadLevel.UserData ? !_admin.IsEmpty : !(_read.IsEmpty && _admin.IsEmpty);
         if (!configured)
         {
@@ -51,9 +57,14 @@ public sealed class ReadGuard
                 {
                     context.Response.Headers.WWWAuthenticate = "Bearer";
                 }
-                await context.Response.WriteAsync(status == StatusCodes.Status401Unauthorized
-                    ? "a valid read token is required\n"
-                    : "reads are answered on loopback only until a read or admin token file is configured\n").ConfigureAwait(false);
+                await context.Response.WriteAsync((status, guarded.Level) switch
+                {
+                    (StatusCodes.Status401Unauthorized, ReadLevel.Imports) => "a valid admin token is required\n",
+                    (StatusCodes.Status401Unauthorized, _) => "a valid read token is required\n",
+                    (_, ReadLevel.Imports) => "imports are taken only with an admin token, and this collector has no admin token file "
+                        + "(adminTokenFile); without a running collector, import into its data folder directly (no --collector)\n",
+                    _ => "reads are answered on loopback only until a read or admin token file is configured\n",
+                }).ConfigureAwait(false);
                 return;
             }
         }

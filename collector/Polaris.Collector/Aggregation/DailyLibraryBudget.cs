@@ -2,10 +2,12 @@ namespace Polaris.Collector.Aggregation;
 
 /// <summary>At most so many distinct library names a day get roll-ups and distinct counts of their own, and each user
 /// brings at most <see cref="PerUser"/> of them; past it a new name is counted as library <c>other</c> (its modules stay
-/// in the summary as they came).</summary>
+/// in the summary as they came). The store keeps one per source, each loaded from that source's roll-ups.</summary>
 /// <remarks>Records are written by users: one who writes records naming a million made-up packages would otherwise
 /// add a million roll-up documents a day and a million sets of distinct users in memory, and would use up the day's
-/// budget for everyone else. Real days have a few thousand libraries, a user's own a few dozen.</remarks>
+/// budget for everyone else. Real days have a few thousand libraries, a user's own a few dozen. One budget per source:
+/// a user writes another tool's records (a PyModuleSnooper line takes any LOGNAME), and those must not use up the
+/// agents' budget of the day, nor the agents' names an import's.</remarks>
 public sealed class DailyLibraryBudget(int maxPerDay, Func<int, IEnumerable<string>> storedNames)
 {
     /// <summary>New names one user may bring in a day.</summary>

@@ -1,6 +1,7 @@
 using LiteDB;
 using Polaris.Collector.Ingest;
 using Polaris.Collector.Metrics;
+using Polaris.Collector.Scheduler;
 using Polaris.Collector.Settings;
 using Polaris.Collector.Storage;
 
@@ -44,7 +45,10 @@ internal static class CommandStore
         CollectorStore? store = null;
         try
         {
-            store = new CollectorStore(options.Data, metrics, retentionDays: options.RetentionDays, rollupRetentionDays: options.RollupRetentionDays);
+            // The domain table as serve reads it: an import into the store directly gives its records the same domains.
+            var domains = options.DomainFile.Length > 0 ? new DomainTableFile(options.DomainFile) : null;
+            store = new CollectorStore(options.Data, metrics, domains == null ? null : domains.Lookup, options.RetentionDays,
+                rollupRetentionDays: options.RollupRetentionDays, maxUserNames: options.MaxUserNames);
             store.Recover(DateTime.UtcNow, TimeSpan.FromSeconds(options.HomeJobQuietSeconds));
             return store;
         }

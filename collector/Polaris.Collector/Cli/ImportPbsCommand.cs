@@ -31,8 +31,8 @@ public sealed class ImportPbsCommand : ICollectorCommand
         collector's user: files the import creates in the data folder are the running user's.
 
         A running collector holds its store. Import through it instead: --collector URL posts each file to its
-        /v1/pbs, with the admin token of --token-file FILE (its first line; no token file: loopback only, as the
-        collector's adminTokenFile decides). The collector's pbsTimeZone reads the dates then.
+        /v1/pbs, with the admin token of --token-file FILE (its first line): a collector with no adminTokenFile
+        takes no import over HTTP, loopback included. The collector's pbsTimeZone reads the dates then.
 
         Prints, per file, the lines read, the E and S records taken, the jobs updated and not seen yet, and the
         malformed lines with the first line numbers and why. Exit 0 when every file was imported, malformed lines or

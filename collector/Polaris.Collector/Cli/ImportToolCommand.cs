@@ -33,11 +33,12 @@ public sealed class ImportToolCommand(RecordSource source) : ICollectorCommand
         one summary: its files' origins by the settings homeRoots, projectRoots, baseEnvironments and systemPrefixes
         (no disk is looked at), its user numbered by name (the uid when the agent has shown the name), its job as
         JobKey makes it (1234501 and 1234501.polaris-pbs-01 are one job). Imported summaries count on their own days in
-        the reports, never in /metrics. Importing the same records again adds nothing (within retentionDays).
+        the reports, never in /metrics. Importing the same records again adds nothing (within rollupRetentionDays).
 
         The store is the one serve uses: --data DIR, or the data setting of the config file (--config FILE, else
         POLARIS_COLLECTOR_CONFIG, else /etc/polaris-collector/collector.json). A running collector holds its store:
-        import through it with --collector URL and its admin token (--token-file FILE); the config file still gives the
+        import through it with --collector URL and its admin token (--token-file FILE; a collector with no
+        adminTokenFile takes no import over HTTP, loopback included); the config file still gives the
         origin roots. Prints progress on standard error, then the files, records, processes stored and skipped, with
         the reasons and their first places.
         """;

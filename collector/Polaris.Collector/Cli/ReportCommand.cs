@@ -12,7 +12,7 @@ public sealed class ReportCommand : ICollectorCommand
 {
     private static readonly HashSet<string> Options = new(StringComparer.Ordinal)
     {
-        "since", "until", "domain", "source", "library", "format", "data", "config", "collector", "token-file",
+        "since", "until", "domain", "source", "library", "format", "data", "config", "collector", "token-file", "base-packages",
     };
 
     public string Name => "report";
@@ -20,10 +20,11 @@ public sealed class ReportCommand : ICollectorCommand
     public string Synopsis => """
         report NAME [--since DATE] [--until DATE] [--domain D] [--source agent|xalt|pymodulesnooper]... [--library L]...
                [--format table|json|csv] [--data DIR] [--config FILE] [--collector URL [--token-file FILE]]
+               [--base-packages FILE] (provisioning)
                a report of the facility's Python use (report --help lists them)
         """;
 
-    public string Details => "Reports:\n" + string.Join("\n", ReportCatalog.All.Select(r => $"  {r.Name,-13} {r.Description}")) + """
+    public string Details => "Reports:\n" + string.Join("\n", ReportCatalog.All.Select(r => $"  {r.Name,-17} {r.Description}")) + """
 
 
         Dates are UTC days, yyyy-MM-dd; by default the 30 days to today. --source repeats (default: every source
@@ -31,7 +32,9 @@ public sealed class ReportCommand : ICollectorCommand
         or the data setting of the config file (--config FILE, else POLARIS_COLLECTOR_CONFIG, else
         /etc/polaris-collector/collector.json) and POLARIS_COLLECTOR_DATA. A running collector holds its store: ask it
         instead with --collector URL, with a read token (an admin token for reports naming users or jobs) from
-        --token-file FILE (its first line).
+        --token-file FILE (its first line). provisioning takes the base environment's package list from
+        --base-packages FILE (conda list, conda list --export, conda env export, pip freeze), else from the setting
+        baseEnvironmentPackages; without either, its base versions are those processes loaded from the base.
         """;
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output)
@@ -55,6 +58,7 @@ public sealed class ReportCommand : ICollectorCommand
             throw new UsageException($"option --format: '{format}' is none of {string.Join(", ", ReportWriter.Formats)}"
                 + (report is ProvisioningReport ? $", {EnvironmentYaml}" : ""));
         }
+        CheckBasePackages(cli, report);
         var parameters = ReportQuery.Parameters
             .Select(p => new KeyValuePair<string, IReadOnlyList<string>>(p, cli.GetAll(p)))
             .Where(p => p.Value.Count > 0)
@@ -90,6 +94,32 @@ public sealed class ReportCommand : ICollectorCommand
     /// <summary>The format that writes the provisioning report as a conda environment.yml fragment.</summary>
     private const string EnvironmentYaml = "environment-yml";
 
+    /// <summary>Reads <c>--base-packages</c>'s file once before anything else, so that a wrong one is a usage error
+    /// (exit 2) rather than a note under the table.</summary>
+    private static void CheckBasePackages(OptionReader cli, IReport report)
+    {
+        if (cli.Get("base-packages") is not { } file)
+        {
+            return;
+        }
+        if (report is not ProvisioningReport)
+        {
+            throw new UsageException("--base-packages is the provisioning report's: the base environment's package list");
+        }
+        if (cli.Get("collector") != null)
+        {
+            throw new UsageException("--base-packages is read here, and a collector reads its own setting baseEnvironmentPackages: leave out --collector or --base-packages");
+        }
+        try
+        {
+            _ = BasePackageList.Read(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            throw new UsageException($"option --base-packages: cannot read {file}: {e.Message}", e);
+        }
+    }
+
     private static T FromStore<T>(OptionReader cli, Func<ReportData, ReportQuery, T> run, string name, ReportQuery query)
     {
         if (cli.Get("token-file") != null)
@@ -102,7 +132,7 @@ public sealed class ReportCommand : ICollectorCommand
         using var store = CommandStore.Open(options, $"ask the collector: {CommandLine.ProgramName} report {name} --collector URL [--token-file FILE] ...", mustExist: true);
         try
         {
-            return run(new ReportData(store), query);
+            return run(new ReportData(store) { BasePackagesFile = cli.Get("base-packages") ?? options.BaseEnvironmentPackages }, query);
         }
         catch (ArgumentException e)
         {

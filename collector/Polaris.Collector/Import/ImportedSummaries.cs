@@ -17,8 +17,11 @@ public sealed class ImportedSummaries(OriginRules rules)
     /// <summary>Summaries in one batch: a few hundred keeps a batch far below the collector's size limits.</summary>
     public const int BatchSize = 200;
 
+    /// <summary>How the nodes of <see cref="NodeOf"/> start; <c>POST /v1/batches</c> refuses an agent's batch from such a node.</summary>
+    public const string NodePrefix = "import-";
+
     /// <summary>The node an import's batches come from: a source's records share one live-summary namespace.</summary>
-    public static string NodeOf(RecordSource source) => "import-" + source.Name();
+    public static string NodeOf(RecordSource source) => NodePrefix + source.Name();
 
     /// <summary>The summary of one imported process.</summary>
     public ProcessSummary Of(ImportedProcess process)

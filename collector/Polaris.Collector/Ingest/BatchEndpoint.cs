@@ -27,7 +27,7 @@ public static class BatchEndpoint
         app.MapPost("/v1/imports", (HttpContext context, CollectorStore store, GroupCommit commit, CollectorMetrics metrics, CollectorOptions options,
                 IngestBudget budget, StringPool strings, ILogger<CollectorStore> logger) =>
                 ReceiveAsync(context, store, commit, metrics, options, budget, strings, logger, imported: true))
-            .WithMetadata(new Access.ReadLevelMetadata(Access.ReadLevel.UserData));
+            .WithMetadata(new Access.ReadLevelMetadata(Access.ReadLevel.Imports));
     }
 
     private static async Task<IResult> HandleAsync(
@@ -107,6 +107,14 @@ public static class BatchEndpoint
             {
                 System.Buffers.ArrayPool<byte>.Shared.Return(rented);
             }
+        }
+        if (!imported && received.Batch.Node.StartsWith(Import.ImportedSummaries.NodePrefix, StringComparison.Ordinal))
+        {
+            // The importers' node names: no agent's batch passes for an import's (the store keeps them apart besides).
+            var reason = $"node names starting with {Import.ImportedSummaries.NodePrefix} are the importers'; an agent's batch cannot come from one";
+            metrics.ReservedNode();
+            LogMessages.BatchRejected(logger, reason);
+            return Results.Problem(reason, statusCode: StatusCodes.Status400BadRequest);
         }
         IngestResult result;
         try

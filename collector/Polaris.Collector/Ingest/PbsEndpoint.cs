@@ -10,10 +10,10 @@ namespace Polaris.Collector.Ingest;
 /// <summary><c>POST /v1/pbs</c>: imports the PBS accounting log in the body into the running collector's store, as
 /// <c>import-pbs</c> does on a store no collector holds; answers the <see cref="PbsImportReport"/> as JSON.</summary>
 /// <remarks>
-/// Accounting logs name users and jobs, so the endpoint takes an admin token (<see cref="ReadLevel.UserData"/>; with
-/// no admin token file, loopback only). The body is streamed through the reader, never held: memory is the reader's
-/// line bound and one transaction's records, whatever the log's size up to <see cref="MaxBodyBytes"/> (a day's log of
-/// a large site is tens of megabytes). One import runs at a time; another meanwhile is answered 503 with
+/// Accounting logs name users and jobs, so the endpoint takes an admin token (<see cref="ReadLevel.Imports"/>; with
+/// no admin token file it is refused, loopback included, as <c>POST /v1/imports</c> is). The body is streamed through
+/// the reader, never held: memory is the reader's line bound and one transaction's records, whatever the log's size
+/// up to <see cref="MaxBodyBytes"/> (a day's log of a large site is tens of megabytes). One import runs at a time; another meanwhile is answered 503 with
 /// Retry-After. A log cut short (a client gone, a body past the bound) leaves what was read before stored, which is
 /// safe: importing it again changes nothing more.
 /// </remarks>
@@ -24,14 +24,14 @@ public static class PbsEndpoint
 
     private const int RetryAfterSeconds = 30;
 
-    /// <summary>Maps <c>POST /v1/pbs</c>, guarded at <see cref="ReadLevel.UserData"/>.</summary>
+    /// <summary>Maps <c>POST /v1/pbs</c>, guarded at <see cref="ReadLevel.Imports"/>.</summary>
     public static void Map(IEndpointRouteBuilder app)
     {
         // Lives as long as the app: one import at a time, since each holds a thread (below).
         var gate = new SemaphoreSlim(1, 1);
         app.MapPost("/v1/pbs", (HttpContext context, CollectorStore store, CollectorOptions options, ILogger<CollectorStore> logger) =>
                 HandleAsync(context, store, options, gate, logger))
-            .WithMetadata(new ReadLevelMetadata(ReadLevel.UserData));
+            .WithMetadata(new ReadLevelMetadata(ReadLevel.Imports));
     }
 
     private static async Task<IResult> HandleAsync(HttpContext context, CollectorStore store, CollectorOptions options, SemaphoreSlim gate, ILogger logger)

@@ -43,6 +43,7 @@ public sealed class CollectorMetrics
     private readonly Gauge _activeJobs;
     private readonly Gauge _nodeLastBatch;
     private readonly Counter _nodeLabelsRefused;
+    private readonly Counter _userNamesRefused;
     private readonly LibraryLabels _labels;
     private readonly HashSet<string> _domains = new(StringComparer.Ordinal);
     private readonly HashSet<string> _nodes = new(StringComparer.Ordinal);
@@ -70,7 +71,7 @@ public sealed class CollectorMetrics
         _libraryStartup = new(f, "polaris_library_startup_processes_total", "Python processes that had the library only because a .pth file loaded it at start-up, not by the program's import.", "library");
         _moduleLoads = new(f, "polaris_library_module_loads_total", "Modules of the library loaded, one per module and process, by where the file lies (home, user-site, project, base-env, custom-env, venv, system, cwd, other, unknown).", "library", "origin");
         _folds = new(f, "polaris_collector_library_folds_total", "Library counts folded into library=\"other\" because the library has no label of its own (label budget: libraryAllowlist, libraryLabelMinUsers, maxLibraryLabels).");
-        _batches = new(f, "polaris_collector_batches_total", "Batches received, by result: stored, duplicate (already stored; not counted again), rejected (no valid batch: 400 or 413), unauthorized, busy (past the memory budget: 503) or store_failed (503).", "result");
+        _batches = new(f, "polaris_collector_batches_total", "Batches received, by result: stored, duplicate (already stored; not counted again), rejected (no valid batch: 400 or 413), reserved_node (an agent's batch from a node named as the importers' import-*: 400), unauthorized, busy (past the memory budget: 503) or store_failed (503).", "result");
         _receivedBytes = new(f, "polaris_collector_received_bytes_total", "Compressed bytes of the batches stored.");
         _summariesRefused = new(f, "polaris_collector_summaries_refused_total", "Summaries refused alone (the rest of their batch stored), by reason: malformed, out_of_bounds (SummaryBounds, counts, times), too_large.", "reason");
         _readsDenied = new(f, "polaris_collector_reads_denied_total", "Requests to read endpoints answered 401 or 403 (no or a wrong token; not from loopback with none configured).");
@@ -83,6 +84,7 @@ public sealed class CollectorMetrics
         _users = f.CreateGauge("polaris_users", "Distinct users who ran Python over the window. Does not add up across collectors.", new GaugeConfiguration { LabelNames = ["window"] });
         _activeJobs = f.CreateGauge("polaris_active_jobs", "Distinct jobs that ran Python over the window. Does not add up across collectors.", new GaugeConfiguration { LabelNames = ["window"] });
         _nodeLastBatch = f.CreateGauge("polaris_collector_node_last_batch_timestamp_seconds", "Unix time of the last batch stored from each node (alert on nodes whose agent went silent).", new GaugeConfiguration { LabelNames = ["node"] });
+        _userNamesRefused = f.CreateCounter("polaris_collector_user_names_refused_total", "User name bindings the users directory refused, by reason: conflict (a name shown with another uid than its first, or a uid with another name than its first: ignored), full (maxUserNames entries: an imported name counts under one number for all such).", "reason");
         _nodeLabelsRefused = f.CreateCounter("polaris_collector_node_labels_refused_total", "Batches from nodes past maxNodeLabels, whose last-batch time is not exposed.");
         HomeLoading = new HomeLoadingSeries(f, TimeSpan.FromSeconds(options.HomeJobQuietSeconds));
         var labelCount = f.CreateGauge("polaris_collector_library_labels", "Libraries with a library label of their own (at most maxLibraryLabels).");
@@ -250,6 +252,12 @@ public sealed class CollectorMetrics
 
     /// <summary>Counts a batch refused as malformed.</summary>
     public void Rejected() => _batches.Inc(1, "rejected");
+
+    /// <summary>Counts a user name binding the users directory refused (<c>conflict</c> or <c>full</c>).</summary>
+    public void UserNameRefused(string reason) => _userNamesRefused.WithLabels(reason).Inc();
+
+    /// <summary>Counts an agent's batch refused for its node, which names an importer's (<c>import-*</c>).</summary>
+    public void ReservedNode() => _batches.Inc(1, "reserved_node");
 
     /// <summary>Counts a batch turned away because the memory budget for batches in flight was spent.</summary>
     public void Busy() => _batches.Inc(1, "busy");

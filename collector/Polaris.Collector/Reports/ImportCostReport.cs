@@ -1,18 +1,23 @@
 using Polaris.Collector.Access;
 using Polaris.Collector.Aggregation;
+using Polaris.Wire;
 
 namespace Polaris.Collector.Reports;
 
 /// <summary>What importing each library costs: the import time of its top-level package in each process that timed it
-/// (median and 95th percentile from the roll-ups' power-of-two buckets), and the process-hours spent in all.</summary>
+/// (median and 95th percentile from the roll-ups' power-of-two buckets), the process-hours spent in all, and the
+/// node-hours the jobs held their nodes for it (<see cref="JobImportCost"/>).</summary>
 public sealed class ImportCostReport : IReport
 {
     /// <summary>Libraries listed, the costliest in all first.</summary>
     public const int Libraries = 50;
 
+    /// <summary>What node-hours mean, for the notes of both import-cost reports.</summary>
+    internal const string NodeHoursNote = "node-hours: per job, the slowest node's wall time with a process of the job importing (the import intervals of a launch's processes united, a node's launches added), times the job's nodes (PBS accounting, else the job's environment, else the nodes that reported it); a library's share is its part of the job's process import time; jobs only, from the stored summaries (retentionDays)";
+
     public string Name => "import-cost";
 
-    public string Description => "import time per library: median, 95th percentile and process-hours spent importing it (the agent's records: the tools imported keep no times)";
+    public string Description => "import time per library: median, 95th percentile, process-hours and node-hours spent importing it (the agent's records: the tools imported keep no times)";
 
     public ReadLevel Level => ReadLevel.Aggregates;
 
@@ -23,15 +28,31 @@ public sealed class ImportCostReport : IReport
         var libraries = data.Libraries(query with { Domain = null }, query.Libraries.Count > 0 ? query.Libraries : null)
             .Values.Where(l => l.Library.Length > 0 && l.ImportNs.Count > 0)
             .OrderByDescending(l => l.ImportNs.Sum).ThenBy(l => l.Library, StringComparer.Ordinal)
-            .Take(Libraries);
-        var table = new ReportTable(ReportTitles.Of("Import cost", query with { Domain = null }),
-            ["library", "processes-timed", "median-ms", "p95-ms", "process-hours"]);
-        foreach (var library in libraries)
+            .Take(Libraries)
+            .ToArray();
+        var nodeHours = new double[libraries.Length];
+        var costs = query.Sources.Contains(RecordSource.Agent) ? JobImportCosts.Of(data, query, [.. libraries.Select(l => l.Library)]) : null;
+        foreach (var (job, nodes) in costs?.Jobs ?? [])
         {
-            var times = library.ImportNs;
-            table.Add(library.Library, times.Count, Quantile(times, 0.5) / 1e6, Quantile(times, 0.95) / 1e6, times.Sum / 3.6e12);
+            double hours = job.NodeHours(nodes);
+            for (int i = 0; i < nodeHours.Length; i++)
+            {
+                nodeHours[i] += hours * job.LibraryShare(i);
+            }
+        }
+        var table = new ReportTable(ReportTitles.Of("Import cost", query with { Domain = null }),
+            ["library", "processes-timed", "median-ms", "p95-ms", "process-hours", "node-hours"]);
+        for (int i = 0; i < libraries.Length; i++)
+        {
+            var times = libraries[i].ImportNs;
+            table.Add(libraries[i].Library, times.Count, Quantile(times, 0.5) / 1e6, Quantile(times, 0.95) / 1e6, times.Sum / 3.6e12, nodeHours[i]);
         }
         table.Notes.Add("times of the library's top-level package import, from power-of-two buckets: a quantile is its bucket's midpoint, within a factor of 1.5; process-hours: the sum over processes");
+        table.Notes.Add(NodeHoursNote);
+        if (costs?.SummariesLeftOut > 0)
+        {
+            table.Notes.Add($"{costs.SummariesLeftOut} summaries of jobs past the first {JobImportCosts.MaxJobs} are not in node-hours");
+        }
         return table;
     }
 

@@ -11,6 +11,14 @@ public sealed class ReportData(CollectorStore store)
     /// <summary>All Python: the roll-up library <c>""</c>.</summary>
     public const string AllPython = "";
 
+    /// <summary>The base environment's package list file (<c>baseEnvironmentPackages</c>, or <c>--base-packages</c>),
+    /// read when the provisioning report runs; empty for none.</summary>
+    public string BasePackagesFile { get; init; } = "";
+
+    /// <summary>The data a collector's endpoints report from: its store and settings.</summary>
+    internal static ReportData Serving(CollectorStore store, IServiceProvider services) =>
+        new(store) { BasePackagesFile = services.GetService<CollectorOptions>()?.BaseEnvironmentPackages ?? "" };
+
     /// <summary>Every library of the query's days and sources (and all Python, <see cref="AllPython"/>), or only
     /// <paramref name="only"/> (all Python always included).</summary>
     /// <remarks>A month wholly inside the query is read from its month's roll-ups when they are built, other days from
@@ -80,6 +88,24 @@ public sealed class ReportData(CollectorStore store)
         ArgumentNullException.ThrowIfNull(query);
         return store.Uses(query.Since, query.Until, query.Sources);
     }
+
+    /// <summary>The agent's stored summaries of the query's days with their processes' import times (the other sources
+    /// time none).</summary>
+    public IEnumerable<StoredImportTimes> ImportTimes(ReportQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return store.ImportTimes(query.Since, query.Until);
+    }
+
+    /// <summary>The stored summaries of jobs of the query's days, sources and domain, with their processes.</summary>
+    public IEnumerable<StoredJobProcesses> JobProcesses(ReportQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return store.JobProcesses(query.Since, query.Until, query.Sources).Where(j => query.Domain == null || j.Domain == query.Domain);
+    }
+
+    /// <summary>A job's node count from its PBS accounting record; null when none was imported.</summary>
+    public int? AccountedNodes(string jobKey) => store.AccountedNodes(jobKey);
 
     /// <summary>The agent's jobs last seen in [<paramref name="sinceUtc"/>, <paramref name="untilUtc"/>) that loaded from
     /// home directories, the most such processes first.</summary>

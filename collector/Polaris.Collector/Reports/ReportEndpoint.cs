@@ -39,7 +39,7 @@ public static class ReportEndpoint
         ReportTable table;
         try
         {
-            table = report.Run(new ReportData(store), Parse(context));
+            table = report.Run(ReportData.Serving(store, context.RequestServices), Parse(context));
         }
         catch (ArgumentException e)
         {
@@ -60,7 +60,7 @@ public static class ReportEndpoint
         {
             var query = Parse(context);
             using var writer = new StringWriter();
-            ProvisioningReport.EnvironmentYaml(writer, ProvisioningReport.Candidates(new ReportData(store), query), query);
+            ProvisioningReport.EnvironmentYaml(writer, ProvisioningReport.Candidates(ReportData.Serving(store, context.RequestServices), query), query);
             text = writer.ToString();
         }
         catch (ArgumentException e)

@@ -82,7 +82,8 @@ public sealed partial class CollectorStore
                 for (int b = 0; b < batches.Count; b++)
                 {
                     var batch = batches[b];
-                    if (!keys.Add(batch.Batch.Key) || _batches.FindById(batch.Batch.Key) != null)
+                    var id = BatchId(batch);
+                    if (!keys.Add(id) || _batches.FindById(id) != null)
                     {
                         results[b] = new IngestResult(batch.Batch.Summaries.Count, batch.Batch.Processes, Duplicate: true, new Dictionary<string, int>(), []);
                         continue;
@@ -92,6 +93,7 @@ public sealed partial class CollectorStore
                 }
                 _meta.Upsert(new BsonDocument { ["_id"] = SequenceId, ["value"] = sequence, ["batches"] = batchSequence });
                 _db.Commit();
+                _users.Committed();
             }
             catch
             {
@@ -143,14 +145,21 @@ public sealed partial class CollectorStore
         processes = 0;
         foreach (var (index, summary, prepared, table, document) in batch.Summaries)
         {
+            // An imported record is one version, final: stored once, whichever batch brings it again.
+            var importedSid = batch.Imported ? summary.SummaryId : null;
+            if (importedSid != null && _importedIds.Contains(summary.Source, importedSid))
+            {
+                stale++;
+                continue;
+            }
             var facts = prepared;
             if (summary.Source == RecordSource.Agent)
             {
-                _users.Learn(summary.User, summary.Uid);
+                _users.Learn(summary.User, summary.Uid, prepared.Day);
             }
             else
             {
-                facts = facts with { Uid = _users.NumberOf(summary.User) };
+                facts = facts with { Uid = _users.NumberOf(summary.User, facts.Day) };
                 FactsDocument.Write(document, facts);
             }
             var tableId = ResolveTable(table, facts.Day);
@@ -165,7 +174,8 @@ public sealed partial class CollectorStore
                 FactsDocument.Write(document, counted);
             }
             // Keyed by the posting node too: another node's agent cannot name this one's summary and so stop it counting.
-            var liveKey = summary.SummaryId is { } sid ? $"{batch.Batch.Node}/{sid}" : null;
+            // Imported summaries keep no live state (ImportedSummaryIds): an agent's batch cannot reach theirs.
+            var liveKey = !batch.Imported && summary.SummaryId is { } sid ? $"{batch.Batch.Node}/{sid}" : null;
             var live = liveKey != null ? _live.FindById(liveKey) : null;
             if (live != null && live["ver"].AsInt64 >= summary.Version)
             {
@@ -192,9 +202,13 @@ public sealed partial class CollectorStore
             _summaries.Insert(document);
             sequence++;
             processes += adds.Processes;
-            if (summary.SummaryId != null)
+            if (liveKey != null)
             {
-                Supersede(live, liveKey!, summary, counted, sequence, batch.ReceivedAtUtc);
+                Supersede(live, liveKey, summary, counted, sequence, batch.ReceivedAtUtc);
+            }
+            else if (importedSid != null)
+            {
+                _importedIds.Add(summary.Source, importedSid, counted.Day);
             }
             stored.Add(new StoredSummary(sequence, adds, First: live == null));
         }
@@ -202,7 +216,7 @@ public sealed partial class CollectorStore
         refusals = [.. refused.OrderBy(r => r.Index)];
         _batches.Insert(new BsonDocument
         {
-            ["_id"] = batch.Batch.Key,
+            ["_id"] = BatchId(batch),
             ["node"] = batch.Batch.Node,
             ["agent"] = batch.Batch.AgentVersion,
             ["created"] = DateTimeOffset.FromUnixTimeMilliseconds(batch.Batch.CreatedAtMs).UtcDateTime,
@@ -219,6 +233,11 @@ public sealed partial class CollectorStore
         });
         return stored;
     }
+
+    /// <summary>The batch's id in <c>batches</c>: an import's key under <c>import:</c>, which no key an agent may send
+    /// holds (<see cref="Ingest.BatchKey"/> allows no colon), so an agent's batch cannot take an import's key first and
+    /// have it taken for a duplicate.</summary>
+    private static string BatchId(PreparedBatch batch) => batch.Imported ? "import:" + batch.Batch.Key : batch.Batch.Key;
 
     private static Dictionary<string, int> PerLibrary(List<StoredSummary> stored)
     {
@@ -261,14 +280,15 @@ public sealed partial class CollectorStore
         }
     }
 
-    /// <summary>The facts with library names past the day's budget counted as <see cref="DailyLibraryBudget.Other"/>.</summary>
+    /// <summary>The facts with library names past the day's budget of their source counted as <see cref="DailyLibraryBudget.Other"/>.</summary>
     private SummaryFacts Budgeted(SummaryFacts facts)
     {
         LibraryFacts[]? renamed = null;
+        var budget = _libraryBudgets[facts.Source];
         for (int i = 0; i < facts.Libraries.Count; i++)
         {
             var library = facts.Libraries[i];
-            var name = _libraryBudget.Of(facts.Day, library.Name, facts.Uid);
+            var name = budget.Of(facts.Day, library.Name, facts.Uid);
             if (!ReferenceEquals(name, library.Name) && name != library.Name)
             {
                 renamed ??= [.. facts.Libraries];

@@ -31,7 +31,8 @@ public sealed partial class CollectorStore
     /// <summary>Deletes what is past retention, a few hundred rows per transaction: summaries, batch keys, module
     /// tables not referenced since, accounting records (from their import; the jobs keep what they took) and the
     /// state of live summaries no version of which came since (a later version counts again as a new summary),
-    /// after <paramref name="retentionDays"/>; roll-ups after <paramref name="rollupRetentionDays"/>. The distinct
+    /// after <paramref name="retentionDays"/>; roll-ups, the imported summaries' ids and the user names not seen since after
+    /// <paramref name="rollupRetentionDays"/>. The distinct
     /// windows' users and jobs go once no window counts them.</summary>
     /// <returns>Rows deleted, by collection.</returns>
     public IReadOnlyDictionary<string, int> Prune(DateTime nowUtc, int retentionDays, int rollupRetentionDays)
@@ -57,6 +58,16 @@ public sealed partial class CollectorStore
             // As long as the versions it compares: summaries and batch keys go after retentionDays too.
             ["live"] = PruneWhere(_live, Query.LT("recv", cutoffTime)),
         };
+        // An import's dedup lives as long as the roll-ups it keeps from counting twice: by the day the record counts on.
+        pruned["importedids"] = PruneWhere(_importedIds.Collection, Query.LT("day", rollupCutoff));
+        // A name not seen while any roll-up kept could hold its number (UserDirectory); entries from before the day
+        // was noted have none, and stay until seen again.
+        pruned["users"] = PruneWhere(_users.Collection, Query.And(Query.GT("seen", 0), Query.LT("seen", rollupCutoff)),
+            "{ id: $._id }", r => _users.Pruned(r["id"].AsString));
+        lock (_write)
+        {
+            _users.Committed();
+        }
         foreach (var (source, rollups) in _importedRollups)
         {
             pruned[RollupCollection(source)] = PruneWhere(rollups, Query.LT("day", rollupCutoff));

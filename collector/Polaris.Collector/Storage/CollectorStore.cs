@@ -34,13 +34,14 @@ public sealed partial class CollectorStore : IDisposable
     private readonly UserDirectory _users;
     private readonly ILiteCollection<BsonDocument> _series;
     private readonly ILiteCollection<BsonDocument> _live;
+    private readonly ImportedSummaryIds _importedIds;
     private readonly List<long> _superseded = [];
     private readonly ILiteCollection<BsonDocument> _pbs;
     private readonly LibraryTotals _totals;
     private readonly StoreLock _lock;
     private readonly ModuleTableCache _tableCache = new(64L * 1024 * 1024);
     private readonly RecentTables _recentTables = new();
-    private readonly DailyLibraryBudget _libraryBudget;
+    private readonly Dictionary<RecordSource, DailyLibraryBudget> _libraryBudgets = [];
     private readonly List<StoredSummary> _unfolded = [];
     private readonly NodeLastBatches _nodeLast;
     private readonly Lock _write = new();
@@ -52,7 +53,7 @@ public sealed partial class CollectorStore : IDisposable
     private long _batchSequence;
 
     public CollectorStore(string dataDirectory, CollectorMetrics metrics, Func<string, string>? domainOf = null, int retentionDays = 90, int maxLibrariesPerDay = 20_000,
-        int rollupRetentionDays = 3650)
+        int rollupRetentionDays = 3650, int maxUserNames = 100_000)
     {
         ArgumentNullException.ThrowIfNull(metrics);
         Directory.CreateDirectory(dataDirectory);
@@ -87,12 +88,11 @@ public sealed partial class CollectorStore : IDisposable
             collection.EnsureIndex("day");
             _importedRollups.Add(source, collection);
         }
-        var users = _db.GetCollection("users");
-        users.EnsureIndex("n");
-        _users = new UserDirectory(users);
+        _users = new UserDirectory(_db.GetCollection("users"), _meta, maxUserNames, metrics.UserNameRefused);
         _series = _db.GetCollection("series");
         _nodeLast = new NodeLastBatches(_db.GetCollection("nodelast"), _db.GetCollection("nodes"));
         _live = _db.GetCollection("live");
+        _importedIds = new ImportedSummaryIds(_db.GetCollection("importedids"));
         _pbs = _db.GetCollection("pbs");
         Jobs = new JobRegistry(_db.GetCollection("jobs"), _pbs);
         _summaries.EnsureIndex("day");
@@ -108,7 +108,16 @@ public sealed partial class CollectorStore : IDisposable
         _live.EnsureIndex("recv");
         _pbs.EnsureIndex("imported");
         _totals = LibraryTotals.Open(_db, _rollups, _meta);
-        _libraryBudget = new DailyLibraryBudget(maxLibrariesPerDay, day => _rollups.Find(Query.EQ("day", day)).Select(d => d["lib"].AsString));
+        _db.BeginTrans();
+        _importedIds.Adopt(_live);
+        _db.Commit();
+        // One budget per source, each reloaded from its own roll-ups: a flood of made-up names in one tool's records
+        // cannot fold another source's libraries into "other", nor the agent's theirs.
+        foreach (var source in Enum.GetValues<RecordSource>())
+        {
+            var rollups = RollupsOf(source);
+            _libraryBudgets.Add(source, new DailyLibraryBudget(maxLibrariesPerDay, day => LibrariesOn(rollups, day)));
+        }
         var sequence = _meta.FindById(SequenceId);
         _sequence = sequence?["value"].AsInt64 ?? 0;
         _batchSequence = sequence?["batches"].AsInt64 ?? 0;
@@ -119,15 +128,14 @@ public sealed partial class CollectorStore : IDisposable
     public static string RollupCollection(RecordSource source) =>
         source == RecordSource.Agent ? "rollups" : "rollups_" + source.Name();
 
+    /// <summary>The libraries of a day's roll-ups (the library field only, not the documents' user and job sets),
+    /// without the day's own document (library "").</summary>
+    private static IEnumerable<string> LibrariesOn(ILiteCollection<BsonDocument> rollups, int day) =>
+        rollups.Query().Where(Query.EQ("day", day)).Select("{ lib: $.lib }").ToEnumerable().Select(d => d["lib"].AsString).Where(l => l.Length > 0);
+
     /// <summary>Numbers given to user names before the agent showed their uid, each with that uid
     /// (<see cref="UserDirectory.Aliases"/>): reports count the two as one user.</summary>
-    public IReadOnlyDictionary<long, long> UserAliases()
-    {
-        lock (_write)
-        {
-            return _users.Aliases();
-        }
-    }
+    public IReadOnlyDictionary<long, long> UserAliases() => _users.Aliases(); // kept between changes, never under the write lock
 
     /// <summary>The database file.</summary>
     public string Path { get; }

@@ -6,7 +6,7 @@ using Polaris.Wire;
 namespace Polaris.Collector.Tests.Dashboard;
 
 /// <summary>A real collector (loopback, no tokens) fed as a site would feed it: the XALT and PyModuleSnooper fixtures
-/// through the real import commands, and agents' summaries posted to <c>/v1/batches</c>, two of whose libraries are
+/// through the real import commands (into its data folder before it starts), and agents' summaries posted to <c>/v1/batches</c>, two of whose libraries are
 /// named to break out of HTML; a domain table with a domain holding <c>&amp;</c>. Shared by the dashboard's tests.</summary>
 public sealed class DashboardSite : IDisposable
 {
@@ -26,12 +26,14 @@ public sealed class DashboardSite : IDisposable
     public DashboardSite()
     {
         File.WriteAllText(_dir.Combine("domains.csv"), $"project,domain\nCompSciProj,Computer Science\nClimateProj,{AmpersandDomain}\nBioProj,Biology\nMatSciProj,Materials Science\n");
-        Collector = CollectorProcess.StartOn(new Uri("http://127.0.0.1:0"), _dir.Combine("data"),
-            new Dictionary<string, string> { ["POLARIS_COLLECTOR_DOMAIN_FILE"] = _dir.Combine("domains.csv") });
-        var url = Collector.Url.ToString();
+        var data = _dir.Combine("data");
+        var domains = new Dictionary<string, string?> { ["POLARIS_COLLECTOR_DOMAIN_FILE"] = _dir.Combine("domains.csv") };
+        // Into the store before the collector holds it: with no admin token file, a collector takes no import over HTTP,
+        // and with one its dashboard would want a token the browser cannot send.
         ImportFixtures.Unpack(ImportFixtures.PmsArchive, _dir.Combine("pms"));
-        Imported(CommandLineTests.Run(Environment.CurrentDirectory, null, "import-xalt", "--collector", url, ImportFixtures.XaltArchive));
-        Imported(CommandLineTests.Run(Environment.CurrentDirectory, null, "import-pymodulesnooper", "--collector", url, "--time-zone", "UTC", _dir.Combine("pms")));
+        Imported(CommandLineTests.Run(Environment.CurrentDirectory, domains, "import-xalt", "--data", data, ImportFixtures.XaltArchive));
+        Imported(CommandLineTests.Run(Environment.CurrentDirectory, domains, "import-pymodulesnooper", "--data", data, "--time-zone", "UTC", _dir.Combine("pms")));
+        Collector = CollectorProcess.StartOn(new Uri("http://127.0.0.1:0"), data, domains.ToDictionary(e => e.Key, e => e.Value!));
         var day = new DateTime(2026, 11, 20, 12, 0, 0, DateTimeKind.Utc);
         Post("dash-1", SummaryFixtures.Job("n1", "9001", 3001, 2, day, ["numpy", ScriptLibrary, AttributeLibrary], EnvironmentKind.BaseEnv, "CompSciProj"));
         Post("dash-2", SummaryFixtures.Job("n2", "9002", 3002, 1, day.AddDays(1), ["numpy", "torch", ScriptLibrary, AttributeLibrary], EnvironmentKind.CondaEnv, "ClimateProj"));

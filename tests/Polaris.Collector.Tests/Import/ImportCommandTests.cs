@@ -58,6 +58,16 @@ public class ImportCommandTests
         // The same 7 jobs and 5 users, whatever spelling of the job id each tool kept.
         var both = Rows(Report(data, "coverage", "--source", "xalt", "--source", "pymodulesnooper"), "sources")["xalt and pymodulesnooper"];
         Assert.Equal((7, 5), (both.GetProperty("jobs").GetInt32(), both.GetProperty("users").GetInt32()));
+        // Job by job: each of truth.json's jobs seen by both tools, XALT's 1234501 and PyModuleSnooper's
+        // 1234501.polaris-pbs-01 as one, their processes adding up to each tool's.
+        var jobs = Rows(Report(data, "coverage-jobs", "--source", "xalt", "--source", "pymodulesnooper"), "job");
+        var xaltTruth = ImportFixtures.Truth.GetProperty("xalt");
+        var pmsTruth = ImportFixtures.Truth.GetProperty("pms");
+        Assert.Equal(xaltTruth.GetProperty("job_ids").EnumerateArray().Select(j => j.GetString()!).Order(StringComparer.Ordinal), jobs.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(pmsTruth.GetProperty("job_ids").EnumerateArray().Select(j => j.GetString()!.Split('.')[0]).Order(StringComparer.Ordinal), jobs.Keys.Order(StringComparer.Ordinal));
+        Assert.All(jobs.Values, j => Assert.Equal("xalt+pymodulesnooper", j.GetProperty("sources").GetString()));
+        Assert.Equal(xaltTruth.GetProperty("processes").GetInt64(), jobs.Values.Sum(j => j.GetProperty("xalt-processes").GetInt64()));
+        Assert.Equal(pmsTruth.GetProperty("processes").GetInt64(), jobs.Values.Sum(j => j.GetProperty("pymodulesnooper-processes").GetInt64()));
     }
 
     [Fact]

@@ -40,9 +40,10 @@ public class OriginAndCostReportTests
 
         var rows = new ImportCostReport().Run(new ReportData(opened.Store), Query()).Rows.ToDictionary(r => (string)r[0]);
 
+        // The fixture's processes record no import phase of their own (ImportNs 0): no node-hours (ImportCostNodeHoursTests).
         // 1 ms lies in [2^19, 2^20) ns, whose midpoint is 0.786 ms; 2 ms in [2^20, 2^21): 1.573 ms.
-        Assert.Equal(new object[] { "scipy", 4L, 1.5 * (1 << 20) / 1e6, 1.5 * (1 << 20) / 1e6, 8e6 / 3.6e12 }, rows["scipy"]);
-        Assert.Equal(new object[] { "numpy", 4L, 1.5 * (1 << 19) / 1e6, 1.5 * (1 << 19) / 1e6, 4e6 / 3.6e12 }, rows["numpy"]);
+        Assert.Equal(new object[] { "scipy", 4L, 1.5 * (1 << 20) / 1e6, 1.5 * (1 << 20) / 1e6, 8e6 / 3.6e12, 0.0 }, rows["scipy"]);
+        Assert.Equal(new object[] { "numpy", 4L, 1.5 * (1 << 19) / 1e6, 1.5 * (1 << 19) / 1e6, 4e6 / 3.6e12, 0.0 }, rows["numpy"]);
     }
 
     [Fact]

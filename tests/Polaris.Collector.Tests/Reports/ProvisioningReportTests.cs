@@ -20,11 +20,12 @@ public class ProvisioningReportTests
             Times = [.. modules.Select(_ => new ImportTime(1000, 1000))],
         }]).Single();
 
-    [Fact]
-    public void Packages_from_outside_the_base_are_ranked_by_users_with_their_versions_and_the_bases()
+    private static readonly string BaseEnvironment = Path.Combine(RepoPaths.Root, "tests", "Polaris.Collector.Tests", "Reports", "base-env", "environment.yml");
+
+    /// <summary>torch from outside the base for three users (2.1.0 twice, 2.0.1), numpy from a user site for one
+    /// (1.24.0) and from the base for two (1.26.4).</summary>
+    private static void Fill(TestStore opened)
     {
-        using var dir = new TempDirectory();
-        using var opened = new TestStore(dir.Path, domainOf: a => a == "ClimateProj" ? "Earth Science" : "Computer Science");
         var summaries = new[]
         {
             Process("n1", 1001, "CSProj", ("torch", "2.1.0", Origin.CustomEnv), ("numpy", "1.26.4", Origin.BaseEnv)),
@@ -37,6 +38,14 @@ public class ProvisioningReportTests
             opened.Store.Ingest(SummaryFixtures.BatchOf($"b{i}", summaries[i].Host, summaries[i]), DateTime.UtcNow);
         }
         opened.Store.Fold();
+    }
+
+    [Fact]
+    public void Packages_from_outside_the_base_are_ranked_by_users_with_their_versions_and_the_bases()
+    {
+        using var dir = new TempDirectory();
+        using var opened = new TestStore(dir.Path, domainOf: a => a == "ClimateProj" ? "Earth Science" : "Computer Science");
+        Fill(opened);
         var data = new ReportData(opened.Store);
         var query = ReportQuery.Parse([], DateOnly.FromDateTime(Today));
 
@@ -51,5 +60,40 @@ public class ProvisioningReportTests
         Assert.Contains("  - pytorch=2.1.0  # 3 users, 2 domains, not seen in the base", lines);
         Assert.Contains("  - numpy=1.24.0  # 1 users, 1 domains, base has 1.26.4, import name numpy: check the package's name", lines);
         Assert.Equal("dependencies:", lines[2]);
+    }
+
+    [Fact]
+    public void The_base_environments_own_list_gives_what_the_base_has_and_at_which_version()
+    {
+        using var dir = new TempDirectory();
+        using var opened = new TestStore(dir.Path, domainOf: a => a == "ClimateProj" ? "Earth Science" : "Computer Science");
+        Fill(opened);
+        var data = new ReportData(opened.Store) { BasePackagesFile = BaseEnvironment };
+        var query = ReportQuery.Parse([], DateOnly.FromDateTime(Today));
+
+        var table = new ProvisioningReport().Run(data, query);
+        using var yaml = new StringWriter();
+        ProvisioningReport.EnvironmentYaml(yaml, ProvisioningReport.Candidates(data, query), query);
+
+        // torch: pip's torch==2.2.1 in the list, where no process loaded it from the base; numpy: the list's 1.25.2,
+        // not the 1.26.4 processes loaded from the base.
+        Assert.Equal([("torch", "2.2.1"), ("numpy", "1.25.2")], table.Rows.Select(r => ((string)r[0], (string)r[5])));
+        Assert.Contains(table.Notes, n => n.Contains("package list environment.yml (11 packages)", StringComparison.Ordinal));
+        Assert.Contains("  - pytorch=2.1.0  # 3 users, 2 domains, base has 2.2.1", yaml.ToString().Split('\n'));
+    }
+
+    [Fact]
+    public void A_list_that_cannot_be_read_is_said_and_the_versions_loaded_from_the_base_stand_in()
+    {
+        using var dir = new TempDirectory();
+        using var opened = new TestStore(dir.Path);
+        Fill(opened);
+        var data = new ReportData(opened.Store) { BasePackagesFile = dir.Combine("gone.yml") };
+
+        var table = new ProvisioningReport().Run(data, ReportQuery.Parse([], DateOnly.FromDateTime(Today)));
+
+        Assert.Equal([("torch", ""), ("numpy", "1.26.4")], table.Rows.Select(r => ((string)r[0], (string)r[5])));
+        Assert.Contains(table.Notes, n => n.Contains("gone.yml could not be read (FileNotFoundException)", StringComparison.Ordinal)
+            && !n.Contains(dir.Path, StringComparison.Ordinal));
     }
 }

@@ -7,7 +7,8 @@ using Polaris.Wire;
 
 namespace Polaris.Collector.Tests.Scheduler;
 
-/// <summary><c>POST /v1/pbs</c> on the real collector: what an accounting record does to a running job's series.</summary>
+/// <summary><c>POST /v1/pbs</c> on the real collector (with the admin token it takes): what an accounting record
+/// does to a running job's series.</summary>
 public class PbsEndpointTests
 {
     private static readonly Dictionary<string, string> Utc = new() { ["POLARIS_COLLECTOR_PBS_TIME_ZONE"] = "UTC" };
@@ -24,7 +25,10 @@ public class PbsEndpointTests
     public async Task A_home_loading_series_takes_the_accounted_nodes_and_goes_when_its_end_record_is_posted()
     {
         using var dir = new TempDirectory();
-        using var collector = CollectorProcess.StartOn(new Uri("http://127.0.0.1:0"), dir.Path, Utc);
+        // POST /v1/pbs takes an admin token, and with one configured /metrics does too.
+        File.WriteAllText(dir.Combine("admins"), "admin-token-1\n");
+        using var collector = CollectorProcess.StartOn(new Uri("http://127.0.0.1:0"), dir.Combine("data"), Utc, "--admin-token-file", dir.Combine("admins"));
+        collector.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "admin-token-1");
         var now = DateTime.UtcNow;
         var batch = SummaryFixtures.BatchOf("home", "n1", SummaryFixtures.Job("n1", "4242.polaris-pbs-01", 7, 3, now.AddMinutes(-1), ["scipy@home"], nodes: 1));
         using var body = new ByteArrayContent(BatchCodec.Encode(batch));

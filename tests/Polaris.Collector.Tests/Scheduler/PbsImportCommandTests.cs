@@ -98,10 +98,11 @@ public sealed class PbsImportCommandTests : IDisposable
     public void On_a_data_folder_a_collector_holds_the_command_says_so_in_one_line_and_the_collector_takes_the_log()
     {
         var data = _dir.Combine("data");
-        using var collector = CollectorProcess.Start(data);
+        File.WriteAllText(_dir.Combine("admins"), "admin-token-1\n");
+        using var collector = CollectorProcess.Start(data, "--admin-token-file", _dir.Combine("admins"));
 
         var direct = Import("--data", data, PbsLogs.Fixture);
-        var through = Import("--collector", collector.Url.ToString(), PbsLogs.Fixture);
+        var through = Import("--collector", collector.Url.ToString(), "--token-file", _dir.Combine("admins"), PbsLogs.Fixture);
 
         CommandLineFailureTests.AssertOneLine(direct, 1, $"a running collector (or another import) holds the store in {data}");
         Assert.Contains("import-pbs --collector URL", direct.StderrText, StringComparison.Ordinal);
