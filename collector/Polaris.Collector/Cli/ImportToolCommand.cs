@@ -107,6 +107,6 @@ public sealed class ImportToolCommand(RecordSource source) : ICollectorCommand
         {
             throw new UsageException("--token-file is the admin token of --collector URL, which is missing");
         }
-        return new StoreImportSink(CommandStore.Open(options, $"import through the collector: {CommandLine.ProgramName} {Name} --collector URL [--token-file FILE] PATH..."));
+        return new StoreImportSink(CommandStore.Open(options, $"import through the collector: {CommandLine.ProgramName} {Name} --collector URL [--token-file FILE] PATH..."), options.MaxLogBytes);
     }
 }

@@ -71,26 +71,36 @@ public class ImportReaderTests
     }
 
     [Fact]
-    public void Past_the_bound_of_waiting_runs_the_oldest_is_given_and_its_late_pkgs_counted()
+    public void Past_the_budget_of_waiting_bytes_the_oldest_run_is_given_and_its_late_pkgs_counted()
     {
-        var reader = new XaltReader(new ImportTally(), maxPendingRuns: 1, maxPendingPackages: 100);
+        var measure = new XaltReader(new ImportTally());
+        Xalt(measure, [("run.1.json", Run(uuid: "one"))]);
+        long oneRun = measure.PeakPendingBytes;
+        // Room for one run and its package, not for two runs.
+        var reader = new XaltReader(new ImportTally(), maxPendingBytes: oneRun * 3 / 2);
 
         var (processes, tally) = Xalt(reader, [("run.1.json", Run(uuid: "one")), ("run.2.json", Run(uuid: "two")), ("pkg.3.json", Pkg("numpy", uuid: "one")), ("pkg.4.json", Pkg("numpy", uuid: "two"))]);
 
+        Assert.InRange(oneRun, 500, 4000);
         Assert.Equal(["one", "two"], processes.Select(p => p.Identity));
         Assert.Empty(processes[0].Modules);
         Assert.Equal("numpy", Assert.Single(processes[1].Modules).Name);
-        Assert.Equal(1, tally.Skipped["pkg record after its run was given (too many runs waiting)"]);
+        Assert.Equal(1, tally.Skipped["pkg record after its run was given (records waiting past the memory budget)"]);
+        Assert.Equal(["run.1.json"], tally.ExamplesOf(XaltReader.GivenEarly));
+        Assert.InRange(reader.PeakPendingBytes, oneRun, oneRun * 2 + 1000);
     }
 
     [Fact]
-    public void The_fixture_read_with_small_bounds_gives_the_same_runs_as_its_tree_is_read_a_folder_at_a_time()
+    public void The_fixture_read_with_a_small_budget_gives_the_same_runs_as_its_tree_is_read_a_folder_at_a_time()
     {
         var tally = new ImportTally();
-        var bounded = new XaltReader(tally, maxPendingRuns: 2, maxPendingPackages: 200).Read(new ImportInputs(tally).Walk([ImportFixtures.XaltArchive])).ToList();
+        var reader = new XaltReader(tally, maxPendingBytes: 64 * 1024);
+        var bounded = reader.Read(new ImportInputs(tally).Walk([ImportFixtures.XaltArchive])).ToList();
 
         Assert.Equal(ImportFixtures.DescribeAll(ImportFixtures.Xalt(ImportFixtures.XaltArchive).Processes), ImportFixtures.DescribeAll(bounded));
         Assert.Empty(tally.Skipped);
+        Assert.True(tally.Noted.GetValueOrDefault(XaltReader.GivenEarly) >= 10, "the budget gave runs before the end");
+        Assert.InRange(reader.PeakPendingBytes, 64 * 1024, 128 * 1024);
     }
 
     [Fact]
