@@ -31,7 +31,8 @@ public sealed class ImportInputs
     // zstd's own default limit (a 128 MiB window); archives made with `--long=31` ask more and are refused.
     private const int WindowLogMax = 27;
 
-    private const string Changed = "file changed during the walk (a link, FIFO or other file put in its place; not read)";
+    /// <summary>What a file or folder that is no longer the one the walk examined is skipped as.</summary>
+    internal const string Changed = "file changed during the walk (a link, FIFO or other file put in its place; not read)";
     private const string Vanished = "file vanished during the walk";
 
     private readonly ImportTally _tally;
@@ -100,7 +101,12 @@ public sealed class ImportInputs
         int error = NativeFiles.OpenFolder(folder.Path, follow: folder.Named, out var handle);
         if (error != 0)
         {
-            _tally.Skip(error == NativeFiles.ELoop ? Changed : error == NativeFiles.ENoEnt ? Vanished : "folder unreadable", where);
+            _tally.Skip(error switch
+            {
+                NativeFiles.ELoop or NativeFiles.ENotDir => Changed,
+                NativeFiles.ENoEnt => Vanished,
+                _ => "folder unreadable",
+            }, where);
             return kept;
         }
         using (handle)

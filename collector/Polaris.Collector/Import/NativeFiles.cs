@@ -19,6 +19,9 @@ internal static class NativeFiles
     /// <summary><c>ELOOP</c>: <c>O_NOFOLLOW</c> met a symbolic link.</summary>
     public const int ELoop = 40;
 
+    /// <summary><c>ENOTDIR</c>: <c>O_DIRECTORY</c> met something else (with <c>O_NOFOLLOW</c>, a link too).</summary>
+    public const int ENotDir = 20;
+
     /// <summary><c>ENOENT</c>.</summary>
     public const int ENoEnt = 2;
 
