@@ -58,10 +58,11 @@ public sealed class ImportInputs
             int error = NativeFiles.Status(path, follow: true, out var status);
             if (error != 0)
             {
-                _tally.Skip(error == NativeFiles.ENoEnt ? "path not found" : "path unreadable", ImportEntry.Printable(path));
+                _tally.Skip(error is NativeFiles.ENoEnt or NativeFiles.ENotDir ? "path not found" : "path unreadable", ImportEntry.Printable(path));
                 continue;
             }
-            var named = new WalkedFile(path, status, Named: true);
+            // Absolute, as the tally names places: an import's report outlives its working directory.
+            var named = new WalkedFile(Path.GetFullPath(path), status, Named: true);
             foreach (var file in status.IsDirectory ? Files(named) : [named])
             {
                 foreach (var entry in Entries(file))

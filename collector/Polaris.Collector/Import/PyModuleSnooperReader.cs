@@ -10,11 +10,12 @@ namespace Polaris.Collector.Import;
 /// <c>versions</c> (name to <c>__version__</c>, <c>"None"</c> for none) and its whole <c>env</c>.</summary>
 /// <remarks>
 /// <para>The environment is cut to the hook's allowlist (<see cref="AllowedVariables"/>) as it is read: nothing else
-/// of it is kept, except that the user's name (for a file no user owns, below) comes from <c>LOGNAME</c>, or <c>USER</c> when that is missing or
-/// empty (the order of Python's <c>getpass.getuser()</c>; PBS sets both to the job's owner), and the working
-/// directory from <c>PWD</c> (the directory the process was started in, as its shell saw it). The job comes from
-/// <c>PBS_JOBID</c> as written (<c>1234501.polaris-pbs-01</c>), the account from <c>PBS_ACCOUNT</c>, the queue from
-/// <c>PBS_QUEUE</c>, the rank from <c>PALS_RANKID</c> or <c>PMI_RANK</c> (<see cref="ImportedRank"/>).</para>
+/// of it is kept, except that the user's name (for a file no user owns, below) comes from <c>LOGNAME</c>, or
+/// <c>USER</c> when that is missing or empty (the order of Python's <c>getpass.getuser()</c>; PBS sets both to the
+/// job's owner), and the working directory from <c>PWD</c> (the directory the process was started in, as its shell
+/// saw it). The job comes from <c>PBS_JOBID</c> as written (<c>1234501.polaris-pbs-01</c>), the account from
+/// <c>PBS_ACCOUNT</c>, the queue from <c>PBS_QUEUE</c>, the rank from <c>PALS_RANKID</c> or <c>PMI_RANK</c>
+/// (<see cref="ImportedRank"/>).</para>
 /// <para>A line counts as its file's owner's when a user owns the file (<see cref="ImportEntry.Owner"/>): the log
 /// file is written by the process itself, and its content is whatever that user put there, <c>LOGNAME</c> included.
 /// A line naming another user is noted. Only for a file owned by root (an admin's copy) or by no known user is the

@@ -20,10 +20,12 @@ namespace Polaris.Collector.Import;
 /// owner and uuid, and a run record of a key read already must name the same host, user and job, or is not taken.</para>
 /// <para>A <c>pkg</c> record joins its run by uuid only, never by file name (run names keep a leading zero in the
 /// time's fraction, <c>pkg</c> names drop it), and may come before or after its run. A run is given once no more of
-/// its records can come: at the end of the input, or, when the records waiting hold more than the budget of bytes
-/// (<see cref="DefaultMaxPendingBytes"/>), the run first met is given with the packages read so far (XALT writes a
-/// run's records in one folder, which the walk reads together, so a run that old is complete; noted); its late
-/// <c>pkg</c> records are counted, not joined. <c>pkg</c> records left without a run at the end are counted.</para>
+/// its records can come: at the end of the input, or, when more than <see cref="DefaultMaxPendingRuns"/> runs wait or
+/// their records hold more than the budget of bytes (<see cref="DefaultMaxPendingBytes"/>), the run first met is given
+/// with the packages read so far (XALT writes a run's records in one folder, which the walk reads together, so a run
+/// that old is complete; noted); its late <c>pkg</c> records are counted, not joined. The count keeps an ordinary
+/// import small; the bytes bound what hostile records can make it hold (a run may name thousands of shared objects).
+/// <c>pkg</c> records left without a run at the end are counted.</para>
 /// <para>A run is Python when its executable's name is an interpreter's (<c>python</c>, <c>python3</c>,
 /// <c>python3.11</c>, <c>pypy3</c>) or any of its <c>pkg</c> records is Python's (an interpreter embedded in or
 /// renamed to another program). A Python run without <c>pkg</c> records is kept: it imported nothing XALT tracks (or
@@ -44,8 +46,11 @@ public sealed partial class XaltReader
     /// the fixture's largest run folder holds about 30 KB, a year of a site's runs far more than this.</summary>
     public const long DefaultMaxPendingBytes = 256L << 20;
 
-    /// <summary>What a run given before the end of the input, its waiting records past the budget, is noted as.</summary>
-    public const string GivenEarly = "run given before the end of the input (records waiting past the memory budget)";
+    /// <summary>Runs held waiting for their <c>pkg</c> records, by default: many folders' worth.</summary>
+    public const int DefaultMaxPendingRuns = 4096;
+
+    /// <summary>What a run given before the end of the input, its waiting records past the bounds, is noted as.</summary>
+    public const string GivenEarly = "run given before the end of the input (runs waiting past their bounds)";
 
     /// <summary>What a run record whose user is not its file's owner is noted as.</summary>
     public const string OtherUser = "record names a user other than its file's owner (counted as the owner's)";
@@ -56,24 +61,29 @@ public sealed partial class XaltReader
 
     private readonly ImportTally _tally;
     private readonly long _maxPendingBytes;
+    private readonly int _maxPendingRuns;
     private readonly Dictionary<string, XaltJoin> _pending = new(StringComparer.Ordinal);
     private readonly Queue<string> _order = new();
     private readonly HashSet<UInt128> _given = [];
     private long _pendingBytes;
+    private int _pendingRuns;
 
     /// <summary>A reader counting in <paramref name="tally"/>.</summary>
     public XaltReader(ImportTally tally)
-        : this(tally, DefaultMaxPendingBytes)
+        : this(tally, DefaultMaxPendingBytes, DefaultMaxPendingRuns)
     {
     }
 
-    /// <summary>A reader holding at most about <paramref name="maxPendingBytes"/> of records while they wait.</summary>
-    internal XaltReader(ImportTally tally, long maxPendingBytes)
+    /// <summary>A reader holding at most about <paramref name="maxPendingBytes"/> of records, and
+    /// <paramref name="maxPendingRuns"/> runs, while they wait.</summary>
+    internal XaltReader(ImportTally tally, long maxPendingBytes, int maxPendingRuns = DefaultMaxPendingRuns)
     {
         ArgumentNullException.ThrowIfNull(tally);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxPendingBytes);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxPendingRuns);
         _tally = tally;
         _maxPendingBytes = maxPendingBytes;
+        _maxPendingRuns = maxPendingRuns;
     }
 
     /// <summary>The most bytes the waiting records held at once (<see cref="XaltJoin.Bytes"/>), for tests and
@@ -104,6 +114,7 @@ public sealed partial class XaltReader
             }
         }
         _pendingBytes = 0;
+        _pendingRuns = 0;
     }
 
     private void Take(ImportEntry entry)
@@ -170,7 +181,7 @@ public sealed partial class XaltReader
         string key = Key(owner, uuid);
         if (_given.Contains(Hash(key)))
         {
-            return "pkg record after its run was given (records waiting past the memory budget)";
+            return "pkg record after its run was given (runs waiting past their bounds)";
         }
         var join = Join(key, uuid);
         if (join.Full)
@@ -225,6 +236,10 @@ public sealed partial class XaltReader
         if (owner.IsUser && JsonFields.Text(user, "user") is { Length: > 0 } claimed && claimed != owner.Name)
         {
             _tally.Note(OtherUser, where);
+        }
+        if (join.Run == null)
+        {
+            _pendingRuns++;
         }
         long before = join.Bytes;
         join.SetRun(run, where, end, IsPython(executable));
@@ -300,7 +315,7 @@ public sealed partial class XaltReader
     // The run waiting longest, while the records waiting hold more than the budget.
     private XaltJoin? NextOverdue()
     {
-        while (_pendingBytes > _maxPendingBytes && _order.TryDequeue(out var key))
+        while ((_pendingBytes > _maxPendingBytes || _pendingRuns > _maxPendingRuns) && _order.TryDequeue(out var key))
         {
             if (!_pending.Remove(key, out var join))
             {
@@ -328,6 +343,7 @@ public sealed partial class XaltReader
             _tally.Skip("pkg record without its run record", "run " + ImportEntry.Printable(join.Uuid), join.Packages.Count);
             return null;
         }
+        _pendingRuns--;
         if (!join.PythonExecutable && join.Packages.Count == 0)
         {
             _tally.Skip("run of a program that is not Python", join.RunWhere);

@@ -78,9 +78,22 @@ public class ImportReaderTests
         Assert.Equal(["one", "two"], processes.Select(p => p.Identity));
         Assert.Empty(processes[0].Modules);
         Assert.Equal("numpy", Assert.Single(processes[1].Modules).Name);
-        Assert.Equal(1, tally.Skipped["pkg record after its run was given (records waiting past the memory budget)"]);
+        Assert.Equal(1, tally.Skipped["pkg record after its run was given (runs waiting past their bounds)"]);
         Assert.Equal(["run.1.json"], tally.ExamplesOf(XaltReader.GivenEarly));
         Assert.InRange(reader.PeakPendingBytes, oneRun, oneRun * 2 + 1000);
+    }
+
+    [Fact]
+    public void Past_the_bound_of_waiting_runs_the_oldest_is_given_whatever_their_bytes()
+    {
+        var reader = new XaltReader(new ImportTally(), maxPendingBytes: 1L << 30, maxPendingRuns: 1);
+
+        var (processes, tally) = Xalt(reader, [("run.1.json", Run(uuid: "one")), ("run.2.json", Run(uuid: "two")), ("pkg.3.json", Pkg("numpy", uuid: "one")), ("pkg.4.json", Pkg("numpy", uuid: "two"))]);
+
+        Assert.Equal(["one", "two"], processes.Select(p => p.Identity));
+        Assert.Empty(processes[0].Modules);
+        Assert.Equal("numpy", Assert.Single(processes[1].Modules).Name);
+        Assert.Equal(1, tally.Skipped["pkg record after its run was given (runs waiting past their bounds)"]);
     }
 
     [Fact]
