@@ -23,9 +23,9 @@ namespace Polaris.Collector.Import;
 /// its records can come: at the end of the input, or, when more than <see cref="DefaultMaxPendingRuns"/> runs wait or
 /// their records hold more than the budget of bytes (<see cref="DefaultMaxPendingBytes"/>), the run first met is given
 /// with the packages read so far (XALT writes a run's records in one folder, which the walk reads together, so a run
-/// that old is complete; noted); its late <c>pkg</c> records are counted, not joined. The count keeps an ordinary
-/// import small; the bytes bound what hostile records can make it hold (a run may name thousands of shared objects).
-/// <c>pkg</c> records left without a run at the end are counted.</para>
+/// that old is complete; noted when past the bytes); its late <c>pkg</c> records are counted, not joined. The count
+/// keeps an ordinary import small; the bytes bound what hostile records can make it hold (a run may name thousands of
+/// shared objects). <c>pkg</c> records left without a run at the end are counted.</para>
 /// <para>A run is Python when its executable's name is an interpreter's (<c>python</c>, <c>python3</c>,
 /// <c>python3.11</c>, <c>pypy3</c>) or any of its <c>pkg</c> records is Python's (an interpreter embedded in or
 /// renamed to another program). A Python run without <c>pkg</c> records is kept: it imported nothing XALT tracks (or
@@ -49,8 +49,9 @@ public sealed partial class XaltReader
     /// <summary>Runs held waiting for their <c>pkg</c> records, by default: many folders' worth.</summary>
     public const int DefaultMaxPendingRuns = 4096;
 
-    /// <summary>What a run given before the end of the input, its waiting records past the bounds, is noted as.</summary>
-    public const string GivenEarly = "run given before the end of the input (runs waiting past their bounds)";
+    /// <summary>What a run given before the end of the input, its waiting records past the budget of bytes, is noted as;
+    /// one given past the count of runs is not: that is how a large import goes.</summary>
+    public const string GivenEarly = "run given before the end of the input (records waiting past the memory budget)";
 
     /// <summary>What a run record whose user is not its file's owner is noted as.</summary>
     public const string OtherUser = "record names a user other than its file's owner (counted as the owner's)";
@@ -98,9 +99,9 @@ public sealed partial class XaltReader
         foreach (var entry in entries)
         {
             Take(entry);
-            while (NextOverdue() is { } join)
+            while (NextOverdue(out bool overBudget) is { } join)
             {
-                if (Give(join, early: true) is { } process)
+                if (Give(join, overBudget) is { } process)
                 {
                     yield return process;
                 }
@@ -108,7 +109,7 @@ public sealed partial class XaltReader
         }
         while (_order.TryDequeue(out var key))
         {
-            if (_pending.Remove(key, out var join) && Give(join, early: false) is { } process)
+            if (_pending.Remove(key, out var join) && Give(join, overBudget: false) is { } process)
             {
                 yield return process;
             }
@@ -313,8 +314,9 @@ public sealed partial class XaltReader
     }
 
     // The run waiting longest, while the records waiting hold more than the budget.
-    private XaltJoin? NextOverdue()
+    private XaltJoin? NextOverdue(out bool overBudget)
     {
+        overBudget = _pendingBytes > _maxPendingBytes;
         while ((_pendingBytes > _maxPendingBytes || _pendingRuns > _maxPendingRuns) && _order.TryDequeue(out var key))
         {
             if (!_pending.Remove(key, out var join))
@@ -335,7 +337,7 @@ public sealed partial class XaltReader
         return null;
     }
 
-    private ImportedProcess? Give(XaltJoin join, bool early)
+    private ImportedProcess? Give(XaltJoin join, bool overBudget)
     {
         _pendingBytes -= join.Bytes;
         if (join.Run == null)
@@ -350,7 +352,7 @@ public sealed partial class XaltReader
             return null;
         }
         var process = join.Complete();
-        if (early)
+        if (overBudget)
         {
             _tally.Note(GivenEarly, join.RunWhere);
         }

@@ -94,6 +94,7 @@ public class ImportReaderTests
         Assert.Empty(processes[0].Modules);
         Assert.Equal("numpy", Assert.Single(processes[1].Modules).Name);
         Assert.Equal(1, tally.Skipped["pkg record after its run was given (runs waiting past their bounds)"]);
+        Assert.False(tally.Noted.ContainsKey(XaltReader.GivenEarly));
     }
 
     [Fact]
