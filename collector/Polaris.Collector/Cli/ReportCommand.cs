@@ -68,25 +68,27 @@ public sealed class ReportCommand : ICollectorCommand
         {
             query = ReportQuery.Parse(parameters, DateOnly.FromDateTime(DateTime.UtcNow));
         }
-        catch (ArgumentException e)
+        catch (ReportQueryException e)
         {
             throw new UsageException(e.Message, e);
         }
         if (yaml)
         {
             output.Write(cli.Get("collector") is { } at
-                ? await GetAsync(at, cli, $"{ReportEndpoint.Prefix.TrimStart('/')}/provisioning/environment.yml", parameters).ConfigureAwait(false)
+                // A collector's answer is printed as lines of text, never as what a terminal would act on.
+                ? string.Join('\n', (await GetAsync(at, cli, $"{ReportEndpoint.Prefix.TrimStart('/')}/provisioning/environment.yml", parameters).ConfigureAwait(false))
+                    .Split('\n').Select(TerminalText.Safe))
                 : FromStore(cli, (data, q) =>
                 {
                     using var writer = new StringWriter();
-                    ProvisioningReport.EnvironmentYaml(writer, ProvisioningReport.Candidates(data, q), q);
+                    ProvisioningYaml.Write(writer, ProvisioningReport.Candidates(data, q), q);
                     return writer.ToString();
                 }, report.Name, query));
             return 0;
         }
         var table = cli.Get("collector") is { } url
             ? ReportJson.Read(System.Text.Encoding.UTF8.GetBytes(await GetAsync(url, cli, $"{ReportEndpoint.Prefix.TrimStart('/')}/{report.Name}", parameters).ConfigureAwait(false)))
-            : FromStore(cli, report.Run, report.Name, query);
+            : FromStore(cli, (data, q) => ReportRequest.Run(report, data, q), report.Name, query);
         ReportWriter.Write(output, table, format);
         return 0;
     }
@@ -134,7 +136,7 @@ public sealed class ReportCommand : ICollectorCommand
         {
             return run(new ReportData(store) { BasePackagesFile = cli.Get("base-packages") ?? options.BaseEnvironmentPackages }, query);
         }
-        catch (ArgumentException e)
+        catch (ReportQueryException e)
         {
             throw new UsageException(e.Message, e);
         }

@@ -51,14 +51,14 @@ public class ProvisioningReportTests
 
         var rows = new ProvisioningReport().Run(data, query).Rows;
         using var yaml = new StringWriter();
-        ProvisioningReport.EnvironmentYaml(yaml, ProvisioningReport.Candidates(data, query), query);
+        ProvisioningYaml.Write(yaml, ProvisioningReport.Candidates(data, query), query);
 
         Assert.Equal([
             new object[] { "torch", 3L, 2L, 3L, "2.1.0 (2), 2.0.1 (1)", "", "pytorch" },
             new object[] { "numpy", 1L, 1L, 1L, "1.24.0 (1)", "1.26.4", "numpy?" }], rows);
         var lines = yaml.ToString().Split('\n');
-        Assert.Contains("  - pytorch=2.1.0  # 3 users, 2 domains, not seen in the base", lines);
-        Assert.Contains("  - numpy=1.24.0  # 1 users, 1 domains, base has 1.26.4, import name numpy: check the package's name", lines);
+        Assert.Contains("  - \"pytorch=2.1.0\"  # 3 users, 2 domains, not seen in the base", lines);
+        Assert.Contains("  - \"numpy=1.24.0\"  # 1 users, 1 domains, base has 1.26.4, import name numpy: check the package's name", lines);
         Assert.Equal("dependencies:", lines[2]);
     }
 
