@@ -62,6 +62,7 @@ public sealed class ReportData(CollectorStore store, CancellationToken aborted =
     public IEnumerable<StoredUses> Uses(ReportQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
+        aborted.ThrowIfCancellationRequested();
         foreach (var uses in store.Uses(query.Since, query.Until, query.Sources))
         {
             aborted.ThrowIfCancellationRequested();
