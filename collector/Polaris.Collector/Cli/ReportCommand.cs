@@ -35,6 +35,9 @@ public sealed class ReportCommand : ICollectorCommand
         --token-file FILE (its first line). provisioning takes the base environment's package list from
         --base-packages FILE (conda list, conda list --export, conda env export, pip freeze), else from the setting
         baseEnvironmentPackages; without either, its base versions are those processes loaded from the base.
+        Days run from 2000-01-01 to tomorrow; a read token's query spans at most 400 days and shows no row of fewer
+        than reportMinimumUsers distinct users (the admin token: 3660 days, every row); on a store of its own, report
+        shows every row.
         """;
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output)
