@@ -73,13 +73,13 @@ public class ProvisioningReportTests
 
         var table = new ProvisioningReport().Run(data, query);
         using var yaml = new StringWriter();
-        ProvisioningReport.EnvironmentYaml(yaml, ProvisioningReport.Candidates(data, query), query);
+        ProvisioningYaml.Write(yaml, ProvisioningReport.Candidates(data, query), query);
 
         // torch: pip's torch==2.2.1 in the list, where no process loaded it from the base; numpy: the list's 1.25.2,
         // not the 1.26.4 processes loaded from the base.
         Assert.Equal([("torch", "2.2.1"), ("numpy", "1.25.2")], table.Rows.Select(r => ((string)r[0], (string)r[5])));
         Assert.Contains(table.Notes, n => n.Contains("package list environment.yml (11 packages)", StringComparison.Ordinal));
-        Assert.Contains("  - pytorch=2.1.0  # 3 users, 2 domains, base has 2.2.1", yaml.ToString().Split('\n'));
+        Assert.Contains("  - \"pytorch=2.1.0\"  # 3 users, 2 domains, base has 2.2.1", yaml.ToString().Split('\n'));
     }
 
     [Fact]
