@@ -91,7 +91,8 @@ public sealed class ImportToolCommand(RecordSource source) : ICollectorCommand
         output.WriteLine($"{sink.Stored} summaries stored, {sink.Duplicates} imported before, {sink.Refused} refused");
         foreach (var reason in sink.RefusalReasons)
         {
-            output.WriteLine("  refused: " + reason);
+            // A reason may come from a collector's answer: shown, never acted on by the terminal.
+            output.WriteLine("  refused: " + TerminalText.Safe(reason));
         }
         return 0;
     }

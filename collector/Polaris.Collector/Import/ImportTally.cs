@@ -1,4 +1,5 @@
 using System.Globalization;
+using Polaris.Collector.Cli;
 using Polaris.Wire;
 
 namespace Polaris.Collector.Import;
@@ -83,7 +84,8 @@ public sealed class ImportTally
         }
     }
 
-    /// <summary>Writes the tally for a person: one line of counts, then each reason with its count and first places.</summary>
+    /// <summary>Writes the tally for a person: one line of counts, then each reason with its count and first places (a
+    /// place names a file or an archive's entry, which its maker chose: printed through <see cref="TerminalText"/>).</summary>
     public void WriteTo(TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(output);
@@ -99,7 +101,7 @@ public sealed class ImportTally
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {count} skipped: {reason}"));
             foreach (var place in ExamplesOf(reason))
             {
-                output.WriteLine("    " + place);
+                output.WriteLine("    " + TerminalText.Safe(place));
             }
         }
         foreach (var (what, count) in _noted)
