@@ -202,7 +202,8 @@ internal sealed class BatchReader
             : summary with { Final = final ?? false };
     }
 
-    /// <summary>A live summary's version, refused past <see cref="SummaryBounds.MaxSummaryVersion"/> as it is read.</summary>
+    /// <summary>The record's source (<c>src</c>: agent, xalt or pymodulesnooper), refused when it names none of them
+    /// or is no string.</summary>
     private static RecordSource ReadSource(ref MessagePackReader r)
     {
         // Compared as bytes: a long string here is made into nothing.
@@ -211,6 +212,7 @@ internal sealed class BatchReader
             ?? throw new WireFormatException("src must be agent, xalt or pymodulesnooper") { OutOfBounds = true };
     }
 
+    /// <summary>A live summary's version, refused past <see cref="SummaryBounds.MaxSummaryVersion"/> as it is read.</summary>
     private static uint ReadVersion(ref MessagePackReader r)
     {
         ulong version = r.ReadUInt64();

@@ -114,6 +114,9 @@ public sealed class CollectorHost : IAsyncDisposable
         // The strings every node of a job repeats (module names, files, paths), decoded once for all posts.
         builder.Services.AddSingleton(new StringPool());
         builder.Services.AddSingleton(tokens);
+        // Reports ask the guard whether a request is the admin's (a read token's reports are bounded), and share the slots.
+        builder.Services.AddSingleton(guard);
+        builder.Services.AddSingleton(_ => new Reports.ReportSlots());
 
         var app = builder.Build();
         if (domains != null)

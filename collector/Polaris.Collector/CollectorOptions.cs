@@ -108,6 +108,10 @@ public sealed record CollectorOptions
     /// label, so that one user cannot fill the budget with made-up names. Default 2; 1 to 1000000.</summary>
     public int LibraryLabelMinUsers { get; init; } = 2;
 
+    /// <summary>Distinct users a report's row needs to be shown to a read token (k-anonymity: a count of one or two
+    /// users of a library in a small domain could name them); the admin token sees every row. Default 3; 1 to 1000.</summary>
+    public int ReportMinimumUsers { get; init; } = 3;
+
     /// <summary>Distinct <c>node</c> label values in /metrics. Default 20000; 1 to 1000000.</summary>
     public int MaxNodeLabels { get; init; } = 20_000;
 
@@ -263,6 +267,7 @@ public sealed record CollectorOptions
         Require(badName == null, "libraryAllowlist", $"holds '{badName}', not a library name");
         Require(LibraryAllowlist.Count <= MaxLibraryLabels, "libraryAllowlist", $"names {LibraryAllowlist.Count} libraries, more than maxLibraryLabels ({MaxLibraryLabels})");
         RequireRange(LibraryLabelMinUsers, 1, 1_000_000, "libraryLabelMinUsers");
+        RequireRange(ReportMinimumUsers, 1, 1000, "reportMinimumUsers");
         RequireRange(MaxNodeLabels, 1, 1_000_000, "maxNodeLabels");
         RequireRange(MaxUserNames, 1000, 10_000_000, "maxUserNames");
         RequireRange(HomeJobQuietSeconds, 10, 604_800, "homeJobQuietSeconds");

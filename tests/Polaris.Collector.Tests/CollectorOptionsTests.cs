@@ -224,6 +224,8 @@ public sealed class CollectorOptionsTests : IDisposable
     [InlineData("checkpointSeconds", "86401")]
     [InlineData("maxLogBytes", "1048575")]
     [InlineData("libraryLabelMinUsers", "0")]
+    [InlineData("reportMinimumUsers", "0")]
+    [InlineData("reportMinimumUsers", "1001")]
     [InlineData("maxLibraryLabels", "0")]
     [InlineData("maxNodeLabels", "0")]
     [InlineData("homeJobQuietSeconds", "9")]

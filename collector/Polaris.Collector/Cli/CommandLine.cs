@@ -50,12 +50,13 @@ public static class CommandLine
         {
             // One line that says what is wrong and where the usage is; the whole usage would bury it.
             var help = command == null ? $"{ProgramName} --help" : $"{ProgramName} {command.Name} --help";
-            error.WriteLine($"{ProgramName}: {e.Message} (see '{help}')");
+            error.WriteLine($"{ProgramName}: {TerminalText.Safe(e.Message)} (see '{help}')");
             return 2;
         }
         catch (StartupException e)
         {
-            error.WriteLine($"{ProgramName}: {e.Message}");
+            // A message may quote a collector's answer or a name from the records.
+            error.WriteLine($"{ProgramName}: {TerminalText.Safe(e.Message)}");
             return 1;
         }
     }

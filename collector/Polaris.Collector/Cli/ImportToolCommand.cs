@@ -29,11 +29,13 @@ public sealed class ImportToolCommand(RecordSource source) : ICollectorCommand
           + "else the setting pbsTimeZone, else this machine's zone.") + """
 
 
-        Folders are walked recursively, archives and compressed files streamed, every entry bounded. Each record becomes
-        one summary: its files' origins by the settings homeRoots, projectRoots, baseEnvironments and systemPrefixes
-        (no disk is looked at), its user numbered by name (the uid when the agent has shown the name), its job as
-        JobKey makes it (1234501 and 1234501.polaris-pbs-01 are one job). Imported summaries count on their own days in
-        the reports, never in /metrics. Importing the same records again adds nothing (within rollupRetentionDays).
+        Folders are walked recursively (links not followed, FIFOs and files swapped mid-walk skipped), archives and
+        compressed files streamed, every entry bounded. Each record becomes one summary: its files' origins by the
+        settings homeRoots, projectRoots, baseEnvironments and systemPrefixes (no disk is looked at), its user its file's
+        owner (an archive's entry: the owner in its header when root owns the archive; a file owned by root: the
+        record's own user, noted as not verified), numbered by name (the uid when the agent has shown the name), its job
+        as JobKey makes it (1234501 and 1234501.polaris-pbs-01 are one job). Imported summaries count on their own days
+        in the reports, never in /metrics. Importing the same records again adds nothing (within rollupRetentionDays).
 
         The store is the one serve uses: --data DIR, or the data setting of the config file (--config FILE, else
         POLARIS_COLLECTOR_CONFIG, else /etc/polaris-collector/collector.json). A running collector holds its store:
@@ -89,7 +91,8 @@ public sealed class ImportToolCommand(RecordSource source) : ICollectorCommand
         output.WriteLine($"{sink.Stored} summaries stored, {sink.Duplicates} imported before, {sink.Refused} refused");
         foreach (var reason in sink.RefusalReasons)
         {
-            output.WriteLine("  refused: " + reason);
+            // A reason may come from a collector's answer: shown, never acted on by the terminal.
+            output.WriteLine("  refused: " + TerminalText.Safe(reason));
         }
         return 0;
     }
@@ -108,6 +111,6 @@ public sealed class ImportToolCommand(RecordSource source) : ICollectorCommand
         {
             throw new UsageException("--token-file is the admin token of --collector URL, which is missing");
         }
-        return new StoreImportSink(CommandStore.Open(options, $"import through the collector: {CommandLine.ProgramName} {Name} --collector URL [--token-file FILE] PATH..."));
+        return new StoreImportSink(CommandStore.Open(options, $"import through the collector: {CommandLine.ProgramName} {Name} --collector URL [--token-file FILE] PATH..."), options.MaxLogBytes);
     }
 }

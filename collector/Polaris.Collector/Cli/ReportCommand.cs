@@ -35,6 +35,9 @@ public sealed class ReportCommand : ICollectorCommand
         --token-file FILE (its first line). provisioning takes the base environment's package list from
         --base-packages FILE (conda list, conda list --export, conda env export, pip freeze), else from the setting
         baseEnvironmentPackages; without either, its base versions are those processes loaded from the base.
+        Days run from 2000-01-01 to tomorrow; a read token's query spans at most 400 days and shows no row of fewer
+        than reportMinimumUsers distinct users (the admin token: 3660 days, every row); on a store of its own, report
+        shows every row.
         """;
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output)
@@ -68,25 +71,27 @@ public sealed class ReportCommand : ICollectorCommand
         {
             query = ReportQuery.Parse(parameters, DateOnly.FromDateTime(DateTime.UtcNow));
         }
-        catch (ArgumentException e)
+        catch (ReportQueryException e)
         {
             throw new UsageException(e.Message, e);
         }
         if (yaml)
         {
             output.Write(cli.Get("collector") is { } at
-                ? await GetAsync(at, cli, $"{ReportEndpoint.Prefix.TrimStart('/')}/provisioning/environment.yml", parameters).ConfigureAwait(false)
+                // A collector's answer is printed as lines of text, never as what a terminal would act on.
+                ? string.Join('\n', (await GetAsync(at, cli, $"{ReportEndpoint.Prefix.TrimStart('/')}/provisioning/environment.yml", parameters).ConfigureAwait(false))
+                    .Split('\n').Select(TerminalText.Safe))
                 : FromStore(cli, (data, q) =>
                 {
                     using var writer = new StringWriter();
-                    ProvisioningReport.EnvironmentYaml(writer, ProvisioningReport.Candidates(data, q), q);
+                    ProvisioningYaml.Write(writer, ProvisioningReport.Candidates(data, q), q);
                     return writer.ToString();
                 }, report.Name, query));
             return 0;
         }
         var table = cli.Get("collector") is { } url
             ? ReportJson.Read(System.Text.Encoding.UTF8.GetBytes(await GetAsync(url, cli, $"{ReportEndpoint.Prefix.TrimStart('/')}/{report.Name}", parameters).ConfigureAwait(false)))
-            : FromStore(cli, report.Run, report.Name, query);
+            : FromStore(cli, (data, q) => ReportRequest.Run(report, data, q), report.Name, query);
         ReportWriter.Write(output, table, format);
         return 0;
     }
@@ -134,7 +139,7 @@ public sealed class ReportCommand : ICollectorCommand
         {
             return run(new ReportData(store) { BasePackagesFile = cli.Get("base-packages") ?? options.BaseEnvironmentPackages }, query);
         }
-        catch (ArgumentException e)
+        catch (ReportQueryException e)
         {
             throw new UsageException(e.Message, e);
         }

@@ -15,7 +15,7 @@ public static class ChartFragment
         ArgumentNullException.ThrowIfNull(chart);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(query);
-        var table = chart.Report.Run(data, query);
+        var table = ReportRequest.Run(chart.Report, data, query);
         var html = new StringBuilder(8192)
             .Append($"<figure class=\"chart\" data-chart=\"{Escape(chart.Name)}\" data-rows=\"{table.Rows.Count}\">")
             .Append($"<figcaption>{Escape(table.Title)}</figcaption>")

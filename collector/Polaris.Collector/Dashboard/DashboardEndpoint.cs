@@ -1,6 +1,5 @@
 using Polaris.Collector.Access;
 using Polaris.Collector.Reports;
-using Polaris.Collector.Storage;
 
 namespace Polaris.Collector.Dashboard;
 
@@ -34,48 +33,35 @@ public static class DashboardEndpoint
             .WithMetadata(guarded);
     }
 
-    private static Task WritePageAsync(HttpContext context, CollectorStore store)
+    // A wrong query is the reports' 400, with the same reason, before anything is read; the page and its charts are
+    // computed as reports are (ReportRequest: a read token's limits, the report slots).
+    private static Task WritePageAsync(HttpContext context)
     {
-        ReportQuery query;
-        try
+        Secure(context.Response);
+        return ReportRequest.AnswerAsync(context, Parse, (data, query) =>
         {
-            query = Parse(context);
-        }
-        catch (ArgumentException e)
-        {
-            return BadRequestAsync(context, e.Message);
-        }
-        var data = new ReportData(store);
-        // The domains of the days asked for, over every domain: all Python's roll-ups alone hold them.
-        var domains = data.Libraries(query with { Domain = null }, []).GetValueOrDefault(ReportData.AllPython)?.Domains.Keys.ToArray() ?? [];
-        var page = DashboardPage.Render(query, domains, chart => ChartFragment.Render(chart, data, query), DateTime.UtcNow, RefreshSeconds);
-        return WriteAsync(context, "text/html; charset=utf-8", System.Text.Encoding.UTF8.GetBytes(page));
+            // The domains of the days asked for, over every domain: all Python's roll-ups alone hold them. A domain of
+            // fewer users than the asker's floor is not offered: its name with its charts' notes would say how few.
+            var domains = data.Libraries(query with { Domain = null }, []).GetValueOrDefault(ReportData.AllPython)?.Domains
+                .Where(d => d.Value.Users.Count >= query.MinimumUsers).Select(d => d.Key).ToArray() ?? [];
+            var page = DashboardPage.Render(query, domains, chart => ChartFragment.Render(chart, data, query), DateTime.UtcNow, RefreshSeconds);
+            return ("text/html; charset=utf-8", System.Text.Encoding.UTF8.GetBytes(page));
+        });
     }
 
-    private static Task WriteChartAsync(HttpContext context, CollectorStore store, string name)
+    private static Task WriteChartAsync(HttpContext context, string name)
     {
         if (DashboardCharts.Find(name) is not { } chart)
         {
             return TextAsync(context, StatusCodes.Status404NotFound, $"no such chart; charts: {string.Join(", ", DashboardCharts.All.Select(c => c.Name))}");
         }
-        ReportQuery query;
-        try
-        {
-            query = Parse(context);
-        }
-        catch (ArgumentException e)
-        {
-            return BadRequestAsync(context, e.Message);
-        }
-        var fragment = ChartFragment.Render(chart, new ReportData(store), query);
-        return WriteAsync(context, "text/html; charset=utf-8", System.Text.Encoding.UTF8.GetBytes(fragment));
+        Secure(context.Response);
+        return ReportRequest.AnswerAsync(context, Parse,
+            (data, query) => ("text/html; charset=utf-8", System.Text.Encoding.UTF8.GetBytes(ChartFragment.Render(chart, data, query))));
     }
 
-    private static ReportQuery Parse(HttpContext context) =>
-        DashboardQuery.Parse(context.Request.Query, DateOnly.FromDateTime(DateTime.UtcNow));
-
-    // A wrong query is the reports' 400, with the same reason, before anything is read.
-    private static Task BadRequestAsync(HttpContext context, string reason) => TextAsync(context, StatusCodes.Status400BadRequest, reason);
+    private static ReportQuery Parse(HttpContext context, int maxDays) =>
+        DashboardQuery.Parse(context.Request.Query, DateOnly.FromDateTime(DateTime.UtcNow), maxDays);
 
     private static Task TextAsync(HttpContext context, int status, string text)
     {

@@ -11,15 +11,18 @@ public static class DashboardQuery
 
     /// <summary>Reads a request's query. A form sends every field, so a blank date or domain ("all domains") is one
     /// not chosen, where the API refuses an empty value.</summary>
-    /// <exception cref="ArgumentException">The query is wrong: the message says why.</exception>
-    public static ReportQuery Parse(IQueryCollection query, DateOnly today)
+    /// <param name="query">The request's query.</param>
+    /// <param name="today">Today, UTC.</param>
+    /// <param name="maxDays">The most days the query may span (<see cref="ReportQuery.MaxReadDays"/> for a read token).</param>
+    /// <exception cref="ReportQueryException">The query is wrong: the message says why.</exception>
+    public static ReportQuery Parse(IQueryCollection query, DateOnly today, int maxDays = ReportQuery.MaxDays)
     {
         ArgumentNullException.ThrowIfNull(query);
         return ReportQuery.Parse(
             query.Select(q => new KeyValuePair<string, IReadOnlyList<string>>(q.Key,
                     q.Value.Select(v => v ?? "").Where(v => v.Length > 0 || !Blankable.Contains(q.Key, StringComparer.OrdinalIgnoreCase)).ToArray()))
                 .Where(q => q.Value.Count > 0),
-            today);
+            today, maxDays);
     }
 
     /// <summary>The query string of <paramref name="query"/> (without <c>?</c>), as the API takes it: the days, the

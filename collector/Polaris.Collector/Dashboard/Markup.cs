@@ -9,7 +9,8 @@ internal static class Markup
 {
     /// <summary>Text safe as HTML content and as a quoted attribute value, and as XML alike (a fragment is SVG in an
     /// HTML page): <c>&amp; &lt; &gt; " '</c> escaped, and what no XML text may hold (control characters, a lone
-    /// surrogate) replaced by U+FFFD rather than dropped, so that a reader sees something was there.</summary>
+    /// surrogate) and bidirectional overrides and isolates replaced by U+FFFD rather than dropped, so that a reader sees
+    /// something was there.</summary>
     public static string Escape(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -27,6 +28,8 @@ internal static class Markup
                 case < ' ' and not ('\t' or '\n'):
                 case >= '\u007F' and <= '\u009F':
                 case '\uFFFE' or '\uFFFF':
+                case >= '\u202A' and <= '\u202E': // bidirectional overrides: a name could reverse the text after it
+                case >= '\u2066' and <= '\u2069':
                     escaped.Append('\uFFFD');
                     break;
                 default:

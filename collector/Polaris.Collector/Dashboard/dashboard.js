@@ -46,7 +46,11 @@
     try {
       const q = query();
       history.replaceState(null, '', `?${q}`);
-      await Promise.all(Array.from(document.querySelectorAll('section[data-chart]'), s => refreshChart(s, q, failures)));
+      // One chart at a time: the collector computes two reports at once (ReportSlots) and answers 429 past a short
+      // wait, so a page asking for all of them together over a long span would refuse its own charts.
+      for (const section of document.querySelectorAll('section[data-chart]')) {
+        await refreshChart(section, q, failures);
+      }
     } finally {
       running = false;
     }

@@ -13,8 +13,9 @@ public sealed class ImportEntry
     // A name is printed in the tally; one from an archive is anything its maker wrote.
     private const int MaxNameChars = 1024;
 
-    internal ImportEntry(string name, Stream content, long? length, bool decompressed = false)
+    internal ImportEntry(string name, Stream content, long? length, bool decompressed = false, EntryOwner? owner = null)
     {
+        Owner = owner ?? EntryOwner.Root;
         Name = Printable(name);
         int slash = name.LastIndexOf('/');
         FileName = slash < 0 ? name : name[(slash + 1)..];
@@ -38,6 +39,10 @@ public sealed class ImportEntry
     /// <summary>The content, decompressed; reading past the walk's bound throws
     /// <see cref="ImportEntryTooLargeException"/>.</summary>
     public Stream Content { get; }
+
+    /// <summary>Who wrote the entry: the file's owner, or the owner an archive's header gives; root for an entry that
+    /// has none. A reader counts a record under its owner when the owner is a user (<see cref="EntryOwner.IsUser"/>).</summary>
+    public EntryOwner Owner { get; }
 
     /// <summary>The bytes of <see cref="Content"/> when known before reading (a plain file, a plain archive entry).</summary>
     public long? Length { get; }

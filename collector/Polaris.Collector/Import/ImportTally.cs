@@ -1,4 +1,5 @@
 using System.Globalization;
+using Polaris.Collector.Cli;
 using Polaris.Wire;
 
 namespace Polaris.Collector.Import;
@@ -12,7 +13,11 @@ public sealed class ImportTally
     /// <summary>Places kept for each reason; the rest are counted only.</summary>
     public const int ExamplesPerReason = 5;
 
+    /// <summary>What a process kept with <see cref="ImportedProcess.UserFromRecord"/> is noted as.</summary>
+    public const string UserFromRecord = "user taken from the record, not verified: its file is owned by root or by no known user";
+
     private readonly SortedDictionary<string, long> _skipped = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, long> _noted = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> _examples = new(StringComparer.Ordinal);
 
     /// <summary>Files and archive entries handed to a reader.</summary>
@@ -30,10 +35,14 @@ public sealed class ImportTally
     /// <summary>Files, entries and records skipped, by reason.</summary>
     public IReadOnlyDictionary<string, long> Skipped => _skipped;
 
+    /// <summary>Records kept, but with something a person should know (a user taken from the record, not its file's
+    /// owner), by what.</summary>
+    public IReadOnlyDictionary<string, long> Noted => _noted;
+
     /// <summary>All skipped, whatever the reason.</summary>
     public long SkippedTotal => _skipped.Values.Sum();
 
-    /// <summary>The first places of each reason of <see cref="Skipped"/>.</summary>
+    /// <summary>The first places of each reason of <see cref="Skipped"/> and <see cref="Noted"/>.</summary>
     public IReadOnlyList<string> ExamplesOf(string reason) =>
         _examples.TryGetValue(reason, out var places) ? places : [];
 
@@ -41,15 +50,30 @@ public sealed class ImportTally
 
     internal void Record() => Records = checked(Records + 1);
 
-    internal void Keep(ImportedProcess process)
+    internal void Keep(ImportedProcess process, string where)
     {
         Kept = checked(Kept + 1);
         Clipped += process.Clips;
+        if (process.UserFromRecord)
+        {
+            Note(UserFromRecord, where);
+        }
     }
 
     internal void Skip(string reason, string where, long count = 1)
     {
         _skipped[reason] = checked(_skipped.GetValueOrDefault(reason) + count);
+        Example(reason, where);
+    }
+
+    internal void Note(string what, string where)
+    {
+        _noted[what] = checked(_noted.GetValueOrDefault(what) + 1);
+        Example(what, where);
+    }
+
+    private void Example(string reason, string where)
+    {
         if (!_examples.TryGetValue(reason, out var places))
         {
             _examples.Add(reason, places = []);
@@ -60,7 +84,8 @@ public sealed class ImportTally
         }
     }
 
-    /// <summary>Writes the tally for a person: one line of counts, then each reason with its count and first places.</summary>
+    /// <summary>Writes the tally for a person: one line of counts, then each reason with its count and first places (a
+    /// place names a file or an archive's entry, which its maker chose: printed through <see cref="TerminalText"/>).</summary>
     public void WriteTo(TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(output);
@@ -75,6 +100,14 @@ public sealed class ImportTally
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {count} skipped: {reason}"));
             foreach (var place in ExamplesOf(reason))
+            {
+                output.WriteLine("    " + TerminalText.Safe(place));
+            }
+        }
+        foreach (var (what, count) in _noted)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {count} kept, noted: {what}"));
+            foreach (var place in ExamplesOf(what))
             {
                 output.WriteLine("    " + place);
             }

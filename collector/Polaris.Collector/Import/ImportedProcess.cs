@@ -12,14 +12,21 @@ public sealed record ImportedProcess
     public required RecordSource Source { get; init; }
 
     /// <summary>What makes two imports of the record one: XALT's run uuid; PyModuleSnooper's
-    /// <c>host/pid/timestamp</c> (its timestamp as written, so that the same line always gives the same text).</summary>
+    /// <c>host/pid/timestamp</c> (its timestamp as written, so that the same line always gives the same text); each
+    /// after its owner's uid (<c>1001/</c>) when a user owns the record's file, so that one user's record cannot take
+    /// the place of another's (the store keeps the first summary of an identity).</summary>
     public required string Identity { get; init; }
 
     /// <summary>The source's name on the wire: <c>xalt</c> or <c>pymodulesnooper</c>.</summary>
     public string SourceName => Source.Name();
 
-    /// <summary>The user's name (the tools know no uid).</summary>
+    /// <summary>The user's name: the record file's owner when a user owns it (<see cref="EntryOwner.IsUser"/>), else
+    /// the name the record gives (<see cref="UserFromRecord"/>).</summary>
     public string User { get; init; } = "";
+
+    /// <summary>True when <see cref="User"/> is only what the record claims: its file (or archive) is owned by root or
+    /// by no known user, so nothing ties the record to whoever wrote it. Counted in the tally.</summary>
+    public bool UserFromRecord { get; init; }
 
     /// <summary>The job id as the tool gives it: XALT cuts it to its digits (<c>1234501</c>), PyModuleSnooper keeps
     /// <c>PBS_JOBID</c> (<c>1234501.polaris-pbs-01</c>); <c>JobKey.Of</c> makes them one job.</summary>

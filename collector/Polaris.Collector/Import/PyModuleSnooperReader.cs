@@ -10,11 +10,16 @@ namespace Polaris.Collector.Import;
 /// <c>versions</c> (name to <c>__version__</c>, <c>"None"</c> for none) and its whole <c>env</c>.</summary>
 /// <remarks>
 /// <para>The environment is cut to the hook's allowlist (<see cref="AllowedVariables"/>) as it is read: nothing else
-/// of it is kept, except that the user's name comes from <c>LOGNAME</c>, or <c>USER</c> when that is missing or
-/// empty (the order of Python's <c>getpass.getuser()</c>; PBS sets both to the job's owner), and the working
-/// directory from <c>PWD</c> (the directory the process was started in, as its shell saw it). The job comes from
-/// <c>PBS_JOBID</c> as written (<c>1234501.polaris-pbs-01</c>), the account from <c>PBS_ACCOUNT</c>, the queue from
-/// <c>PBS_QUEUE</c>, the rank from <c>PALS_RANKID</c> or <c>PMI_RANK</c> (<see cref="ImportedRank"/>).</para>
+/// of it is kept, except that the user's name (for a file no user owns, below) comes from <c>LOGNAME</c>, or
+/// <c>USER</c> when that is missing or empty (the order of Python's <c>getpass.getuser()</c>; PBS sets both to the
+/// job's owner), and the working directory from <c>PWD</c> (the directory the process was started in, as its shell
+/// saw it). The job comes from <c>PBS_JOBID</c> as written (<c>1234501.polaris-pbs-01</c>), the account from
+/// <c>PBS_ACCOUNT</c>, the queue from <c>PBS_QUEUE</c>, the rank from <c>PALS_RANKID</c> or <c>PMI_RANK</c>
+/// (<see cref="ImportedRank"/>).</para>
+/// <para>A line counts as its file's owner's when a user owns the file (<see cref="ImportEntry.Owner"/>): the log
+/// file is written by the process itself, and its content is whatever that user put there, <c>LOGNAME</c> included.
+/// A line naming another user is noted. Only for a file owned by root (an admin's copy) or by no known user is the
+/// environment's user taken, and the process marked (<see cref="ImportedProcess.UserFromRecord"/>).</para>
 /// <para>The timestamp is the node's local time (<c>datetime.now()</c>), read in the zone given.</para>
 /// <para>A line that is no record (cut short, not JSON, no host, pid or timestamp, longer than
 /// <see cref="MaxLineBytes"/>) is counted in the tally with its file and line and skipped; nothing a log holds makes
@@ -24,6 +29,9 @@ public sealed class PyModuleSnooperReader
 {
     /// <summary>The longest line read: a process with 3,000 modules writes about 400 KB.</summary>
     public const int MaxLineBytes = 16 << 20;
+
+    /// <summary>What a line whose user is not its file's owner is noted as.</summary>
+    public const string OtherUser = "record names a user other than its file's owner (counted as the owner's)";
 
     private const string TimestampFormat = "MM-dd-yyyy HH:mm:ss.ffffff";
 
@@ -57,7 +65,6 @@ public sealed class PyModuleSnooperReader
                 }
                 if (process != null)
                 {
-                    _tally.Keep(process);
                     yield return process;
                 }
             }
@@ -100,20 +107,31 @@ public sealed class PyModuleSnooperReader
             _line = new byte[Math.Max(line.Length, Math.Min(_line.Length * 2, MaxLineBytes))];
         }
         line.CopyTo(_line);
-        var process = Parse(_line.AsMemory(0, line.Length), out string? fault);
+        var process = Parse(_line.AsMemory(0, line.Length), entry.Owner, out string? fault);
         if (process == null)
         {
             _tally.Skip(fault!, where);
+            return null;
         }
+        if (entry.Owner.IsUser)
+        {
+            // The owner's: a process's environment says who it runs as only if no one edited the log since.
+            if (process.User.Length > 0 && process.User != entry.Owner.Name)
+            {
+                _tally.Note(OtherUser, where);
+            }
+            process = process with { User = entry.Owner.Name };
+        }
+        _tally.Keep(process, where);
         return process;
     }
 
-    private ImportedProcess? Parse(ReadOnlyMemory<byte> json, out string? fault)
+    private ImportedProcess? Parse(ReadOnlyMemory<byte> json, EntryOwner owner, out string? fault)
     {
         try
         {
             using var document = JsonDocument.Parse(json, JsonFields.Options);
-            return Parse(document.RootElement, out fault);
+            return Parse(document.RootElement, owner, out fault);
         }
         catch (JsonException)
         {
@@ -128,7 +146,7 @@ public sealed class PyModuleSnooperReader
         }
     }
 
-    private ImportedProcess? Parse(JsonElement root, out string? fault)
+    private ImportedProcess? Parse(JsonElement root, EntryOwner owner, out string? fault)
     {
         var clip = new ProcessClipper();
         string host = clip.Text(JsonFields.Text(root, "hostname"));
@@ -190,8 +208,11 @@ public sealed class PyModuleSnooperReader
         return new ImportedProcess
         {
             Source = RecordSource.PyModuleSnooper,
-            Identity = string.Create(CultureInfo.InvariantCulture, $"{host}/{pid}/{stamp}"),
+            Identity = owner.IsUser
+                ? string.Create(CultureInfo.InvariantCulture, $"{owner.Uid}/{host}/{pid}/{stamp}")
+                : string.Create(CultureInfo.InvariantCulture, $"{host}/{pid}/{stamp}"),
             User = clip.Text(string.IsNullOrEmpty(logName) ? user : logName),
+            UserFromRecord = !owner.IsUser,
             JobId = clip.Text(Variable(variables, "PBS_JOBID") ?? Variable(variables, "SLURM_JOB_ID")),
             Account = clip.Text(Variable(variables, "PBS_ACCOUNT") ?? Variable(variables, "SLURM_JOB_ACCOUNT")),
             Queue = clip.Text(Variable(variables, "PBS_QUEUE") ?? Variable(variables, "SLURM_JOB_PARTITION")),

@@ -22,7 +22,7 @@ public sealed class CoverageReport : IReport
         var table = new ReportTable(ReportTitles.Of("Coverage by source", query), ["sources", "jobs", "users", "processes"]);
         foreach (var (source, aggregate) in seen)
         {
-            table.Add(source.Name(), (long)aggregate.Jobs.Count, (long)aggregate.Users.Count, aggregate.Processes);
+            table.AddGroup(aggregate.Users.Count, source.Name(), (long)aggregate.Jobs.Count, (long)aggregate.Users.Count, aggregate.Processes);
         }
         // Every combination of two sources or more: what all of them saw.
         var sources = seen.Keys.ToArray();
@@ -35,11 +35,11 @@ public sealed class CoverageReport : IReport
             }
             var jobs = members.Skip(1).Aggregate(new HashSet<long>(seen[members[0]].Jobs), (set, s) => { set.IntersectWith(seen[s].Jobs); return set; });
             var users = members.Skip(1).Aggregate(new HashSet<long>(seen[members[0]].Users), (set, s) => { set.IntersectWith(seen[s].Users); return set; });
-            table.Add(string.Join(" and ", members.Select(m => m.Name())), (long)jobs.Count, (long)users.Count, "");
+            table.AddGroup(users.Count, string.Join(" and ", members.Select(m => m.Name())), (long)jobs.Count, (long)users.Count, "");
         }
         var anyJobs = seen.Values.SelectMany(a => a.Jobs).ToHashSet();
         var anyUsers = seen.Values.SelectMany(a => a.Users).ToHashSet();
-        table.Add("any", (long)anyJobs.Count, (long)anyUsers.Count, "");
+        table.AddGroup(anyUsers.Count, "any", (long)anyJobs.Count, (long)anyUsers.Count, "");
         table.Notes.Add("a job is its id up to the first dot, so XALT's 1234501 and PyModuleSnooper's 1234501.polaris-pbs-01 are one job; users by uid, an imported name by the uid the agent showed for it");
         return table;
     }

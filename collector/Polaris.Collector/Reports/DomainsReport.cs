@@ -33,7 +33,7 @@ public sealed class DomainsReport : IReport
                 .Take(PerDomain + 1);
             foreach (var (name, library, use) in ranked)
             {
-                table.Add(name, ReportTitles.Library(library), (long)use.Users.Count, (long)use.Jobs.Count, use.Processes,
+                table.AddGroup(use.Users.Count, name, ReportTitles.Library(library), (long)use.Users.Count, (long)use.Jobs.Count, use.Processes,
                     domainUsers == 0 ? 0.0 : (double)use.Users.Count / domainUsers);
             }
         }

@@ -38,7 +38,7 @@ public sealed class EnvironmentsReport : IReport
             var inCustom = library.KindUsers.Where(k => Custom.Contains(k.Key)).SelectMany(k => k.Value).ToHashSet();
             long both = inBase.Count(inCustom.Contains);
             long baseOnly = inBase.Count - both, customOnly = inCustom.Count - both;
-            table.Add(library.Library, (long)library.Users.Count, baseOnly, customOnly, both, library.Users.Count - baseOnly - customOnly - both);
+            table.AddGroup(library.Users.Count, library.Library, (long)library.Users.Count, baseOnly, customOnly, both, library.Users.Count - baseOnly - customOnly - both);
         }
         table.Notes.Add("base: the facility's base conda environment; custom: conda environments, clones of the base, venvs (on the base or not); other-only: users seen only in a system Python or an environment not classified");
         if (query.Domain != null)

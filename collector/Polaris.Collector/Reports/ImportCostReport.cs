@@ -45,7 +45,7 @@ public sealed class ImportCostReport : IReport
         for (int i = 0; i < libraries.Length; i++)
         {
             var times = libraries[i].ImportNs;
-            table.Add(libraries[i].Library, times.Count, Quantile(times, 0.5) / 1e6, Quantile(times, 0.95) / 1e6, times.Sum / 3.6e12, nodeHours[i]);
+            table.AddGroup(libraries[i].Users.Count, libraries[i].Library, times.Count, Quantile(times, 0.5) / 1e6, Quantile(times, 0.95) / 1e6, times.Sum / 3.6e12, nodeHours[i]);
         }
         table.Notes.Add("times of the library's top-level package import, from power-of-two buckets: a quantile is its bucket's midpoint, within a factor of 1.5; process-hours: the sum over processes");
         table.Notes.Add(NodeHoursNote);

@@ -21,7 +21,7 @@ public sealed class LibrariesReport : IReport
         var table = new ReportTable(ReportTitles.Of("Libraries by distinct users", query), ["library", "users", "jobs", "processes", "user-share"]);
         foreach (var library in Ranked(libraries.Values))
         {
-            table.Add(ReportTitles.Library(library.Library), (long)library.Users.Count, (long)library.Jobs.Count, library.Processes,
+            table.AddGroup(library.Users.Count, ReportTitles.Library(library.Library), (long)library.Users.Count, (long)library.Jobs.Count, library.Processes,
                 pythonUsers == 0 ? 0.0 : (double)library.Users.Count / pythonUsers);
         }
         table.Notes.Add("processes: those whose program imported the library (start-up imports from .pth files are not counted); user-share: of all Python users in the same days and sources");

@@ -36,14 +36,14 @@ public sealed class OriginsReport : IReport
                 total[i] += library.OriginLoads[(int)Shown[i]];
             }
         }
-        table.Add(Row("(all libraries)", total));
+        table.AddGroup(libraries.SelectMany(l => l.Users).Distinct().Count(), Row("(all libraries)", total));
         var ranked = libraries
-            .Select(l => (l.Library, Loads: Shown.Select(o => l.OriginLoads[(int)o]).ToArray()))
+            .Select(l => (l.Library, l.Users, Loads: Shown.Select(o => l.OriginLoads[(int)o]).ToArray()))
             .OrderByDescending(l => l.Loads[0] + l.Loads[1]).ThenByDescending(l => l.Loads.Sum()).ThenBy(l => l.Library, StringComparer.Ordinal)
             .Take(Libraries);
-        foreach (var (library, loads) in ranked)
+        foreach (var (library, users, loads) in ranked)
         {
-            table.Add(Row(library, loads));
+            table.AddGroup(users.Count, Row(library, loads));
         }
         table.Notes.Add("a load is a module of the library in one process; home-share: home and user-site loads of all loads; libraries loaded most from home directories first");
         if (query.Domain != null)

@@ -31,10 +31,13 @@ public sealed class ProvisioningCandidate(string name)
 
     /// <summary>The versions with the most users first; none known (<c>""</c>: XALT keeps none, a module without
     /// <c>__version__</c>) only when no process saw one.</summary>
-    public IEnumerable<(string Version, int Users)> TopVersions(int count)
+    /// <param name="count">Versions given at most.</param>
+    /// <param name="minimumUsers">Users a version needs to be given (a read token's floor, <see cref="ReportQuery.MinimumUsers"/>).</param>
+    public IEnumerable<(string Version, int Users)> TopVersions(int count, int minimumUsers = 1)
     {
-        var known = _versions.Where(v => v.Key.Length > 0).ToArray();
-        return (known.Length > 0 ? known : _versions.ToArray())
+        var shown = _versions.Where(v => v.Value.Count >= minimumUsers).ToArray();
+        var known = shown.Where(v => v.Key.Length > 0).ToArray();
+        return (known.Length > 0 ? known : shown)
             .OrderByDescending(v => v.Value.Count).ThenBy(v => v.Key, StringComparer.Ordinal).Take(count).Select(v => (v.Key, v.Value.Count));
     }
 }

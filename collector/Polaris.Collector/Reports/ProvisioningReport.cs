@@ -6,7 +6,7 @@ namespace Polaris.Collector.Reports;
 /// <summary>The question the facility's study exists for: which packages users load from outside the base environment
 /// (user sites, custom environments, venvs, home directories, project file systems), by how many users and domains,
 /// at which versions, and whether the base environment already has them: the candidates for the next base
-/// environment. <see cref="EnvironmentYaml"/> writes them as a conda <c>environment.yml</c> fragment.</summary>
+/// environment. <see cref="ProvisioningYaml"/> writes them as a conda <c>environment.yml</c> fragment.</summary>
 public sealed class ProvisioningReport : IReport
 {
     /// <summary>Packages listed, the most users first.</summary>
@@ -34,11 +34,15 @@ public sealed class ProvisioningReport : IReport
         foreach (var package in candidates)
         {
             var (conda, known) = CondaNames.Of(package.Name);
-            table.Add(package.Name, (long)package.Users.Count, (long)package.Domains.Count, package.Processes,
-                string.Join(", ", package.TopVersions(VersionsShown).Select(v => $"{(v.Version.Length == 0 ? "?" : v.Version)} ({v.Users})")),
+            table.AddGroup(package.Users.Count, package.Name, (long)package.Users.Count, (long)package.Domains.Count, package.Processes,
+                string.Join(", ", package.TopVersions(VersionsShown, query.MinimumUsers).Select(v => $"{(v.Version.Length == 0 ? "?" : v.Version)} ({v.Users})")),
                 package.BaseVersion ?? "", known ? conda : conda + "?");
         }
         table.Notes.Add("outside: loaded from a user site, a custom environment, a venv, a home directory or a project file system; versions: __version__ as the processes saw it, with its users; " + baseSource);
+        if (query.MinimumUsers > 1)
+        {
+            table.Notes.Add($"versions: those of at least {query.MinimumUsers} users (a read token's floor)");
+        }
         table.Notes.Add("from the stored summaries (retentionDays); conda-package: the conda name of the import name, '?' where the two may differ and it is a guess");
         return table;
     }
@@ -142,29 +146,4 @@ public sealed class ProvisioningReport : IReport
             return null;
         }
     }
-
-    /// <summary>The candidates as a conda <c>environment.yml</c> fragment: each pinned to the version most of its users
-    /// had, a comment with its users, domains and the base environment's version, to diff against the base's own file.</summary>
-    public static void EnvironmentYaml(TextWriter output, IReadOnlyList<ProvisioningCandidate> candidates, ReportQuery query)
-    {
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(candidates);
-        ArgumentNullException.ThrowIfNull(query);
-        output.WriteLine($"# polaris-collector report provisioning, {ReportTitles.Of("packages used from outside the base environment", query)}");
-        output.WriteLine("# pinned to the version most of their users had; 'base has' is the version seen loaded from the base environment");
-        output.WriteLine("dependencies:");
-        foreach (var candidate in candidates)
-        {
-            var (conda, known) = CondaNames.Of(candidate.Name);
-            var version = candidate.TopVersions(1).Select(v => v.Version).FirstOrDefault(v => v.Length > 0);
-            var pin = version != null && IsPlainVersion(version) ? $"{conda}={version}" : conda;
-            output.WriteLine($"  - {pin}  # {candidate.Users.Count} users, {candidate.Domains.Count} domains"
-                + (candidate.BaseVersion != null ? $", base has {candidate.BaseVersion}" : ", not seen in the base")
-                + (known ? "" : $", import name {candidate.Name}: check the package's name"));
-        }
-    }
-
-    // A version is written into YAML as is only when it is one (1.26.4, 2.1.0+cu121): the text comes from a process.
-    private static bool IsPlainVersion(string version) =>
-        version.Length <= 64 && version.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '+' or '-' or '_' or '!');
 }

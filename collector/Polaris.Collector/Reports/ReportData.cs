@@ -6,7 +6,10 @@ namespace Polaris.Collector.Reports;
 
 /// <summary>What reports read: the roll-ups of a query's days and sources, united per library, with each user counted
 /// under one number across sources (<see cref="CollectorStore.UserAliases"/>).</summary>
-public sealed class ReportData(CollectorStore store)
+/// <param name="store">The store read.</param>
+/// <param name="aborted">Stops the reading (day by day, summary by summary) when the request that asked is gone:
+/// a report over many days costs seconds of CPU nobody would read.</param>
+public sealed class ReportData(CollectorStore store, CancellationToken aborted = default)
 {
     /// <summary>All Python: the roll-up library <c>""</c>.</summary>
     public const string AllPython = "";
@@ -15,9 +18,10 @@ public sealed class ReportData(CollectorStore store)
     /// read when the provisioning report runs; empty for none.</summary>
     public string BasePackagesFile { get; init; } = "";
 
-    /// <summary>The data a collector's endpoints report from: its store and settings.</summary>
-    internal static ReportData Serving(CollectorStore store, IServiceProvider services) =>
-        new(store) { BasePackagesFile = services.GetService<CollectorOptions>()?.BaseEnvironmentPackages ?? "" };
+    /// <summary>The data a collector's endpoints report from: its store and settings, read until the request is
+    /// abandoned.</summary>
+    internal static ReportData Serving(CollectorStore store, IServiceProvider services, CancellationToken aborted = default) =>
+        new(store, aborted) { BasePackagesFile = services.GetService<CollectorOptions>()?.BaseEnvironmentPackages ?? "" };
 
     /// <summary>Every library of the query's days and sources (and all Python, <see cref="AllPython"/>), or only
     /// <paramref name="only"/> (all Python always included).</summary>
@@ -63,6 +67,7 @@ public sealed class ReportData(CollectorStore store)
         var wanted = Wanted(only);
         for (var day = query.Since; day <= query.Until; day = day.AddDays(1))
         {
+            aborted.ThrowIfCancellationRequested();
             foreach (var source in query.Sources)
             {
                 foreach (var rollup in DayRollups(source, day, wanted))
@@ -86,7 +91,12 @@ public sealed class ReportData(CollectorStore store)
     public IEnumerable<StoredUses> Uses(ReportQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return store.Uses(query.Since, query.Until, query.Sources);
+        aborted.ThrowIfCancellationRequested();
+        foreach (var uses in store.Uses(query.Since, query.Until, query.Sources))
+        {
+            aborted.ThrowIfCancellationRequested();
+            yield return uses;
+        }
     }
 
     /// <summary>The agent's stored summaries of the query's days with their processes' import times (the other sources

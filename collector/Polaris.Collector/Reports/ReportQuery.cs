@@ -12,8 +12,15 @@ public sealed record ReportQuery
     public const string DateFormat = "yyyy-MM-dd";
 
     /// <summary>Most days a query may span: ten years, as the roll-ups are kept; a report reads one roll-up per
-    /// library and day at most.</summary>
+    /// library and day at most. The admin token's and the command line's limit.</summary>
     public const int MaxDays = 3660;
+
+    /// <summary>Most days a read token's query may span: a little over a year. A report's cost grows with its days
+    /// (ten years took minutes of CPU), and a read token is what dashboards and Prometheus hold.</summary>
+    public const int MaxReadDays = 400;
+
+    /// <summary>The first day a query may name: no Python process the collector or its importers keep is older.</summary>
+    public static readonly DateOnly Earliest = new(2000, 1, 1);
 
     /// <summary>Most libraries a query may name.</summary>
     public const int MaxLibraries = 100;
@@ -34,14 +41,22 @@ public sealed record ReportQuery
     /// <summary>Libraries named (<c>library</c>, repeatable); empty for the reports' own choice.</summary>
     public IReadOnlyList<string> Libraries { get; init; } = [];
 
+    /// <summary>The distinct users a row must count to be shown (k-anonymity): 1, every row, for the admin token and
+    /// the command line on its own store; <c>reportMinimumUsers</c> for a read token, where a count of one or two
+    /// users of a library in a small domain could name them. Set by the caller, never by the query's parameters.</summary>
+    public int MinimumUsers { get; init; } = 1;
+
     /// <summary>Reads and checks the parameters (each name with its values): <c>since</c> and <c>until</c> are
     /// <c>yyyy-MM-dd</c> (defaults: today, UTC, and the 29 days before it), <c>source</c> is <c>agent</c>,
     /// <c>xalt</c> or <c>pymodulesnooper</c> and may repeat, as <c>library</c> may.</summary>
     /// <param name="parameters">Each parameter's values, by name.</param>
-    /// <param name="today">Today, UTC: the default <c>until</c>.</param>
-    /// <exception cref="ArgumentException">A parameter is unknown, repeated where it may not be, or wrong: the
+    /// <param name="today">Today, UTC: the default <c>until</c>; <c>until</c> may be at most the day after (a day
+    /// ahead of UTC somewhere), <c>since</c> at least <see cref="Earliest"/>.</param>
+    /// <param name="maxDays">The most days the query may span: <see cref="MaxDays"/>, or <see cref="MaxReadDays"/>
+    /// for a read token.</param>
+    /// <exception cref="ReportQueryException">A parameter is unknown, repeated where it may not be, or wrong: the
     /// message says which and why (the API's 400, the command line's usage error).</exception>
-    public static ReportQuery Parse(IEnumerable<KeyValuePair<string, IReadOnlyList<string>>> parameters, DateOnly today)
+    public static ReportQuery Parse(IEnumerable<KeyValuePair<string, IReadOnlyList<string>>> parameters, DateOnly today, int maxDays = MaxDays)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         var given = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
@@ -50,31 +65,41 @@ public sealed record ReportQuery
             // A misspelt parameter ('sinc') would otherwise be ignored and answer what nobody asked for.
             if (!Parameters.Contains(name, StringComparer.OrdinalIgnoreCase))
             {
-                throw new ArgumentException($"unknown parameter '{name}' ({string.Join(", ", Parameters)})");
+                throw new ReportQueryException($"unknown parameter '{name}' ({string.Join(", ", Parameters)})");
             }
             given[name] = [.. (given.TryGetValue(name, out var before) ? before : []), .. values];
         }
         var until = Date(given, "until") ?? today;
-        var since = Date(given, "since") ?? until.AddDays(-29);
+        var latest = today.AddDays(1);
+        if (until > latest || until < Earliest)
+        {
+            throw new ReportQueryException($"until {Text(until)} is not between {Text(Earliest)} and {Text(latest)}");
+        }
+        var since = Date(given, "since") ?? (until.DayNumber - Earliest.DayNumber < 29 ? Earliest : until.AddDays(-29));
+        if (since < Earliest)
+        {
+            throw new ReportQueryException($"since {Text(since)} is before {Text(Earliest)}");
+        }
         if (since > until)
         {
-            throw new ArgumentException($"since {Text(since)} is after until {Text(until)}");
+            throw new ReportQueryException($"since {Text(since)} is after until {Text(until)}");
         }
-        if (until.DayNumber - since.DayNumber + 1 > MaxDays)
+        if (until.DayNumber - since.DayNumber + 1 > maxDays)
         {
-            throw new ArgumentException($"since to until spans more than {MaxDays} days");
+            throw new ReportQueryException($"since to until spans more than {maxDays} days"
+                + (maxDays < MaxDays ? $" (a read token's limit; an admin token may ask for {MaxDays})" : ""));
         }
         var sources = Values(given, "source").Select(s => WireNames.ParseSource(s)
-            ?? throw new ArgumentException($"source '{s}' is none of agent, xalt, pymodulesnooper")).Distinct().ToArray();
+            ?? throw new ReportQueryException($"source '{s}' is none of agent, xalt, pymodulesnooper")).Distinct().ToArray();
         var libraries = Values(given, "library").Distinct(StringComparer.Ordinal).ToArray();
         if (libraries.Length > MaxLibraries || libraries.Any(l => l.Length is 0 or > 256))
         {
-            throw new ArgumentException($"library names at most {MaxLibraries} libraries of 1 to 256 characters");
+            throw new ReportQueryException($"library names at most {MaxLibraries} libraries of 1 to 256 characters");
         }
         var domains = Values(given, "domain").ToArray();
         if (domains.Length > 1 || domains.Any(d => d.Length is 0 or > 256))
         {
-            throw new ArgumentException("domain names one domain of 1 to 256 characters");
+            throw new ReportQueryException("domain names one domain of 1 to 256 characters");
         }
         return new ReportQuery
         {
@@ -101,10 +126,10 @@ public sealed record ReportQuery
         }
         if (values.Length > 1)
         {
-            throw new ArgumentException($"{name} is given more than once");
+            throw new ReportQueryException($"{name} is given more than once");
         }
         return DateOnly.TryParseExact(values[0], DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
             ? day
-            : throw new ArgumentException($"{name} '{values[0]}' is not a date ({DateFormat})");
+            : throw new ReportQueryException($"{name} '{values[0]}' is not a date ({DateFormat})");
     }
 }

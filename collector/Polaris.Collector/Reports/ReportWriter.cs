@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Polaris.Collector.Cli;
 
 namespace Polaris.Collector.Reports;
 
@@ -30,16 +31,18 @@ public static class ReportWriter
         }
     }
 
-    /// <summary>The title, then columns padded to their widest cell: text to the left, numbers to the right.</summary>
+    /// <summary>The title, then columns padded to their widest cell: text to the left, numbers to the right. Text from
+    /// the records (names, domains, versions, the query's own values in the title) goes through
+    /// <see cref="TerminalText.Safe"/>: a name cannot send the terminal an escape sequence.</summary>
     public static void WriteText(TextWriter output, ReportTable table)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(table);
-        var cells = table.Rows.Select(r => r.Select(Cell).ToArray()).ToList();
+        var cells = table.Rows.Select(r => r.Select(c => TerminalText.Safe(Cell(c))).ToArray()).ToList();
         var widths = table.Columns.Select((c, i) => cells.Select(r => r[i].Length).Append(c.Length).Max()).ToArray();
         // A column of numbers (an empty cell allowed: a figure that does not apply) is aligned to the right.
         var numeric = table.Columns.Select((_, i) => table.Rows.Count > 0 && table.Rows.All(r => r[i] is not string text || text.Length == 0)).ToArray();
-        output.WriteLine(table.Title);
+        output.WriteLine(TerminalText.Safe(table.Title));
         foreach (var line in cells.Prepend([.. table.Columns]))
         {
             var text = new StringBuilder();
@@ -55,19 +58,21 @@ public static class ReportWriter
         }
         foreach (var note in table.Notes)
         {
-            output.WriteLine(note);
+            output.WriteLine(TerminalText.Safe(note));
         }
     }
 
-    /// <summary>RFC 4180: a header of the column names, a field quoted when it holds a comma, a quote or a line break.</summary>
+    /// <summary>RFC 4180: a header of the column names, a field quoted when it holds a comma, a quote or a line break.
+    /// A text cell a spreadsheet would take for a formula (<see cref="CsvText.Field"/>) is written as text; numbers stay
+    /// numbers, negative ones included.</summary>
     public static void WriteCsv(TextWriter output, ReportTable table)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(table);
-        output.Write(string.Join(",", table.Columns.Select(Field)) + "\r\n");
+        output.Write(string.Join(",", table.Columns.Select(CsvText.Field)) + "\r\n");
         foreach (var row in table.Rows)
         {
-            output.Write(string.Join(",", row.Select(c => Field(Raw(c)))) + "\r\n");
+            output.Write(string.Join(",", row.Select(c => c is string text ? CsvText.Field(text) : Raw(c))) + "\r\n");
         }
     }
 
@@ -129,7 +134,4 @@ public static class ReportWriter
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         _ => (string)value,
     };
-
-    private static string Field(string value) =>
-        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
 }

@@ -53,7 +53,7 @@ public sealed class SharedObjectsReport : IReport
             .OrderByDescending(o => o.Value.Users.Count).ThenByDescending(o => o.Value.Processes).ThenBy(o => o.Key, StringComparer.Ordinal)
             .Take(Objects))
         {
-            table.Add(name, (long)users.Count, (long)jobs.Count, processes);
+            table.AddGroup(users.Count, name, (long)users.Count, (long)jobs.Count, processes);
         }
         if (objects.Count > Objects)
         {

@@ -23,7 +23,7 @@ public sealed class SubmodulesReport : IReport
         ArgumentNullException.ThrowIfNull(query);
         if (query.Libraries.Count != 1)
         {
-            throw new ArgumentException("submodules needs one package: library=NAME");
+            throw new ReportQueryException("submodules needs one package: library=NAME");
         }
         var package = query.Libraries[0];
         var user = data.UserNumbers();
@@ -58,7 +58,7 @@ public sealed class SubmodulesReport : IReport
             .OrderByDescending(m => m.Value.Users.Count).ThenByDescending(m => m.Value.Processes).ThenBy(m => m.Key, StringComparer.Ordinal)
             .Take(Submodules))
         {
-            table.Add(name, kind.Length == 0 ? "unknown" : kind, (long)users.Count, (long)jobs.Count, processes);
+            table.AddGroup(users.Count, name, kind.Length == 0 ? "unknown" : kind, (long)users.Count, (long)jobs.Count, processes);
         }
         if (modules.Count > Submodules)
         {

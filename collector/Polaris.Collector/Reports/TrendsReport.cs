@@ -36,7 +36,7 @@ public sealed class TrendsReport : IReport
         var table = new ReportTable(ReportTitles.Of("Daily use", query), ["day", "library", "users", "jobs", "processes"]);
         foreach (var ((day, library), aggregate) in days)
         {
-            table.Add(ReportQuery.Text(day), ReportTitles.Library(library), (long)aggregate.Users.Count, (long)aggregate.Jobs.Count, aggregate.Processes);
+            table.AddGroup(aggregate.Users.Count, ReportQuery.Text(day), ReportTitles.Library(library), (long)aggregate.Users.Count, (long)aggregate.Jobs.Count, aggregate.Processes);
         }
         table.Notes.Add("a day is the UTC day the processes started; days without use have no row");
         return table;

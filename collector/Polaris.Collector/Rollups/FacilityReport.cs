@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Polaris.Collector.Cli;
 
 namespace Polaris.Collector.Rollups;
 
@@ -21,7 +22,7 @@ public static class FacilityReport
         var header = new List<string> { "library" };
         header.AddRange(Measures.SelectMany(m => facility.Windows.Select(w => Invariant($"{m}-{w}d"))));
         var cells = rows.Select(r => new List<string>(
-            [r.Library.Length == 0 ? AllPython : r.Library,
+            [r.Library.Length == 0 ? AllPython : TerminalText.Safe(r.Library),
             .. r.Users.Select(Number), .. r.Jobs.Select(Number), .. r.Processes.Select(Number)])).ToList();
         var widths = header.Select((h, i) => cells.Select(c => c[i].Length).Append(h.Length).Max()).ToArray();
         output.WriteLine(Invariant($"UTC days {RollupRange.Text(facility.Since)} to {RollupRange.Text(facility.Until)}, {collectors} collector{(collectors == 1 ? "" : "s")}: users and jobs distinct across them, processes summed"));

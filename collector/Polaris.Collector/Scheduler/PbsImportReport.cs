@@ -1,4 +1,5 @@
 using System.Globalization;
+using Polaris.Collector.Cli;
 
 namespace Polaris.Collector.Scheduler;
 
@@ -73,7 +74,7 @@ public sealed record PbsImportReport
             $"  malformed lines: {MalformedLines}{(MalformedLines > ErrorsPrinted ? $", the first {ErrorsPrinted}" : "")}"));
         foreach (var error in FirstErrors.Take(ErrorsPrinted))
         {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    line {error.Line}: {error.Reason}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    line {error.Line}: {TerminalText.Safe(error.Reason)}"));
         }
     }
 }

@@ -52,6 +52,8 @@ public static class CollectorSettings
             (o, v) => o with { MaxLibraryLabels = v.Number() }),
         new("libraryLabelMinUsers", "2", "distinct users a library needs before it gets a label",
             (o, v) => o with { LibraryLabelMinUsers = v.Number() }),
+        new("reportMinimumUsers", "3", "distinct users a report's row needs to be shown to a read token (the admin token sees all)",
+            (o, v) => o with { ReportMinimumUsers = v.Number() }),
         new("maxNodeLabels", "20000", "node label values in /metrics", (o, v) => o with { MaxNodeLabels = v.Number() }),
         new("maxUserNames", "100000", "user names the store numbers across sources; past it, names are not learnt",
             (o, v) => o with { MaxUserNames = v.Number() }),

@@ -19,7 +19,7 @@ public class ImportFuzzTests
         var records = FixtureFiles(ImportFixtures.XaltArchive);
         var random = new Random(Seed);
         var tally = new ImportTally();
-        var reader = new XaltReader(tally, maxPendingRuns: 8, maxPendingPackages: 64);
+        var reader = new XaltReader(tally, maxPendingBytes: 16 * 1024, maxPendingRuns: 8);
 
         // One reader over all of them, so that joins, supersessions and evictions of damaged records meet too.
         var entries = Enumerable.Range(0, Iterations).Select(i =>

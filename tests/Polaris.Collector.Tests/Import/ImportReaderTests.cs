@@ -1,20 +1,13 @@
 using Polaris.Wire;
 using System.Text;
 using Polaris.Collector.Import;
+using static Polaris.Collector.Tests.Import.XaltRecords;
 
 namespace Polaris.Collector.Tests.Import;
 
 /// <summary>What each reader takes, joins, keeps and skips, record by record.</summary>
 public class ImportReaderTests
 {
-    private const string Uuid = "01a21322-32de-77a2-a45a-e9a15a4c0923";
-
-    private static string Run(string uuid = Uuid, string exec = "/usr/bin/python3.11", double end = 1795617338.5482, string envT = """{"PMI_RANK": "0", "PATH": "/usr/bin", "HOME": "/home/asmith"}""") =>
-        $$"""{"crc": "0xDEAD", "userT": {"syshost": "debvm", "run_uuid": "{{uuid}}", "exec_path": "{{exec}}", "cwd": "/home/asmith/jobs", "user": "asmith", "account": "MatSciProj", "job_id": "1234501", "queue": "prod"}, "userDT": {"start_time": 1795617338.0783, "end_time": {{end}}, "num_nodes": 2.0}, "libA": [["/usr/lib/libz.so.1", "0"], ["/usr/lib/libz.so.1", "0"], 7, []], "envT": {{envT}}}""";
-
-    private static string Pkg(string name, string uuid = Uuid, string program = "python") =>
-        $$"""{"crc": "0x0000", "program": "{{program}}", "xalt_run_uuid": "{{uuid}}", "package_version": "3.11.2", "package_name": "{{name}}", "package_path": "/usr/lib/python3/dist-packages/{{name}}/__init__.py"}""";
-
     private static (List<ImportedProcess>, ImportTally) Xalt(params (string Name, string Json)[] files) => Xalt(new XaltReader(new ImportTally()), files);
 
     private static (List<ImportedProcess>, ImportTally) Xalt(XaltReader reader, (string Name, string Json)[] files)
@@ -71,26 +64,50 @@ public class ImportReaderTests
     }
 
     [Fact]
-    public void Past_the_bound_of_waiting_runs_the_oldest_is_given_and_its_late_pkgs_counted()
+    public void Past_the_budget_of_waiting_bytes_the_oldest_run_is_given_and_its_late_pkgs_counted()
     {
-        var reader = new XaltReader(new ImportTally(), maxPendingRuns: 1, maxPendingPackages: 100);
+        var measure = new XaltReader(new ImportTally());
+        Xalt(measure, [("run.1.json", Run(uuid: "one"))]);
+        long oneRun = measure.PeakPendingBytes;
+        // Room for one run and its package, not for two runs.
+        var reader = new XaltReader(new ImportTally(), maxPendingBytes: oneRun * 3 / 2);
+
+        var (processes, tally) = Xalt(reader, [("run.1.json", Run(uuid: "one")), ("run.2.json", Run(uuid: "two")), ("pkg.3.json", Pkg("numpy", uuid: "one")), ("pkg.4.json", Pkg("numpy", uuid: "two"))]);
+
+        Assert.InRange(oneRun, 500, 4000);
+        Assert.Equal(["one", "two"], processes.Select(p => p.Identity));
+        Assert.Empty(processes[0].Modules);
+        Assert.Equal("numpy", Assert.Single(processes[1].Modules).Name);
+        Assert.Equal(1, tally.Skipped["pkg record after its run was given (runs waiting past their bounds)"]);
+        Assert.Equal(["run.1.json"], tally.ExamplesOf(XaltReader.GivenEarly));
+        Assert.InRange(reader.PeakPendingBytes, oneRun, oneRun * 2 + 1000);
+    }
+
+    [Fact]
+    public void Past_the_bound_of_waiting_runs_the_oldest_is_given_whatever_their_bytes()
+    {
+        var reader = new XaltReader(new ImportTally(), maxPendingBytes: 1L << 30, maxPendingRuns: 1);
 
         var (processes, tally) = Xalt(reader, [("run.1.json", Run(uuid: "one")), ("run.2.json", Run(uuid: "two")), ("pkg.3.json", Pkg("numpy", uuid: "one")), ("pkg.4.json", Pkg("numpy", uuid: "two"))]);
 
         Assert.Equal(["one", "two"], processes.Select(p => p.Identity));
         Assert.Empty(processes[0].Modules);
         Assert.Equal("numpy", Assert.Single(processes[1].Modules).Name);
-        Assert.Equal(1, tally.Skipped["pkg record after its run was given (too many runs waiting)"]);
+        Assert.Equal(1, tally.Skipped["pkg record after its run was given (runs waiting past their bounds)"]);
+        Assert.False(tally.Noted.ContainsKey(XaltReader.GivenEarly));
     }
 
     [Fact]
-    public void The_fixture_read_with_small_bounds_gives_the_same_runs_as_its_tree_is_read_a_folder_at_a_time()
+    public void The_fixture_read_with_a_small_budget_gives_the_same_runs_as_its_tree_is_read_a_folder_at_a_time()
     {
         var tally = new ImportTally();
-        var bounded = new XaltReader(tally, maxPendingRuns: 2, maxPendingPackages: 200).Read(new ImportInputs(tally).Walk([ImportFixtures.XaltArchive])).ToList();
+        var reader = new XaltReader(tally, maxPendingBytes: 64 * 1024);
+        var bounded = reader.Read(new ImportInputs(tally).Walk([ImportFixtures.XaltArchive])).ToList();
 
         Assert.Equal(ImportFixtures.DescribeAll(ImportFixtures.Xalt(ImportFixtures.XaltArchive).Processes), ImportFixtures.DescribeAll(bounded));
         Assert.Empty(tally.Skipped);
+        Assert.True(tally.Noted.GetValueOrDefault(XaltReader.GivenEarly) >= 10, "the budget gave runs before the end");
+        Assert.InRange(reader.PeakPendingBytes, 64 * 1024, 128 * 1024);
     }
 
     [Fact]

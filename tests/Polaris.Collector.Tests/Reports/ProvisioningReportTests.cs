@@ -51,14 +51,14 @@ public class ProvisioningReportTests
 
         var rows = new ProvisioningReport().Run(data, query).Rows;
         using var yaml = new StringWriter();
-        ProvisioningReport.EnvironmentYaml(yaml, ProvisioningReport.Candidates(data, query), query);
+        ProvisioningYaml.Write(yaml, ProvisioningReport.Candidates(data, query), query);
 
         Assert.Equal([
             new object[] { "torch", 3L, 2L, 3L, "2.1.0 (2), 2.0.1 (1)", "", "pytorch" },
             new object[] { "numpy", 1L, 1L, 1L, "1.24.0 (1)", "1.26.4", "numpy?" }], rows);
         var lines = yaml.ToString().Split('\n');
-        Assert.Contains("  - pytorch=2.1.0  # 3 users, 2 domains, not seen in the base", lines);
-        Assert.Contains("  - numpy=1.24.0  # 1 users, 1 domains, base has 1.26.4, import name numpy: check the package's name", lines);
+        Assert.Contains("  - \"pytorch=2.1.0\"  # 3 users, 2 domains, not seen in the base", lines);
+        Assert.Contains("  - \"numpy=1.24.0\"  # 1 users, 1 domains, base has 1.26.4, import name numpy: check the package's name", lines);
         Assert.Equal("dependencies:", lines[2]);
     }
 
@@ -73,13 +73,13 @@ public class ProvisioningReportTests
 
         var table = new ProvisioningReport().Run(data, query);
         using var yaml = new StringWriter();
-        ProvisioningReport.EnvironmentYaml(yaml, ProvisioningReport.Candidates(data, query), query);
+        ProvisioningYaml.Write(yaml, ProvisioningReport.Candidates(data, query), query);
 
         // torch: pip's torch==2.2.1 in the list, where no process loaded it from the base; numpy: the list's 1.25.2,
         // not the 1.26.4 processes loaded from the base.
         Assert.Equal([("torch", "2.2.1"), ("numpy", "1.25.2")], table.Rows.Select(r => ((string)r[0], (string)r[5])));
         Assert.Contains(table.Notes, n => n.Contains("package list environment.yml (11 packages)", StringComparison.Ordinal));
-        Assert.Contains("  - pytorch=2.1.0  # 3 users, 2 domains, base has 2.2.1", yaml.ToString().Split('\n'));
+        Assert.Contains("  - \"pytorch=2.1.0\"  # 3 users, 2 domains, base has 2.2.1", yaml.ToString().Split('\n'));
     }
 
     [Fact]

@@ -121,7 +121,7 @@ public class ReportTests : IDisposable
     {
         var parameters = query.Split('&').Select(p => p.Split('=')).Select(p => (p[0], p[1])).ToArray();
 
-        var error = Assert.Throws<ArgumentException>(() => Query(parameters));
+        var error = Assert.Throws<ReportQueryException>(() => Query(parameters));
 
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
     }
