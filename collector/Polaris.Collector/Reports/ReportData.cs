@@ -38,6 +38,7 @@ public sealed class ReportData(CollectorStore store, CancellationToken aborted =
         {
             for (var day = query.Since; day <= query.Until;)
             {
+                aborted.ThrowIfCancellationRequested();
                 var next = new DateOnly(day.Year, day.Month, 1).AddMonths(1);
                 int month = CollectorStore.MonthOf(day);
                 bool whole = day.Day == 1 && next.AddDays(-1) <= query.Until && store.PeriodBuilt(source, CollectorStore.MonthPeriod(month));
