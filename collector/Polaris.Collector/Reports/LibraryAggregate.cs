@@ -33,8 +33,8 @@ public sealed class LibraryAggregate(string library)
 
     public ImportHistogram ImportNs { get; } = new();
 
-    /// <summary>Adds one stored roll-up, a day's as the fold stores it (<see cref="RollupDay.ToDocument"/>) or a
-    /// period's (<see cref="ToPeriodRollup"/>): all of it, or only <paramref name="domain"/>'s users, jobs and processes.</summary>
+    /// <summary>Adds one day's roll-up as the fold stores it (<see cref="RollupDay.ToDocument"/>): all of it, or only
+    /// <paramref name="domain"/>'s users, jobs and processes. Built periods are read by <see cref="PackedRollups"/>.</summary>
     /// <param name="rollup">The stored roll-up.</param>
     /// <param name="domain">The domain the report is filtered to, or null.</param>
     /// <param name="user">The number a user counts under (an imported name's number becomes the uid the agent showed).</param>
@@ -42,8 +42,6 @@ public sealed class LibraryAggregate(string library)
     {
         ArgumentNullException.ThrowIfNull(rollup);
         ArgumentNullException.ThrowIfNull(user);
-        // A period's roll-up keeps its jobs as numbers already ("jn"); a day's as the fold stores it keeps the job keys ("j").
-        bool numbered = rollup.ContainsKey(JobNumbersField);
         if (domain != null)
         {
             foreach (var d in rollup["d"].AsArray)
@@ -51,9 +49,9 @@ public sealed class LibraryAggregate(string library)
                 if (d[0].AsString == domain)
                 {
                     Processes += d[3].AsInt64;
-                    AddDomain(domain, d, numbered, user);
+                    AddStoredDomain(domain, d, user);
                     RollupDay.AddNumbers(d[1], Users, user);
-                    AddJobs(d[2], numbered, Jobs);
+                    RollupDay.AddJobNumbers(d[2], Jobs);
                 }
             }
             return; // kinds, origins and times are not kept per domain
@@ -61,7 +59,7 @@ public sealed class LibraryAggregate(string library)
         Processes += rollup["p"].AsInt64;
         StartupProcesses += rollup["s"].AsInt64;
         RollupDay.AddNumbers(rollup["u"], Users, user);
-        AddJobs(numbered ? rollup[JobNumbersField] : rollup["j"], numbered, Jobs);
+        RollupDay.AddJobNumbers(rollup["j"], Jobs);
         foreach (var k in rollup["k"].AsArray)
         {
             string kind = k[0].AsString;
@@ -74,7 +72,7 @@ public sealed class LibraryAggregate(string library)
         }
         foreach (var d in rollup["d"].AsArray)
         {
-            AddDomain(d[0].AsString, d, numbered, user);
+            AddStoredDomain(d[0].AsString, d, user);
         }
         var origins = rollup["o"].AsArray;
         for (int i = 0; i + 1 < origins.Count; i += 2)
@@ -84,57 +82,49 @@ public sealed class LibraryAggregate(string library)
         ImportNs.Add(FactsDocument.ReadHistogram(rollup["h"].AsDocument));
     }
 
-    /// <summary>The field of a period's roll-up that holds its job numbers.</summary>
-    public const string JobNumbersField = "jn";
-
-    /// <summary>This aggregate as a period's stored roll-up (<see cref="CollectorStore.StorePeriod"/>): the layout of a
-    /// day's, its jobs as numbers. Built with user numbers as stored (no aliases: they can change after the period is
-    /// built) and no domain filter.</summary>
-    public BsonDocument ToPeriodRollup()
+    internal void AddCounts(long processes, long startupProcesses)
     {
-        var origins = new BsonArray();
-        for (int i = 0; i < OriginLoads.Length; i++)
-        {
-            if (OriginLoads[i] != 0)
-            {
-                origins.Add(((Origin)i).Name() is { Length: > 0 } name ? name : "unknown");
-                origins.Add(OriginLoads[i]);
-            }
-        }
-        return new BsonDocument
-        {
-            ["lib"] = Library,
-            ["u"] = PackedSet.Numbers(Users),
-            [JobNumbersField] = PackedSet.Numbers(Jobs),
-            ["p"] = Processes,
-            ["s"] = StartupProcesses,
-            ["k"] = new BsonArray(KindUsers.Select(k => new BsonArray { k.Key, PackedSet.Numbers(k.Value), KindProcesses.GetValueOrDefault(k.Key) })),
-            ["d"] = new BsonArray(Domains.Select(d => new BsonArray { d.Key, PackedSet.Numbers(d.Value.Users), PackedSet.Numbers(d.Value.Jobs), d.Value.Processes })),
-            ["o"] = origins,
-            ["h"] = FactsDocument.Histogram(ImportNs),
-        };
+        Processes += processes;
+        StartupProcesses += startupProcesses;
     }
 
-    private static void AddJobs(BsonValue stored, bool numbered, HashSet<long> into)
+    internal void AddKind(string kind, ReadOnlySpan<byte> users, long processes, Func<long, long> user)
     {
-        if (numbered)
+        if (!KindUsers.TryGetValue(kind, out var set))
         {
-            RollupDay.AddNumbers(stored, into);
+            KindUsers[kind] = set = [];
         }
-        else
+        PackedSet.AddNumbers(users, set, user);
+        KindProcesses[kind] = KindProcesses.GetValueOrDefault(kind) + processes;
+    }
+
+    /// <summary>Adds a domain's packed sets; with <paramref name="alsoTotals"/> (a report filtered to that domain) they
+    /// are the library's users, jobs and processes too.</summary>
+    internal void AddDomain(string name, ReadOnlySpan<byte> users, ReadOnlySpan<byte> jobs, long processes, Func<long, long> user, bool alsoTotals)
+    {
+        if (!Domains.TryGetValue(name, out var entry))
         {
-            RollupDay.AddJobNumbers(stored, into);
+            entry = ([], [], 0);
+        }
+        PackedSet.AddNumbers(users, entry.Users, user);
+        PackedSet.AddNumbers(jobs, entry.Jobs);
+        Domains[name] = (entry.Users, entry.Jobs, entry.Processes + processes);
+        if (alsoTotals)
+        {
+            Processes += processes;
+            PackedSet.AddNumbers(users, Users, user);
+            PackedSet.AddNumbers(jobs, Jobs);
         }
     }
 
-    private void AddDomain(string name, BsonValue stored, bool numbered, Func<long, long> user)
+    private void AddStoredDomain(string name, BsonValue stored, Func<long, long> user)
     {
         if (!Domains.TryGetValue(name, out var entry))
         {
             entry = ([], [], 0);
         }
         RollupDay.AddNumbers(stored[1], entry.Users, user);
-        AddJobs(stored[2], numbered, entry.Jobs);
+        RollupDay.AddJobNumbers(stored[2], entry.Jobs);
         Domains[name] = (entry.Users, entry.Jobs, entry.Processes + stored[3].AsInt64);
     }
 }

@@ -42,19 +42,37 @@ public sealed class ReportData(CollectorStore store, CancellationToken aborted =
                 var next = new DateOnly(day.Year, day.Month, 1).AddMonths(1);
                 int month = CollectorStore.MonthOf(day);
                 bool whole = day.Day == 1 && next.AddDays(-1) <= query.Until && store.PeriodBuilt(source, CollectorStore.MonthPeriod(month));
-                IEnumerable<BsonDocument> rollups = whole
-                    ? wanted == null ? store.PeriodRollups(source, CollectorStore.MonthPeriod(month)) : store.MonthRollups(source, month, wanted)
-                    : DayRollups(source, day, wanted);
-                foreach (var rollup in rollups)
+                if (whole)
                 {
-                    string library = rollup["lib"].AsString;
-                    if (!libraries.TryGetValue(library, out var aggregate))
+                    var packed = wanted == null ? store.PeriodBundle(source, CollectorStore.MonthPeriod(month)) : store.MonthRollups(source, month, wanted);
+                    foreach (var rollups in packed)
                     {
-                        libraries[library] = aggregate = new LibraryAggregate(library);
+                        PackedRollups.AddTo(rollups, libraries, query.Domain, user);
                     }
-                    aggregate.Add(rollup, query.Domain, user);
+                    day = next;
+                    continue;
                 }
-                day = whole ? next : day.AddDays(1);
+                // A day's bundle holds every library: read whole unless a few are wanted, which are read by id.
+                if (wanted == null && store.PeriodBuilt(source, CollectorStore.DayPeriod(day)))
+                {
+                    foreach (var rollups in store.PeriodBundle(source, CollectorStore.DayPeriod(day)))
+                    {
+                        PackedRollups.AddTo(rollups, libraries, query.Domain, user);
+                    }
+                }
+                else
+                {
+                    foreach (var rollup in store.RollupDocuments(source, day, wanted))
+                    {
+                        string library = rollup["lib"].AsString;
+                        if (!libraries.TryGetValue(library, out var aggregate))
+                        {
+                            libraries[library] = aggregate = new LibraryAggregate(library);
+                        }
+                        aggregate.Add(rollup, query.Domain, user);
+                    }
+                }
+                day = day.AddDays(1);
             }
         }
         return libraries;
@@ -71,19 +89,13 @@ public sealed class ReportData(CollectorStore store, CancellationToken aborted =
             aborted.ThrowIfCancellationRequested();
             foreach (var source in query.Sources)
             {
-                foreach (var rollup in DayRollups(source, day, wanted))
+                foreach (var rollup in store.RollupDocuments(source, day, wanted))
                 {
                     yield return (day, source, rollup);
                 }
             }
         }
     }
-
-    // All of a day's libraries from its bundle when built (a few documents, not one a library); chosen ones by id.
-    private IReadOnlyList<BsonDocument> DayRollups(RecordSource source, DateOnly day, IReadOnlyCollection<string>? wanted) =>
-        wanted == null && store.PeriodBuilt(source, CollectorStore.DayPeriod(day))
-            ? store.PeriodRollups(source, CollectorStore.DayPeriod(day))
-            : store.RollupDocuments(source, day, wanted);
 
     private static IReadOnlyCollection<string>? Wanted(IReadOnlyCollection<string>? only) =>
         only == null ? null : [AllPython, .. only.Where(l => l.Length > 0).Distinct(StringComparer.Ordinal)];

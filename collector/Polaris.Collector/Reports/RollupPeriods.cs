@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using LiteDB;
 using Polaris.Collector.Storage;
@@ -30,7 +31,7 @@ public static class RollupPeriods
                 cancel.ThrowIfCancellationRequested();
                 string period = CollectorStore.DayPeriod(day);
                 if (!built.Contains(CollectorStore.PeriodKey(source, period)) && store.HasDay(source, day)
-                    && Store(store, source, period, () => Unite(store.RollupDocuments(source, day, null))))
+                    && Store(store, source, period, () => Unite(store.RollupDocuments(source, day, null), [])))
                 {
                     built.Add(CollectorStore.PeriodKey(source, period));
                     count++;
@@ -46,8 +47,10 @@ public static class RollupPeriods
                     continue;
                 }
                 // From the days' bundles where built (a few documents a day), else from the days as stored.
-                if (Store(store, source, period, () => Unite(days.SelectMany(d => built.Contains(CollectorStore.PeriodKey(source, CollectorStore.DayPeriod(d)))
-                    ? store.PeriodRollups(source, CollectorStore.DayPeriod(d)) : store.RollupDocuments(source, d, null)))))
+                bool Bundled(DateOnly d) => built.Contains(CollectorStore.PeriodKey(source, CollectorStore.DayPeriod(d)));
+                if (Store(store, source, period, () => Unite(
+                    days.Where(d => !Bundled(d)).SelectMany(d => store.RollupDocuments(source, d, null)),
+                    days.Where(Bundled).SelectMany(d => store.PeriodBundle(source, CollectorStore.DayPeriod(d))))))
                 {
                     count++;
                 }
@@ -56,16 +59,17 @@ public static class RollupPeriods
         return count;
     }
 
-    private static bool Store(CollectorStore store, RecordSource source, string period, Func<List<BsonDocument>> unite)
+    private static bool Store(CollectorStore store, RecordSource source, string period, Func<List<(string, byte[])>> unite)
     {
         long changes = store.PeriodChanges(source, period);
         return store.StorePeriod(source, period, unite(), changes);
     }
 
-    private static List<BsonDocument> Unite(IEnumerable<BsonDocument> rollups)
+    // User numbers as stored (aliases can change after the period is built) and no domain filter.
+    private static List<(string, byte[])> Unite(IEnumerable<BsonDocument> days, IEnumerable<byte[]> bundles)
     {
-        var libraries = new SortedDictionary<string, LibraryAggregate>(StringComparer.Ordinal);
-        foreach (var rollup in rollups)
+        var libraries = new Dictionary<string, LibraryAggregate>(StringComparer.Ordinal);
+        foreach (var rollup in days)
         {
             string library = rollup["lib"].AsString;
             if (!libraries.TryGetValue(library, out var aggregate))
@@ -74,6 +78,15 @@ public static class RollupPeriods
             }
             aggregate.Add(rollup, null, u => u);
         }
-        return libraries.Values.Select(a => a.ToPeriodRollup()).ToList();
+        foreach (var bundle in bundles)
+        {
+            PackedRollups.AddTo(bundle, libraries, null, u => u);
+        }
+        return libraries.Values.OrderBy(a => a.Library, StringComparer.Ordinal).Select(a =>
+        {
+            var packed = new ArrayBufferWriter<byte>();
+            PackedRollups.Write(packed, a);
+            return (a.Library, packed.WrittenSpan.ToArray());
+        }).ToList();
     }
 }

@@ -18,9 +18,8 @@ public sealed partial class CollectorStore
     private const string MonthsName = "rollup_months";
     private const string MarkersName = "rollup_periods";
 
-    /// <summary>Most roll-ups in one bundle document, and most bytes of packed sets: bundles stay far below LiteDB's
-    /// 16 MB document limit whatever a day or month holds.</summary>
-    private const int BundleEntries = 512;
+    /// <summary>Most bytes of one bundle document: bundles stay far below LiteDB's 16 MB document limit whatever a
+    /// day or month holds (a larger period takes several).</summary>
     private const int BundleBytes = 4 * 1024 * 1024;
 
     private readonly Dictionary<string, long> _periodChanges = new(StringComparer.Ordinal);
@@ -61,17 +60,18 @@ public sealed partial class CollectorStore
     /// <summary>True when the period is built and no fold changed one of its days since.</summary>
     public bool PeriodBuilt(RecordSource source, string period) => _db.GetCollection(MarkersName).FindById(PeriodKey(source, period)) != null;
 
-    /// <summary>Every library's roll-up of a built period, from its bundle.</summary>
-    public IReadOnlyList<BsonDocument> PeriodRollups(RecordSource source, string period) =>
-        _db.GetCollection(BundlesName).Find(Query.EQ("b", PeriodKey(source, period))).SelectMany(b => b["e"].AsArray.Select(e => e.AsDocument)).ToList();
+    /// <summary>The bundle of a built period: every library's roll-up, packed (Reports.PackedRollups), in one or a
+    /// few binaries.</summary>
+    public IReadOnlyList<byte[]> PeriodBundle(RecordSource source, string period) =>
+        _db.GetCollection(BundlesName).Find(Query.EQ("b", PeriodKey(source, period))).Select(b => b["e"].AsBinary).ToList();
 
-    /// <summary>The month roll-ups of chosen libraries in a built month.</summary>
-    public IReadOnlyList<BsonDocument> MonthRollups(RecordSource source, int month, IReadOnlyCollection<string> libraries)
+    /// <summary>The month roll-ups of chosen libraries in a built month, each packed.</summary>
+    public IReadOnlyList<byte[]> MonthRollups(RecordSource source, int month, IReadOnlyCollection<string> libraries)
     {
         ArgumentNullException.ThrowIfNull(libraries);
         var months = _db.GetCollection(MonthsName);
         string key = PeriodKey(source, MonthPeriod(month));
-        return libraries.Select(l => months.FindById($"{key}|{l}")).Where(d => d != null).ToList();
+        return libraries.Select(l => months.FindById($"{key}|{l}")).Where(d => d != null).Select(d => d["e"].AsBinary).ToList();
     }
 
     /// <summary>How often folds changed a day of the period since start: a period is stored only if this did not change
@@ -87,7 +87,11 @@ public sealed partial class CollectorStore
     /// <summary>Stores a period's roll-ups (a bundle; for a month also one document per library) and marks it built, in
     /// one transaction, unless a fold changed one of its days since <paramref name="changesSeen"/> was read.</summary>
     /// <returns>False when the period changed meanwhile (it is built again later).</returns>
-    public bool StorePeriod(RecordSource source, string period, IReadOnlyList<BsonDocument> rollups, long changesSeen)
+    /// <param name="source">Whose roll-ups.</param>
+    /// <param name="period">The period (<see cref="DayPeriod"/>, <see cref="MonthPeriod"/>).</param>
+    /// <param name="rollups">Each library's roll-up, packed.</param>
+    /// <param name="changesSeen">What <see cref="PeriodChanges"/> said before the roll-ups were read.</param>
+    public bool StorePeriod(RecordSource source, string period, IReadOnlyList<(string Library, byte[] Packed)> rollups, long changesSeen)
     {
         ArgumentNullException.ThrowIfNull(rollups);
         string key = PeriodKey(source, period);
@@ -105,10 +109,9 @@ public sealed partial class CollectorStore
                 if (period[0] == 'm')
                 {
                     var months = _db.GetCollection(MonthsName);
-                    foreach (var rollup in rollups)
+                    foreach (var (library, packed) in rollups)
                     {
-                        var document = new BsonDocument(rollup) { ["_id"] = $"{key}|{rollup["lib"].AsString}", ["b"] = key };
-                        months.Insert(document);
+                        months.Insert(new BsonDocument { ["_id"] = $"{key}|{library}", ["b"] = key, ["e"] = packed });
                     }
                 }
                 _db.GetCollection(MarkersName).Upsert(new BsonDocument { ["_id"] = key, ["libraries"] = rollups.Count });
@@ -123,26 +126,23 @@ public sealed partial class CollectorStore
         }
     }
 
-    private void WriteBundle(string key, IReadOnlyList<BsonDocument> rollups)
+    private void WriteBundle(string key, IReadOnlyList<(string Library, byte[] Packed)> rollups)
     {
         var bundles = _db.GetCollection(BundlesName);
-        int chunk = 0, bytes = 0;
-        var entries = new BsonArray();
-        foreach (var rollup in rollups)
+        int chunk = 0;
+        var bytes = new MemoryStream();
+        foreach (var (_, packed) in rollups)
         {
-            int size = rollup.Values.Where(v => v.IsBinary).Sum(v => v.AsBinary.Length) + 256;
-            if (entries.Count > 0 && (entries.Count >= BundleEntries || bytes + size > BundleBytes))
+            if (bytes.Length > 0 && bytes.Length + packed.Length > BundleBytes)
             {
-                bundles.Insert(new BsonDocument { ["_id"] = $"{key}|{chunk++}", ["b"] = key, ["e"] = entries });
-                entries = [];
-                bytes = 0;
+                bundles.Insert(new BsonDocument { ["_id"] = $"{key}|{chunk++}", ["b"] = key, ["e"] = bytes.ToArray() });
+                bytes.SetLength(0);
             }
-            entries.Add(rollup);
-            bytes += size;
+            bytes.Write(packed);
         }
-        if (entries.Count > 0)
+        if (bytes.Length > 0)
         {
-            bundles.Insert(new BsonDocument { ["_id"] = $"{key}|{chunk}", ["b"] = key, ["e"] = entries });
+            bundles.Insert(new BsonDocument { ["_id"] = $"{key}|{chunk}", ["b"] = key, ["e"] = bytes.ToArray() });
         }
     }
 

@@ -117,7 +117,7 @@ public static class PackedSet
         return (int)length;
     }
 
-    private static void WriteVarint(ArrayBufferWriter<byte> buffer, ulong value)
+    internal static void WriteVarint(IBufferWriter<byte> buffer, ulong value)
     {
         var span = buffer.GetSpan(10);
         int n = 0;
@@ -132,7 +132,7 @@ public static class PackedSet
 
     // Stored data is the collector's own, yet a damaged file must not loop or overflow: a varint longer than 64 bits
     // or cut short is refused.
-    private static ulong ReadVarint(ReadOnlySpan<byte> packed, ref int at)
+    internal static ulong ReadVarint(ReadOnlySpan<byte> packed, ref int at)
     {
         ulong value = 0;
         for (int shift = 0; shift < 64; shift += 7)
