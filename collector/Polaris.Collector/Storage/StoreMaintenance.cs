@@ -35,7 +35,7 @@ public sealed class StoreMaintenance : BackgroundService
         _checkpoints = f.CreateCounter("polaris_collector_checkpoints_total", "Checkpoints run (the log copied into the database).");
         _pruned = f.CreateCounter("polaris_collector_pruned_total", "Rows deleted past retention, by collection.", new CounterConfiguration { LabelNames = ["collection"] });
         _periodsBuilt = f.CreateCounter("polaris_collector_rollup_periods_built_total", "Past days and months whose roll-ups were bundled for reports (a period a source).");
-        _failures = f.CreateCounter("polaris_collector_maintenance_failures_total", "Folds, checkpoints or prunes that failed (logged; retried).", new CounterConfiguration { LabelNames = ["task"] });
+        _failures = f.CreateCounter("polaris_collector_maintenance_failures_total", "Folds, checkpoints, prunes or period roll-ups that failed (logged; retried).", new CounterConfiguration { LabelNames = ["task"] });
         metrics.Registry.AddBeforeCollectCallback(() =>
         {
             storeBytes.Set(store.StoreBytes);
