@@ -108,7 +108,9 @@ public sealed class SummaryCapture : IDisposable
 
     public void Dispose()
     {
-        _listener.Stop();
+        // Close alone: it stops the listener too. Stop first would unregister the port, and Close would then bind it
+        // again to unregister it once more, which fails ("Address already in use") when another process of a busy
+        // machine took the port in between.
         _listener.Close();
         _serving.Wait(TimeSpan.FromSeconds(5));
     }

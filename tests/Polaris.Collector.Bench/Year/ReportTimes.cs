@@ -18,6 +18,7 @@ internal static class ReportTimes
     };
 
     private const double SlowMilliseconds = 5_000;
+    private const int GiveUpSeconds = 120;
 
     public static async Task MeasureAsync(CollectorProcess collector, DateOnly first, DateOnly last, int rounds)
     {
@@ -26,6 +27,9 @@ internal static class ReportTimes
             ($"{r.Name} (30 days)", $"api/v1/reports/{r.Name}?since={last.AddDays(-29):yyyy-MM-dd}&until={last:yyyy-MM-dd}{Chosen.GetValueOrDefault(r.Name, "")}"),
             ($"{r.Name} (year)", $"api/v1/reports/{r.Name}?since={first:yyyy-MM-dd}&until={last:yyyy-MM-dd}{Chosen.GetValueOrDefault(r.Name, "")}"),
         }).ToArray();
+        // Reports from stored summaries can take minutes at this size: a first answer is waited for that long, and
+        // an abandoned request stops the collector's work on it.
+        using var http = new HttpClient { BaseAddress = collector.Url, Timeout = TimeSpan.FromSeconds(GiveUpSeconds) };
         var firsts = new double[queries.Length];
         var times = queries.Select(_ => new List<double>()).ToArray();
         for (int round = -1; round < rounds; round++)
@@ -38,7 +42,18 @@ internal static class ReportTimes
                     continue;
                 }
                 var clock = Stopwatch.StartNew();
-                using var response = await collector.Http.GetAsync(queries[i].Item2);
+                HttpResponseMessage response;
+                try
+                {
+                    response = await http.GetAsync(queries[i].Item2);
+                }
+                catch (TaskCanceledException)
+                {
+                    firsts[i] = double.PositiveInfinity;
+                    Console.WriteLine($"first answer: {queries[i].Item1} none in {GiveUpSeconds} s");
+                    continue;
+                }
+                using var answered = response;
                 var body = await response.Content.ReadAsByteArrayAsync();
                 double ms = clock.Elapsed.TotalMilliseconds;
                 if (!response.IsSuccessStatusCode)
@@ -48,6 +63,7 @@ internal static class ReportTimes
                 if (round < 0)
                 {
                     firsts[i] = ms;
+                    Console.WriteLine($"first answer: {queries[i].Item1} in {ms:F0} ms");
                 }
                 else
                 {
@@ -58,7 +74,8 @@ internal static class ReportTimes
         Console.WriteLine($"{"report",-28} {"first ms",9} {"median ms",10} {"worst ms",9}");
         for (int i = 0; i < queries.Length; i++)
         {
-            Console.WriteLine(times[i].Count == 0
+            Console.WriteLine(double.IsInfinity(firsts[i]) ? $"{queries[i].Item1,-28} {$">{GiveUpSeconds * 1000}",9} {"-",10} {"-",9}"
+                : times[i].Count == 0
                 ? $"{queries[i].Item1,-28} {firsts[i],9:F0} {"-",10} {"-",9}"
                 : $"{queries[i].Item1,-28} {firsts[i],9:F0} {Median(times[i]),10:F0} {times[i].Max(),9:F0}");
         }
