@@ -4,7 +4,7 @@ using Polaris.Collector.Bench;
 using Polaris.Testing;
 
 // polaris-collector-bench metrics [LIBRARIES] [KINDS] [DOMAINS]: how long /metrics takes at the label cap.
-// polaris-collector-bench year DIR [JOBS] [USERS] [LIBRARIES]: a generated year of a facility into the store in DIR (kept,
+// polaris-collector-bench year DIR [JOBS] [USERS] [LIBRARIES] [REPORT,...]: a generated year of a facility into the store in DIR (kept,
 // and measured again without generating when it exists), then every report and the dashboard from a real collector.
 // polaris-collector-bench stages [NODES] [MODULES] [RANKS] [GROUP]: the CPU of each ingest stage, in process.
 // polaris-collector-bench [NODES] [MODULES] [RANKS] [CLIENTS] [WARMUP]: a full-machine burst posted to a real collector
@@ -19,7 +19,8 @@ if (args.Length > 0 && args[0] == "metrics")
 if (args.Length > 1 && args[0] == "year")
 {
     int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
-    return await Polaris.Collector.Bench.Year.YearBench.RunAsync(args[1], Arg(2, 200_000), Arg(3, 2_000), Arg(4, 1_500));
+    return await Polaris.Collector.Bench.Year.YearBench.RunAsync(args[1], Arg(2, 200_000), Arg(3, 2_000), Arg(4, 1_500),
+        args.Length > 5 ? args[5].Split(',') : null);
 }
 
 if (args.Length > 0 && args[0] == "stages")

@@ -20,9 +20,14 @@ internal static class ReportTimes
     private const double SlowMilliseconds = 5_000;
     private const int GiveUpSeconds = 120;
 
-    public static async Task MeasureAsync(CollectorProcess collector, DateOnly first, DateOnly last, int rounds)
+    /// <param name="collector">The collector serving the store.</param>
+    /// <param name="first">The year's first day.</param>
+    /// <param name="last">The year's last day.</param>
+    /// <param name="rounds">Answers timed after the first.</param>
+    /// <param name="only">The reports to ask, or null for all.</param>
+    public static async Task MeasureAsync(CollectorProcess collector, DateOnly first, DateOnly last, int rounds, IReadOnlyCollection<string>? only)
     {
-        var queries = ReportCatalog.All.SelectMany(r => new[]
+        var queries = ReportCatalog.All.Where(r => only == null || only.Contains(r.Name)).SelectMany(r => new[]
         {
             ($"{r.Name} (30 days)", $"api/v1/reports/{r.Name}?since={last.AddDays(-29):yyyy-MM-dd}&until={last:yyyy-MM-dd}{Chosen.GetValueOrDefault(r.Name, "")}"),
             ($"{r.Name} (year)", $"api/v1/reports/{r.Name}?since={first:yyyy-MM-dd}&until={last:yyyy-MM-dd}{Chosen.GetValueOrDefault(r.Name, "")}"),

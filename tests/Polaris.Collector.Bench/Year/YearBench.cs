@@ -20,7 +20,8 @@ internal static class YearBench
     /// <param name="jobs">Jobs in the year.</param>
     /// <param name="users">Python users.</param>
     /// <param name="libraries">Distinct libraries.</param>
-    public static async Task<int> RunAsync(string folder, int jobs, int users, int libraries)
+    /// <param name="reports">The reports to measure (names), or null for all.</param>
+    public static async Task<int> RunAsync(string folder, int jobs, int users, int libraries, IReadOnlyCollection<string>? reports)
     {
         var population = new FacilityPopulation(users, Projects, libraries, seed: 7);
         var last = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
@@ -41,7 +42,7 @@ internal static class YearBench
         using var collector = CollectorProcess.StartOn(new Uri("http://127.0.0.1:0"), folder,
             new Dictionary<string, string> { ["POLARIS_COLLECTOR_DOMAIN_FILE"] = domains });
         Console.WriteLine($"year: a collector started on it and listened in {started.Elapsed.TotalSeconds:F1} s");
-        await ReportTimes.MeasureAsync(collector, first, last, Rounds);
+        await ReportTimes.MeasureAsync(collector, first, last, Rounds, reports);
         DashboardTimes.Measure(collector, Rounds);
         return 0;
     }
