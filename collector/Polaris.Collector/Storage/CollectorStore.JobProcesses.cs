@@ -1,5 +1,3 @@
-using LiteDB;
-using Polaris.Collector.Aggregation;
 using Polaris.Wire;
 
 namespace Polaris.Collector.Storage;
@@ -14,14 +12,8 @@ public sealed partial class CollectorStore
         ArgumentNullException.ThrowIfNull(sources);
         for (var day = since; day <= until; day = day.AddDays(1))
         {
-            int number = Days.FromNumber(day.DayNumber);
-            var ids = _summaries.Query().Where(Query.EQ("day", number)).Select("{ id: $._id }").ToEnumerable().Select(d => d["id"].AsInt64).ToArray();
-            foreach (var id in ids)
+            foreach (var document in LatestSummariesOn(day))
             {
-                if (_summaries.FindById(id) is not { } document || (document["sup"].IsBoolean && document["sup"].AsBoolean))
-                {
-                    continue;
-                }
                 var source = document["src"].IsString ? WireNames.ParseSource(document["src"].AsString) ?? RecordSource.Agent : RecordSource.Agent;
                 var key = document["job"]["key"].AsString;
                 if (key.Length > 0 && sources.Contains(source))

@@ -56,14 +56,8 @@ public sealed partial class CollectorStore
         var tables = new Dictionary<string, ModuleTable?>(StringComparer.Ordinal);
         for (var day = since; day <= until; day = day.AddDays(1))
         {
-            int number = Days.FromNumber(day.DayNumber);
-            var ids = _summaries.Query().Where(Query.EQ("day", number)).Select("{ id: $._id }").ToEnumerable().Select(d => d["id"].AsInt64).ToArray();
-            foreach (var id in ids)
+            foreach (var document in LatestSummariesOn(day))
             {
-                if (_summaries.FindById(id) is not { } document || (document["sup"].IsBoolean && document["sup"].AsBoolean))
-                {
-                    continue;
-                }
                 var uses = document["table"].IsString && TableOf(tables, document["table"].AsString) is { } table ? StoredUses.Of(document, table) : null;
                 if (uses != null && sources.Contains(uses.Facts.Source))
                 {
@@ -71,6 +65,22 @@ public sealed partial class CollectorStore
                 }
             }
             tables.Clear(); // a day's tables at most are held
+        }
+    }
+
+    /// <summary>The stored summaries of one UTC day, one at a time, a live summary's versions that a later one replaced
+    /// left out (the latest holds all they held). A day's ids are read first, so no LiteDB cursor lives across the
+    /// caller's work.</summary>
+    private IEnumerable<BsonDocument> LatestSummariesOn(DateOnly day)
+    {
+        int number = Days.FromNumber(day.DayNumber);
+        var ids = _summaries.Query().Where(Query.EQ("day", number)).Select("{ id: $._id }").ToEnumerable().Select(d => d["id"].AsInt64).ToArray();
+        foreach (var id in ids)
+        {
+            if (_summaries.FindById(id) is { } document && !(document["sup"].IsBoolean && document["sup"].AsBoolean))
+            {
+                yield return document;
+            }
         }
     }
 
