@@ -47,14 +47,15 @@ public sealed class ReportTable(string title, IReadOnlyList<string> columns)
     }
 
     /// <summary>Leaves out every row of a group of fewer than <paramref name="minimumUsers"/> distinct users, and says
-    /// so in a note: a read token's k-anonymity floor (<see cref="ReportQuery.MinimumUsers"/>).</summary>
+    /// so in a note: a read token's k-anonymity floor (<see cref="ReportQuery.MinimumUsers"/>). A group of no users
+    /// identifies nobody and stays (coverage's "agent and xalt: 0 jobs" is an answer).</summary>
     /// <returns>The rows left out.</returns>
     public int Withhold(int minimumUsers)
     {
         int withheld = 0;
         for (int i = _rows.Count - 1; i >= 0; i--)
         {
-            if (_groupUsers[i] < minimumUsers)
+            if (_groupUsers[i] is > 0 and var users && users < minimumUsers)
             {
                 _rows.RemoveAt(i);
                 _groupUsers.RemoveAt(i);
