@@ -82,6 +82,20 @@ public sealed class LibraryAggregate(string library)
         ImportNs.Add(FactsDocument.ReadHistogram(rollup["h"].AsDocument));
     }
 
+    /// <summary>Adds a day's stored roll-up to its library's aggregate in <paramref name="libraries"/>, made when it is
+    /// the first of its library (as <see cref="PackedRollups.AddTo"/> does for a period's).</summary>
+    public static void AddTo(Dictionary<string, LibraryAggregate> libraries, BsonDocument rollup, string? domain, Func<long, long> user)
+    {
+        ArgumentNullException.ThrowIfNull(libraries);
+        ArgumentNullException.ThrowIfNull(rollup);
+        string library = rollup["lib"].AsString;
+        if (!libraries.TryGetValue(library, out var aggregate))
+        {
+            libraries[library] = aggregate = new LibraryAggregate(library);
+        }
+        aggregate.Add(rollup, domain, user);
+    }
+
     internal void AddCounts(long processes, long startupProcesses)
     {
         Processes += processes;

@@ -64,12 +64,7 @@ public sealed class ReportData(CollectorStore store, CancellationToken aborted =
                 {
                     foreach (var rollup in store.RollupDocuments(source, day, wanted))
                     {
-                        string library = rollup["lib"].AsString;
-                        if (!libraries.TryGetValue(library, out var aggregate))
-                        {
-                            libraries[library] = aggregate = new LibraryAggregate(library);
-                        }
-                        aggregate.Add(rollup, query.Domain, user);
+                        LibraryAggregate.AddTo(libraries, rollup, query.Domain, user);
                     }
                 }
                 day = day.AddDays(1);

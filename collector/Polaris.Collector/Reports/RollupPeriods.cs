@@ -71,12 +71,7 @@ public static class RollupPeriods
         var libraries = new Dictionary<string, LibraryAggregate>(StringComparer.Ordinal);
         foreach (var rollup in days)
         {
-            string library = rollup["lib"].AsString;
-            if (!libraries.TryGetValue(library, out var aggregate))
-            {
-                libraries[library] = aggregate = new LibraryAggregate(library);
-            }
-            aggregate.Add(rollup, null, u => u);
+            LibraryAggregate.AddTo(libraries, rollup, null, u => u);
         }
         foreach (var bundle in bundles)
         {
