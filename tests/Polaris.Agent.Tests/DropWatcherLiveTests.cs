@@ -51,6 +51,8 @@ public sealed class DropWatcherLiveTests : IDisposable
     public async Task A_running_writers_file_is_read_while_it_runs_again_after_it_grew_and_at_its_close_as_ever()
     {
         await _watcher.StartAsync(CancellationToken.None);
+        // Made before the listing, the file would be of unknown age, and read at once.
+        await _watcher.Listed.WaitAsync(TimeSpan.FromSeconds(30));
         int pid = Environment.ProcessId;
         long startNs = (long)(ProcessLiveness.StartOf(pid)!.Value * 1e9);
         var path = Path.Combine(_dir.Combine("incoming"), $"{pid}.{startNs}.rec");
@@ -91,6 +93,8 @@ public sealed class DropWatcherLiveTests : IDisposable
     public async Task A_running_writers_file_removed_by_its_owner_ends_its_process_as_gone()
     {
         await _watcher.StartAsync(CancellationToken.None);
+        // Made before the listing, the file would be of unknown age, and read at once.
+        await _watcher.Listed.WaitAsync(TimeSpan.FromSeconds(30));
         int pid = Environment.ProcessId;
         long startNs = (long)(ProcessLiveness.StartOf(pid)!.Value * 1e9);
         var path = Path.Combine(_dir.Combine("incoming"), $"{pid}.{startNs}.rec");

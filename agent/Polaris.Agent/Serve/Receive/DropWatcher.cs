@@ -56,6 +56,11 @@ public sealed partial class DropWatcher(
     private Microsoft.Win32.SafeHandles.SafeFileHandle? _folder;
     private readonly YoungGenerationBound _youngGeneration = new();
     private Thread? _thread;
+    private readonly TaskCompletionSource _listed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once the files already in the drop at start were listed: a file made after it is known to
+    /// be new (its creation is seen), one made before may be read as of unknown age.</summary>
+    internal Task Listed => _listed.Task;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -99,6 +104,7 @@ public sealed partial class DropWatcher(
     {
         var inotify = _inotify!;
         Guard("listing", TakeAll);
+        _listed.TrySetResult();
         ReleaseLargeRecord();
         while (inotify.Wait(TimeoutMs(NowMs()), out bool overflowed) is { } names)
         {
