@@ -26,18 +26,28 @@ public sealed class CoverageJobsReport : IReport
         var sources = query.Sources.ToArray();
         var jobs = new Dictionary<string, long[]>(StringComparer.Ordinal);
         long leftOut = 0;
-        foreach (var summary in data.JobProcesses(query))
+        for (int i = 0; i < sources.Length; i++)
         {
-            if (!jobs.TryGetValue(summary.JobKey, out var processes))
+            var seen = new Dictionary<string, JobUse>(StringComparer.Ordinal);
+            foreach (var (_, chunk) in data.Uses(query with { Sources = [sources[i]] }, UsesSections.Jobs))
             {
-                if (jobs.Count == MaxJobs)
+                leftOut += PackedUses.AddJobsTo(chunk, seen, _ => false, MaxJobs);
+            }
+            foreach (var job in seen.Values)
+            {
+                // The processes of the job's summaries of the domain asked for, or of all.
+                long processes = query.Domain == null ? job.DomainProcesses.Values.Sum() : job.DomainProcesses.GetValueOrDefault(query.Domain);
+                if (processes == 0 || (!jobs.TryGetValue(job.Key, out var counts) && jobs.Count == MaxJobs))
                 {
-                    leftOut++;
+                    leftOut += processes == 0 ? 0 : 1;
                     continue;
                 }
-                jobs[summary.JobKey] = processes = new long[sources.Length];
+                if (counts == null)
+                {
+                    jobs[job.Key] = counts = new long[sources.Length];
+                }
+                counts[i] += processes;
             }
-            processes[Array.IndexOf(sources, summary.Source)] += summary.Processes;
         }
         var table = new ReportTable(ReportTitles.Of("Coverage job by job", query),
             ["job", "sources", .. sources.Select(s => s.Name() + "-processes")]);
@@ -45,10 +55,10 @@ public sealed class CoverageJobsReport : IReport
         {
             table.Add([key, string.Join("+", sources.Where((_, i) => processes[i] > 0).Select(s => s.Name())), .. processes.Cast<object>()]);
         }
-        table.Notes.Add($"{Math.Min(Jobs, jobs.Count)} of {jobs.Count} jobs, the most processes first; a job is its id up to the first dot, so XALT's 1234501 and PyModuleSnooper's 1234501.polaris-pbs-01 are one job; from the stored summaries (retentionDays)");
+        table.Notes.Add($"{Math.Min(Jobs, jobs.Count)} of {jobs.Count} jobs, the most processes first; a job is its id up to the first dot, so XALT's 1234501 and PyModuleSnooper's 1234501.polaris-pbs-01 are one job");
         if (leftOut > 0)
         {
-            table.Notes.Add($"{leftOut} summaries of jobs past the first {MaxJobs} are left out");
+            table.Notes.Add($"{leftOut} parts of jobs past the first {MaxJobs} are left out");
         }
         return table;
     }

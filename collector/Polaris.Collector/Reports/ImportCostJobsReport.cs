@@ -31,9 +31,9 @@ public sealed class ImportCostJobsReport : IReport
                 job.Processes, job.ImportNs / 1e9, job.WallNs / 1e9, job.NodeHours(nodes));
         }
         table.Notes.Add("import-seconds: the job's processes' import times summed; slowest-node-seconds: the wall time of its slowest node with a process importing; " + ImportCostReport.NodeHoursNote);
-        if (costs.SummariesLeftOut > 0)
+        if (costs.PartsLeftOut > 0)
         {
-            table.Notes.Add($"{costs.SummariesLeftOut} summaries of jobs past the first {JobImportCosts.MaxJobs} are left out");
+            table.Notes.Add($"{costs.PartsLeftOut} day or month parts of jobs past the first {JobImportCosts.MaxJobs} are left out");
         }
         return table;
     }

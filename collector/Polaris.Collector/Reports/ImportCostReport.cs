@@ -13,7 +13,7 @@ public sealed class ImportCostReport : IReport
     public const int Libraries = 50;
 
     /// <summary>What node-hours mean, for the notes of both import-cost reports.</summary>
-    internal const string NodeHoursNote = "node-hours: per job, the slowest node's wall time with a process of the job importing (the import intervals of a launch's processes united, a node's launches added), times the job's nodes (PBS accounting, else the job's environment, else the nodes that reported it); a library's share is its part of the job's process import time; jobs only, from the stored summaries (retentionDays)";
+    internal const string NodeHoursNote = "node-hours: per job, the slowest node's wall time with a process of the job importing (the import intervals of a launch's processes united, a node's launches added), times the job's nodes (PBS accounting, else the job's environment, else the nodes that reported it); a library's share is its part of the job's process import time; jobs only";
 
     public string Name => "import-cost";
 
@@ -49,9 +49,9 @@ public sealed class ImportCostReport : IReport
         }
         table.Notes.Add("times of the library's top-level package import, from power-of-two buckets: a quantile is its bucket's midpoint, within a factor of 1.5; process-hours: the sum over processes");
         table.Notes.Add(NodeHoursNote);
-        if (costs?.SummariesLeftOut > 0)
+        if (costs?.PartsLeftOut > 0)
         {
-            table.Notes.Add($"{costs.SummariesLeftOut} summaries of jobs past the first {JobImportCosts.MaxJobs} are not in node-hours");
+            table.Notes.Add($"{costs.PartsLeftOut} day or month parts of jobs past the first {JobImportCosts.MaxJobs} are not in node-hours");
         }
         return table;
     }

@@ -155,13 +155,13 @@ public static class PackedRollups
 
     internal static string ReadText(ReadOnlySpan<byte> packed, ref int at) => Encoding.UTF8.GetString(ReadBytes(packed, ref at));
 
-    private static void Number(IBufferWriter<byte> into, long value) => PackedSet.WriteVarint(into, checked((ulong)value));
+    internal static void Number(IBufferWriter<byte> into, long value) => PackedSet.WriteVarint(into, checked((ulong)value));
 
-    private static void Bytes(IBufferWriter<byte> into, ReadOnlySpan<byte> bytes)
+    internal static void Bytes(IBufferWriter<byte> into, ReadOnlySpan<byte> bytes)
     {
         PackedSet.WriteVarint(into, (ulong)bytes.Length);
         into.Write(bytes);
     }
 
-    private static void Text(IBufferWriter<byte> into, string text) => Bytes(into, Encoding.UTF8.GetBytes(text));
+    internal static void Text(IBufferWriter<byte> into, string text) => Bytes(into, Encoding.UTF8.GetBytes(text));
 }

@@ -17,16 +17,21 @@ public sealed class ProvisioningCandidate(string name)
     /// <summary>The version seen most loaded from the base environment; null when none was.</summary>
     public string? BaseVersion { get; set; }
 
-    public void Add(long user, string domain, string version, long processes)
+    /// <summary>Takes its use in <paramref name="domain"/> (users as the report counts them).</summary>
+    public void Add(string domain, Use use)
     {
-        Users.Add(user);
+        ArgumentNullException.ThrowIfNull(use);
+        Users.UnionWith(use.Users);
         Domains.Add(domain);
-        Processes += processes;
-        if (!_versions.TryGetValue(version, out var users))
+        Processes += use.Processes;
+        foreach (var (version, versionUse) in use.Versions ?? [])
         {
-            _versions[version] = users = [];
+            if (!_versions.TryGetValue(version, out var users))
+            {
+                _versions[version] = users = [];
+            }
+            users.UnionWith(versionUse.Users);
         }
-        users.Add(user);
     }
 
     /// <summary>The versions with the most users first; none known (<c>""</c>: XALT keeps none, a module without

@@ -43,7 +43,7 @@ public sealed class ProvisioningReport : IReport
         {
             table.Notes.Add($"versions: those of at least {query.MinimumUsers} users (a read token's floor)");
         }
-        table.Notes.Add("from the stored summaries (retentionDays); conda-package: the conda name of the import name, '?' where the two may differ and it is a guess");
+        table.Notes.Add("conda-package: the conda name of the import name, '?' where the two may differ and it is a guess");
         return table;
     }
 
@@ -59,45 +59,20 @@ public sealed class ProvisioningReport : IReport
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(query);
-        var user = data.UserNumbers();
         var packages = new Dictionary<string, ProvisioningCandidate>(StringComparer.Ordinal);
-        var baseVersions = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
-        foreach (var uses in data.Uses(query))
+        foreach (var (name, domain, use) in data.UseTable(query, UsesSections.Outside).Entries)
         {
-            if (query.Domain != null && uses.Facts.Domain != query.Domain)
+            if (!packages.TryGetValue(name, out var candidate))
             {
-                continue;
+                packages[name] = candidate = new ProvisioningCandidate(name);
             }
-            var names = uses.Table.Names;
-            for (int i = 0; i < names.Length; i++)
-            {
-                // Top-level packages only: their version is the package's, and a package is counted once per summary.
-                // A private name (_distutils_hack, _cffi_backend) is part of another package, not one to install.
-                if (uses.ModuleProcesses[i] <= 0 || names[i].Contains('.', StringComparison.Ordinal) || names[i].StartsWith('_')
-                    || !Aggregation.LibraryNames.IsLibrary(names[i]))
-                {
-                    continue;
-                }
-                var origin = (Origin)uses.Table.Origins[i];
-                var version = uses.Table.Versions[i];
-                if (origin == Origin.BaseEnv)
-                {
-                    if (!baseVersions.TryGetValue(names[i], out var seen))
-                    {
-                        baseVersions[names[i]] = seen = new Dictionary<string, int>(StringComparer.Ordinal);
-                    }
-                    seen[version] = seen.GetValueOrDefault(version) + uses.ModuleProcesses[i];
-                }
-                else if (Outside.Contains(origin))
-                {
-                    if (!packages.TryGetValue(names[i], out var candidate))
-                    {
-                        packages[names[i]] = candidate = new ProvisioningCandidate(names[i]);
-                    }
-                    candidate.Add(user(uses.Facts.Uid), uses.Facts.Domain, version, uses.ModuleProcesses[i]);
-                }
-            }
+            candidate.Add(domain, use);
         }
+        // Of the versions loaded from the base, per package, the processes of each over every domain asked for.
+        var baseVersions = data.UseTable(query, UsesSections.Base, packages.ContainsKey).Entries
+            .GroupBy(e => e.Name, StringComparer.Ordinal)
+            .ToDictionary(p => p.Key, p => p.SelectMany(e => e.Use.Versions ?? []).GroupBy(v => v.Key, StringComparer.Ordinal)
+                .ToDictionary(v => v.Key, v => v.Sum(x => x.Value.Processes), StringComparer.Ordinal), StringComparer.Ordinal);
         if (BaseList(data, out baseSource) is { } list)
         {
             foreach (var candidate in packages.Values)

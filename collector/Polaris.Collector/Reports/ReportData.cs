@@ -95,31 +95,58 @@ public sealed class ReportData(CollectorStore store, CancellationToken aborted =
     private static IReadOnlyCollection<string>? Wanted(IReadOnlyCollection<string>? only) =>
         only == null ? null : [AllPython, .. only.Where(l => l.Length > 0).Distinct(StringComparer.Ordinal)];
 
-    /// <summary>The stored summaries of the query's days and sources, with their module tables and uses.</summary>
-    public IEnumerable<StoredUses> Uses(ReportQuery query)
+    /// <summary>The chunks of one section of the query's uses (<see cref="UsesSections"/>), source by source: a month
+    /// wholly inside the query from its period when built, a day from its period when built, else from the day's
+    /// stored summaries, packed as its period would be (today, and days maintenance has not built yet).</summary>
+    public IEnumerable<(RecordSource Source, byte[] Chunk)> Uses(ReportQuery query, string section)
     {
         ArgumentNullException.ThrowIfNull(query);
-        aborted.ThrowIfCancellationRequested();
-        foreach (var uses in store.Uses(query.Since, query.Until, query.Sources))
+        foreach (var source in query.Sources)
         {
-            aborted.ThrowIfCancellationRequested();
-            yield return uses;
+            for (var day = query.Since; day <= query.Until;)
+            {
+                aborted.ThrowIfCancellationRequested();
+                var next = new DateOnly(day.Year, day.Month, 1).AddMonths(1);
+                string month = CollectorStore.MonthPeriod(CollectorStore.MonthOf(day));
+                bool whole = day.Day == 1 && next.AddDays(-1) <= query.Until && store.PeriodBuilt(source, month);
+                string dayPeriod = CollectorStore.DayPeriod(day);
+                var chunks = whole ? store.PeriodUses(source, month, section)
+                    : store.PeriodBuilt(source, dayPeriod) ? store.PeriodUses(source, dayPeriod, section)
+                    : SummaryChunks(day, source, section);
+                foreach (var chunk in chunks)
+                {
+                    yield return (source, chunk);
+                }
+                day = whole ? next : day.AddDays(1);
+            }
         }
     }
 
-    /// <summary>The agent's stored summaries of the query's days with their processes' import times (the other sources
-    /// time none).</summary>
-    public IEnumerable<StoredImportTimes> ImportTimes(ReportQuery query)
+    /// <summary>The query's uses of one section (<see cref="UsesSections"/>) united: the entries whose name
+    /// <paramref name="names"/> takes (all when null), of the query's domain (every domain, each apart, when none),
+    /// each user counted under one number (<see cref="UserNumbers"/>).</summary>
+    public UseTable UseTable(ReportQuery query, string section, Func<string, bool>? names = null)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return store.ImportTimes(query.Since, query.Until);
+        var user = UserNumbers();
+        var table = new UseTable();
+        foreach (var (_, chunk) in Uses(query, section))
+        {
+            PackedUses.AddTo(chunk, table, names, query.Domain, user);
+        }
+        return table;
     }
 
-    /// <summary>The stored summaries of jobs of the query's days, sources and domain, with their processes.</summary>
-    public IEnumerable<StoredJobProcesses> JobProcesses(ReportQuery query)
+    // Days read from their summaries, each once whatever sections and sources a report asks of it.
+    private readonly Dictionary<DateOnly, Dictionary<RecordSource, List<(string Section, IReadOnlyList<byte[]> Chunks)>>> _summaryDays = [];
+
+    private IReadOnlyList<byte[]> SummaryChunks(DateOnly day, RecordSource source, string section)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        return store.JobProcesses(query.Since, query.Until, query.Sources).Where(j => query.Domain == null || j.Domain == query.Domain);
+        if (!_summaryDays.TryGetValue(day, out var sources))
+        {
+            _summaryDays[day] = sources = UsesSections.OfDay(store, day, aborted).ToDictionary(s => s.Key, s => UsesSections.Pack(s.Value));
+        }
+        return sources.TryGetValue(source, out var sections) ? sections.Where(s => s.Section == section).SelectMany(s => s.Chunks).ToList() : [];
     }
 
     /// <summary>A job's node count from its PBS accounting record; null when none was imported.</summary>

@@ -24,19 +24,30 @@ public static class RollupPeriods
         var oldest = today.AddDays(-rollupRetentionDays);
         var built = store.BuiltPeriods();
         int count = 0;
-        foreach (var source in Sources)
+        for (var day = oldest; day < today && clock.Elapsed < budget; day = day.AddDays(1))
         {
-            for (var day = oldest; day < today && clock.Elapsed < budget; day = day.AddDays(1))
+            cancel.ThrowIfCancellationRequested();
+            string period = CollectorStore.DayPeriod(day);
+            // Each source's change count is read before the day is: a fold meanwhile makes its period stale.
+            var due = Sources.Where(s => !built.Contains(CollectorStore.PeriodKey(s, period)) && store.HasDay(s, day))
+                .Select(s => (Source: s, Changes: store.PeriodChanges(s, period))).ToArray();
+            if (due.Length == 0)
             {
-                cancel.ThrowIfCancellationRequested();
-                string period = CollectorStore.DayPeriod(day);
-                if (!built.Contains(CollectorStore.PeriodKey(source, period)) && store.HasDay(source, day)
-                    && Store(store, source, period, () => Unite(store.RollupDocuments(source, day, null), [])))
+                continue;
+            }
+            var uses = UsesSections.OfDay(store, day, cancel);
+            foreach (var (source, changes) in due)
+            {
+                var rollups = Unite(store.RollupDocuments(source, day, null), []);
+                if (store.StorePeriod(source, period, rollups, UsesSections.Pack(uses.GetValueOrDefault(source) ?? new PeriodUses()), changes))
                 {
                     built.Add(CollectorStore.PeriodKey(source, period));
                     count++;
                 }
             }
+        }
+        foreach (var source in Sources)
+        {
             for (var first = new DateOnly(oldest.Year, oldest.Month, 1); first < new DateOnly(today.Year, today.Month, 1) && clock.Elapsed < budget; first = first.AddMonths(1))
             {
                 cancel.ThrowIfCancellationRequested();
@@ -46,23 +57,33 @@ public static class RollupPeriods
                 {
                     continue;
                 }
+                long changes = store.PeriodChanges(source, period);
                 // From the days' bundles where built (a few documents a day), else from the days as stored.
                 bool Bundled(DateOnly d) => built.Contains(CollectorStore.PeriodKey(source, CollectorStore.DayPeriod(d)));
-                if (Store(store, source, period, () => Unite(
+                var rollups = Unite(
                     days.Where(d => !Bundled(d)).SelectMany(d => store.RollupDocuments(source, d, null)),
-                    days.Where(Bundled).SelectMany(d => store.PeriodBundle(source, CollectorStore.DayPeriod(d))))))
+                    days.Where(Bundled).SelectMany(d => store.PeriodBundle(source, CollectorStore.DayPeriod(d))));
+                var uses = new PeriodUses();
+                foreach (var day in days)
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    // A day not built is read from its summaries, packed as its bundle would be.
+                    var chunks = Bundled(day) ? store.AllPeriodUses(source, CollectorStore.DayPeriod(day))
+                        : store.HasDay(source, day) && UsesSections.OfDay(store, day, cancel).GetValueOrDefault(source) is { } dayUses
+                            ? UsesSections.Pack(dayUses).SelectMany(s => s.Chunks.Select(c => (s.Section, c))).ToList()
+                            : [];
+                    foreach (var (section, chunk) in chunks)
+                    {
+                        UsesSections.AddTo(uses, section, chunk);
+                    }
+                }
+                if (store.StorePeriod(source, period, rollups, UsesSections.Pack(uses), changes))
                 {
                     count++;
                 }
             }
         }
         return count;
-    }
-
-    private static bool Store(CollectorStore store, RecordSource source, string period, Func<List<(string, byte[])>> unite)
-    {
-        long changes = store.PeriodChanges(source, period);
-        return store.StorePeriod(source, period, unite(), changes);
     }
 
     // User numbers as stored (aliases can change after the period is built) and no domain filter.

@@ -3,8 +3,8 @@ using Polaris.Collector.Access;
 namespace Polaris.Collector.Reports;
 
 /// <summary>The non-Python libraries processes mapped (CUDA, cuDNN, NCCL, MKL, ...), by users, jobs and processes: the
-/// shared objects of the stored summaries, Python's own extension modules left out. Read from the stored summaries:
-/// the days <c>retentionDays</c> keeps.</summary>
+/// shared objects of the summaries, Python's own extension modules left out. Read from the periods' uses
+/// (<see cref="PeriodUses"/>), kept as long as the roll-ups.</summary>
 public sealed class SharedObjectsReport : IReport
 {
     /// <summary>Libraries listed, the most used first.</summary>
@@ -20,46 +20,30 @@ public sealed class SharedObjectsReport : IReport
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(query);
-        var user = data.UserNumbers();
-        var objects = new Dictionary<string, (HashSet<long> Users, HashSet<string> Jobs, long Processes)>(StringComparer.Ordinal);
-        foreach (var uses in data.Uses(query))
+        // Every domain's entry of a library together: its users and jobs united.
+        var objects = data.UseTable(query, UsesSections.Objects).Entries.GroupBy(e => e.Name, StringComparer.Ordinal).Select(o =>
         {
-            if (query.Domain != null && uses.Facts.Domain != query.Domain)
+            var users = new HashSet<long>();
+            var jobs = new HashSet<long>();
+            foreach (var (_, _, use) in o)
             {
-                continue;
+                users.UnionWith(use.Users);
+                jobs.UnionWith(use.Jobs);
             }
-            var paths = uses.Table.Objects;
-            for (int i = 0; i < paths.Length; i++)
-            {
-                var name = Path.GetFileName(paths[i]);
-                if (uses.ObjectProcesses[i] <= 0 || IsPythonExtension(name))
-                {
-                    continue;
-                }
-                if (!objects.TryGetValue(name, out var entry))
-                {
-                    entry = ([], new HashSet<string>(StringComparer.Ordinal), 0);
-                }
-                entry.Users.Add(user(uses.Facts.Uid));
-                if (uses.Facts.JobKey.Length > 0)
-                {
-                    entry.Jobs.Add(uses.Facts.JobKey);
-                }
-                objects[name] = (entry.Users, entry.Jobs, entry.Processes + uses.ObjectProcesses[i]);
-            }
-        }
+            return (Name: o.Key, Users: users.Count, Jobs: jobs.Count, Processes: o.Sum(e => e.Use.Processes));
+        }).ToArray();
         var table = new ReportTable(ReportTitles.Of("Shared libraries", query), ["library", "users", "jobs", "processes"]);
-        foreach (var (name, (users, jobs, processes)) in objects
-            .OrderByDescending(o => o.Value.Users.Count).ThenByDescending(o => o.Value.Processes).ThenBy(o => o.Key, StringComparer.Ordinal)
+        foreach (var (name, users, jobs, processes) in objects
+            .OrderByDescending(o => o.Users).ThenByDescending(o => o.Processes).ThenBy(o => o.Name, StringComparer.Ordinal)
             .Take(Objects))
         {
-            table.AddGroup(users.Count, name, (long)users.Count, (long)jobs.Count, processes);
+            table.AddGroup(users, name, (long)users, (long)jobs, processes);
         }
-        if (objects.Count > Objects)
+        if (objects.Length > Objects)
         {
-            table.Notes.Add($"{objects.Count - Objects} more libraries are not listed");
+            table.Notes.Add($"{objects.Length - Objects} more libraries are not listed");
         }
-        table.Notes.Add("by file name (libcudnn.so.8); Python extension modules (*.cpython-*.so, *.abi3.so) are left out: they are modules, in the submodules report; from the stored summaries (retentionDays)");
+        table.Notes.Add("by file name (libcudnn.so.8); Python extension modules (*.cpython-*.so, *.abi3.so) are left out: they are modules, in the submodules report");
         return table;
     }
 

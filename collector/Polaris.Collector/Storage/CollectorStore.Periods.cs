@@ -17,6 +17,11 @@ public sealed partial class CollectorStore
     private const string BundlesName = "rollup_bundles";
     private const string MonthsName = "rollup_months";
     private const string MarkersName = "rollup_periods";
+    private const string UsesName = "rollup_uses";
+
+    /// <summary>What a marker's <c>v</c> must be for its period to count as built: 2 since periods hold their uses
+    /// (Reports.PeriodUses); a store's periods built before are built again, while their summaries are kept.</summary>
+    private const int PeriodVersion = 2;
 
     /// <summary>Most bytes of one bundle document: bundles stay far below LiteDB's 16 MB document limit whatever a
     /// day or month holds (a larger period takes several).</summary>
@@ -52,13 +57,43 @@ public sealed partial class CollectorStore
 
     /// <summary>The periods built, as <c>collection|period</c> keys: read once by maintenance, not per period.</summary>
     public HashSet<string> BuiltPeriods() =>
-        _db.GetCollection(MarkersName).Query().Select("{ id: $._id }").ToEnumerable().Select(d => d["id"].AsString).ToHashSet(StringComparer.Ordinal);
+        _db.GetCollection(MarkersName).Query().Select("{ id: $._id, v: $.v }").ToEnumerable()
+            .Where(d => d["v"].IsNumber && d["v"].AsInt32 >= PeriodVersion).Select(d => d["id"].AsString).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>The key of a source's period, as <see cref="BuiltPeriods"/> lists it.</summary>
     public static string PeriodKey(RecordSource source, string period) => $"{RollupCollection(source)}|{period}";
 
     /// <summary>True when the period is built and no fold changed one of its days since.</summary>
-    public bool PeriodBuilt(RecordSource source, string period) => _db.GetCollection(MarkersName).FindById(PeriodKey(source, period)) != null;
+    public bool PeriodBuilt(RecordSource source, string period) =>
+        _db.GetCollection(MarkersName).FindById(PeriodKey(source, period)) is { } marker && marker["v"].IsNumber && marker["v"].AsInt32 >= PeriodVersion;
+
+    /// <summary>The chunks of one section of a built period's uses (Reports.PeriodUses), or of one package's modules
+    /// (<see cref="PeriodUsesId"/>), in order; none when it has none.</summary>
+    public IReadOnlyList<byte[]> PeriodUses(RecordSource source, string period, string section)
+    {
+        var uses = _db.GetCollection(UsesName);
+        var chunks = new List<byte[]>();
+        string key = PeriodKey(source, period);
+        while (uses.FindById(PeriodUsesId(key, section, chunks.Count)) is { } chunk)
+        {
+            chunks.Add(chunk["e"].AsBinary);
+        }
+        return chunks;
+    }
+
+    /// <summary>Every chunk of a built period's uses with its section, read at once: to unite a month from its days.</summary>
+    public IReadOnlyList<(string Section, byte[] Chunk)> AllPeriodUses(RecordSource source, string period)
+    {
+        string key = PeriodKey(source, period);
+        return _db.GetCollection(UsesName).Find(Query.EQ("b", key)).Select(d =>
+        {
+            string id = d["_id"].AsString;
+            return (id[(key.Length + 1)..id.LastIndexOf('|')], d["e"].AsBinary);
+        }).ToList();
+    }
+
+    /// <summary>The id of a period's uses chunk: the period's key, its section, its number.</summary>
+    public static string PeriodUsesId(string periodKey, string section, int chunk) => $"{periodKey}|{section}|{chunk}";
 
     /// <summary>The bundle of a built period: every library's roll-up, packed (Reports.PackedRollups), in one or a
     /// few binaries.</summary>
@@ -90,10 +125,13 @@ public sealed partial class CollectorStore
     /// <param name="source">Whose roll-ups.</param>
     /// <param name="period">The period (<see cref="DayPeriod"/>, <see cref="MonthPeriod"/>).</param>
     /// <param name="rollups">Each library's roll-up, packed.</param>
+    /// <param name="uses">Its uses, each section's chunks in order (<see cref="PeriodUses"/>).</param>
     /// <param name="changesSeen">What <see cref="PeriodChanges"/> said before the roll-ups were read.</param>
-    public bool StorePeriod(RecordSource source, string period, IReadOnlyList<(string Library, byte[] Packed)> rollups, long changesSeen)
+    public bool StorePeriod(RecordSource source, string period, IReadOnlyList<(string Library, byte[] Packed)> rollups,
+        IReadOnlyList<(string Section, IReadOnlyList<byte[]> Chunks)> uses, long changesSeen)
     {
         ArgumentNullException.ThrowIfNull(rollups);
+        ArgumentNullException.ThrowIfNull(uses);
         string key = PeriodKey(source, period);
         lock (_write)
         {
@@ -114,7 +152,15 @@ public sealed partial class CollectorStore
                         months.Insert(new BsonDocument { ["_id"] = $"{key}|{library}", ["b"] = key, ["e"] = packed });
                     }
                 }
-                _db.GetCollection(MarkersName).Upsert(new BsonDocument { ["_id"] = key, ["libraries"] = rollups.Count });
+                var usesCollection = _db.GetCollection(UsesName);
+                foreach (var (section, chunks) in uses)
+                {
+                    for (int i = 0; i < chunks.Count; i++)
+                    {
+                        usesCollection.Insert(new BsonDocument { ["_id"] = PeriodUsesId(key, section, i), ["b"] = key, ["e"] = chunks[i] });
+                    }
+                }
+                _db.GetCollection(MarkersName).Upsert(new BsonDocument { ["_id"] = key, ["libraries"] = rollups.Count, ["v"] = PeriodVersion });
                 _db.Commit();
             }
             catch
@@ -147,7 +193,8 @@ public sealed partial class CollectorStore
     }
 
     private int DeletePeriod(string key) =>
-        _db.GetCollection(BundlesName).DeleteMany(Query.EQ("b", key)) + _db.GetCollection(MonthsName).DeleteMany(Query.EQ("b", key));
+        _db.GetCollection(BundlesName).DeleteMany(Query.EQ("b", key)) + _db.GetCollection(MonthsName).DeleteMany(Query.EQ("b", key))
+        + _db.GetCollection(UsesName).DeleteMany(Query.EQ("b", key));
 
     // Called by the fold, under the write lock and in its transaction: the days and months it changed are no longer
     // built.
@@ -171,7 +218,8 @@ public sealed partial class CollectorStore
         lock (_write)
         {
             var markers = _db.GetCollection(MarkersName);
-            foreach (var key in BuiltPeriods())
+            // Every marker, of any version: a period built before the current version goes as well.
+            foreach (var key in markers.Query().Select("{ id: $._id }").ToEnumerable().Select(d => d["id"].AsString).ToArray())
             {
                 string period = key[(key.LastIndexOf('|') + 1)..];
                 int number = int.Parse(period.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture);

@@ -46,28 +46,6 @@ public sealed partial class CollectorStore
         }
     }
 
-    /// <summary>The stored summaries of the UTC days <paramref name="since"/> to <paramref name="until"/> from
-    /// <paramref name="sources"/>, with their module tables and uses, one at a time: what the reports over modules and
-    /// shared objects read (within <c>retentionDays</c>, which the summaries are kept). A live summary's versions that
-    /// a later one replaced are left out: the latest holds all they held.</summary>
-    public IEnumerable<StoredUses> Uses(DateOnly since, DateOnly until, IReadOnlyCollection<RecordSource> sources)
-    {
-        ArgumentNullException.ThrowIfNull(sources);
-        var tables = new Dictionary<string, ModuleTable?>(StringComparer.Ordinal);
-        for (var day = since; day <= until; day = day.AddDays(1))
-        {
-            foreach (var document in LatestSummariesOn(day))
-            {
-                var uses = document["table"].IsString && TableOf(tables, document["table"].AsString) is { } table ? StoredUses.Of(document, table) : null;
-                if (uses != null && sources.Contains(uses.Facts.Source))
-                {
-                    yield return uses;
-                }
-            }
-            tables.Clear(); // a day's tables at most are held
-        }
-    }
-
     /// <summary>The stored summaries of one UTC day, one at a time, a live summary's versions that a later one replaced
     /// left out (the latest holds all they held). A day's ids are read first, so no LiteDB cursor lives across the
     /// caller's work.</summary>

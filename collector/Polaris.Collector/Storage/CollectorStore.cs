@@ -103,6 +103,7 @@ public sealed partial class CollectorStore : IDisposable
         _rollups.EnsureIndex("day");
         _db.GetCollection(BundlesName).EnsureIndex("b");
         _db.GetCollection(MonthsName).EnsureIndex("b");
+        _db.GetCollection(UsesName).EnsureIndex("b");
         _series.EnsureIndex("m");
         _summaries.EnsureIndex("sup");
         _live.EnsureIndex("recv");

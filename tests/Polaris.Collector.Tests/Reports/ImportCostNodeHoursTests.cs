@@ -92,11 +92,11 @@ public class ImportCostNodeHoursTests : IDisposable
     public void Ranks_importing_at_once_count_once_and_runs_one_after_another_add_up()
     {
         DateTime t = Start;
-        Assert.Equal(5_000_000_000L, JobImportCost.UnitedNs([(t, 3_000_000_000L), (t, 5_000_000_000L)]));
-        Assert.Equal(6_000_000_000L, JobImportCost.UnitedNs([(t, 3_000_000_000L), (t.AddSeconds(2), 4_000_000_000L)]));
-        Assert.Equal(7_000_000_000L, JobImportCost.UnitedNs([(t.AddSeconds(60), 2_000_000_000L), (t, 5_000_000_000L)]));
-        Assert.Equal(0L, JobImportCost.UnitedNs([]));
+        Assert.Equal(5_000_000_000L, JobUse.UnitedNs([(t, 3_000_000_000L), (t, 5_000_000_000L)]));
+        Assert.Equal(6_000_000_000L, JobUse.UnitedNs([(t, 3_000_000_000L), (t.AddSeconds(2), 4_000_000_000L)]));
+        Assert.Equal(7_000_000_000L, JobUse.UnitedNs([(t.AddSeconds(60), 2_000_000_000L), (t, 5_000_000_000L)]));
+        Assert.Equal(0L, JobUse.UnitedNs([]));
         // Starts ten thousand years apart, as a lying node could send: no overflow.
-        Assert.Equal(2L, JobImportCost.UnitedNs([(DateTime.MinValue, 100), (DateTime.MaxValue.AddSeconds(-1), 100)]) / 100);
+        Assert.Equal(2L, JobUse.UnitedNs([(DateTime.MinValue, 100), (DateTime.MaxValue.AddSeconds(-1), 100)]) / 100);
     }
 }
