@@ -110,9 +110,10 @@ public sealed class ReportData(CollectorStore store, CancellationToken aborted =
                 string month = CollectorStore.MonthPeriod(CollectorStore.MonthOf(day));
                 bool whole = day.Day == 1 && next.AddDays(-1) <= query.Until && store.PeriodBuilt(source, month);
                 string dayPeriod = CollectorStore.DayPeriod(day);
+                // A day without the source's roll-ups has none of its summaries folded: nothing to read.
                 var chunks = whole ? store.PeriodUses(source, month, section)
                     : store.PeriodBuilt(source, dayPeriod) ? store.PeriodUses(source, dayPeriod, section)
-                    : SummaryChunks(day, source, section);
+                    : store.HasDay(source, day) ? SummaryChunks(day, source, section) : [];
                 foreach (var chunk in chunks)
                 {
                     yield return (source, chunk);
