@@ -25,7 +25,7 @@ public sealed class ImportCostReport : IReport
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(query);
-        var libraries = data.Libraries(query with { Domain = null }, query.Libraries.Count > 0 ? query.Libraries : null)
+        var libraries = data.Libraries(query with { Domain = null }, query.Libraries.Count > 0 ? query.Libraries : null, usersOnly: true)
             .Values.Where(l => l.Library.Length > 0 && l.ImportNs.Count > 0)
             .OrderByDescending(l => l.ImportNs.Sum).ThenBy(l => l.Library, StringComparer.Ordinal)
             .Take(Libraries)

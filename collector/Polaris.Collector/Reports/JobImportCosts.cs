@@ -36,7 +36,8 @@ public sealed class JobImportCosts
             leftOut += PackedUses.AddJobsTo(chunk, jobs, tracked.Contains, MaxJobs);
         }
         // A job the agent timed nothing of (its summaries' processes only) spent nothing known.
-        return new JobImportCosts([.. jobs.Values.Where(j => j.User.Uid >= 0).Select(j => new JobImportCost(j, libraries))
-            .Select(j => (j, j.Nodes(data.AccountedNodes(j.Key))))], leftOut);
+        var timed = jobs.Values.Where(j => j.User.Uid >= 0).Select(j => new JobImportCost(j, libraries)).ToArray();
+        var accounted = data.AccountedNodes(timed.Select(j => j.Key));
+        return new JobImportCosts([.. timed.Select(j => (j, j.Nodes(accounted.TryGetValue(j.Key, out int nodes) ? nodes : null)))], leftOut);
     }
 }

@@ -58,10 +58,11 @@ public static class PackedRollups
 
     /// <summary>Adds every library of <paramref name="packed"/> (or only those of <paramref name="only"/>) to its
     /// aggregate in <paramref name="libraries"/>: all of it, or only <paramref name="domain"/>'s users, jobs and
-    /// processes, each user as <paramref name="user"/> maps it.</summary>
+    /// processes, each user as <paramref name="user"/> maps it; with <paramref name="usersOnly"/> (and no domain),
+    /// only the counts, users and import times, the other sets read past (import cost needs no jobs or kinds).</summary>
     /// <exception cref="InvalidDataException">The binary is damaged.</exception>
     public static void AddTo(ReadOnlySpan<byte> packed, Dictionary<string, LibraryAggregate> libraries, string? domain, Func<long, long> user,
-        IReadOnlyCollection<string>? only = null)
+        IReadOnlyCollection<string>? only = null, bool usersOnly = false)
     {
         ArgumentNullException.ThrowIfNull(libraries);
         for (int at = 0; at < packed.Length;)
@@ -73,14 +74,15 @@ public static class PackedRollups
             {
                 libraries[library] = aggregate = new LibraryAggregate(library);
             }
-            ReadEntry(packed, ref at, aggregate, domain, user);
+            ReadEntry(packed, ref at, aggregate, domain, user, usersOnly && domain == null);
         }
     }
 
     // One library's roll-up after its name, into `aggregate`, or read past when it is null.
-    private static void ReadEntry(ReadOnlySpan<byte> packed, ref int at, LibraryAggregate? aggregate, string? domain, Func<long, long> user)
+    private static void ReadEntry(ReadOnlySpan<byte> packed, ref int at, LibraryAggregate? aggregate, string? domain, Func<long, long> user, bool usersOnly)
     {
         bool all = aggregate != null && domain == null;
+        bool sets = all && !usersOnly;
         long processes = ReadNumber(packed, ref at);
         long startup = ReadNumber(packed, ref at);
         var users = ReadBytes(packed, ref at);
@@ -89,14 +91,17 @@ public static class PackedRollups
         {
             aggregate!.AddCounts(processes, startup);
             PackedSet.AddNumbers(users, aggregate.Users, user);
-            PackedSet.AddNumbers(jobs, aggregate.Jobs);
+        }
+        if (sets)
+        {
+            PackedSet.AddNumbers(jobs, aggregate!.Jobs);
         }
         for (long kinds = ReadNumber(packed, ref at); kinds > 0; kinds--)
         {
             string kind = ReadText(packed, ref at);
             var kindUsers = ReadBytes(packed, ref at);
             long kindProcesses = ReadNumber(packed, ref at);
-            if (all)
+            if (sets)
             {
                 aggregate!.AddKind(kind, kindUsers, kindProcesses, user);
             }
@@ -107,7 +112,7 @@ public static class PackedRollups
             var domainUsers = ReadBytes(packed, ref at);
             var domainJobs = ReadBytes(packed, ref at);
             long domainProcesses = ReadNumber(packed, ref at);
-            if (aggregate != null && (domain == null || domain == name))
+            if (aggregate != null && !usersOnly && (domain == null || domain == name))
             {
                 aggregate.AddDomain(name, domainUsers, domainJobs, domainProcesses, user, alsoTotals: domain != null);
             }
@@ -116,7 +121,7 @@ public static class PackedRollups
         {
             long origin = ReadNumber(packed, ref at);
             long loads = ReadNumber(packed, ref at);
-            if (all && origin < aggregate!.OriginLoads.Length)
+            if (sets && origin < aggregate!.OriginLoads.Length)
             {
                 aggregate.OriginLoads[origin] += loads;
             }

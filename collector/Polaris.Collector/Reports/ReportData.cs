@@ -28,7 +28,11 @@ public sealed class ReportData(CollectorStore store, CancellationToken aborted =
     /// <remarks>A month wholly inside the query is read from its month's roll-ups when they are built, other days from
     /// their days' bundles when built, else as the fold stored them (<see cref="RollupPeriods"/>): the same unions
     /// whichever is read.</remarks>
-    public IReadOnlyDictionary<string, LibraryAggregate> Libraries(ReportQuery query, IReadOnlyCollection<string>? only = null)
+    /// <param name="query">The query.</param>
+    /// <param name="only">The libraries wanted; null for all.</param>
+    /// <param name="usersOnly">Only counts, users and import times from the periods' bundles (their other sets read
+    /// past): for import cost, which needs no jobs, kinds, domains or origins.</param>
+    public IReadOnlyDictionary<string, LibraryAggregate> Libraries(ReportQuery query, IReadOnlyCollection<string>? only = null, bool usersOnly = false)
     {
         ArgumentNullException.ThrowIfNull(query);
         var user = UserNumbers();
@@ -47,7 +51,7 @@ public sealed class ReportData(CollectorStore store, CancellationToken aborted =
                     var packed = wanted == null ? store.PeriodBundle(source, CollectorStore.MonthPeriod(month)) : store.MonthRollups(source, month, wanted);
                     foreach (var rollups in packed)
                     {
-                        PackedRollups.AddTo(rollups, libraries, query.Domain, user);
+                        PackedRollups.AddTo(rollups, libraries, query.Domain, user, usersOnly: usersOnly);
                     }
                     day = next;
                     continue;
@@ -57,7 +61,7 @@ public sealed class ReportData(CollectorStore store, CancellationToken aborted =
                 {
                     foreach (var rollups in store.PeriodBundle(source, CollectorStore.DayPeriod(day)))
                     {
-                        PackedRollups.AddTo(rollups, libraries, query.Domain, user);
+                        PackedRollups.AddTo(rollups, libraries, query.Domain, user, usersOnly: usersOnly);
                     }
                 }
                 else
@@ -150,8 +154,8 @@ public sealed class ReportData(CollectorStore store, CancellationToken aborted =
         return sources.TryGetValue(source, out var sections) ? sections.Where(s => s.Section == section).SelectMany(s => s.Chunks).ToList() : [];
     }
 
-    /// <summary>A job's node count from its PBS accounting record; null when none was imported.</summary>
-    public int? AccountedNodes(string jobKey) => store.AccountedNodes(jobKey);
+    /// <summary>The node counts of the accounting records of <paramref name="jobKeys"/> that give one.</summary>
+    public Dictionary<string, int> AccountedNodes(IEnumerable<string> jobKeys) => store.AccountedNodes(jobKeys);
 
     /// <summary>The agent's jobs last seen in [<paramref name="sinceUtc"/>, <paramref name="untilUtc"/>) that loaded from
     /// home directories, the most such processes first.</summary>

@@ -4,11 +4,6 @@ namespace Polaris.Collector.Storage;
 
 public sealed partial class CollectorStore
 {
-    /// <summary>The job's node count in its accounting record (<c>Resource_List.nodect</c>); null when no record was
-    /// imported for it or it gives none. Reads the collection only: safe outside the write lock.</summary>
-    public int? AccountedNodes(string jobKey) =>
-        _pbs.FindById(jobKey) is { } record && record["nodes"].IsNumber && record["nodes"].AsInt32 > 0 ? record["nodes"].AsInt32 : null;
-
     private static StoredImportTimes ImportTimesOf(BsonDocument document)
     {
         var job = document["job"].AsDocument;

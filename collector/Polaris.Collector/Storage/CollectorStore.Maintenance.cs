@@ -58,6 +58,10 @@ public sealed partial class CollectorStore
             // As long as the versions it compares: summaries and batch keys go after retentionDays too.
             ["live"] = PruneWhere(_live, Query.LT("recv", cutoffTime)),
         };
+        if (pruned["pbs"] > 0)
+        {
+            AccountedPruned();
+        }
         // An import's dedup lives as long as the roll-ups it keeps from counting twice: by the day the record counts on.
         pruned["importedids"] = PruneWhere(_importedIds.Collection, Query.LT("day", rollupCutoff));
         // A name not seen while any roll-up kept could hold its number (UserDirectory); entries from before the day

@@ -68,6 +68,7 @@ public sealed partial class CollectorStore
                 throw;
             }
             // Only once committed: a job in memory that took a record the store lost would differ from the store.
+            Accounted(won.Select(w => w.Record));
             foreach (var (record, stored) in won)
             {
                 if ((Jobs.AccountCached(record) ?? stored) is { } job)

@@ -75,6 +75,22 @@ public class ImportCostNodeHoursTests : IDisposable
     }
 
     [Fact]
+    public void An_accounting_record_imported_after_a_report_counts_in_the_next()
+    {
+        long Nodes() => (long)new ImportCostJobsReport().Run(new ReportData(_opened.Store), Query()).Rows.Single(r => (string)r[0] == "5003")[2];
+        Assert.Equal(8L, Nodes());
+
+        // The accounting record, which wins over what the processes said, comes after the report read the records.
+        _opened.Store.ImportPbs(PbsLogs.Read(PbsLogs.EndLine("5003.polaris-pbs-01", "Resource_List.nodect=16") + "\n").Records, DateTime.UtcNow);
+        Assert.Equal(16L, Nodes());
+
+        // The day's periods built, then the summaries and the accounting records pruned: the processes' word again.
+        RollupPeriods.Build(_opened.Store, Start.AddDays(2), 3650, TimeSpan.FromMinutes(1));
+        _opened.Store.Prune(DateTime.UtcNow.AddDays(91), 90, 3650);
+        Assert.Equal(8L, Nodes());
+    }
+
+    [Fact]
     public void The_jobs_that_pay_most_come_first_with_their_nodes_processes_and_times()
     {
         var table = new ImportCostJobsReport().Run(new ReportData(_opened.Store), Query());
