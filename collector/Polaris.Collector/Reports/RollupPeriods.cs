@@ -16,7 +16,15 @@ public static class RollupPeriods
     /// <paramref name="rollupRetentionDays"/>, that have daily roll-ups and are not built, until
     /// <paramref name="budget"/> has passed.</summary>
     /// <returns>Periods built; fewer than there are to build when the budget ran out.</returns>
-    public static int Build(CollectorStore store, DateTime nowUtc, int rollupRetentionDays, TimeSpan budget, CancellationToken cancel = default)
+    /// <param name="store">The store.</param>
+    /// <param name="nowUtc">Now.</param>
+    /// <param name="rollupRetentionDays">How far back periods are built.</param>
+    /// <param name="budget">How long it may take (a period begun is finished).</param>
+    /// <param name="cancel">Stops it between periods.</param>
+    /// <param name="usesDropped">Told how many entries a period's uses refused past their bounds
+    /// (<see cref="PeriodUses.MaxModules"/>), when any did.</param>
+    public static int Build(CollectorStore store, DateTime nowUtc, int rollupRetentionDays, TimeSpan budget, CancellationToken cancel = default,
+        Action<long>? usesDropped = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         var clock = Stopwatch.StartNew();
@@ -36,6 +44,7 @@ public static class RollupPeriods
                 continue;
             }
             var uses = UsesSections.OfDay(store, day, cancel);
+            Dropped(uses.Values.Sum(u => u.Dropped), usesDropped);
             foreach (var (source, changes) in due)
             {
                 var rollups = Unite(store.RollupDocuments(source, day, null), []);
@@ -77,6 +86,7 @@ public static class RollupPeriods
                         UsesSections.AddTo(uses, section, chunk);
                     }
                 }
+                Dropped(uses.Dropped, usesDropped);
                 if (store.StorePeriod(source, period, rollups, UsesSections.Pack(uses), changes))
                 {
                     count++;
@@ -84,6 +94,14 @@ public static class RollupPeriods
             }
         }
         return count;
+    }
+
+    private static void Dropped(long dropped, Action<long>? usesDropped)
+    {
+        if (dropped > 0)
+        {
+            usesDropped?.Invoke(dropped);
+        }
     }
 
     // User numbers as stored (aliases can change after the period is built) and no domain filter.

@@ -18,6 +18,7 @@ public sealed class StoreMaintenance : BackgroundService
     private readonly Counter _pruned;
     private readonly Counter _failures;
     private readonly Counter _periodsBuilt;
+    private readonly Counter _usesDropped;
 
     public StoreMaintenance(CollectorStore store, CollectorOptions options, CollectorMetrics metrics, LogPressure pressure, ILogger<StoreMaintenance> logger)
     {
@@ -35,6 +36,7 @@ public sealed class StoreMaintenance : BackgroundService
         _checkpoints = f.CreateCounter("polaris_collector_checkpoints_total", "Checkpoints run (the log copied into the database).");
         _pruned = f.CreateCounter("polaris_collector_pruned_total", "Rows deleted past retention, by collection.", new CounterConfiguration { LabelNames = ["collection"] });
         _periodsBuilt = f.CreateCounter("polaris_collector_rollup_periods_built_total", "Past days and months whose roll-ups were bundled for reports (a period a source).");
+        _usesDropped = f.CreateCounter("polaris_collector_period_uses_dropped_total", "Entries (a module, shared object or package in a domain) a past day's or month's uses refused past their bounds: made-up names by the hundred thousand.");
         _failures = f.CreateCounter("polaris_collector_maintenance_failures_total", "Folds, checkpoints, prunes or period roll-ups that failed (logged; retried).", new CounterConfiguration { LabelNames = ["task"] });
         metrics.Registry.AddBeforeCollectCallback(() =>
         {
@@ -91,7 +93,8 @@ public sealed class StoreMaintenance : BackgroundService
                 {
                     Run("periods", () =>
                     {
-                        int built = Reports.RollupPeriods.Build(_store, now, _options.RollupRetentionDays, TimeSpan.FromMilliseconds(500), stoppingToken);
+                        int built = Reports.RollupPeriods.Build(_store, now, _options.RollupRetentionDays, TimeSpan.FromMilliseconds(500), stoppingToken,
+                            dropped => _usesDropped.Inc(dropped));
                         _periodsBuilt.Inc(built);
                         periodsBehind = built > 0;
                     });

@@ -12,19 +12,29 @@ namespace Polaris.Collector.Reports;
 /// reads them (<see cref="PackedUses"/>).</remarks>
 public sealed class PeriodUses
 {
+    /// <summary>Module entries (a module in a domain) a period holds at most: a facility's day has some tens of
+    /// thousands.</summary>
+    public const int MaxModules = 500_000;
+
+    /// <summary>Shared-object and package entries a period holds at most, each.</summary>
+    public const int MaxNames = 100_000;
+
     /// <summary>Every module a process imported, by full name (<c>scipy.linalg</c>), with its kind; users and
     /// processes, not jobs (a big package's hundreds of modules would each repeat its jobs).</summary>
-    public UseTable Modules { get; } = new();
+    public UseTable Modules { get; } = new(MaxModules);
 
     /// <summary>The non-Python shared libraries mapped, by file name (<c>libcudnn.so.9</c>).</summary>
-    public UseTable Objects { get; } = new();
+    public UseTable Objects { get; } = new(MaxNames);
 
     /// <summary>Top-level packages loaded from outside the base environment (<see cref="ProvisioningReport.Outside"/>),
     /// with their versions.</summary>
-    public UseTable Outside { get; } = new();
+    public UseTable Outside { get; } = new(MaxNames);
 
     /// <summary>Top-level packages loaded from the base environment, with their versions.</summary>
-    public UseTable Base { get; } = new();
+    public UseTable Base { get; } = new(MaxNames);
+
+    /// <summary>New entries refused past the tables' bounds.</summary>
+    public long Dropped => Modules.Dropped + Objects.Dropped + Outside.Dropped + Base.Dropped;
 
     /// <summary>The jobs, by key.</summary>
     public Dictionary<string, JobUse> Jobs { get; } = new(StringComparer.Ordinal);
@@ -54,13 +64,12 @@ public sealed class PeriodUses
                 continue;
             }
             var name = table.Names[i];
-            var module = Modules.Of(name, facts.Domain);
-            if (module.Kind == 0)
+            if (Modules.Of(name, facts.Domain) is { } module)
             {
-                module.Kind = table.Kinds[i];
+                module.Kind = module.Kind == 0 ? table.Kinds[i] : module.Kind;
+                module.Users.Add(facts.Uid);
+                module.Processes += processes;
             }
-            module.Users.Add(facts.Uid);
-            module.Processes += processes;
             // Top-level packages only for provisioning: their version is the package's. A private name
             // (_distutils_hack, _cffi_backend) is part of another package, not one to install.
             if (name.Contains('.', StringComparison.Ordinal) || name.StartsWith('_') || !LibraryNames.IsLibrary(name))
@@ -69,9 +78,8 @@ public sealed class PeriodUses
             }
             var origin = (Origin)table.Origins[i];
             var placed = origin == Origin.BaseEnv ? Base : ProvisioningReport.Outside.Contains(origin) ? Outside : null;
-            if (placed != null)
+            if (placed?.Of(name, facts.Domain) is { } package)
             {
-                var package = placed.Of(name, facts.Domain);
                 package.Users.Add(facts.Uid);
                 package.Processes += processes;
                 var version = package.Version(table.Versions[i]);
@@ -86,7 +94,10 @@ public sealed class PeriodUses
             {
                 continue;
             }
-            var use = Objects.Of(name, facts.Domain);
+            if (Objects.Of(name, facts.Domain) is not { } use)
+            {
+                continue;
+            }
             use.Users.Add(facts.Uid);
             if (job != 0)
             {
