@@ -6,6 +6,8 @@ using Polaris.Testing;
 // polaris-collector-bench metrics [LIBRARIES] [KINDS] [DOMAINS]: how long /metrics takes at the label cap.
 // polaris-collector-bench year DIR [JOBS] [USERS] [LIBRARIES] [REPORT,...]: a generated year of a facility into the store in DIR (kept,
 // and measured again without generating when it exists), then every report and the dashboard from a real collector.
+// polaris-collector-bench xalt-corpus OUT.tar RECORDS [USERS]: an admin's tar of RECORDS generated XALT run and pkg
+// records of USERS users (200), for `/usr/bin/time -v polaris-collector import-xalt --data D OUT.tar` (README).
 // polaris-collector-bench stages [NODES] [MODULES] [RANKS] [GROUP]: the CPU of each ingest stage, in process.
 // polaris-collector-bench [NODES] [MODULES] [RANKS] [CLIENTS] [WARMUP]: a full-machine burst posted to a real collector
 // on loopback by concurrent clients, as agents post, after another job's end of WARMUP nodes; prints the time until all are counted, the throughput, the
@@ -21,6 +23,12 @@ if (args.Length > 1 && args[0] == "year")
     int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
     return await Polaris.Collector.Bench.Year.YearBench.RunAsync(args[1], Arg(2, 200_000), Arg(3, 2_000), Arg(4, 1_500),
         args.Length > 5 ? args[5].Split(',') : null);
+}
+
+if (args.Length > 2 && args[0] == "xalt-corpus")
+{
+    return Polaris.Collector.Bench.Xalt.XaltCorpus.Run(args[1], long.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture),
+        args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 200);
 }
 
 if (args.Length > 0 && args[0] == "stages")

@@ -13,12 +13,20 @@ public sealed class DailyLibraryBudget(int maxPerDay, Func<int, IEnumerable<stri
     /// <summary>New names one user may bring in a day.</summary>
     public const int PerUser = 2000;
 
+    /// <summary>The days' names held at most, in eight days' budgets: a day least lately used is let go past it (and
+    /// read again from its roll-ups when next needed).</summary>
+    public long MaxNamesHeld => 8L * maxPerDay;
+
     private readonly Dictionary<(int Day, long Uid), int> _brought = [];
 
     /// <summary>The name libraries past the budget are counted under.</summary>
     public const string Other = "other";
 
-    private readonly Dictionary<int, HashSet<string>> _days = [];
+    // The days held, each with when it was last used: an import of a year's records comes in no order of days, and
+    // holding a fixed few days read every summary's day again from the store (a tenth of an import's time).
+    private readonly Dictionary<int, (HashSet<string> Names, long LastUse)> _days = [];
+    private long _held;
+    private long _uses;
 
     /// <summary>Names refused a roll-up of their own since start.</summary>
     public long Folded { get; private set; }
@@ -26,20 +34,7 @@ public sealed class DailyLibraryBudget(int maxPerDay, Func<int, IEnumerable<stri
     /// <summary>The name to count <paramref name="library"/> under on <paramref name="day"/>, for user <paramref name="uid"/>.</summary>
     public string Of(int day, string library, long uid)
     {
-        if (!_days.TryGetValue(day, out var names))
-        {
-            if (_days.Count >= 8)
-            {
-                int oldest = _days.Keys.Min();
-                _days.Remove(oldest);
-                foreach (var key in _brought.Keys.Where(k => k.Day == oldest).ToArray())
-                {
-                    _brought.Remove(key);
-                }
-            }
-            names = new HashSet<string>(storedNames(day), StringComparer.Ordinal);
-            _days.Add(day, names);
-        }
+        var names = NamesOn(day);
         if (names.Contains(library))
         {
             return library;
@@ -47,10 +42,42 @@ public sealed class DailyLibraryBudget(int maxPerDay, Func<int, IEnumerable<stri
         int brought = _brought.GetValueOrDefault((day, uid));
         if (brought < PerUser && names.Count < maxPerDay && names.Add(library))
         {
+            _held++;
             _brought[(day, uid)] = brought + 1;
             return library;
         }
         Folded++;
         return Other;
+    }
+
+    /// <summary>Times a day's names were read from the store, for tests.</summary>
+    internal int DaysRead { get; private set; }
+
+    private HashSet<string> NamesOn(int day)
+    {
+        if (_days.TryGetValue(day, out var known))
+        {
+            _days[day] = (known.Names, ++_uses);
+            return known.Names;
+        }
+        var names = new HashSet<string>(storedNames(day), StringComparer.Ordinal);
+        DaysRead++;
+        while (_days.Count > 0 && _held + names.Count > MaxNamesHeld)
+        {
+            LetGo(_days.MinBy(d => d.Value.LastUse).Key);
+        }
+        _days.Add(day, (names, ++_uses));
+        _held += names.Count + 1; // a day of no names held counts too
+        return names;
+    }
+
+    private void LetGo(int day)
+    {
+        _held -= _days[day].Names.Count + 1;
+        _days.Remove(day);
+        foreach (var key in _brought.Keys.Where(k => k.Day == day).ToArray())
+        {
+            _brought.Remove(key);
+        }
     }
 }

@@ -30,9 +30,10 @@ internal sealed class ImportedSummaryIds
     /// <summary>True when the summary <paramref name="sid"/> of <paramref name="source"/> was stored.</summary>
     public bool Contains(RecordSource source, string sid) => Collection.FindById(KeyOf(source, sid)) != null;
 
-    /// <summary>Notes the summary stored, counted on <paramref name="day"/> (yyyyMMdd).</summary>
+    /// <summary>Notes the summary stored, counted on <paramref name="day"/> (yyyyMMdd): one that
+    /// <see cref="Contains"/> said was not, in the same transaction (an insert, without the look-up an upsert makes).</summary>
     public void Add(RecordSource source, string sid, int day) =>
-        Collection.Upsert(new BsonDocument { ["_id"] = KeyOf(source, sid), ["day"] = day });
+        Collection.Insert(Entry(source, sid, day));
 
     /// <summary>Moves the importers' entries of the agents' live state (<c>import-NAME/sid</c>, in stores from before
     /// this set) here, each kept
@@ -47,13 +48,15 @@ internal sealed class ImportedSummaryIds
             int slash = key.IndexOf('/', StringComparison.Ordinal);
             if (slash > 0 && WireNames.ParseSource(key[Import.ImportedSummaries.NodePrefix.Length..slash]) is { } source && source != RecordSource.Agent)
             {
-                Add(source, key[(slash + 1)..], Days.Of(entry["recv"].AsDateTime.ToUniversalTime()));
+                Collection.Upsert(Entry(source, key[(slash + 1)..], Days.Of(entry["recv"].AsDateTime.ToUniversalTime())));
                 live.Delete(entry["_id"]);
                 moved++;
             }
         }
         return moved;
     }
+
+    private static BsonDocument Entry(RecordSource source, string sid, int day) => new() { ["_id"] = KeyOf(source, sid), ["day"] = day };
 
     private static byte[] KeyOf(RecordSource source, string sid)
     {
