@@ -26,3 +26,31 @@ public class ModuleTableStoreTests
         Assert.Equal(204, MetricsText.Value(opened.Text(), "polaris_library_processes_total{library=\"pkg7\"}"));
     }
 }
+
+/// <summary>The bound a table's document is measured by before it is stored holds for any text: ASCII, accents,
+/// CJK and characters outside the BMP, long and short, many and few.</summary>
+public class ModuleTableBoundTests
+{
+    [Theory]
+    [InlineData("numpy", 1)]
+    [InlineData("numpy", 5000)]
+    [InlineData("é", 3000)]
+    [InlineData("数据", 2000)]
+    [InlineData("\U0001F40D", 1000)]
+    [InlineData("", 100)]
+    public void The_bound_is_never_below_the_documents_bytes(string part, int modules)
+    {
+        var names = Enumerable.Range(0, modules).Select(i => string.Concat(Enumerable.Repeat(part, 1 + (i % 40))) + i).ToArray();
+        var record = new Polaris.Wire.ProcessRecord
+        {
+            Host = "n1", Uid = 1001, User = "u", Pid = 1, RecordId = "n1:1",
+            Modules = [.. names.Select(n => new Polaris.Wire.ModuleImport(n, "/p/" + n + ".py") { Version = part })],
+            SharedObjects = [.. names.Take(50).Select(n => new Polaris.Wire.SharedObject("/lib/" + n + ".so"))],
+        };
+        var table = Storage.ModuleTable.Of(Polaris.Wire.SummaryBuilder.Summarize([record]).Single());
+
+        long bytes = LiteDB.BsonSerializer.Serialize(table.ToDocument(new string('f', 40), 20261201)).Length;
+
+        Assert.InRange(table.DocumentBytesAtMost, bytes, Math.Max(4 * bytes, 4096));
+    }
+}

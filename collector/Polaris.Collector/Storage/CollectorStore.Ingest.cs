@@ -322,7 +322,7 @@ public sealed partial class CollectorStore
             if (document == null)
             {
                 var fresh = table.ToDocument(id, day);
-                if (BsonSerializer.Serialize(fresh).Length > MaxDocumentBytes)
+                if (table.DocumentBytesAtMost > MaxDocumentBytes && BsonSerializer.Serialize(fresh).Length > MaxDocumentBytes)
                 {
                     return null;
                 }

@@ -138,6 +138,15 @@ public sealed class ModuleTable
         return true;
     }
 
+    /// <summary>A bound on the bytes of <see cref="ToDocument"/>'s document, from the strings' lengths: when it is under
+    /// LiteDB's limit the document need not be serialised to be measured (each XALT run brings a table of its own, and
+    /// serialising every one cost an import a few percent).</summary>
+    /// <remarks>BSON writes a string element as a type byte, its index as a key (at most 11 bytes with its end), a
+    /// length, the UTF-8 bytes (at most 3 per UTF-16 unit) and an end byte.</remarks>
+    internal long DocumentBytesAtMost =>
+        1024 + Kinds.Length + Origins.Length + ObjectOrigins.Length
+        + new[] { Names, Files, Versions, Objects }.Sum(strings => strings.Sum(s => 17L + (3L * s.Length)));
+
     /// <summary>The stored document, under <paramref name="id"/> (the hash, or the hash and a suffix after a collision).</summary>
     public BsonDocument ToDocument(string id, int day) => new()
     {
