@@ -110,6 +110,9 @@ public class ImportedSourceStoreTests
         using var reopened = new TestStore(dir.Path);
         Assert.Equal(1, reopened.Store.Rollups(Day(longAgo), Day(longAgo), ["torch"], RecordSource.Xalt).Single().Processes);
         Assert.Equal(0, MetricsText.Value(reopened.Text(), "polaris_python_processes_total") ?? 0);
+        // Past retention, it waits for its day's period too (built from it), then goes.
+        Assert.Equal(0, reopened.Store.Prune(Now, retentionDays: 90, rollupRetentionDays: 3650)["summaries"]);
+        Polaris.Collector.Reports.RollupPeriods.Build(reopened.Store, Now, 3650, TimeSpan.FromMinutes(1));
         Assert.Equal(1, reopened.Store.Prune(Now, retentionDays: 90, rollupRetentionDays: 3650)["summaries"]);
         Assert.Equal(1, reopened.Store.Rollups(Day(longAgo), Day(longAgo), ["torch"], RecordSource.Xalt).Single().Processes);
     }

@@ -31,7 +31,7 @@ public sealed class CoverageJobsReport : IReport
             var seen = new Dictionary<string, JobUse>(StringComparer.Ordinal);
             foreach (var (_, chunk) in data.Uses(query with { Sources = [sources[i]] }, UsesSections.Jobs))
             {
-                leftOut += PackedUses.AddJobsTo(chunk, seen, _ => false, MaxJobs);
+                leftOut += PackedUses.AddJobsTo(chunk, seen, _ => false, MaxJobs, times: false);
             }
             foreach (var job in seen.Values)
             {

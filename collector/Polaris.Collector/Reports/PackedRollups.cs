@@ -144,7 +144,9 @@ public static class PackedRollups
         }
     }
 
-    internal static long ReadNumber(ReadOnlySpan<byte> packed, ref int at) => checked((long)PackedSet.ReadVarint(packed, ref at));
+    internal static long ReadNumber(ReadOnlySpan<byte> packed, ref int at) =>
+        PackedSet.ReadVarint(packed, ref at) is var value && value <= long.MaxValue ? (long)value
+            : throw new InvalidDataException("packed roll-ups hold a number past a long's range");
 
     internal static ReadOnlySpan<byte> ReadBytes(ReadOnlySpan<byte> packed, ref int at)
     {

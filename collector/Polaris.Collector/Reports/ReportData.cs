@@ -99,30 +99,56 @@ public sealed class ReportData(CollectorStore store, CancellationToken aborted =
     private static IReadOnlyCollection<string>? Wanted(IReadOnlyCollection<string>? only) =>
         only == null ? null : [AllPython, .. only.Where(l => l.Length > 0).Distinct(StringComparer.Ordinal)];
 
-    /// <summary>The chunks of one section of the query's uses (<see cref="UsesSections"/>), source by source: a month
+    /// <summary>The chunks of one section of the query's uses (<see cref="UsesSections"/>): per source, a month
     /// wholly inside the query from its period when built, a day from its period when built, else from the day's
-    /// stored summaries, packed as its period would be (today, and days maintenance has not built yet).</summary>
+    /// stored summaries, packed as its period would be (today, and days maintenance has not built yet:
+    /// <see cref="UsesSections.Unbuilt"/>).</summary>
+    /// <remarks>Day by day, each source in turn: a day read from its summaries is read once for every source, and only
+    /// that day's packed sections are held.</remarks>
     public IEnumerable<(RecordSource Source, byte[] Chunk)> Uses(ReportQuery query, string section)
     {
         ArgumentNullException.ThrowIfNull(query);
-        foreach (var source in query.Sources)
+        var sources = query.Sources.ToArray();
+        var skipUntil = new DateOnly[sources.Length];
+        var keptFrom = store.SummariesKeptFrom(DateTime.UtcNow);
+        for (var day = query.Since; day <= query.Until; day = day.AddDays(1))
         {
-            for (var day = query.Since; day <= query.Until;)
+            aborted.ThrowIfCancellationRequested();
+            Dictionary<RecordSource, UnbuiltDay>? unbuilt = null;
+            for (int i = 0; i < sources.Length; i++)
             {
-                aborted.ThrowIfCancellationRequested();
+                var source = sources[i];
+                if (day < skipUntil[i])
+                {
+                    continue;
+                }
                 var next = new DateOnly(day.Year, day.Month, 1).AddMonths(1);
                 string month = CollectorStore.MonthPeriod(CollectorStore.MonthOf(day));
-                bool whole = day.Day == 1 && next.AddDays(-1) <= query.Until && store.PeriodBuilt(source, month);
                 string dayPeriod = CollectorStore.DayPeriod(day);
-                // A day without the source's roll-ups has none of its summaries folded: nothing to read.
-                var chunks = whole ? store.PeriodUses(source, month, section)
-                    : store.PeriodBuilt(source, dayPeriod) ? store.PeriodUses(source, dayPeriod, section)
-                    : store.HasDay(source, day) ? SummaryChunks(day, source, section) : [];
+                IReadOnlyList<byte[]> chunks;
+                if (day.Day == 1 && next.AddDays(-1) <= query.Until && store.PeriodBuilt(source, month))
+                {
+                    chunks = store.PeriodUses(source, month, section);
+                    skipUntil[i] = next;
+                }
+                else if (store.PeriodBuilt(source, dayPeriod))
+                {
+                    chunks = store.PeriodUses(source, dayPeriod, section);
+                }
+                else if (store.HasDay(source, day))
+                {
+                    // A day without the source's roll-ups has none of its summaries folded: nothing to read.
+                    unbuilt ??= UsesSections.Unbuilt(store, day, keptFrom, sources, aborted);
+                    chunks = [.. unbuilt[source].Sections.Where(s => s.Section == section).SelectMany(s => s.Chunks)];
+                }
+                else
+                {
+                    chunks = [];
+                }
                 foreach (var chunk in chunks)
                 {
                     yield return (source, chunk);
                 }
-                day = whole ? next : day.AddDays(1);
             }
         }
     }
@@ -140,18 +166,6 @@ public sealed class ReportData(CollectorStore store, CancellationToken aborted =
             PackedUses.AddTo(chunk, table, names, query.Domain, user);
         }
         return table;
-    }
-
-    // Days read from their summaries, each once whatever sections and sources a report asks of it.
-    private readonly Dictionary<DateOnly, Dictionary<RecordSource, List<(string Section, IReadOnlyList<byte[]> Chunks)>>> _summaryDays = [];
-
-    private IReadOnlyList<byte[]> SummaryChunks(DateOnly day, RecordSource source, string section)
-    {
-        if (!_summaryDays.TryGetValue(day, out var sources))
-        {
-            _summaryDays[day] = sources = UsesSections.OfDay(store, day, aborted).ToDictionary(s => s.Key, s => UsesSections.Pack(s.Value));
-        }
-        return sources.TryGetValue(source, out var sections) ? sections.Where(s => s.Section == section).SelectMany(s => s.Chunks).ToList() : [];
     }
 
     /// <summary>The node counts of the accounting records of <paramref name="jobKeys"/> that give one.</summary>

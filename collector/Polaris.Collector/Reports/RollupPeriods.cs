@@ -23,13 +23,16 @@ public static class RollupPeriods
     /// <param name="cancel">Stops it between periods.</param>
     /// <param name="usesDropped">Told how many entries a period's uses refused past their bounds
     /// (<see cref="PeriodUses.MaxModules"/>), when any did.</param>
+    /// <param name="failed">Told of a period that could not be built (a damaged bundle, a store error): it is left, the
+    /// others are built, and it is tried again at the next round.</param>
     public static int Build(CollectorStore store, DateTime nowUtc, int rollupRetentionDays, TimeSpan budget, CancellationToken cancel = default,
-        Action<long>? usesDropped = null)
+        Action<long>? usesDropped = null, Action<Exception>? failed = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         var clock = Stopwatch.StartNew();
         var today = DateOnly.FromDateTime(nowUtc);
         var oldest = today.AddDays(-rollupRetentionDays);
+        var keptFrom = store.SummariesKeptFrom(nowUtc);
         var built = store.BuiltPeriods();
         int count = 0;
         for (var day = oldest; day < today && clock.Elapsed < budget; day = day.AddDays(1))
@@ -43,12 +46,15 @@ public static class RollupPeriods
             {
                 continue;
             }
-            var uses = UsesSections.OfDay(store, day, cancel);
+            var uses = Guard(failed, () => UsesSections.Unbuilt(store, day, keptFrom, due.Select(d => d.Source), cancel));
+            if (uses == null)
+            {
+                continue;
+            }
             Dropped(uses.Values.Sum(u => u.Dropped), usesDropped);
             foreach (var (source, changes) in due)
             {
-                var rollups = Unite(store.RollupDocuments(source, day, null), []);
-                if (store.StorePeriod(source, period, rollups, UsesSections.Pack(uses.GetValueOrDefault(source) ?? new PeriodUses()), changes))
+                if (Guard(failed, () => store.StorePeriod(source, period, Unite(store.RollupDocuments(source, day, null), []), uses[source].Sections, changes)))
                 {
                     built.Add(CollectorStore.PeriodKey(source, period));
                     count++;
@@ -61,39 +67,54 @@ public static class RollupPeriods
             {
                 cancel.ThrowIfCancellationRequested();
                 string period = CollectorStore.MonthPeriod(CollectorStore.MonthOf(first));
-                var days = Enumerable.Range(0, DateTime.DaysInMonth(first.Year, first.Month)).Select(first.AddDays).ToArray();
-                if (built.Contains(CollectorStore.PeriodKey(source, period)) || !days.Any(d => store.HasDay(source, d)))
+                var days = Enumerable.Range(0, DateTime.DaysInMonth(first.Year, first.Month)).Select(first.AddDays).Where(d => store.HasDay(source, d)).ToArray();
+                if (built.Contains(CollectorStore.PeriodKey(source, period)) || days.Length == 0)
                 {
                     continue;
                 }
+                // A month is united from its days' periods only, read after its change count: a day a fold changed
+                // since is not built, and the month waits for it (its summaries may be gone: only its period has them).
                 long changes = store.PeriodChanges(source, period);
-                // From the days' bundles where built (a few documents a day), else from the days as stored.
-                bool Bundled(DateOnly d) => built.Contains(CollectorStore.PeriodKey(source, CollectorStore.DayPeriod(d)));
-                var rollups = Unite(
-                    days.Where(d => !Bundled(d)).SelectMany(d => store.RollupDocuments(source, d, null)),
-                    days.Where(Bundled).SelectMany(d => store.PeriodBundle(source, CollectorStore.DayPeriod(d))));
-                var uses = new PeriodUses();
-                foreach (var day in days)
+                if (!days.All(d => store.PeriodBuilt(source, CollectorStore.DayPeriod(d))))
                 {
-                    cancel.ThrowIfCancellationRequested();
-                    // A day not built is read from its summaries, packed as its bundle would be.
-                    var chunks = Bundled(day) ? store.AllPeriodUses(source, CollectorStore.DayPeriod(day))
-                        : store.HasDay(source, day) && UsesSections.OfDay(store, day, cancel).GetValueOrDefault(source) is { } dayUses
-                            ? UsesSections.Pack(dayUses).SelectMany(s => s.Chunks.Select(c => (s.Section, c))).ToList()
-                            : [];
-                    foreach (var (section, chunk) in chunks)
-                    {
-                        UsesSections.AddTo(uses, section, chunk);
-                    }
+                    continue;
                 }
-                Dropped(uses.Dropped, usesDropped);
-                if (store.StorePeriod(source, period, rollups, UsesSections.Pack(uses), changes))
+                if (Guard(failed, () =>
+                {
+                    var rollups = Unite([], days.SelectMany(d => store.PeriodBundle(source, CollectorStore.DayPeriod(d))));
+                    var uses = new PeriodUses();
+                    foreach (var day in days)
+                    {
+                        cancel.ThrowIfCancellationRequested();
+                        foreach (var (section, chunk) in store.AllPeriodUses(source, CollectorStore.DayPeriod(day)))
+                        {
+                            UsesSections.AddTo(uses, section, chunk);
+                        }
+                    }
+                    Dropped(uses.Dropped, usesDropped);
+                    return store.StorePeriod(source, period, rollups, UsesSections.Pack(uses), changes);
+                }))
                 {
                     count++;
                 }
             }
         }
         return count;
+    }
+
+    // A period that cannot be built (a damaged bundle, a store error) is told and left: the others are built, and it
+    // is tried again at the next round.
+    private static T? Guard<T>(Action<Exception>? failed, Func<T> build)
+    {
+        try
+        {
+            return build();
+        }
+        catch (Exception e) when (e is LiteException or InvalidDataException or IOException)
+        {
+            failed?.Invoke(e);
+            return default;
+        }
     }
 
     private static void Dropped(long dropped, Action<long>? usesDropped)

@@ -1,5 +1,6 @@
 using LiteDB;
 using Polaris.Collector.Aggregation;
+using Polaris.Wire;
 
 namespace Polaris.Collector.Storage;
 
@@ -47,11 +48,17 @@ public sealed partial class CollectorStore
         var cutoffTime = nowUtc.AddDays(-retentionDays);
         // Only what a fold has counted: an imported summary of a past day is past retention as soon as it is stored.
         long folded = _meta.FindById(WatermarkId)?["value"].AsInt64 ?? 0;
+        if (cutoff > Volatile.Read(ref _summariesPrunedBefore))
+        {
+            Volatile.Write(ref _summariesPrunedBefore, cutoff);
+        }
+        var builtRuns = BuiltDaysBefore(cutoff, out int firstUnbuilt);
         var pruned = new Dictionary<string, int>(StringComparer.Ordinal)
         {
-            ["summaries"] = PruneWhere(_summaries, Query.And(Query.LT("day", cutoff), Query.LTE("_id", folded))),
+            ["summaries"] = builtRuns.Sum(days => PruneWhere(_summaries, Query.And(Query.GTE("day", days.From), Query.LT("day", days.Before), Query.LTE("_id", folded)))),
             ["batches"] = PruneWhere(_batches, Query.LT("recv", cutoffTime)),
-            ["tables"] = PruneWhere(_tables, Query.LT("last", cutoff)),
+            // A table a summary kept for its period refers to (its last day is that day or later) stays with it.
+            ["tables"] = PruneWhere(_tables, Query.LT("last", firstUnbuilt), deleting: t => _tableCache.Remove(t["id"].AsString)),
             // What /v1/libraries counts goes with them (LibraryTotals).
             ["rollups"] = PruneWhere(_rollups, Query.LT("day", rollupCutoff), "{ id: $._id, lib: $.lib, p: $.p }", r => _totals.Stage(r["lib"].AsString, -r["p"].AsInt64)),
             ["pbs"] = PruneWhere(_pbs, Query.LT("imported", cutoffTime)),
@@ -78,6 +85,49 @@ public sealed partial class CollectorStore
         }
         pruned[BundlesName] = PrunePeriods(rollupCutoff);
         return pruned;
+    }
+
+    /// <summary>The runs of days before <paramref name="cutoff"/> whose summaries may go: those whose periods are
+    /// built for every source with roll-ups on the day (their uses, Reports.PeriodUses, were read from them). The
+    /// summaries of a day not built yet (an import of last year's records, a store from before the uses) wait.</summary>
+    /// <param name="cutoff">The first day kept whatever is built.</param>
+    /// <param name="firstUnbuilt">The first day before <paramref name="cutoff"/> whose summaries wait; the cutoff when
+    /// none does.</param>
+    private List<(int From, int Before)> BuiltDaysBefore(int cutoff, out int firstUnbuilt)
+    {
+        var runs = new List<(int From, int Before)>();
+        firstUnbuilt = cutoff;
+        // The day index's first entry (Min throws on an empty collection).
+        var oldest = _summaries.Query().OrderBy("day").Select("{ day: $.day }").Limit(1).ToEnumerable().FirstOrDefault()?["day"] ?? BsonValue.Null;
+        if (!oldest.IsInt32 || oldest.AsInt32 >= cutoff)
+        {
+            return runs;
+        }
+        int start = -1;
+        int last = Days.Number(cutoff);
+        for (int n = Days.Number(oldest.AsInt32); n < last; n++)
+        {
+            var day = DateOnly.FromDayNumber(n);
+            bool built = Enum.GetValues<RecordSource>().All(s => !HasDay(s, day) || PeriodBuilt(s, DayPeriod(day)));
+            if (built && start < 0)
+            {
+                start = n;
+            }
+            else if (!built && start >= 0)
+            {
+                runs.Add((Days.FromNumber(start), Days.FromNumber(n)));
+                start = -1;
+            }
+            if (!built && firstUnbuilt == cutoff)
+            {
+                firstUnbuilt = Days.FromNumber(n);
+            }
+        }
+        if (start >= 0)
+        {
+            runs.Add((Days.FromNumber(start), cutoff));
+        }
+        return runs;
     }
 
     /// <summary>Deletes the rows <paramref name="query"/> finds, <see cref="PruneChunk"/> to a transaction; each row, as

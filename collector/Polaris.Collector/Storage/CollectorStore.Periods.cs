@@ -69,16 +69,11 @@ public sealed partial class CollectorStore
 
     /// <summary>The chunks of one section of a built period's uses (Reports.PeriodUses), or of one package's modules
     /// (<see cref="PeriodUsesId"/>), in order; none when it has none.</summary>
+    /// <remarks>One query, so one snapshot: a rebuild committed meanwhile cannot mix its chunks with the old ones.</remarks>
     public IReadOnlyList<byte[]> PeriodUses(RecordSource source, string period, string section)
     {
-        var uses = _db.GetCollection(UsesName);
-        var chunks = new List<byte[]>();
-        string key = PeriodKey(source, period);
-        while (uses.FindById(PeriodUsesId(key, section, chunks.Count)) is { } chunk)
-        {
-            chunks.Add(chunk["e"].AsBinary);
-        }
-        return chunks;
+        string prefix = PeriodUsesId(PeriodKey(source, period), section, 0)[..^1];
+        return _db.GetCollection(UsesName).Find(Query.StartsWith("_id", prefix)).Select(d => d["e"].AsBinary).ToList();
     }
 
     /// <summary>Every chunk of a built period's uses with its section, read at once: to unite a month from its days.</summary>

@@ -45,6 +45,15 @@ internal sealed class ModuleTableCache(long maxBytes)
         }
     }
 
+    /// <summary>Forgets a table the prune deleted: a summary that repeats it must store it again, not refer to it.</summary>
+    public void Remove(string id)
+    {
+        if (_tables.Remove(id, out var gone))
+        {
+            _bytes -= gone.Table.Bytes; // its place in the order is skipped when it comes up
+        }
+    }
+
     /// <summary>Forgets everything: after a rolled-back transaction, what was put may not be stored.</summary>
     public void Clear()
     {

@@ -93,10 +93,17 @@ public sealed class StoreMaintenance : BackgroundService
                 {
                     Run("periods", () =>
                     {
+                        bool failed = false;
                         int built = Reports.RollupPeriods.Build(_store, now, _options.RollupRetentionDays, TimeSpan.FromMilliseconds(500), stoppingToken,
-                            dropped => _usesDropped.Inc(dropped));
+                            dropped => _usesDropped.Inc(dropped), e =>
+                            {
+                                failed = true;
+                                _failures.WithLabels("periods").Inc();
+                                LogMessages.MaintenanceFailed(_logger, "periods", e.Message);
+                            });
                         _periodsBuilt.Inc(built);
-                        periodsBehind = built > 0;
+                        // A period that failed is tried again at the next look, not at every tick.
+                        periodsBehind = built > 0 && !failed;
                     });
                     lastPeriods = now;
                 }

@@ -112,6 +112,43 @@ public class PeriodUsesTests : IDisposable
         Assert.Contains(answers[7], r => r.StartsWith("601|user1001|2|10|", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Records_imported_for_a_day_past_retention_wait_for_their_period_and_a_later_import_adds_to_it()
+    {
+        var day = DateOnly.FromDateTime(Now).AddDays(-200);
+        int Users()
+        {
+            var rows = new SubmodulesReport().Run(new ReportData(_opened.Store), Query(null, "numpy") with { Since = day, Until = day }).Rows;
+            Assert.True(rows.Count == 1, string.Join("; ", rows.Select(r => string.Join("|", r))));
+            return (int)(long)rows[0][2];
+        }
+        void Import(string user) => _opened.Store.Ingest(SummaryFixtures.BatchOf($"x-{user}", "importer",
+            SummaryFixtures.Job("vm", "9" + user.Length, 0, 1, day.ToDateTime(new TimeOnly(9 + user.Length, 0), DateTimeKind.Utc), ["numpy@custom-env"]) with { Source = RecordSource.Xalt, User = user }),
+            Now, imported: true);
+
+        Import("a");
+        _opened.Store.Fold();
+        // Past retention as soon as stored, yet the prune leaves them until the day's period is built from them.
+        _opened.Store.Prune(Now, 90, 3650);
+        Assert.NotEmpty(_opened.Store.UsesOn(day));
+        RollupPeriods.Build(_opened.Store, Now, 3650, TimeSpan.FromMinutes(1));
+        _opened.Store.Prune(Now, 90, 3650);
+        Assert.Empty(_opened.Store.UsesOn(day));
+        Assert.Equal(1, Users());
+
+        // Another user's records of the same day: counted with the first's, which only the period still holds, before
+        // and after it is built again.
+        Import("bb");
+        _opened.Store.Fold();
+        Assert.False(_opened.Store.PeriodBuilt(RecordSource.Xalt, CollectorStore.DayPeriod(day)));
+        // Its module table is the first's, which the prune took: stored again, not referred to.
+        Assert.All(_opened.Store.UsesOn(day), u => Assert.NotNull(u.Uses));
+        Assert.Equal(2, Users());
+        RollupPeriods.Build(_opened.Store, Now, 3650, TimeSpan.FromMinutes(1));
+        _opened.Store.Prune(Now, 90, 3650);
+        Assert.Equal(2, Users());
+    }
+
     public void Dispose()
     {
         _opened.Dispose();

@@ -31,7 +31,7 @@ public class UseTableTests
             use.Users.UnionWith([i, i + 1, 1_000_000 + i]);
             use.Jobs.Add(3_000_000 + i);
             use.Processes = i;
-            var version = use.Version($"1.{i % 7}");
+            var version = use.Version($"1.{i % 7}")!;
             version.Users.Add(i);
             version.Processes = i;
         }

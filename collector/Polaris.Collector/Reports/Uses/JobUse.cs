@@ -9,6 +9,9 @@ namespace Polaris.Collector.Reports;
 /// <param name="key">The job key.</param>
 public sealed class JobUse(string key)
 {
+    /// <summary>Nodes and libraries kept per job, each: hosts and library names can be made up.</summary>
+    public const int MaxNames = 100_000;
+
     public string Key { get; } = key;
 
     /// <summary>The processes of its summaries, by the summaries' science domain.</summary>
@@ -49,10 +52,24 @@ public sealed class JobUse(string key)
         ReportedNodes = Math.Max(ReportedNodes, summary.Nodes);
         TimedProcesses += summary.Processes.Count;
         ImportNs = summary.Processes.Aggregate(ImportNs, (sum, p) => Saturating(sum, p.ImportNs));
-        NodeWallNs[summary.Host] = Saturating(NodeWallNs.GetValueOrDefault(summary.Host), UnitedNs(summary.Processes));
+        Add(NodeWallNs, summary.Host, UnitedNs(summary.Processes));
         foreach (var library in summary.Libraries)
         {
-            LibraryNs[library.Name] = Saturating(LibraryNs.GetValueOrDefault(library.Name), library.ImportNs.Sum);
+            Add(LibraryNs, library.Name, library.ImportNs.Sum);
+        }
+    }
+
+    /// <summary>Adds <paramref name="ns"/> to what <paramref name="values"/> holds for <paramref name="name"/>; a new
+    /// name past <see cref="MaxNames"/> is left out.</summary>
+    internal static void Add(Dictionary<string, long> values, string name, long ns)
+    {
+        if (values.TryGetValue(name, out long held))
+        {
+            values[name] = Saturating(held, ns);
+        }
+        else if (values.Count < MaxNames)
+        {
+            values[name] = ns;
         }
     }
 

@@ -9,6 +9,9 @@ internal sealed class PackedTexts
     private readonly Dictionary<string, int> _numbers = new(StringComparer.Ordinal);
     private readonly List<string> _texts = [];
 
+    /// <summary>About the bytes the table takes written (UTF-16 units, each at most 3 bytes, and lengths).</summary>
+    public long Bytes { get; private set; }
+
     /// <summary>The number of <paramref name="text"/>, added when first asked for.</summary>
     public int Of(string text)
     {
@@ -16,6 +19,7 @@ internal sealed class PackedTexts
         {
             _numbers[text] = number = _texts.Count;
             _texts.Add(text);
+            Bytes += 5 + (3L * text.Length);
         }
         return number;
     }

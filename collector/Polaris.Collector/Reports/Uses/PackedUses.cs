@@ -43,7 +43,7 @@ public static class PackedUses
                     Bytes(body, PackedSet.Numbers(versionUse.Users));
                 }
             }
-            if (body.WrittenCount >= ChunkBytes)
+            if (body.WrittenCount + domains.Bytes >= ChunkBytes)
             {
                 chunks.Add(Close([domains], body));
                 domains = new PackedTexts();
@@ -69,7 +69,7 @@ public static class PackedUses
         {
             string name = ReadText(chunk, ref at);
             bool wanted = names == null || names(name);
-            byte kind = checked((byte)ReadNumber(chunk, ref at));
+            byte kind = ReadNumber(chunk, ref at) is var k and <= byte.MaxValue ? (byte)k : throw new InvalidDataException("packed uses hold a module kind past a byte");
             for (long n = ReadNumber(chunk, ref at); n > 0; n--)
             {
                 string inDomain = PackedTexts.Pick(domains, chunk, ref at);
@@ -90,9 +90,8 @@ public static class PackedUses
                     string version = ReadText(chunk, ref at);
                     long versionProcesses = ReadNumber(chunk, ref at);
                     var versionUsers = ReadBytes(chunk, ref at);
-                    if (use != null)
+                    if (use?.Version(version) is { } versionUse)
                     {
-                        var versionUse = use.Version(version);
                         versionUse.Processes += versionProcesses;
                         PackedSet.AddNumbers(versionUsers, versionUse.Users, user);
                     }
@@ -119,7 +118,7 @@ public static class PackedUses
             Pairs(body, job.DomainProcesses, domains);
             Pairs(body, job.NodeWallNs, nodes);
             Pairs(body, job.LibraryNs, libraries);
-            if (body.WrittenCount >= ChunkBytes)
+            if (body.WrittenCount + domains.Bytes + libraries.Bytes + nodes.Bytes >= ChunkBytes)
             {
                 chunks.Add(Close([domains, libraries, nodes], body));
                 (domains, libraries, nodes) = (new(), new(), new());
@@ -134,10 +133,11 @@ public static class PackedUses
 
     /// <summary>Adds the jobs of <paramref name="chunk"/> to <paramref name="into"/>, a job already there united with
     /// its part here; of the libraries' import times, those <paramref name="libraries"/> takes (all when null). At
-    /// most <paramref name="maxJobs"/> jobs are held: the parts of jobs past it are counted, not added.</summary>
+    /// most <paramref name="maxJobs"/> jobs are held: the parts of jobs past it are counted, not added. Without
+    /// <paramref name="times"/>, only each job's processes by domain (coverage, which holds a million jobs).</summary>
     /// <returns>The parts of jobs left out.</returns>
     /// <exception cref="InvalidDataException">The chunk is damaged.</exception>
-    public static long AddJobsTo(ReadOnlySpan<byte> chunk, Dictionary<string, JobUse> into, Func<string, bool>? libraries, int maxJobs)
+    public static long AddJobsTo(ReadOnlySpan<byte> chunk, Dictionary<string, JobUse> into, Func<string, bool>? libraries, int maxJobs, bool times = true)
     {
         ArgumentNullException.ThrowIfNull(into);
         int at = 0;
@@ -156,7 +156,7 @@ public static class PackedUses
             leftOut += job == null ? 1 : 0;
             long uid = ReadNumber(chunk, ref at) - 1;
             string user = ReadText(chunk, ref at);
-            int nodes = checked((int)ReadNumber(chunk, ref at));
+            int nodes = ReadNumber(chunk, ref at) is var n and <= int.MaxValue ? (int)n : throw new InvalidDataException("packed uses hold a node count past an int");
             long timed = ReadNumber(chunk, ref at);
             long importNs = ReadNumber(chunk, ref at);
             if (job != null)
@@ -167,8 +167,8 @@ public static class PackedUses
                 job.ImportNs = JobUse.Saturating(job.ImportNs, importNs);
             }
             AddPairs(chunk, ref at, domainNames, job?.DomainProcesses, null);
-            AddPairs(chunk, ref at, nodeNames, job?.NodeWallNs, null);
-            AddPairs(chunk, ref at, libraryNames, job?.LibraryNs, tracked);
+            AddPairs(chunk, ref at, nodeNames, times ? job?.NodeWallNs : null, null);
+            AddPairs(chunk, ref at, libraryNames, times ? job?.LibraryNs : null, tracked);
         }
         return leftOut;
     }
@@ -195,7 +195,7 @@ public static class PackedUses
             }
             if (into != null && (taken == null || taken[number]))
             {
-                into[texts[number]] = JobUse.Saturating(into.GetValueOrDefault(texts[number]), value);
+                JobUse.Add(into, texts[number], value);
             }
         }
     }

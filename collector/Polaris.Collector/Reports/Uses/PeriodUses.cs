@@ -16,6 +16,9 @@ public sealed class PeriodUses
     /// thousands.</summary>
     public const int MaxModules = 500_000;
 
+    /// <summary>The longest top-level package name kept, in characters.</summary>
+    public const int MaxPackageName = 200;
+
     /// <summary>Shared-object and package entries a period holds at most, each.</summary>
     public const int MaxNames = 100_000;
 
@@ -34,16 +37,27 @@ public sealed class PeriodUses
     public UseTable Base { get; } = new(MaxNames);
 
     /// <summary>New entries refused past the tables' bounds.</summary>
-    public long Dropped => Modules.Dropped + Objects.Dropped + Outside.Dropped + Base.Dropped;
+    public long Dropped => Modules.Dropped + Objects.Dropped + Outside.Dropped + Base.Dropped + _jobsDropped;
 
     /// <summary>The jobs, by key.</summary>
     public Dictionary<string, JobUse> Jobs { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>The job of <paramref name="key"/>, added when first asked for.</summary>
-    public JobUse Job(string key)
+    /// <summary>Jobs a period holds at most: job ids come from the users' environments, and may be made up.</summary>
+    public const int MaxJobs = 1_000_000;
+
+    private long _jobsDropped;
+
+    /// <summary>The job of <paramref name="key"/>, added when first asked for; null when it is new and
+    /// <see cref="MaxJobs"/> are held.</summary>
+    public JobUse? Job(string key)
     {
         if (!Jobs.TryGetValue(key, out var job))
         {
+            if (Jobs.Count >= MaxJobs)
+            {
+                _jobsDropped++;
+                return null;
+            }
             Jobs[key] = job = new JobUse(key);
         }
         return job;
@@ -64,6 +78,13 @@ public sealed class PeriodUses
                 continue;
             }
             var name = table.Names[i];
+            // A Python module's name holds no '|' (the store's key separator) and no package's is hundreds of
+            // characters (a key of LiteDB's index holds 1,023 bytes): such a name is a forged one.
+            if (name.Contains('|', StringComparison.Ordinal) || name.IndexOf('.', StringComparison.Ordinal) is var dot && (dot < 0 ? name.Length : dot) > MaxPackageName)
+            {
+                Modules.Refuse();
+                continue;
+            }
             if (Modules.Of(name, facts.Domain) is { } module)
             {
                 module.Kind = module.Kind == 0 ? table.Kinds[i] : module.Kind;
@@ -82,9 +103,11 @@ public sealed class PeriodUses
             {
                 package.Users.Add(facts.Uid);
                 package.Processes += processes;
-                var version = package.Version(table.Versions[i]);
-                version.Users.Add(facts.Uid);
-                version.Processes += processes;
+                if (package.Version(table.Versions[i]) is { } version)
+                {
+                    version.Users.Add(facts.Uid);
+                    version.Processes += processes;
+                }
             }
         }
         for (int i = 0; i < table.Objects.Length; i++)
@@ -111,7 +134,7 @@ public sealed class PeriodUses
     public void Add(StoredJobProcesses summary)
     {
         ArgumentNullException.ThrowIfNull(summary);
-        Job(summary.JobKey).AddProcesses(summary.Domain, summary.Processes);
+        Job(summary.JobKey)?.AddProcesses(summary.Domain, summary.Processes);
     }
 
     /// <summary>Takes one of the agent's stored summaries' import times: jobs only (outside a job, on login nodes
@@ -121,7 +144,7 @@ public sealed class PeriodUses
         ArgumentNullException.ThrowIfNull(summary);
         if (summary.JobKey.Length > 0)
         {
-            Job(summary.JobKey).AddTimes(summary);
+            Job(summary.JobKey)?.AddTimes(summary);
         }
     }
 }

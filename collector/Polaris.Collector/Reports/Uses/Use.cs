@@ -20,12 +20,21 @@ public sealed class Use
     /// was recorded.</summary>
     public Dictionary<string, VersionUse>? Versions { get; private set; }
 
-    /// <summary>The use of <paramref name="version"/>, added when first asked for.</summary>
-    public VersionUse Version(string version)
+    /// <summary>Versions of one package kept: a package whose <c>__version__</c> is made up anew in every process must
+    /// not make an entry of a hundred thousand.</summary>
+    public const int MaxVersions = 1000;
+
+    /// <summary>The use of <paramref name="version"/>, added when first asked for; null when it is new and
+    /// <see cref="MaxVersions"/> are held.</summary>
+    public VersionUse? Version(string version)
     {
         Versions ??= new Dictionary<string, VersionUse>(StringComparer.Ordinal);
         if (!Versions.TryGetValue(version, out var use))
         {
+            if (Versions.Count >= MaxVersions)
+            {
+                return null;
+            }
             Versions[version] = use = new VersionUse();
         }
         return use;

@@ -12,8 +12,11 @@ public sealed class UseTable(int maxEntries = int.MaxValue)
     /// <summary>Entries held.</summary>
     public int Count => _uses.Count;
 
-    /// <summary>New entries refused past the table's bound.</summary>
+    /// <summary>New entries refused past the table's bound, or for their names.</summary>
     public long Dropped { get; private set; }
+
+    /// <summary>Counts an entry refused for its name.</summary>
+    public void Refuse() => Dropped++;
 
     /// <summary>Every entry, in no set order.</summary>
     public IEnumerable<(string Name, string Domain, Use Use)> Entries => _uses.Select(e => (e.Key.Name, e.Key.Domain, e.Value));

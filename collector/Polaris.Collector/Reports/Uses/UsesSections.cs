@@ -13,42 +13,69 @@ public static class UsesSections
     public const string Base = "b";
     public const string Jobs = "j";
 
+    /// <summary>A day's last summary read into its uses (its sequence number, one varint): what is added to them once
+    /// the prune has taken the summaries they were read from.</summary>
+    public const string Included = "i";
+
     /// <summary>The section of <paramref name="package"/>'s modules (a top-level name).</summary>
     public static string Modules(string package) => "m:" + package;
 
     /// <summary>The top-level package of a module's name.</summary>
     public static string TopLevel(string module) => module.Split('.', 2)[0];
 
-    /// <summary>The uses of every source on <paramref name="day"/>, from its stored summaries, each read once.</summary>
-    public static Dictionary<RecordSource, PeriodUses> OfDay(CollectorStore store, DateOnly day, CancellationToken cancel = default)
+    /// <summary>The uses of a day whose period is not built, for each of <paramref name="sources"/>, packed as its
+    /// period holds them: from the day's stored summaries, each read once for all sources; before
+    /// <paramref name="keptFrom"/>, where the prune took the summaries a build read before, what was built then
+    /// (still stored: a fold removes only the period's marker) and the summaries stored since.</summary>
+    /// <param name="store">The store.</param>
+    /// <param name="day">The day.</param>
+    /// <param name="keptFrom">The first day whose summaries are all kept (<see cref="CollectorStore.SummariesKeptFrom"/>).</param>
+    /// <param name="sources">The sources wanted.</param>
+    /// <param name="cancel">Stops the reading.</param>
+    public static Dictionary<RecordSource, UnbuiltDay> Unbuilt(CollectorStore store, DateOnly day, DateOnly keptFrom, IEnumerable<RecordSource> sources, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var uses = new Dictionary<RecordSource, PeriodUses>();
+        ArgumentNullException.ThrowIfNull(sources);
+        string period = CollectorStore.DayPeriod(day);
+        var wanted = sources.Distinct().ToArray();
+        var previous = wanted.ToDictionary(s => s, s => day < keptFrom ? store.AllPeriodUses(s, period) : []);
+        var after = previous.ToDictionary(p => p.Key, p => p.Value.Where(c => c.Section == Included).Select(c => ReadIncluded(c.Chunk)).DefaultIfEmpty(0).Max());
+        var uses = wanted.ToDictionary(s => s, _ => new PeriodUses());
+        var last = new Dictionary<RecordSource, long>(after);
         foreach (var summary in store.UsesOn(day))
         {
             cancel.ThrowIfCancellationRequested();
-            if (!uses.TryGetValue(summary.Source, out var period))
+            if (!uses.TryGetValue(summary.Source, out var period1) || summary.Id <= after[summary.Source])
             {
-                uses[summary.Source] = period = new PeriodUses();
+                continue;
             }
+            last[summary.Source] = Math.Max(last[summary.Source], summary.Id);
             if (summary.Uses != null)
             {
-                period.Add(summary.Uses);
+                period1.Add(summary.Uses);
             }
             if (summary.Job != null)
             {
-                period.Add(summary.Job);
+                period1.Add(summary.Job);
             }
             if (summary.Times != null)
             {
-                period.Add(summary.Times);
+                period1.Add(summary.Times);
             }
         }
-        return uses;
+        return wanted.ToDictionary(s => s, s =>
+        {
+            foreach (var (section, chunk) in previous[s])
+            {
+                AddTo(uses[s], section, chunk);
+            }
+            return new UnbuiltDay(Pack(uses[s], last[s]), uses[s].Dropped);
+        });
     }
 
-    /// <summary>Packs every section of <paramref name="uses"/> for <see cref="CollectorStore.StorePeriod"/>.</summary>
-    public static List<(string Section, IReadOnlyList<byte[]> Chunks)> Pack(PeriodUses uses)
+    /// <summary>Packs every section of <paramref name="uses"/> for <see cref="CollectorStore.StorePeriod"/>, and for a
+    /// day the last summary read into it.</summary>
+    public static List<(string Section, IReadOnlyList<byte[]> Chunks)> Pack(PeriodUses uses, long lastIncluded = 0)
     {
         ArgumentNullException.ThrowIfNull(uses);
         var sections = new List<(string, IReadOnlyList<byte[]>)>
@@ -62,7 +89,21 @@ public static class UsesSections
         {
             sections.Add((Modules(package.Key), PackedUses.Pack(package)));
         }
+        if (lastIncluded > 0)
+        {
+            var id = new System.Buffers.ArrayBufferWriter<byte>();
+            PackedRollups.Number(id, lastIncluded);
+            sections.Add((Included, [id.WrittenSpan.ToArray()]));
+        }
         return sections;
+    }
+
+    /// <summary>The summary number an <see cref="Included"/> chunk holds.</summary>
+    /// <exception cref="InvalidDataException">The chunk is damaged.</exception>
+    public static long ReadIncluded(ReadOnlySpan<byte> chunk)
+    {
+        int at = 0;
+        return PackedRollups.ReadNumber(chunk, ref at);
     }
 
     /// <summary>Adds a stored chunk of <paramref name="section"/> to <paramref name="into"/>, users as stored and every
