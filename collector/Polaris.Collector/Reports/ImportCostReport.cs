@@ -25,11 +25,15 @@ public sealed class ImportCostReport : IReport
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(query);
-        var libraries = data.Libraries(query with { Domain = null }, query.Libraries.Count > 0 ? query.Libraries : null, usersOnly: true)
+        // The costliest by their import times alone, then their users (a read token's floor counts them): a year's
+        // users of every library are most of what the roll-ups hold.
+        var costliest = data.Libraries(query with { Domain = null }, query.Libraries.Count > 0 ? query.Libraries : null, LibraryParts.Times)
             .Values.Where(l => l.Library.Length > 0 && l.ImportNs.Count > 0)
             .OrderByDescending(l => l.ImportNs.Sum).ThenBy(l => l.Library, StringComparer.Ordinal)
             .Take(Libraries)
             .ToArray();
+        var withUsers = data.Libraries(query with { Domain = null }, [.. costliest.Select(l => l.Library)], LibraryParts.Users);
+        var libraries = costliest.Select(l => withUsers.GetValueOrDefault(l.Library) ?? l).ToArray();
         var nodeHours = new double[libraries.Length];
         var costs = query.Sources.Contains(RecordSource.Agent) ? JobImportCosts.Of(data, query, [.. libraries.Select(l => l.Library)]) : null;
         foreach (var (job, nodes) in costs?.Jobs ?? [])

@@ -58,11 +58,11 @@ public static class PackedRollups
 
     /// <summary>Adds every library of <paramref name="packed"/> (or only those of <paramref name="only"/>) to its
     /// aggregate in <paramref name="libraries"/>: all of it, or only <paramref name="domain"/>'s users, jobs and
-    /// processes, each user as <paramref name="user"/> maps it; with <paramref name="usersOnly"/> (and no domain),
-    /// only the counts, users and import times, the other sets read past (import cost needs no jobs or kinds).</summary>
+    /// processes, each user as <paramref name="user"/> maps it; with no domain, only the <paramref name="parts"/> asked
+    /// for, the other sets read past (import cost needs no jobs or kinds).</summary>
     /// <exception cref="InvalidDataException">The binary is damaged.</exception>
     public static void AddTo(ReadOnlySpan<byte> packed, Dictionary<string, LibraryAggregate> libraries, string? domain, Func<long, long> user,
-        IReadOnlyCollection<string>? only = null, bool usersOnly = false)
+        IReadOnlyCollection<string>? only = null, LibraryParts parts = LibraryParts.All)
     {
         ArgumentNullException.ThrowIfNull(libraries);
         for (int at = 0; at < packed.Length;)
@@ -74,15 +74,15 @@ public static class PackedRollups
             {
                 libraries[library] = aggregate = new LibraryAggregate(library);
             }
-            ReadEntry(packed, ref at, aggregate, domain, user, usersOnly && domain == null);
+            ReadEntry(packed, ref at, aggregate, domain, user, domain == null ? parts : LibraryParts.All);
         }
     }
 
     // One library's roll-up after its name, into `aggregate`, or read past when it is null.
-    private static void ReadEntry(ReadOnlySpan<byte> packed, ref int at, LibraryAggregate? aggregate, string? domain, Func<long, long> user, bool usersOnly)
+    private static void ReadEntry(ReadOnlySpan<byte> packed, ref int at, LibraryAggregate? aggregate, string? domain, Func<long, long> user, LibraryParts parts)
     {
         bool all = aggregate != null && domain == null;
-        bool sets = all && !usersOnly;
+        bool sets = all && parts == LibraryParts.All;
         long processes = ReadNumber(packed, ref at);
         long startup = ReadNumber(packed, ref at);
         var users = ReadBytes(packed, ref at);
@@ -90,7 +90,10 @@ public static class PackedRollups
         if (all)
         {
             aggregate!.AddCounts(processes, startup);
-            PackedSet.AddNumbers(users, aggregate.Users, user);
+            if (parts != LibraryParts.Times)
+            {
+                PackedSet.AddNumbers(users, aggregate.Users, user);
+            }
         }
         if (sets)
         {
@@ -112,7 +115,7 @@ public static class PackedRollups
             var domainUsers = ReadBytes(packed, ref at);
             var domainJobs = ReadBytes(packed, ref at);
             long domainProcesses = ReadNumber(packed, ref at);
-            if (aggregate != null && !usersOnly && (domain == null || domain == name))
+            if (aggregate != null && parts == LibraryParts.All && (domain == null || domain == name))
             {
                 aggregate.AddDomain(name, domainUsers, domainJobs, domainProcesses, user, alsoTotals: domain != null);
             }

@@ -30,9 +30,9 @@ public sealed class ReportData(CollectorStore store, CancellationToken aborted =
     /// whichever is read.</remarks>
     /// <param name="query">The query.</param>
     /// <param name="only">The libraries wanted; null for all.</param>
-    /// <param name="usersOnly">Only counts, users and import times from the periods' bundles (their other sets read
-    /// past): for import cost, which needs no jobs, kinds, domains or origins.</param>
-    public IReadOnlyDictionary<string, LibraryAggregate> Libraries(ReportQuery query, IReadOnlyCollection<string>? only = null, bool usersOnly = false)
+    /// <param name="parts">What to read from the periods' bundles (their other sets read past): import cost needs no
+    /// jobs, kinds, domains or origins. Days read as the fold stored them give everything.</param>
+    public IReadOnlyDictionary<string, LibraryAggregate> Libraries(ReportQuery query, IReadOnlyCollection<string>? only = null, LibraryParts parts = LibraryParts.All)
     {
         ArgumentNullException.ThrowIfNull(query);
         var user = UserNumbers();
@@ -51,7 +51,7 @@ public sealed class ReportData(CollectorStore store, CancellationToken aborted =
                     var packed = wanted == null ? store.PeriodBundle(source, CollectorStore.MonthPeriod(month)) : store.MonthRollups(source, month, wanted);
                     foreach (var rollups in packed)
                     {
-                        PackedRollups.AddTo(rollups, libraries, query.Domain, user, usersOnly: usersOnly);
+                        PackedRollups.AddTo(rollups, libraries, query.Domain, user, parts: parts);
                     }
                     day = next;
                     continue;
@@ -61,7 +61,7 @@ public sealed class ReportData(CollectorStore store, CancellationToken aborted =
                 {
                     foreach (var rollups in store.PeriodBundle(source, CollectorStore.DayPeriod(day)))
                     {
-                        PackedRollups.AddTo(rollups, libraries, query.Domain, user, usersOnly: usersOnly);
+                        PackedRollups.AddTo(rollups, libraries, query.Domain, user, parts: parts);
                     }
                 }
                 else
