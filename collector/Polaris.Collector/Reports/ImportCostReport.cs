@@ -36,12 +36,16 @@ public sealed class ImportCostReport : IReport
         var libraries = costliest.Select(l => withUsers.GetValueOrDefault(l.Library) ?? l).ToArray();
         var nodeHours = new double[libraries.Length];
         var costs = query.Sources.Contains(RecordSource.Agent) ? JobImportCosts.Of(data, query, [.. libraries.Select(l => l.Library)]) : null;
+        var index = libraries.Select((l, i) => (l.Library, i)).ToDictionary(l => l.Library, l => l.i, StringComparer.Ordinal);
         foreach (var (job, nodes) in costs?.Jobs ?? [])
         {
             double hours = job.NodeHours(nodes);
-            for (int i = 0; i < nodeHours.Length; i++)
+            foreach (var (library, ns) in job.LibraryNs)
             {
-                nodeHours[i] += hours * job.LibraryShare(i);
+                if (index.TryGetValue(library, out int i))
+                {
+                    nodeHours[i] += hours * job.LibraryShare(ns);
+                }
             }
         }
         var table = new ReportTable(ReportTitles.Of("Import cost", query with { Domain = null }),

@@ -2,20 +2,17 @@ namespace Polaris.Collector.Reports;
 
 /// <summary>What one job spent importing, by the definition docs/analysis.md gives ("Import cost in node-hours"): each
 /// node's wall time with a process of the job importing, the slowest node's, and that times the job's node count.</summary>
-/// <remarks>Read from the job's uses united over the report's days (<see cref="JobUse"/>). Libraries are tracked by
-/// index into the report's list, so a job costs a fixed few longs whatever it loaded.</remarks>
+/// <remarks>Read from the job's uses united over the report's days (<see cref="JobUse"/>), with the import times of
+/// the libraries the report tracks only.</remarks>
 public sealed class JobImportCost
 {
     private readonly JobUse _job;
 
     /// <param name="job">The job's uses over the report's days.</param>
-    /// <param name="libraries">The libraries the report tracks.</param>
-    public JobImportCost(JobUse job, IReadOnlyList<string> libraries)
+    public JobImportCost(JobUse job)
     {
         ArgumentNullException.ThrowIfNull(job);
-        ArgumentNullException.ThrowIfNull(libraries);
         _job = job;
-        LibraryNs = [.. libraries.Select(l => job.LibraryNs.GetValueOrDefault(l))];
     }
 
     public string Key => _job.Key;
@@ -29,8 +26,9 @@ public sealed class JobImportCost
     /// <summary>Their import times summed, in ns: the job's process-seconds of importing.</summary>
     public long ImportNs => _job.ImportNs;
 
-    /// <summary>Per tracked library, its top-level import times summed over the job's processes, in ns.</summary>
-    public long[] LibraryNs { get; }
+    /// <summary>The tracked libraries' top-level import times summed over the job's processes, in ns (those the
+    /// report asked for and the job imported).</summary>
+    public IReadOnlyDictionary<string, long> LibraryNs => _job.LibraryNs;
 
     /// <summary>The node count the most summaries gave (the job's environment as its processes saw it); 0 when none.</summary>
     public int ReportedNodes => _job.ReportedNodes;
@@ -48,8 +46,8 @@ public sealed class JobImportCost
     /// <summary>Node-hours the job spent importing with <paramref name="nodes"/> nodes.</summary>
     public double NodeHours(int nodes) => WallNs / 3.6e12 * nodes;
 
-    /// <summary>The share of the job's node-hours that library <paramref name="index"/> takes: its part of the job's
-    /// process import time, at most all (a library's time includes the libraries it imports, which count again under
-    /// their own names).</summary>
-    public double LibraryShare(int index) => ImportNs == 0 ? 0 : Math.Min(1.0, (double)LibraryNs[index] / ImportNs);
+    /// <summary>The share of the job's node-hours that a library whose import took <paramref name="libraryNs"/> takes:
+    /// its part of the job's process import time, at most all (a library's time includes the libraries it imports,
+    /// which count again under their own names).</summary>
+    public double LibraryShare(long libraryNs) => ImportNs == 0 ? 0 : Math.Min(1.0, (double)libraryNs / ImportNs);
 }

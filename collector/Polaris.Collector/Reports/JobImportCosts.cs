@@ -22,7 +22,7 @@ public sealed class JobImportCosts
     /// <summary>Days' or months' parts of jobs past <see cref="MaxJobs"/>, not counted.</summary>
     public long PartsLeftOut { get; }
 
-    /// <summary>Reads the query's days, tracking <paramref name="libraries"/>' import times per job (by index).</summary>
+    /// <summary>Reads the query's days, tracking <paramref name="libraries"/>' import times per job.</summary>
     public static JobImportCosts Of(ReportData data, ReportQuery query, IReadOnlyList<string> libraries)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -33,10 +33,10 @@ public sealed class JobImportCosts
         long leftOut = 0;
         foreach (var (_, chunk) in data.Uses(query with { Sources = [RecordSource.Agent] }, UsesSections.Jobs))
         {
-            leftOut += PackedUses.AddJobsTo(chunk, jobs, tracked.Contains, MaxJobs);
+            leftOut += PackedUses.AddJobsTo(chunk, jobs, tracked.Contains, MaxJobs, processes: false);
         }
         // A job the agent timed nothing of (its summaries' processes only) spent nothing known.
-        var timed = jobs.Values.Where(j => j.User.Uid >= 0).Select(j => new JobImportCost(j, libraries)).ToArray();
+        var timed = jobs.Values.Where(j => j.User.Uid >= 0).Select(j => new JobImportCost(j)).ToArray();
         var accounted = data.AccountedNodes(timed.Select(j => j.Key));
         return new JobImportCosts([.. timed.Select(j => (j, j.Nodes(accounted.TryGetValue(j.Key, out int nodes) ? nodes : null)))], leftOut);
     }

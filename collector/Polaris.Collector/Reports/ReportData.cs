@@ -11,6 +11,9 @@ namespace Polaris.Collector.Reports;
 /// a report over many days costs seconds of CPU nobody would read.</param>
 public sealed class ReportData(CollectorStore store, CancellationToken aborted = default)
 {
+    /// <summary>Libraries asked for that are read each by its own documents; more are read from the bundles.</summary>
+    public const int ByIdAtMost = 10;
+
     /// <summary>All Python: the roll-up library <c>""</c>.</summary>
     public const string AllPython = "";
 
@@ -37,6 +40,9 @@ public sealed class ReportData(CollectorStore store, CancellationToken aborted =
         ArgumentNullException.ThrowIfNull(query);
         var user = UserNumbers();
         var wanted = Wanted(only);
+        // A few libraries are read by id, each its own document; more (import cost's fifty biggest) from the bundles,
+        // the others read past: a big library's month is a large document of its own.
+        bool byId = wanted != null && wanted.Count <= ByIdAtMost;
         var libraries = new Dictionary<string, LibraryAggregate>(StringComparer.Ordinal);
         foreach (var source in query.Sources)
         {
@@ -48,20 +54,19 @@ public sealed class ReportData(CollectorStore store, CancellationToken aborted =
                 bool whole = day.Day == 1 && next.AddDays(-1) <= query.Until && store.PeriodBuilt(source, CollectorStore.MonthPeriod(month));
                 if (whole)
                 {
-                    var packed = wanted == null ? store.PeriodBundle(source, CollectorStore.MonthPeriod(month)) : store.MonthRollups(source, month, wanted);
+                    var packed = byId ? store.MonthRollups(source, month, wanted!) : store.PeriodBundle(source, CollectorStore.MonthPeriod(month));
                     foreach (var rollups in packed)
                     {
-                        PackedRollups.AddTo(rollups, libraries, query.Domain, user, parts: parts);
+                        PackedRollups.AddTo(rollups, libraries, query.Domain, user, byId ? null : wanted, parts);
                     }
                     day = next;
                     continue;
                 }
-                // A day's bundle holds every library: read whole unless a few are wanted, which are read by id.
-                if (wanted == null && store.PeriodBuilt(source, CollectorStore.DayPeriod(day)))
+                if (!byId && store.PeriodBuilt(source, CollectorStore.DayPeriod(day)))
                 {
                     foreach (var rollups in store.PeriodBundle(source, CollectorStore.DayPeriod(day)))
                     {
-                        PackedRollups.AddTo(rollups, libraries, query.Domain, user, parts: parts);
+                        PackedRollups.AddTo(rollups, libraries, query.Domain, user, wanted, parts);
                     }
                 }
                 else
@@ -96,8 +101,9 @@ public sealed class ReportData(CollectorStore store, CancellationToken aborted =
         }
     }
 
-    private static IReadOnlyCollection<string>? Wanted(IReadOnlyCollection<string>? only) =>
-        only == null ? null : [AllPython, .. only.Where(l => l.Length > 0).Distinct(StringComparer.Ordinal)];
+    // A set: a bundle asks it of every library it holds.
+    private static HashSet<string>? Wanted(IReadOnlyCollection<string>? only) =>
+        only == null ? null : new HashSet<string>([AllPython, .. only.Where(l => l.Length > 0)], StringComparer.Ordinal);
 
     /// <summary>The chunks of one section of the query's uses (<see cref="UsesSections"/>): per source, a month
     /// wholly inside the query from its period when built, a day from its period when built, else from the day's

@@ -134,10 +134,12 @@ public static class PackedUses
     /// <summary>Adds the jobs of <paramref name="chunk"/> to <paramref name="into"/>, a job already there united with
     /// its part here; of the libraries' import times, those <paramref name="libraries"/> takes (all when null). At
     /// most <paramref name="maxJobs"/> jobs are held: the parts of jobs past it are counted, not added. Without
-    /// <paramref name="times"/>, only each job's processes by domain (coverage, which holds a million jobs).</summary>
+    /// <paramref name="times"/>, not the nodes' and libraries' times (coverage, which holds a million jobs); without
+    /// <paramref name="processes"/>, not the processes by domain (import cost).</summary>
     /// <returns>The parts of jobs left out.</returns>
     /// <exception cref="InvalidDataException">The chunk is damaged.</exception>
-    public static long AddJobsTo(ReadOnlySpan<byte> chunk, Dictionary<string, JobUse> into, Func<string, bool>? libraries, int maxJobs, bool times = true)
+    public static long AddJobsTo(ReadOnlySpan<byte> chunk, Dictionary<string, JobUse> into, Func<string, bool>? libraries, int maxJobs,
+        bool times = true, bool processes = true)
     {
         ArgumentNullException.ThrowIfNull(into);
         int at = 0;
@@ -166,7 +168,7 @@ public static class PackedUses
                 job.TimedProcesses += timed;
                 job.ImportNs = JobUse.Saturating(job.ImportNs, importNs);
             }
-            AddPairs(chunk, ref at, domainNames, job?.DomainProcesses, null);
+            AddPairs(chunk, ref at, domainNames, processes ? job?.DomainProcesses : null, null);
             AddPairs(chunk, ref at, nodeNames, times ? job?.NodeWallNs : null, null);
             AddPairs(chunk, ref at, libraryNames, times ? job?.LibraryNs : null, tracked);
         }
