@@ -69,7 +69,16 @@ public sealed class ReportData(CollectorStore store, CancellationToken aborted =
                         PackedRollups.AddTo(rollups, libraries, query.Domain, user, wanted, parts);
                     }
                 }
-                else
+                else if (!byId)
+                {
+                    foreach (var rollup in store.RollupDocuments(source, day, null).Where(r => wanted == null || wanted.Contains(r["lib"].AsString)))
+                    {
+                        LibraryAggregate.AddTo(libraries, rollup, query.Domain, user);
+                    }
+                }
+                // A day the source has nothing of costs one query, not one per library (a year of a source that
+                // only imports a month).
+                else if (store.HasDay(source, day))
                 {
                     foreach (var rollup in store.RollupDocuments(source, day, wanted))
                     {

@@ -104,6 +104,8 @@ public sealed partial class CollectorStore : IDisposable
         _db.GetCollection(BundlesName).EnsureIndex("b");
         _db.GetCollection(MonthsName).EnsureIndex("b");
         _db.GetCollection(UsesName).EnsureIndex("b");
+        // home-jobs asks for the jobs that loaded from home directories: a few among a year's hundreds of thousands.
+        _db.GetCollection("jobs").EnsureIndex("home");
         _series.EnsureIndex("m");
         _summaries.EnsureIndex("sup");
         _live.EnsureIndex("recv");
