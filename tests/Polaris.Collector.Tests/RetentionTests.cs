@@ -7,6 +7,24 @@ namespace Polaris.Collector.Tests;
 public class RetentionTests
 {
     [Fact]
+    public void Past_retention_the_summaries_of_a_day_whose_period_is_not_built_wait_for_it()
+    {
+        using var dir = new TempDirectory();
+        using var opened = new TestStore(dir.Path);
+        var now = DateTime.UtcNow;
+        opened.Store.Ingest(SummaryFixtures.BatchOf("r0", "n0", SummaryFixtures.Job("n0", "7", 1001, 1, now.AddMinutes(-5), ["numpy"])), now);
+        opened.Store.Fold();
+
+        // The period's uses are read from the summaries: until maintenance built it, they and their table stay.
+        var waiting = opened.Store.Prune(now.AddDays(91), retentionDays: 90, rollupRetentionDays: 3650);
+        Polaris.Collector.Reports.RollupPeriods.Build(opened.Store, now.AddDays(91), 3650, TimeSpan.FromMinutes(1));
+        var pruned = opened.Store.Prune(now.AddDays(91), retentionDays: 90, rollupRetentionDays: 3650);
+
+        Assert.Equal((0, 0, 1), (waiting["summaries"], waiting["tables"], waiting["batches"]));
+        Assert.Equal((1, 1), (pruned["summaries"], pruned["tables"]));
+    }
+
+    [Fact]
     public void Past_retention_the_summaries_go_and_the_roll_ups_still_answer()
     {
         using var dir = new TempDirectory();
@@ -18,7 +36,9 @@ public class RetentionTests
         }
         opened.Store.Fold();
 
-        // Ninety-one days on: everything was stored on one day, now past the 90 kept.
+        // Ninety-one days on: everything was stored on one day, now past the 90 kept, and its period (with the uses read
+        // from the summaries) built by maintenance long before.
+        Polaris.Collector.Reports.RollupPeriods.Build(opened.Store, now.AddDays(91), 3650, TimeSpan.FromMinutes(1));
         var pruned = opened.Store.Prune(now.AddDays(91), retentionDays: 90, rollupRetentionDays: 3650);
         var reopenedText = opened.Text();
 
@@ -44,6 +64,7 @@ public class RetentionTests
 
         // Its last version came 89 days ago: kept, and a newer one counts only what it adds.
         Assert.Equal(0, opened.Store.Prune(now.AddDays(89), retentionDays: 90, rollupRetentionDays: 3650)["live"]);
+        Polaris.Collector.Reports.RollupPeriods.Build(opened.Store, now.AddDays(91), 3650, TimeSpan.FromMinutes(1));
         var pruned = opened.Store.Prune(now.AddDays(91), retentionDays: 90, rollupRetentionDays: 3650);
 
         Assert.Equal((1, 1, 1), (pruned["live"], pruned["summaries"], pruned["batches"]));
