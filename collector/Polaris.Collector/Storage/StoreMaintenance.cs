@@ -132,5 +132,12 @@ public sealed class StoreMaintenance : BackgroundService
             _failures.WithLabels(task).Inc();
             LogMessages.MaintenanceFailed(_logger, task, e.Message);
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A defect, not a store's failure: counted and logged whole, and tried again at the next tick rather than
+            // stopping the collector (an unhandled exception in a background service stops the host).
+            _failures.WithLabels(task).Inc();
+            LogMessages.MaintenanceFailed(_logger, task, e.ToString());
+        }
     }
 }
