@@ -129,7 +129,6 @@ public sealed class ReportData(CollectorStore store, CancellationToken aborted =
         for (var day = query.Since; day <= query.Until; day = day.AddDays(1))
         {
             aborted.ThrowIfCancellationRequested();
-            Dictionary<RecordSource, UnbuiltDay>? unbuilt = null;
             for (int i = 0; i < sources.Length; i++)
             {
                 var source = sources[i];
@@ -153,8 +152,7 @@ public sealed class ReportData(CollectorStore store, CancellationToken aborted =
                 else if (store.HasDay(source, day))
                 {
                     // A day without the source's roll-ups has none of its summaries folded: nothing to read.
-                    unbuilt ??= UsesSections.Unbuilt(store, day, keptFrom, sources, aborted);
-                    chunks = [.. unbuilt[source].Sections.Where(s => s.Section == section).SelectMany(s => s.Chunks)];
+                    chunks = [.. Unbuilt(day, keptFrom, sources)[source].Sections.Where(s => s.Section == section).SelectMany(s => s.Chunks)];
                 }
                 else
                 {
@@ -166,6 +164,19 @@ public sealed class ReportData(CollectorStore store, CancellationToken aborted =
                 }
             }
         }
+    }
+
+    // The last day read from its summaries, every section of every source asked: a report that reads two sections
+    // (provisioning) reads today's summaries once; one day's packed sections are held at most.
+    private (DateOnly Day, RecordSource[] Sources, Dictionary<RecordSource, UnbuiltDay> Uses)? _unbuilt;
+
+    private Dictionary<RecordSource, UnbuiltDay> Unbuilt(DateOnly day, DateOnly keptFrom, RecordSource[] sources)
+    {
+        if (_unbuilt is not { } held || held.Day != day || !sources.All(held.Sources.Contains))
+        {
+            _unbuilt = held = (day, sources, UsesSections.Unbuilt(store, day, keptFrom, sources, aborted));
+        }
+        return held.Uses;
     }
 
     /// <summary>The query's uses of one section (<see cref="UsesSections"/>) united: the entries whose name

@@ -58,22 +58,24 @@ public sealed partial class CollectorStore
     /// <summary>The periods built, as <c>collection|period</c> keys: read once by maintenance, not per period.</summary>
     public HashSet<string> BuiltPeriods() =>
         _db.GetCollection(MarkersName).Query().Select("{ id: $._id, v: $.v }").ToEnumerable()
-            .Where(d => d["v"].IsNumber && d["v"].AsInt32 >= PeriodVersion).Select(d => d["id"].AsString).ToHashSet(StringComparer.Ordinal);
+            .Where(Current).Select(d => d["id"].AsString).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>The key of a source's period, as <see cref="BuiltPeriods"/> lists it.</summary>
     public static string PeriodKey(RecordSource source, string period) => $"{RollupCollection(source)}|{period}";
 
     /// <summary>True when the period is built and no fold changed one of its days since.</summary>
     public bool PeriodBuilt(RecordSource source, string period) =>
-        _db.GetCollection(MarkersName).FindById(PeriodKey(source, period)) is { } marker && marker["v"].IsNumber && marker["v"].AsInt32 >= PeriodVersion;
+        _db.GetCollection(MarkersName).FindById(PeriodKey(source, period)) is { } marker && Current(marker);
+
+    // A marker of the current version: its period holds all a report reads of it.
+    private static bool Current(BsonDocument marker) => marker["v"].IsNumber && marker["v"].AsInt32 >= PeriodVersion;
 
     /// <summary>The chunks of one section of a built period's uses (Reports.PeriodUses), or of one package's modules
     /// (<see cref="PeriodUsesId"/>), in order; none when it has none.</summary>
     /// <remarks>One query, so one snapshot: a rebuild committed meanwhile cannot mix its chunks with the old ones.</remarks>
     public IReadOnlyList<byte[]> PeriodUses(RecordSource source, string period, string section)
     {
-        string prefix = PeriodUsesId(PeriodKey(source, period), section, 0)[..^1];
-        return _db.GetCollection(UsesName).Find(Query.StartsWith("_id", prefix)).Select(d => d["e"].AsBinary).ToList();
+        return _db.GetCollection(UsesName).Find(Query.StartsWith("_id", SectionPrefix(PeriodKey(source, period), section))).Select(d => d["e"].AsBinary).ToList();
     }
 
     /// <summary>Every chunk of a built period's uses with its section, read at once: to unite a month from its days.</summary>
@@ -88,7 +90,10 @@ public sealed partial class CollectorStore
     }
 
     /// <summary>The id of a period's uses chunk: the period's key, its section, its number.</summary>
-    public static string PeriodUsesId(string periodKey, string section, int chunk) => $"{periodKey}|{section}|{chunk}";
+    public static string PeriodUsesId(string periodKey, string section, int chunk) => SectionPrefix(periodKey, section) + chunk.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    // What every chunk id of a section starts with: no other section's (a section's name holds no '|').
+    private static string SectionPrefix(string periodKey, string section) => $"{periodKey}|{section}|";
 
     /// <summary>The bundle of a built period: every library's roll-up, packed (Reports.PackedRollups), in one or a
     /// few binaries.</summary>

@@ -80,7 +80,7 @@ public sealed class PeriodUses
             var name = table.Names[i];
             // A Python module's name holds no '|' (the store's key separator) and no package's is hundreds of
             // characters (a key of LiteDB's index holds 1,023 bytes): such a name is a forged one.
-            if (name.Contains('|', StringComparison.Ordinal) || name.IndexOf('.', StringComparison.Ordinal) is var dot && (dot < 0 ? name.Length : dot) > MaxPackageName)
+            if (name.Contains('|', StringComparison.Ordinal) || UsesSections.TopLevel(name).Length > MaxPackageName)
             {
                 Modules.Refuse();
                 continue;
