@@ -149,6 +149,27 @@ public class PeriodUsesTests : IDisposable
         Assert.Equal(2, Users());
     }
 
+    [Fact]
+    public void Made_up_module_names_are_refused_and_counted_and_another_users_modules_stay()
+    {
+        var day = LastMonth.AddDays(14);
+        var start = day.ToDateTime(new TimeOnly(8, 0), DateTimeKind.Utc);
+        // One user's records name modules no Python package has: a '|' (the store's key separator, which would reach
+        // into numpy's section) and a 300-character top level (past an index key); another user's are plain.
+        _opened.Store.Ingest(SummaryFixtures.BatchOf("m1", "n9", SummaryFixtures.Job("n9", "701", 2001, 1, start, ["numpy|0.x", new string('a', 300) + ".b", "numpy"])), Now);
+        _opened.Store.Ingest(SummaryFixtures.BatchOf("g1", "n8", SummaryFixtures.Job("n8", "702", 2002, 1, start, ["numpy", "numpy.fft"])), Now);
+        _opened.Store.Fold();
+        string[] Modules() => [.. new SubmodulesReport().Run(new ReportData(_opened.Store), Query(null, "numpy") with { Since = day, Until = day }).Rows.Select(r => $"{r[0]}|{r[2]}")];
+
+        var fromSummaries = Modules();
+        long dropped = 0;
+        RollupPeriods.Build(_opened.Store, Now, 3650, TimeSpan.FromMinutes(1), usesDropped: n => dropped += n);
+
+        Assert.Equal(["numpy|2", "numpy.fft|1"], fromSummaries);
+        Assert.Equal(fromSummaries, Modules());
+        Assert.Equal(2, dropped);
+    }
+
     public void Dispose()
     {
         _opened.Dispose();

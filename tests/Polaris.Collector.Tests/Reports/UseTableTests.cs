@@ -53,4 +53,38 @@ public class UseTableTests
         Assert.Equal(6_000, physics.Count);
         Assert.All(physics.Entries, e => Assert.Equal("Physics", e.Domain));
     }
+
+    [Fact]
+    public void A_damaged_chunk_is_refused_as_damaged_whatever_its_lengths_and_counts_say()
+    {
+        var table = new UseTable();
+        var use = table.Of("numpy", "Physics")!;
+        use.Users.UnionWith([1, 300, 70_000]);
+        use.Jobs.Add(3_000_001);
+        use.Version("1.26.4")!.Users.Add(300);
+        var jobs = new PeriodUses();
+        jobs.Add(new Storage.StoredJobProcesses(Polaris.Wire.RecordSource.Agent, "3000001", "Physics", 4));
+        byte[][] chunks = [PackedUses.Pack(table.Entries).Single(), PackedUses.PackJobs(jobs.Jobs.Values).Single()];
+
+        // Every cut short, every byte set to 0xFF (a number that never ends, a length or count past the bytes) or 0.
+        foreach (var chunk in chunks)
+        {
+            var damaged = Enumerable.Range(0, chunk.Length).Select(n => chunk[..n])
+                .Concat(Enumerable.Range(0, chunk.Length).SelectMany(i => new byte[] { 0xFF, 0 }.Select(b =>
+                {
+                    var copy = (byte[])chunk.Clone();
+                    copy[i] = b;
+                    return copy;
+                })));
+            foreach (var bytes in damaged)
+            {
+                var thrown = Record.Exception(() =>
+                {
+                    PackedUses.AddTo(bytes, new UseTable(), null, null, null);
+                    PackedUses.AddJobsTo(bytes, [], null, 10);
+                });
+                Assert.True(thrown is null or InvalidDataException, thrown?.ToString());
+            }
+        }
+    }
 }
