@@ -21,7 +21,8 @@ public static class Program
                 case "serve": return await ServeCommand.ExecuteAsync(rest).ConfigureAwait(false);
                 case "status": return StatusCommand.Execute(rest, Console.Out, Console.Error);
                 case "env": return EnvCommand.Execute(rest, Console.Out, Console.Error);
-                case "install-hook": return InstallHookCommand.Execute(rest, Console.Out);
+                case "install-hook": return InstallHookCommand.Execute(rest, Console.Out, Console.Error, uninstall: false);
+                case "uninstall-hook": return InstallHookCommand.Execute(rest, Console.Out, Console.Error, uninstall: true);
                 case "bench": return BenchCommand.Execute(rest);
                 case "version" or "--version":
                     if (rest.Length > 0 && rest[0] is not ("--help" or "-h"))

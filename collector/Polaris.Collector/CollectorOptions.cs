@@ -25,22 +25,25 @@ public sealed record CollectorOptions
         : "polaris-data";
 
     /// <summary>File of the bearer tokens agents must show to post batches, one per line; empty: no token needed
-    /// (loopback only, until an admin opens the collector). Default empty.</summary>
-    public string TokenFile { get; init; } = "";
+    /// (loopback only, until an admin opens the collector). Default systemd's credential <c>agent-tokens</c>, else empty.</summary>
+    public string TokenFile { get; init; } = SystemdCredential.PathOrNone("agent-tokens");
 
     /// <summary>File of the bearer tokens that may read aggregates (<c>/metrics</c>, <c>/v1/libraries</c>), one per line:
-    /// Prometheus's. Empty, and no admin token: those answer loopback only. Default empty.</summary>
-    public string ReadTokenFile { get; init; } = "";
+    /// Prometheus's. Empty, and no admin token: those answer loopback only. Default systemd's credential
+    /// <c>read-tokens</c>, else empty.</summary>
+    public string ReadTokenFile { get; init; } = SystemdCredential.PathOrNone("read-tokens");
 
     /// <summary>File of the bearer tokens that may read what names users and jobs (<c>/v1/summaries</c>) and the
-    /// aggregates. Empty: user-level data answers loopback only. Default empty.</summary>
-    public string AdminTokenFile { get; init; } = "";
+    /// aggregates. Empty: user-level data answers loopback only. Default systemd's credential <c>admin-tokens</c>, else
+    /// empty.</summary>
+    public string AdminTokenFile { get; init; } = SystemdCredential.PathOrNone("admin-tokens");
 
     /// <summary>PEM file of the certificate (and its chain) served on https URLs. Default empty: http only.</summary>
     public string TlsCertificate { get; init; } = "";
 
-    /// <summary>PEM file of <see cref="TlsCertificate"/>'s private key. Default empty: the key is in the certificate's file.</summary>
-    public string TlsKey { get; init; } = "";
+    /// <summary>PEM file of <see cref="TlsCertificate"/>'s private key. Default systemd's credential <c>tls-key</c>, else
+    /// empty: the key is in the certificate's file.</summary>
+    public string TlsKey { get; init; } = SystemdCredential.PathOrNone("tls-key");
 
     /// <summary>Largest compressed batch accepted, in bytes. Default 32 MiB; 1024 to 1 GiB.</summary>
     public int MaxBatchBytes { get; init; } = 32 * 1024 * 1024;

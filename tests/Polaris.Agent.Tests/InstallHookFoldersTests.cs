@@ -21,7 +21,7 @@ public class InstallHookFoldersTests
         using var dir = new TempDirectory();
         var prefix = Make(dir, "lib/python3.11/site-packages", "lib/python3.12/site-packages");
 
-        Assert.Equal([dir.Combine("lib", "python3.11", "site-packages"), dir.Combine("lib", "python3.12", "site-packages")], InstallHookCommand.SitePackages(prefix));
+        Assert.Equal([dir.Combine("lib", "python3.11", "site-packages"), dir.Combine("lib", "python3.12", "site-packages")], HookInstallation.SitePackages(prefix));
     }
 
     [Fact]
@@ -30,7 +30,7 @@ public class InstallHookFoldersTests
         using var dir = new TempDirectory();
         var prefix = Make(dir, "lib/python3/dist-packages", "lib/python3.11/dist-packages", "lib/python3.11/lib-dynload");
 
-        Assert.Equal([dir.Combine("lib", "python3", "dist-packages")], InstallHookCommand.SitePackages(prefix));
+        Assert.Equal([dir.Combine("lib", "python3", "dist-packages")], HookInstallation.SitePackages(prefix));
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public class InstallHookFoldersTests
         using var dir = new TempDirectory();
         var prefix = Make(dir, "lib/python3.11/dist-packages");
 
-        Assert.Equal([dir.Combine("lib", "python3.11", "dist-packages")], InstallHookCommand.SitePackages(prefix));
+        Assert.Equal([dir.Combine("lib", "python3.11", "dist-packages")], HookInstallation.SitePackages(prefix));
     }
 
     [Fact]
@@ -47,6 +47,6 @@ public class InstallHookFoldersTests
     {
         using var dir = new TempDirectory();
 
-        Assert.Empty(InstallHookCommand.SitePackages(Make(dir, "lib/other")));
+        Assert.Empty(HookInstallation.SitePackages(Make(dir, "lib/other")));
     }
 }

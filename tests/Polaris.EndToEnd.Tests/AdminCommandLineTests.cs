@@ -11,7 +11,7 @@ public class AdminCommandLineTests
         get
         {
             var data = new TheoryData<string, string>();
-            foreach (var command in new[] { "run", "serve", "status", "env", "install-hook", "bench", "version" })
+            foreach (var command in new[] { "run", "serve", "status", "env", "install-hook", "uninstall-hook", "bench", "version" })
             {
                 data.Add(command, "--help");
                 data.Add(command, "-h");
@@ -45,6 +45,7 @@ public class AdminCommandLineTests
     [InlineData("run", "--drop")]
     [InlineData("env", "--shell=fish")]
     [InlineData("install-hook", "--uninstall")]
+    [InlineData("uninstall-hook", "--refresh")]
     [InlineData("nonsense", "")]
     public void A_usage_error_is_one_line_naming_the_help_to_read(string command, string argument)
     {
@@ -119,13 +120,13 @@ public class AdminCommandLineTests
         Directory.CreateDirectory(distPackages);
         Directory.CreateDirectory(Path.Combine(prefix, "lib", "python3.11", "lib-dynload"));
 
-        var install = CommandResult.Run(AgentBinary.FilePath, ["install-hook", "--prefix", prefix]);
-        var uninstall = CommandResult.Run(AgentBinary.FilePath, ["install-hook", "--prefix", prefix, "--uninstall"]);
-        var again = CommandResult.Run(AgentBinary.FilePath, ["install-hook", "--prefix", prefix, "--uninstall"]);
+        var install = CommandResult.Run(AgentBinary.FilePath, TestHookRegistry.Args("install-hook", "--prefix", prefix));
+        var uninstall = CommandResult.Run(AgentBinary.FilePath, TestHookRegistry.Args("install-hook", "--prefix", prefix, "--uninstall"));
+        var again = CommandResult.Run(AgentBinary.FilePath, TestHookRegistry.Args("install-hook", "--prefix", prefix, "--uninstall"));
 
         Assert.True(install.ExitCode == 0, install.StderrText);
-        Assert.Equal($"installed the hook into {distPackages}\n", install.StdoutText);
-        Assert.Equal($"removed the hook from {distPackages}\n", uninstall.StdoutText);
+        Assert.Equal($"installed the hook into {distPackages}\nlisted {prefix} in {TestHookRegistry.FilePath}: package upgrades update its hook\n", install.StdoutText);
+        Assert.Equal($"removed the hook from {distPackages}\nremoved {prefix} from {TestHookRegistry.FilePath}\n", uninstall.StdoutText);
         Assert.False(File.Exists(Path.Combine(distPackages, "00-polaris-agent.pth")));
         Assert.Equal(0, again.ExitCode);
         Assert.Equal($"the hook was not installed in {distPackages}\n", again.StdoutText);
@@ -137,9 +138,9 @@ public class AdminCommandLineTests
         using var dir = new TempDirectory();
         var sitePackages = VirtualEnvironment.Create(dir.Combine("venv"));
 
-        var install = CommandResult.Run(AgentBinary.FilePath, ["install-hook", "--prefix", dir.Combine("venv")]);
+        var install = CommandResult.Run(AgentBinary.FilePath, TestHookRegistry.Args("install-hook", "--prefix", dir.Combine("venv")));
         var compiled = Directory.GetFiles(Path.Combine(sitePackages, "__pycache__"), "_polaris_hook.*.pyc");
-        var uninstall = CommandResult.Run(AgentBinary.FilePath, ["install-hook", "--prefix", dir.Combine("venv"), "--uninstall"]);
+        var uninstall = CommandResult.Run(AgentBinary.FilePath, TestHookRegistry.Args("install-hook", "--prefix", dir.Combine("venv"), "--uninstall"));
 
         Assert.True(install.ExitCode == 0 && uninstall.ExitCode == 0, install.StderrText + uninstall.StderrText);
         Assert.NotEmpty(compiled);

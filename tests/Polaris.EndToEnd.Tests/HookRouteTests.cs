@@ -100,7 +100,7 @@ public class HookRouteTests
         }
         foreach (var prefix in prefixes)
         {
-            var install = CommandResult.Run(AgentBinary.FilePath, ["install-hook", "--prefix", prefix], new Dictionary<string, string?> { ["PYTHONDONTWRITEBYTECODE"] = "1" });
+            var install = CommandResult.Run(AgentBinary.FilePath, TestHookRegistry.Args("install-hook", "--prefix", prefix), new Dictionary<string, string?> { ["PYTHONDONTWRITEBYTECODE"] = "1" });
             Assert.True(install.ExitCode == 0, $"install-hook --prefix {prefix}: {install.StderrText}");
         }
         foreach (var withUser in new[] { false, true })
@@ -177,7 +177,7 @@ public class HookRouteTests
         {
             Check(failures, route.Name, bare, route.Run(variables, dir.Path), drop);
         }
-        var install = CommandResult.Run(AgentBinary.FilePath, ["install-hook", "--prefix", venv]);
+        var install = CommandResult.Run(AgentBinary.FilePath, TestHookRegistry.Args("install-hook", "--prefix", venv));
         Assert.True(install.ExitCode == 0, install.StderrText);
         Check(failures, ".pth", bare, CommandResult.Run(python, [script], variables, dir.Path), drop);
         foreach (var route in Routes(python, script, drop))

@@ -50,7 +50,7 @@ public sealed class StartupModuleTests : IDisposable
         // 00-polaris-agent.pth sorts before pthpkg.pth, and the venv's site-packages come before the system's: both
         // .pth files import while site is still initialising, after the hook loaded.
         var prefix = Environment("venv-pth");
-        var install = CommandResult.Run(AgentBinary.FilePath, ["install-hook", "--prefix", prefix]);
+        var install = CommandResult.Run(AgentBinary.FilePath, TestHookRegistry.Args("install-hook", "--prefix", prefix));
         Assert.True(install.ExitCode == 0, install.StderrText);
         var variables = new Dictionary<string, string?> { ["POLARIS_AGENT_DROP"] = _daemon.Drop };
 

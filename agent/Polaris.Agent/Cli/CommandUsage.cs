@@ -24,9 +24,17 @@ public static class CommandUsage
                    eval "$(polaris-agent env)" in sh, bash, zsh; eval `polaris-agent env --shell csh` in csh, tcsh
             """),
         ("install-hook", """
-            install-hook --prefix ENV [--uninstall]
-                   install the hook into an environment's site-packages (.pth), covering python -I and venvs;
-                   on Debian's layout (--prefix /usr) into lib/python3/dist-packages, read by every python3.X there
+            install-hook --prefix ENV [--registry FILE]
+                   install or update the hook in an environment's site-packages (.pth), covering python -I and venvs;
+                   on Debian's layout (--prefix /usr) into lib/python3/dist-packages, read by every python3.X there;
+                   lists ENV in the registry (default /var/lib/polaris-agent/hook-prefixes) so upgrades update it
+            install-hook --refresh [--registry FILE]
+                   update the hook in every environment the registry lists (the package's upgrade runs it);
+                   exit 1 after naming each one it could not update
+            """),
+        ("uninstall-hook", """
+            uninstall-hook --prefix ENV [--registry FILE]
+                   remove the hook from an environment and from the registry (install-hook --uninstall does the same)
             """),
         ("bench", """
             bench [--runs N] [--warmup N] [--python PATH] [--workload one|many]... [--command 'CMD']...
@@ -46,7 +54,9 @@ public static class CommandUsage
 
     /// <summary>One command's usage, or null for a name that is no command.</summary>
     public static string? Of(string command) =>
-        Commands.FirstOrDefault(c => c.Name == command).Text is { } text ? "usage: polaris-agent " + text : null;
+        Commands.FirstOrDefault(c => c.Name == command).Text is { } text
+            ? "usage: polaris-agent " + text + (command == "serve" ? "\n\n" + Serve.Settings.AgentSettings.Help() : "")
+            : null;
 
     private static string Indent(string text) => string.Join("\n", text.Split('\n').Select(line => "  " + line));
 }

@@ -1,6 +1,7 @@
 using Polaris.Agent.Cli;
 using Polaris.Agent.Serve.Enrich;
 using Polaris.Agent.Serve.Settings;
+using Polaris.Wire;
 
 namespace Polaris.Agent.Serve;
 
@@ -47,8 +48,8 @@ public sealed record AgentOptions
     public string CaFile { get; init; } = "";
 
     /// <summary>File holding the bearer token sent to the collector; it must be readable by the daemon's user
-    /// alone. Empty: no token.</summary>
-    public string TokenFile { get; init; } = "";
+    /// alone. Default systemd's credential <c>token</c> (<c>LoadCredential=</c>), else empty: no token.</summary>
+    public string TokenFile { get; init; } = SystemdCredential.PathOrNone("token");
 
     /// <summary>A summary is closed once no record has joined it for this long (the ranks of a job end together).
     /// Default 2 s.</summary>

@@ -31,9 +31,10 @@ public sealed class BearerToken(string path)
             {
                 throw new UsageException($"setting 'tokenFile': {path} may be read or written by other users (mode {Convert.ToString((int)mode, 8)}); chmod 600 it");
             }
-            if (Native.FileStatus.Of(path) is { } status && status.Uid != Native.Libc.getuid())
+            // root's file is no other user's: systemd's credentials, and a daemon run as root.
+            if (Native.FileStatus.Of(path) is { } status && status.Uid != Native.Libc.getuid() && status.Uid != 0)
             {
-                throw new UsageException($"setting 'tokenFile': {path} belongs to uid {status.Uid}, not to the daemon's user");
+                throw new UsageException($"setting 'tokenFile': {path} belongs to uid {status.Uid}, not to the daemon's user or root");
             }
             var token = File.ReadAllText(path).Trim();
             _value = token.Length > 0 && !token.Any(char.IsWhiteSpace)
