@@ -94,6 +94,25 @@ public class HookInstallTests
     }
 
     [Fact]
+    public void Refresh_as_root_leaves_an_environment_in_a_folder_another_user_owns_alone()
+    {
+        // The environment is root's, but the user who owns the folder above it can rename it and put their own in its place.
+        using var dir = new TempDirectory();
+        var prefix = dir.Combine("user", "venv");
+        var sitePackages = VirtualEnvironment.Create(prefix);
+        var registry = dir.Combine("hook-prefixes");
+        Assert.Equal(0, Agent(registry, "install-hook", "--prefix", prefix).ExitCode);
+        File.WriteAllText(Path.Combine(sitePackages, "_polaris_hook.py"), "# an older hook\n");
+        Assert.Equal(0, CommandResult.Run("chown", [$"{NobodyUser.Uid}", dir.Combine("user")]).ExitCode);
+
+        var refresh = Agent(registry, "install-hook", "--refresh");
+
+        Assert.Equal(1, refresh.ExitCode);
+        Assert.Contains($"could not update the hook in {prefix}: {dir.Combine("user")} is owned by uid {NobodyUser.Uid}", refresh.StderrText, StringComparison.Ordinal);
+        Assert.Equal("# an older hook\n", File.ReadAllText(Path.Combine(sitePackages, "_polaris_hook.py")));
+    }
+
+    [Fact]
     public void Install_as_root_never_runs_a_Python_another_user_could_have_changed()
     {
         using var dir = new TempDirectory();

@@ -21,6 +21,8 @@ public sealed class HookInstallation(string prefix)
 
     private const uint SharedWrite = 0x12; // group and other write bits of st_mode
 
+    private const uint Sticky = 0x200; // S_ISVTX: only a file's owner may rename or remove it
+
     /// <summary>The environment's prefix, absolute.</summary>
     public string Prefix { get; } = Path.GetFullPath(prefix);
 
@@ -72,15 +74,23 @@ public sealed class HookInstallation(string prefix)
     /// may write to could be swapped (a symlink) between a check and a write, and its Python is that user's program.</summary>
     public string? UnsafeForRoot()
     {
-        foreach (var path in new[] { Prefix, Path.Combine(Prefix, "lib") }.Concat(Folders))
+        // The folders above the prefix count too: whoever may rename one of them can swap the whole tree. A shared
+        // folder with the sticky bit (/tmp) lets nobody rename what root made in it.
+        var ancestors = new List<string>();
+        for (var folder = Path.GetDirectoryName(Prefix); folder != null; folder = Path.GetDirectoryName(folder))
+        {
+            ancestors.Add(folder);
+        }
+        foreach (var path in ancestors.Concat([Prefix, Path.Combine(Prefix, "lib"), .. Folders]))
         {
             if (FileStatus.Of(path) is not { } status)
             {
                 continue;
             }
-            if (status.Uid != 0 || (status.Mode & SharedWrite) != 0)
+            bool shared = (status.Mode & SharedWrite) != 0 && (status.Mode & Sticky) == 0;
+            if (status.Uid != 0 || shared)
             {
-                return $"{path} is owned by uid {status.Uid}{((status.Mode & SharedWrite) != 0 ? " and writable by others" : "")}; run install-hook as its owner";
+                return $"{path} is owned by uid {status.Uid}{(shared ? " and writable by others" : "")}; run install-hook as its owner";
             }
         }
         return null;
