@@ -191,13 +191,21 @@ public sealed record CollectorOptions
     public static CollectorOptions Load(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        var cli = new OptionReader(args, new HashSet<string>(CommandLineOptions.Keys.Append("config"), StringComparer.Ordinal));
+        var cli = new OptionReader(args, new HashSet<string>(CommandLineOptions.Keys.Append("config").Append("set"), StringComparer.Ordinal));
         if (cli.Operands.Count > 0)
         {
             throw new UsageException($"serve takes no operands: '{cli.Operands[0]}'");
         }
         CollectorSettings.RefuseUnknownVariables(environment);
         var options = FromFileAndEnvironment(cli.Get("config"), environment);
+        // --set KEY=VALUE sets any key as its variable would, for a one-off run without editing the file.
+        foreach (var assignment in cli.GetAll("set"))
+        {
+            var (key, value) = assignment.IndexOf('=', StringComparison.Ordinal) is var eq and > 0
+                ? (assignment[..eq], assignment[(eq + 1)..])
+                : throw new UsageException($"option --set takes KEY=VALUE, not '{assignment}'");
+            options = CollectorSettings.Apply(options, key, SettingValue.FromText($"option --set {key}", value));
+        }
         foreach (var (option, setting) in CommandLineOptions)
         {
             if (cli.Get(option) is { } value)

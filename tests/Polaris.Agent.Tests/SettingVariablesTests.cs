@@ -32,4 +32,25 @@ public class SettingVariablesTests
         Assert.Equal("/tmp/drop", options.Drop);
         Assert.Equal(1_000_000, options.SpoolMaxBytes);
     }
+
+    [Fact]
+    public void Set_on_the_command_line_wins_over_the_variable()
+    {
+        var options = AgentOptions.Load(["--set", "spoolMaxBytes=1000000", "--set", "liveAfterMs=0"],
+            new Dictionary<string, string> { ["POLARIS_AGENT_SPOOL_MAX_BYTES"] = "2000000" });
+
+        Assert.Equal(1_000_000, options.SpoolMaxBytes);
+        Assert.Equal(TimeSpan.Zero, options.LiveAfter);
+    }
+
+    [Theory]
+    [InlineData("spoolMaxByte=1", "option --set spoolMaxByte is not a known setting")]
+    [InlineData("spoolMaxBytes", "option --set takes KEY=VALUE, not 'spoolMaxBytes'")]
+    [InlineData("spoolMaxBytes=12", "setting 'spoolMaxBytes' must be between 65536")]
+    public void A_wrong_set_is_refused_naming_the_key(string assignment, string message)
+    {
+        var error = Assert.Throws<UsageException>(() => AgentOptions.Load(["--set", assignment], new Dictionary<string, string>()));
+
+        Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
+    }
 }

@@ -41,6 +41,24 @@ public sealed class CollectorOptionsTests : IDisposable
     }
 
     [Fact]
+    public void Set_on_the_command_line_wins_over_the_variable_and_the_file()
+    {
+        var options = Load("""{"retentionDays": 30}""", new Dictionary<string, string> { ["POLARIS_COLLECTOR_RETENTION_DAYS"] = "60" },
+            "--set", "retentionDays=120", "--set", "libraryAllowlist=numpy,scipy");
+
+        Assert.Equal(120, options.RetentionDays);
+        Assert.Equal(["numpy", "scipy"], options.LibraryAllowlist);
+    }
+
+    [Theory]
+    [InlineData("retentionDay=1", "option --set retentionDay is not a known setting")]
+    [InlineData("retentionDays", "option --set takes KEY=VALUE, not 'retentionDays'")]
+    public void A_wrong_set_is_refused_naming_the_key(string assignment, string message)
+    {
+        Assert.StartsWith(message, Refused("{}", null, "--set", assignment).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_defaults_are_those_the_design_gives()
     {
         var options = Load();

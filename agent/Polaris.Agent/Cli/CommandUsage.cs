@@ -10,7 +10,7 @@ public static class CommandUsage
                    run CMD with the Python hook enabled, then become CMD (exec)
             """),
         ("serve", """
-            serve [--drop DIR] [--spool DIR] [--collector URL]... [--config FILE]
+            serve [--drop DIR] [--spool DIR] [--collector URL]... [--config FILE] [--set KEY=VALUE]...
                    the node daemon: take in hook records, merge them into summaries, spool and ship them
                    (one daemon per drop folder and per spool: a second one refuses to start)
             """),

@@ -106,7 +106,7 @@ public sealed record AgentOptions
     /// <c>/etc</c>, <c>/opt/cray</c>, <c>/opt/nvidia</c>.</summary>
     public IReadOnlyList<string> SystemPrefixes { get; init; } = EnrichOptions.DefaultSystemPrefixes;
 
-    private static readonly HashSet<string> CommandLineOptions = ["drop", "spool", "collector", "config"];
+    private static readonly HashSet<string> CommandLineOptions = ["drop", "spool", "collector", "config", "set"];
 
     /// <summary>Builds the options from <c>serve</c>'s arguments and the process environment; a bad setting throws
     /// <see cref="UsageException"/> naming it.</summary>
@@ -123,6 +123,14 @@ public sealed record AgentOptions
         }
         AgentSettings.RefuseUnknownVariables(environment);
         var options = FromFileAndEnvironment(cli.Get("config"), environment);
+        // --set KEY=VALUE sets any key as its variable would, for a one-off run without editing the file.
+        foreach (var assignment in cli.GetAll("set"))
+        {
+            var (key, value) = assignment.IndexOf('=', StringComparison.Ordinal) is var eq and > 0
+                ? (assignment[..eq], assignment[(eq + 1)..])
+                : throw new UsageException($"option --set takes KEY=VALUE, not '{assignment}'");
+            options = AgentSettings.Apply(options, key, SettingValue.FromText($"option --set {key}", value));
+        }
         if (cli.Get("drop") is { } drop)
         {
             options = AgentSettings.Apply(options, "drop", SettingValue.FromText("option --drop", drop));

@@ -11,7 +11,7 @@ public sealed class ServeCommand : ICollectorCommand
 
     /// <inheritdoc />
     public string Synopsis => """
-        serve [--urls URL] [--data DIR] [--config FILE] [--token-file FILE] [--read-token-file FILE] [--admin-token-file FILE]
+        serve [--urls URL] [--data DIR] [--config FILE] [--token-file FILE] [--read-token-file FILE] [--admin-token-file FILE] [--set KEY=VALUE]...
                take in agents' batches, store them, and serve /metrics and the API until stopped
         """;
 
@@ -38,8 +38,9 @@ public sealed class ServeCommand : ICollectorCommand
             {CollectorSettings.ConfigVariable} names another), one flat JSON object of the keys below, and from
             environment variables, {CollectorSettings.VariablePrefix} and the key in capitals with underscores
             ({CollectorSettings.VariableOf("maxBatchBytes")}; lists comma-separated, lists of paths colon-separated).
-            The command line wins over variables, variables over the file, the file over the defaults. A key or
-            {CollectorSettings.VariablePrefix}* variable that is no setting stops start-up.
+            --set KEY=VALUE sets any key on the command line, which wins over variables, variables over the file,
+            the file over the defaults. A key or {CollectorSettings.VariablePrefix}* variable that is no setting, or a value out of
+            range, stops start-up (exit 2).
 
               key                     default, meaning
             """);

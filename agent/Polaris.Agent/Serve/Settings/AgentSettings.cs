@@ -53,8 +53,9 @@ public static class AgentSettings
             {ConfigVariable} names another), one flat JSON object of the keys below, and from
             environment variables, {VariablePrefix} and the key in capitals with underscores
             ({VariableOf("spoolMaxBytes")}; lists comma-separated, lists of paths colon-separated).
-            The command line wins over variables, variables over the file, the file over the defaults. A key or
-            {VariablePrefix}* variable that is no setting, or a value out of range, stops start-up (exit 2).
+            --set KEY=VALUE sets any key on the command line, which wins over variables, variables over the file,
+            the file over the defaults. A key or {VariablePrefix}* variable that is no setting, or a value out of
+            range, stops start-up (exit 2).
 
               key                     default, meaning
 
