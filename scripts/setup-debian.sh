@@ -15,6 +15,9 @@ packages=(
   chromium
   # env --shell csh is evaluated in real shells (AdminCommandLineTests)
   tcsh csh
+  # the modulefiles are loaded by the real tools (ModulefileTests): Lmod, and what Environment Modules (unpacked
+  # below) needs to run
+  lmod tcl8.6 less
 )
 
 missing=()
@@ -28,4 +31,20 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || apt_get=(sudo apt-get)
   "${apt_get[@]}" update -qq
   "${apt_get[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Environment Modules: Debian declares its package and lmod's in conflict (each puts a `module` command into
+# /etc/profile.d), so its package is unpacked, not installed, into a folder of its own; the tests run a copy of it
+# with its paths pointed at the copy (EnvironmentModules.cs).
+modules_root=/opt/environment-modules
+if [ ! -f "$modules_root/usr/share/modules/init/bash" ]; then
+  echo "setup: unpacking environment-modules into $modules_root"
+  as_root=()
+  [ "$(id -u)" -eq 0 ] || as_root=(sudo)
+  download=$(mktemp -d)
+  chmod 755 "$download" # apt's download runs as _apt, which must write here
+  (cd "$download" && { apt-get download -qq environment-modules 2>/dev/null \
+    || { "${as_root[@]}" apt-get update -qq && apt-get download -qq environment-modules; }; })
+  "${as_root[@]}" dpkg-deb -x "$download"/environment-modules_*.deb "$modules_root"
+  rm -rf "$download"
 fi

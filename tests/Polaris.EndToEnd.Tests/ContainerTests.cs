@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Polaris.Testing;
+
+namespace Polaris.EndToEnd.Tests;
+
+/// <summary>A container's own Python, set up as Apptainer sets one up (<see cref="ContainerPython"/>): binding the hook
+/// folder and the drop folder and putting the hook on PYTHONPATH is all it takes for the host's daemon to record it,
+/// as the user who ran it. In a PID namespace of its own (<c>--pid</c>, <c>--containall</c>) the name of its record
+/// carries a pid the host does not know: the daemon cannot tell whether it still runs, so it is not read while it runs,
+/// and a daemon restarted meanwhile takes its record as ended at once and loses the rest.</summary>
+public class ContainerTests
+{
+    /// <summary>Code that prints the pid and uid the container shows it, whether POLARIS_AGENT_DROP is set, and whether
+    /// the host's drop folder is visible: it is not, the record goes through the folder bound at the default path.</summary>
+    private static string Report(string hostDrop) =>
+        $"import json, os; print(os.getpid(), os.getuid(), 'POLARIS_AGENT_DROP' in os.environ, os.path.exists('{hostDrop}'))";
+
+    [Theory]
+    [InlineData(ContainerMode.Setuid)]
+    [InlineData(ContainerMode.SetuidWithPid)]
+    [InlineData(ContainerMode.UserNamespaceWithPid)]
+    public void A_container_s_own_Python_is_recorded_as_the_user_who_ran_it(ContainerMode mode)
+    {
+        using var node = new NodeUnderTest();
+        OpenToOthers(node.Folder);
+        using var container = new ContainerPython(mode);
+
+        var run = container.Run(node.Daemon.Drop, Report(node.Daemon.Drop));
+
+        Assert.True(run.ExitCode == 0 && run.Stderr.Length == 0, run.StderrText);
+        var seen = run.StdoutText.Split(' ', StringSplitOptions.TrimEntries);
+        int pid = int.Parse(seen[0], CultureInfo.InvariantCulture);
+        // root of its own user namespace, as with --fakeroot: nobody on the host, who owns the record's file
+        Assert.Equal(mode == ContainerMode.UserNamespaceWithPid ? "0" : "65534", seen[1]);
+        Assert.Equal(["False", "False"], seen[2..]);
+        if (mode != ContainerMode.Setuid)
+        {
+            Assert.Equal(1, pid); // the first process of its PID namespace
+        }
+        var summary = node.Collector.WaitForProcess(pid);
+        Assert.Equal((NobodyUser.Uid, "nobody"), ((uint)summary.Long("uid"), summary.Text("user")));
+        Assert.Contains("json", summary.ModuleNames());
+        var member = summary.Member(pid);
+        Assert.Equal(("exit", false), (member.Text("exit"), member.GetProperty("partial").GetBoolean()));
+        // The host's /proc knows the pid only when the container shares the host's PID namespace.
+        Assert.Equal(mode == ContainerMode.Setuid, member.GetProperty("pidok").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData(ContainerMode.Setuid, 1)]
+    [InlineData(ContainerMode.SetuidWithPid, 0)]
+    public void A_PID_namespaced_process_is_not_read_while_it_runs_and_is_recorded_whole_at_its_exit(ContainerMode mode, long liveReads)
+    {
+        using var node = new NodeUnderTest(_ => new JsonObject { ["liveAfterMs"] = 300 });
+        OpenToOthers(node.Folder);
+        using var container = new ContainerPython(mode);
+
+        var run = container.Run(node.Daemon.Drop, "import json, os, time; print(os.getpid()); time.sleep(1.5); import csv");
+
+        Assert.True(run.ExitCode == 0, run.StderrText);
+        var summary = Ended(node.Collector, int.Parse(run.StdoutText, CultureInfo.InvariantCulture));
+        Assert.Contains("csv", summary.ModuleNames());
+        Assert.Equal("exit", summary.OnlyMember().Text("exit"));
+        // Its file was open for five times liveAfterMs: a process the daemon finds in /proc is read meanwhile.
+        Assert.Equal(liveReads, node.Daemon.Counters()["live_reads"]);
+    }
+
+    [Theory]
+    [InlineData(ContainerMode.Setuid, "exit")]
+    [InlineData(ContainerMode.SetuidWithPid, "lost")]
+    public void A_daemon_restarted_while_a_PID_namespaced_process_runs_takes_its_record_as_ended_and_loses_the_rest(ContainerMode mode, string exit)
+    {
+        using var dir = new TempDirectory("polaris-e2e");
+        OpenToOthers(dir.Path);
+        using var collector = CollectorProcess.Start(dir.Combine("collector"));
+        var daemon = AgentDaemon.Start(dir.Path, collector.Url);
+        using var container = new ContainerPython(mode);
+
+        using var python = container.Start(daemon.Drop, "import json, os, time; print(os.getpid(), flush=True); time.sleep(3); import csv");
+        python.WaitUntil(() => Directory.EnumerateFiles(daemon.Drop, "*.rec").Any(), "its record file");
+        daemon.Dispose();
+        using var restarted = AgentDaemon.Start(dir.Path, collector.Url);
+        Assert.Equal(0, python.WaitForExit());
+        // Stored after it ended: whatever else its end would have brought is in by then.
+        collector.WaitForProcess(restarted.Run([RepoPaths.Python, "-c", "import csv"]).Pid);
+
+        var summary = Ended(collector, int.Parse(python.Output.Split('\n')[0], CultureInfo.InvariantCulture));
+        var member = summary.OnlyMember();
+        Assert.Equal(exit, member.Text("exit"));
+        // What it imported after the restart (csv, and its exit) went into a file already taken in and removed.
+        Assert.Equal(exit == "lost", member.GetProperty("partial").GetBoolean());
+        Assert.Equal(exit == "exit", summary.ModuleNames().Contains("csv"));
+    }
+
+    /// <summary>The newest summary of process <paramref name="pid"/> as ended: what was read of it while it ran
+    /// (exit <c>running</c>) is stored before.</summary>
+    private static JsonElement Ended(CollectorProcess collector, int pid)
+    {
+        JsonElement? found = null;
+        collector.Process.WaitUntil(() => (found = collector.Summaries().FirstOrDefault(s =>
+            s.Members().Any(m => m.Number("pid") == pid && m.Text("exit") != "running"))) is { ValueKind: JsonValueKind.Object },
+            $"the end of process {pid}");
+        return found!.Value;
+    }
+
+    // The user nobody reaches the drop folder through the test's folder.
+    private static void OpenToOthers(string folder) => File.SetUnixFileMode(folder,
+        UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+}
