@@ -35,7 +35,7 @@ fi
 
 # Environment Modules: Debian declares its package and lmod's in conflict (each puts a `module` command into
 # /etc/profile.d), so its package is unpacked, not installed, into a folder of its own; the tests run a copy of it
-# with its paths pointed at the copy (EnvironmentModules.cs).
+# with its paths pointed at the copy (EnvironmentModulesCopy.cs).
 modules_root=/opt/environment-modules
 if [ ! -f "$modules_root/usr/share/modules/init/bash" ]; then
   echo "setup: unpacking environment-modules into $modules_root"
