@@ -15,6 +15,8 @@ packages=(
   chromium
   # env --shell csh is evaluated in real shells (AdminCommandLineTests)
   tcsh csh
+  # rpm/build.sh's rpmbuild, and the rpm that RpmTests query and install with
+  rpm
 )
 
 missing=()
