@@ -38,19 +38,27 @@ public partial class RpmInstallTests(InstalledPackages installed, ITestOutputHel
     }
 
     [Fact]
-    public void The_installed_units_users_and_folders_are_the_repository_files_as_they_are()
+    public void The_installed_units_users_folders_configs_and_modulefiles_are_the_repository_files_as_they_are()
     {
+        var version = RpmPackage.Agent.Version;
         foreach (var (file, installedAs) in new[]
         {
-            ("polaris-agent.service", "/usr/lib/systemd/system/polaris-agent.service"),
-            ("polaris-agent.socket", "/usr/lib/systemd/system/polaris-agent.socket"),
-            ("polaris-collector.service", "/usr/lib/systemd/system/polaris-collector.service"),
-            ("polaris-agent.sysusers", "/usr/lib/sysusers.d/polaris-agent.conf"),
-            ("polaris-collector.sysusers", "/usr/lib/sysusers.d/polaris-collector.conf"),
-            ("polaris-agent.tmpfiles", "/usr/lib/tmpfiles.d/polaris-agent.conf"),
+            ("systemd/polaris-agent.service", "/usr/lib/systemd/system/polaris-agent.service"),
+            ("systemd/polaris-agent.socket", "/usr/lib/systemd/system/polaris-agent.socket"),
+            ("systemd/polaris-collector.service", "/usr/lib/systemd/system/polaris-collector.service"),
+            ("systemd/polaris-agent.sysusers", "/usr/lib/sysusers.d/polaris-agent.conf"),
+            ("systemd/polaris-collector.sysusers", "/usr/lib/sysusers.d/polaris-collector.conf"),
+            ("systemd/polaris-agent.tmpfiles", "/usr/lib/tmpfiles.d/polaris-agent.conf"),
+            ("rpm/etc/polaris-agent/agent.json", "/etc/polaris-agent/agent.json"),
+            ("rpm/etc/polaris-collector/collector.json", "/etc/polaris-collector/collector.json"),
+            ("agent/modulefiles/polaris-agent.lua", $"/usr/share/modulefiles/polaris-agent/{version}.lua"),
+            ("agent/modulefiles/polaris-agent.tcl", $"/usr/share/modulefiles/polaris-agent/{version}"),
+            ("agent/Polaris.Agent/Hook/sitecustomize.py", "/usr/lib/polaris-agent/hook/sitecustomize.py"),
+            ("monitoring/polaris-rules.yml", "/usr/share/polaris-collector/prometheus/polaris-rules.yml"),
+            ("monitoring/polaris-dashboard.json", "/usr/share/polaris-collector/grafana/polaris-dashboard.json"),
         })
         {
-            Assert.Equal(File.ReadAllBytes(Path.Combine(RepoPaths.Root, "systemd", file)), File.ReadAllBytes(Root.Path(installedAs)));
+            Assert.True(File.ReadAllBytes(Path.Combine(RepoPaths.Root, file)).AsSpan().SequenceEqual(File.ReadAllBytes(Root.Path(installedAs))), $"{installedAs} is not {file}");
         }
     }
 
