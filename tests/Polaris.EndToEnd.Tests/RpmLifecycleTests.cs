@@ -30,6 +30,25 @@ public class RpmLifecycleTests(ITestOutputHelper output)
         Assert.Equal(edited, File.ReadAllText(root.Path(Config + ".rpmsave")));
     }
 
+    [Fact]
+    public void Where_systemd_sysusers_is_missing_useradd_makes_the_daemons_user()
+    {
+        using var root = new ScratchRoot();
+        // Deleted in the overlay only: the root hides this machine's file.
+        File.Delete(root.Path("/usr/bin/systemd-sysusers"));
+        Assert.False(File.Exists(root.Path("/usr/bin/systemd-sysusers")));
+        Assert.True(File.Exists("/usr/bin/systemd-sysusers"));
+
+        Succeeds(root.Rpm("-i", "--nodeps", RpmPackage.Agent.FilePath));
+
+        var user = File.ReadLines(root.Path("/etc/passwd")).Single(l => l.StartsWith("polaris-agent:", StringComparison.Ordinal)).Split(':');
+        output.WriteLine(string.Join(':', user));
+        Assert.Equal("/var/spool/polaris-agent", user[5]);
+        Assert.EndsWith("/nologin", user[6], StringComparison.Ordinal);
+        Assert.InRange(int.Parse(user[2], System.Globalization.CultureInfo.InvariantCulture), 1, 999);
+        Assert.Equal(user[2], CommandResult.Run("stat", ["-c", "%u", root.Path("/var/spool/polaris-agent/incoming")]).StdoutText.Trim());
+    }
+
     private void Succeeds(CommandResult rpm)
     {
         output.WriteLine(rpm.StdoutText + rpm.StderrText);
