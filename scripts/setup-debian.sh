@@ -18,6 +18,8 @@ packages=(
   # the modulefiles are loaded by the real tools (ModulefileTests): Lmod, and what Environment Modules (unpacked
   # below) needs to run
   lmod tcl8.6 less
+  # rpm/build.sh's rpmbuild, and the rpm that RpmTests query and install with
+  rpm
 )
 
 missing=()

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: installs what they need, builds (AOT agent included), then runs all test projects.
+# Runs every test: installs what they need, builds (AOT agent included) and the RPMs, then runs all test projects.
 # Ends with the line "N passed, N failed".
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -7,6 +7,9 @@ cd "$root"
 
 bash scripts/setup-debian.sh
 CONFIGURATION=Release bash scripts/build.sh
+# The RPMs as an admin builds them (RpmTests check them), from the agent build.sh just published.
+rm -rf artifacts/rpm
+bash rpm/build.sh --agent artifacts/agent artifacts/rpm
 
 log=$(mktemp)
 status=0

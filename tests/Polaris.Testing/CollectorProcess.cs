@@ -42,9 +42,14 @@ public sealed partial class CollectorProcess : IDisposable
 
     /// <summary>Starts the collector with exactly these arguments (the data folder and the address from a config file,
     /// say), and waits until it listens on loopback.</summary>
-    public static CollectorProcess StartWith(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    public static CollectorProcess StartWith(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null) =>
+        StartExecutable("dotnet", [Dll, .. arguments], environment);
+
+    /// <summary>Starts another build of the collector, <paramref name="executable"/> (an installed package's), and waits
+    /// until it listens on loopback.</summary>
+    public static CollectorProcess StartExecutable(string executable, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var process = ChildProcess.Start("dotnet", [Dll, .. arguments], environment);
+        var process = ChildProcess.Start(executable, arguments, environment);
         Uri? listening = null;
         process.WaitUntil(() => (listening = ListeningUrl(process.Output)) != null, "listening address");
         return new CollectorProcess(process, listening!);
