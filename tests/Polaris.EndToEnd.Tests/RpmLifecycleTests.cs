@@ -31,6 +31,31 @@ public class RpmLifecycleTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void An_upgrade_updates_the_hook_wherever_install_hook_put_it_and_names_where_it_could_not()
+    {
+        using var root = new ScratchRoot();
+        Succeeds(root.Rpm("-i", "--nodeps", RpmPackage.Agent.FilePath));
+        // An admin's two environments in the node's image: one stays, one is deleted before the upgrade.
+        foreach (var env in new[] { "/opt/base", "/opt/old" })
+        {
+            Assert.Equal(0, CommandResult.Run("chroot", [root.Root, "/usr/bin/python3", "-m", "venv", "--without-pip", env]).ExitCode);
+            var install = CommandResult.Run("chroot", [root.Root, "/usr/bin/polaris-agent", "install-hook", "--prefix", env]);
+            Assert.True(install.ExitCode == 0, install.StderrText);
+        }
+        var hook = Directory.GetFiles(root.Path("/opt/base/lib"), "_polaris_hook.py", SearchOption.AllDirectories).Single();
+        var current = File.ReadAllText(hook);
+        File.WriteAllText(hook, "# the hook of an older package\n");
+        Directory.Delete(root.Path("/opt/old"), recursive: true);
+
+        var upgrade = root.Rpm("-U", "--replacepkgs", "--nodeps", RpmPackage.Agent.FilePath);
+
+        Succeeds(upgrade);
+        Assert.Equal(current, File.ReadAllText(hook));
+        Assert.Contains("updated the hook in /opt/base/lib/python3", upgrade.StdoutText, StringComparison.Ordinal);
+        Assert.Contains("could not update the hook in /opt/old: it no longer exists", upgrade.StderrText, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Where_systemd_sysusers_is_missing_useradd_makes_the_daemons_user()
     {
         using var root = new ScratchRoot();
