@@ -30,4 +30,24 @@ public class HookInstallAsRootTests
         Assert.Equal([Path.Combine(sitePackages, "user.pth")], Directory.GetFileSystemEntries(sitePackages));
         Assert.False(File.Exists(registry));
     }
+
+    [Fact]
+    public void Install_never_imports_a_module_from_the_working_folder()
+    {
+        // Root's shell may stand in /tmp or in a user's folder: `python -m py_compile` would put that folder first on
+        // sys.path and import a py_compile.py anyone planted there, as root.
+        using var dir = new TempDirectory();
+        var prefix = dir.Combine("venv");
+        var sitePackages = VirtualEnvironment.Create(prefix);
+        var planted = Directory.CreateDirectory(dir.Combine("planted")).FullName;
+        var marker = dir.Combine("ran-as-root");
+        File.WriteAllText(Path.Combine(planted, "py_compile.py"), $"open('{marker}', 'w').close()\n");
+
+        var install = CommandResult.Run(AgentBinary.FilePath, ["install-hook", "--prefix", prefix, "--registry", dir.Combine("hook-prefixes")],
+            new Dictionary<string, string?> { ["PYTHONPATH"] = planted }, workingDirectory: planted);
+
+        Assert.True(install.ExitCode == 0, install.StderrText);
+        Assert.False(File.Exists(marker), "the compile imported the planted py_compile.py");
+        Assert.Single(Directory.GetFiles(Path.Combine(sitePackages, "__pycache__"), "_polaris_hook.*.pyc"));
+    }
 }
