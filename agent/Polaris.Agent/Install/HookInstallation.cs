@@ -158,7 +158,9 @@ public sealed class HookInstallation(string prefix)
         {
             return $"not byte-compiled: {python} is not root's alone";
         }
-        using var compile = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(python, ["-m", "py_compile", module])
+        // -I: neither the working folder (root's shell may stand in /tmp) nor PYTHONPATH chooses what py_compile is;
+        // -S: no .pth file of the environment runs, the hook's own included.
+        using var compile = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(python, ["-I", "-S", "-m", "py_compile", module])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
