@@ -50,4 +50,82 @@ public class HookInstallAsRootTests
         Assert.False(File.Exists(marker), "the compile imported the planted py_compile.py");
         Assert.Single(Directory.GetFiles(Path.Combine(sitePackages, "__pycache__"), "_polaris_hook.*.pyc"));
     }
+
+    public static TheoryData<string, string> FoldersOthersMayChange => new()
+    {
+        // Sticky keeps others from renaming what root made, not from adding their own: a symlink named as root's
+        // temporary file, a __pycache__, a python3.X folder of theirs, or a pyvenv.cfg the environment's Python reads.
+        { "", "1777" },
+        { "lib", "1777" },
+        { "lib/pythonX/site-packages", "1777" },
+        // Folders between the checked ones, and the bytecode folder root writes into.
+        { "lib/pythonX", "775" },
+        { "lib/pythonX/site-packages/__pycache__", "777" },
+    };
+
+    [Theory]
+    [MemberData(nameof(FoldersOthersMayChange))]
+    public void Refresh_as_root_leaves_an_environment_with_a_folder_others_may_change_alone(string folder, string mode)
+    {
+        using var dir = new TempDirectory();
+        var prefix = dir.Combine("venv");
+        var sitePackages = VirtualEnvironment.Create(prefix);
+        var registry = dir.Combine("hook-prefixes");
+        Assert.Equal(0, Agent(registry, "install-hook", "--prefix", prefix).ExitCode);
+        File.WriteAllText(Path.Combine(sitePackages, "_polaris_hook.py"), "# an older hook\n");
+        var shared = Path.TrimEndingDirectorySeparator(Path.Combine(prefix, folder.Replace("pythonX", "python" + PythonPackage.MajorMinor, StringComparison.Ordinal)));
+        File.SetUnixFileMode(shared, (UnixFileMode)Convert.ToInt32(mode, 8));
+
+        var refresh = Agent(registry, "install-hook", "--refresh");
+
+        Assert.Equal(1, refresh.ExitCode);
+        Assert.Equal($"polaris-agent: could not update the hook in {prefix}: {shared} is owned by uid 0 and writable by others; run install-hook as its owner\n", refresh.StderrText);
+        Assert.Equal("# an older hook\n", File.ReadAllText(Path.Combine(sitePackages, "_polaris_hook.py")));
+    }
+
+    [Fact]
+    public void Refresh_as_root_follows_root_s_symlinks_to_the_environment_and_checks_where_they_lead()
+    {
+        // Sites name a conda install by a symlink to its current version (/opt/conda -> conda-24.1): a symlink is no
+        // folder others may write to, what it leads to is what counts.
+        using var dir = new TempDirectory();
+        var rootOwned = VirtualEnvironment.Create(dir.Combine("conda-24.1"));
+        File.CreateSymbolicLink(dir.Combine("conda"), "conda-24.1");
+        var userFolder = Directory.CreateDirectory(dir.Combine("user")).FullName;
+        var userOwned = VirtualEnvironment.Create(Path.Combine(userFolder, "venv"));
+        File.CreateSymbolicLink(dir.Combine("shared-venv"), Path.Combine(userFolder, "venv"));
+        var registry = dir.Combine("hook-prefixes");
+        foreach (var prefix in new[] { "conda", "shared-venv" })
+        {
+            Assert.Equal(0, Agent(registry, "install-hook", "--prefix", dir.Combine(prefix)).ExitCode);
+        }
+        File.WriteAllText(Path.Combine(rootOwned, "_polaris_hook.py"), "# an older hook\n");
+        File.WriteAllText(Path.Combine(userOwned, "_polaris_hook.py"), "# an older hook\n");
+        // The user who owns the folder the second symlink leads into can rename the environment and put their own there.
+        Assert.Equal(0, CommandResult.Run("chown", [$"{NobodyUser.Uid}", userFolder]).ExitCode);
+
+        var refresh = Agent(registry, "install-hook", "--refresh");
+
+        Assert.Equal(1, refresh.ExitCode);
+        Assert.Equal($"updated the hook in {dir.Combine("conda", "lib", "python" + PythonPackage.MajorMinor, "site-packages")}\n", refresh.StdoutText);
+        Assert.Equal($"polaris-agent: could not update the hook in {dir.Combine("shared-venv")}: {userFolder} is owned by uid {NobodyUser.Uid}; run install-hook as its owner\n", refresh.StderrText);
+        Assert.Equal("# an older hook\n", File.ReadAllText(Path.Combine(userOwned, "_polaris_hook.py")));
+    }
+
+    [Fact]
+    public void Install_as_root_compiles_with_no_Python_whose_pyvenv_cfg_another_user_may_change()
+    {
+        // pyvenv.cfg's home= tells the interpreter where its standard library is: whoever may write it chooses the
+        // code the compile runs.
+        using var dir = new TempDirectory();
+        var prefix = dir.Combine("venv");
+        var sitePackages = VirtualEnvironment.Create(prefix);
+        Assert.Equal(0, CommandResult.Run("chown", [$"{NobodyUser.Uid}", Path.Combine(prefix, "pyvenv.cfg")]).ExitCode);
+
+        var install = Agent(dir.Combine("hook-prefixes"), "install-hook", "--prefix", prefix);
+
+        Assert.True(install.ExitCode == 0, install.StderrText);
+        Assert.StartsWith($"installed the hook into {sitePackages} (not byte-compiled: {Path.Combine(prefix, "bin", "python3")} is not root's alone)\n", install.StdoutText, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(sitePackages, "__pycache__")));
+    }
 }
