@@ -18,6 +18,8 @@ packages=(
   # the modulefiles are loaded by the real tools (ModulefileTests): Lmod, and what Environment Modules (unpacked
   # below) needs to run
   lmod tcl8.6 less
+  # a token file as systemd passes it on tmpfs, readable through an ACL (BearerTokenTests)
+  acl
 )
 
 missing=()
