@@ -148,14 +148,25 @@ public sealed class HookInstallation(string prefix)
         }
         // -I: neither the working folder (root's shell may stand in /tmp) nor PYTHONPATH chooses what py_compile is;
         // -S: no .pth file of the environment runs, the hook's own included.
-        using var compile = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(python, ["-I", "-S", "-m", "py_compile", module])
+        System.Diagnostics.Process? compile;
+        try
         {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        });
+            compile = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(python, ["-I", "-S", "-m", "py_compile", module])
+            {
+                RedirectStandardError = true,
+                RedirectStandardOutput = true,
+            });
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            // Another architecture's environment on a shared file system, or a broken one: the hook is in place all the
+            // same, and the refresh goes on to the next environment.
+            return $"not byte-compiled: {python} did not start: {new System.ComponentModel.Win32Exception(e.NativeErrorCode).Message}";
+        }
+        using var started = compile;
         if (compile is null)
         {
-            return "not byte-compiled: bin/python3 did not start";
+            return $"not byte-compiled: {python} did not start";
         }
         compile.StandardOutput.ReadToEnd();
         var error = compile.StandardError.ReadToEnd();
