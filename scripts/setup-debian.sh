@@ -20,6 +20,8 @@ packages=(
   lmod tcl8.6 less
   # rpm/build.sh's rpmbuild, and the rpm that RpmTests query and install with
   rpm
+  # a token file as systemd passes it on tmpfs, readable through an ACL (BearerTokenTests)
+  acl
 )
 
 missing=()

@@ -6,6 +6,9 @@ public static class AtomicFile
 {
     /// <summary>Writes <paramref name="content"/> under a temporary name beside <paramref name="path"/>, then renames it
     /// into place. The temporary name ends in <c>.tmp</c>, so a folder's owner can sweep leftovers of a crash.</summary>
+    /// <remarks>The temporary file is made new (<c>O_EXCL</c>) under a name no one can guess, and its mode is set
+    /// through its descriptor: where others may add files (a textfile folder shared with a group), a symlink they
+    /// planted under the name would otherwise take the write and the chmod to a file of their choosing.</remarks>
     /// <param name="path">The file to write.</param>
     /// <param name="content">Its bytes.</param>
     /// <param name="mode">Permissions to set before the rename; the umask's otherwise.</param>
@@ -18,21 +21,22 @@ public static class AtomicFile
     public static void Write(string path, Action<Stream> write, UnixFileMode? mode = null, bool durable = false)
     {
         ArgumentNullException.ThrowIfNull(write);
-        // The pid keeps two processes writing the same file from sharing a temporary one.
-        var temp = $"{path}.{Environment.ProcessId}.tmp";
+        // A GUID's random bits come from the kernel through the runtime itself (System.Security.Cryptography would load
+        // OpenSSL into the daemon for this).
+        var temp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         try
         {
-            using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
+                if (mode is { } permissions)
+                {
+                    File.SetUnixFileMode(file.SafeFileHandle, permissions);
+                }
                 write(file);
                 if (durable)
                 {
                     file.Flush(flushToDisk: true);
                 }
-            }
-            if (mode is { } permissions)
-            {
-                File.SetUnixFileMode(temp, permissions);
             }
             File.Move(temp, path, overwrite: true);
         }

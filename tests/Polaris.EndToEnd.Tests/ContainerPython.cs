@@ -64,6 +64,8 @@ internal sealed class ContainerPython : IDisposable
         return ChildProcess.Start(file, arguments);
     }
 
+    // --kill-child: the test stops a container it started by killing unshare; without it, the container's pid 1 (and
+    // its Python) would run on, reparented, after the test.
     private (string File, string[] Arguments) Command(string drop, string code)
     {
         string[] inside = ["sh", "-c", Setup, "sh", _root.Path, Hook, drop];
@@ -72,9 +74,9 @@ internal sealed class ContainerPython : IDisposable
         return _mode switch
         {
             ContainerMode.Setuid => ("unshare", ["--mount", .. inside, nobody, .. python]),
-            ContainerMode.SetuidWithPid => ("unshare", ["--mount", "--pid", "--fork", "--mount-proc", .. inside, nobody, .. python]),
+            ContainerMode.SetuidWithPid => ("unshare", ["--mount", "--pid", "--fork", "--kill-child", "--mount-proc", .. inside, nobody, .. python]),
             ContainerMode.UserNamespaceWithPid => ("setpriv", ["--reuid", nobody, "--regid", nobody, "--clear-groups",
-                "unshare", "--user", "--map-root-user", "--mount", "--pid", "--fork", "--mount-proc", .. inside, "root", .. python]),
+                "unshare", "--user", "--map-root-user", "--mount", "--pid", "--fork", "--kill-child", "--mount-proc", .. inside, "root", .. python]),
             _ => throw new InvalidOperationException("no container mode " + _mode),
         };
     }

@@ -27,7 +27,7 @@ public class CoverageTests
         using var node = new NodeUnderTest();
         var venv = Path.Combine(node.Folder, "venv");
         Assert.Equal(0, CommandResult.Run(RepoPaths.Python, ["-m", "venv", "--without-pip", venv]).ExitCode);
-        var install = CommandResult.Run(AgentBinary.FilePath, ["install-hook", "--prefix", venv]);
+        var install = CommandResult.Run(AgentBinary.FilePath, TestHookRegistry.Args("install-hook", "--prefix", venv));
         Assert.True(install.ExitCode == 0, install.StderrText);
 
         var result = CommandResult.Run(Path.Combine(venv, "bin", "python"), [flag, "-c", "import json, sys; print(sys.flags.isolated, sys.flags.ignore_environment)"],
@@ -47,10 +47,10 @@ public class CoverageTests
         var venv = dir.Combine("venv");
         Assert.Equal(0, CommandResult.Run(RepoPaths.Python, ["-m", "venv", "--without-pip", venv]).ExitCode);
 
-        Assert.Equal(0, CommandResult.Run(AgentBinary.FilePath, ["install-hook", "--prefix", venv]).ExitCode);
+        Assert.Equal(0, CommandResult.Run(AgentBinary.FilePath, TestHookRegistry.Args("install-hook", "--prefix", venv)).ExitCode);
         var site = Directory.GetDirectories(Path.Combine(venv, "lib"), "python3*").Single() + "/site-packages";
         Assert.True(File.Exists(Path.Combine(site, "00-polaris-agent.pth")));
-        Assert.Equal(0, CommandResult.Run(AgentBinary.FilePath, ["install-hook", "--prefix", venv, "--uninstall"]).ExitCode);
+        Assert.Equal(0, CommandResult.Run(AgentBinary.FilePath, TestHookRegistry.Args("install-hook", "--prefix", venv, "--uninstall")).ExitCode);
 
         Assert.False(File.Exists(Path.Combine(site, "00-polaris-agent.pth")));
         Assert.False(File.Exists(Path.Combine(site, "_polaris_hook.py")));
@@ -61,7 +61,7 @@ public class CoverageTests
     {
         using var dir = new TempDirectory();
 
-        var result = CommandResult.Run(AgentBinary.FilePath, ["install-hook", "--prefix", dir.Path]);
+        var result = CommandResult.Run(AgentBinary.FilePath, TestHookRegistry.Args("install-hook", "--prefix", dir.Path));
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("site-packages", result.StderrText, StringComparison.Ordinal);

@@ -5,8 +5,16 @@ namespace Polaris.EndToEnd.Tests;
 public static class TestHookRegistry
 {
     /// <summary>The registry file of this test process.</summary>
-    public static string FilePath { get; } = Path.Combine(Path.GetTempPath(), $"polaris-e2e-hook-prefixes-{Environment.ProcessId}");
+    public static string FilePath { get; } = Create();
 
     /// <summary><paramref name="args"/> with <c>--registry</c> naming <see cref="FilePath"/>.</summary>
     public static string[] Args(params string[] args) => [.. args, "--registry", FilePath];
+
+    // Gone with the test process, so that runs do not pile files up in /tmp.
+    private static string Create()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"polaris-e2e-hook-prefixes-{Environment.ProcessId}");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => File.Delete(path);
+        return path;
+    }
 }

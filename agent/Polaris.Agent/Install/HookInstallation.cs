@@ -19,10 +19,6 @@ public sealed class HookInstallation(string prefix)
     // Every user of the environment runs the hook; a Python starting meanwhile sees no hook or a whole one.
     private const UnixFileMode WorldReadable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
-    private const uint SharedWrite = 0x12; // group and other write bits of st_mode
-
-    private const uint Sticky = 0x200; // S_ISVTX: only a file's owner may rename or remove it
-
     /// <summary>The environment's prefix, absolute.</summary>
     public string Prefix { get; } = Path.GetFullPath(prefix);
 
@@ -70,30 +66,20 @@ public sealed class HookInstallation(string prefix)
         }
     }
 
-    /// <summary>Why root should not write into this environment, or null: a folder of it that another user owns or
-    /// may write to could be swapped (a symlink) between a check and a write, and its Python is that user's program.</summary>
+    /// <summary>Why root should not write into this environment, or null: a folder of it, or on the way to it, that
+    /// another user owns or may write to could be swapped (a symlink) between a check and a write, and its Python is
+    /// that user's program (<see cref="RootOnlyPath"/>).</summary>
     public string? UnsafeForRoot()
     {
-        // The folders above the prefix count too: whoever may rename one of them can swap the whole tree. A shared
-        // folder with the sticky bit (/tmp) lets nobody rename what root made in it.
-        var ancestors = new List<string>();
-        for (var folder = Path.GetDirectoryName(Prefix); folder != null; folder = Path.GetDirectoryName(folder))
+        // Every folder root lists (lib), writes into (site-packages, __pycache__) or passes (python3.X).
+        var paths = new List<string> { Prefix, Path.Combine(Prefix, "lib") };
+        foreach (var folder in Folders)
         {
-            ancestors.Add(folder);
+            paths.AddRange([Path.GetDirectoryName(folder)!, folder, Path.Combine(folder, "__pycache__")]);
         }
-        foreach (var path in ancestors.Concat([Prefix, Path.Combine(Prefix, "lib"), .. Folders]))
-        {
-            if (FileStatus.Of(path) is not { } status)
-            {
-                continue;
-            }
-            bool shared = (status.Mode & SharedWrite) != 0 && (status.Mode & Sticky) == 0;
-            if (status.Uid != 0 || shared)
-            {
-                return $"{path} is owned by uid {status.Uid}{(shared ? " and writable by others" : "")}; run install-hook as its owner";
-            }
-        }
-        return null;
+        return paths.Distinct(StringComparer.Ordinal).Select(RootOnlyPath.Problem).FirstOrDefault(p => p != null) is { } problem
+            ? problem + "; run install-hook as its owner"
+            : null;
     }
 
     /// <summary>The folders of an environment whose .pth files its Pythons run: <c>lib/python3.*/site-packages</c>,
@@ -147,25 +133,40 @@ public sealed class HookInstallation(string prefix)
     // Every process of the environment would otherwise compile the hook (milliseconds) where no bytecode cache can be
     // written: a read-only prefix, or PYTHONDONTWRITEBYTECODE. Best effort: without the interpreter there is no cache.
     // Returns why it was not compiled, or null (compiled, or nothing to compile with).
-    private static string? Compile(string python, string module)
+    private string? Compile(string python, string module)
     {
-        if (FileStatus.Following(python) is not { } status)
+        if (!File.Exists(python))
         {
             return null;
         }
-        // root runs no program another user could have changed.
-        if (Libc.getuid() == 0 && (status.Uid != 0 || (status.Mode & SharedWrite) != 0))
+        // root runs no program another user could have changed, nor one a pyvenv.cfg of theirs points elsewhere
+        // (its home= is where the interpreter takes its standard library from).
+        string[] read = [python, Path.Combine(Prefix, "bin", "pyvenv.cfg"), Path.Combine(Prefix, "pyvenv.cfg")];
+        if (Libc.getuid() == 0 && read.Any(p => RootOnlyPath.Problem(p) != null))
         {
             return $"not byte-compiled: {python} is not root's alone";
         }
-        using var compile = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(python, ["-m", "py_compile", module])
+        // -I: neither the working folder (root's shell may stand in /tmp) nor PYTHONPATH chooses what py_compile is;
+        // -S: no .pth file of the environment runs, the hook's own included.
+        System.Diagnostics.Process? compile;
+        try
         {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        });
+            compile = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(python, ["-I", "-S", "-m", "py_compile", module])
+            {
+                RedirectStandardError = true,
+                RedirectStandardOutput = true,
+            });
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            // Another architecture's environment on a shared file system, or a broken one: the hook is in place all the
+            // same, and the refresh goes on to the next environment.
+            return $"not byte-compiled: {python} did not start: {new System.ComponentModel.Win32Exception(e.NativeErrorCode).Message}";
+        }
+        using var started = compile;
         if (compile is null)
         {
-            return "not byte-compiled: bin/python3 did not start";
+            return $"not byte-compiled: {python} did not start";
         }
         compile.StandardOutput.ReadToEnd();
         var error = compile.StandardError.ReadToEnd();

@@ -40,6 +40,14 @@ public static class InstallHookCommand
         {
             throw new UsageException($"no site-packages or dist-packages under {prefix}/lib/python3*: is it a Python environment?");
         }
+        // As in the refresh: root writing into folders another user may change would follow that user's symlinks
+        // (any file of root's rewritten and made world-readable), and the environment's Python, even a symlink to
+        // root's own, would run that user's .pth files as root. Removing is left allowed: it only unlinks names.
+        if (!uninstall && Libc.getuid() == 0 && installation.UnsafeForRoot() is { } reason)
+        {
+            error.WriteLine($"polaris-agent: will not install the hook into {installation.Prefix} as root: {reason}");
+            return 1;
+        }
         foreach (var line in uninstall ? installation.Uninstall() : installation.Install())
         {
             output.WriteLine(line);

@@ -8,7 +8,7 @@ namespace Polaris.Agent.Serve.Ship;
 /// read, or that another user owns, stops start-up. The file is read again when the collector answers 401 or 403,
 /// so a rotated token takes effect without a restart.
 /// </remarks>
-public sealed class BearerToken(string path)
+public sealed class BearerToken(string path, string? credentialsDirectory)
 {
     private string _value = "";
 
@@ -25,16 +25,9 @@ public sealed class BearerToken(string path)
         }
         try
         {
-            var mode = File.GetUnixFileMode(path);
-            const UnixFileMode shared = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
-            if ((mode & shared) != 0)
+            if (!PassedBySystemd())
             {
-                throw new UsageException($"setting 'tokenFile': {path} may be read or written by other users (mode {Convert.ToString((int)mode, 8)}); chmod 600 it");
-            }
-            // root's file is no other user's: systemd's credentials, and a daemon run as root.
-            if (Native.FileStatus.Of(path) is { } status && status.Uid != Native.Libc.getuid() && status.Uid != 0)
-            {
-                throw new UsageException($"setting 'tokenFile': {path} belongs to uid {status.Uid}, not to the daemon's user or root");
+                CheckPrivate();
             }
             var token = File.ReadAllText(path).Trim();
             _value = token.Length > 0 && !token.Any(char.IsWhiteSpace)
@@ -44,6 +37,29 @@ public sealed class BearerToken(string path)
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new UsageException($"setting 'tokenFile': {e.Message}");
+        }
+    }
+
+    // A credential of this service's is private to it whatever its mode says: systemd makes the folder readable by the
+    // service's user alone and mounts it read-only. On a file system with ACLs (the tmpfs systemd 255 and later mount
+    // for credentials) the file is root's, 0400, with an ACL entry for the service's user, whose mask shows in the group
+    // bits (0440): the check below would refuse it, and the daemon would never start once the site made its token.
+    private bool PassedBySystemd() =>
+        credentialsDirectory is { Length: > 0 } folder
+        && string.Equals(Path.GetDirectoryName(Path.GetFullPath(path)), Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)), StringComparison.Ordinal);
+
+    private void CheckPrivate()
+    {
+        var mode = File.GetUnixFileMode(path);
+        const UnixFileMode shared = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
+        if ((mode & shared) != 0)
+        {
+            throw new UsageException($"setting 'tokenFile': {path} may be read or written by other users (mode {Convert.ToString((int)mode, 8)}); chmod 600 it");
+        }
+        // root's file is no other user's: a daemon run as root, and a file systemd passed by ownership (ramfs).
+        if (Native.FileStatus.Of(path) is { } status && status.Uid != Native.Libc.getuid() && status.Uid != 0)
+        {
+            throw new UsageException($"setting 'tokenFile': {path} belongs to uid {status.Uid}, not to the daemon's user or root");
         }
     }
 }

@@ -26,7 +26,7 @@ public sealed class CollectorClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         _endpoints = options.Collectors.Select(c => new Uri(c, "v1/batches")).ToArray();
-        Token = new BearerToken(options.TokenFile);
+        Token = new BearerToken(options.TokenFile, Environment.GetEnvironmentVariable(Wire.SystemdCredential.DirectoryVariable));
         _authorities = options.CaFile.Length > 0 ? LoadAuthorities(options.CaFile) : null;
     }
 
