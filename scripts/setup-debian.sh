@@ -46,7 +46,7 @@ if [ ! -f "$modules_root/usr/share/modules/init/bash" ]; then
   as_root=()
   [ "$(id -u)" -eq 0 ] || as_root=(sudo)
   download=$(mktemp -d)
-  chmod 755 "$download" # apt's download runs as _apt, which must write here
+  chmod 755 "$download" # apt tries its _apt user first; where that user cannot write, it downloads as root
   (cd "$download" && { apt-get download -qq environment-modules 2>/dev/null \
     || { "${as_root[@]}" apt-get update -qq && apt-get download -qq environment-modules; }; })
   "${as_root[@]}" dpkg-deb -x "$download"/environment-modules_*.deb "$modules_root"
