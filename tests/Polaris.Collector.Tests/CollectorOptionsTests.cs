@@ -106,12 +106,12 @@ public sealed class CollectorOptionsTests : IDisposable
     }
 
     [Fact]
-    public void Every_setting_is_in_the_README_s_table_with_its_default()
+    public void Every_setting_is_in_the_operator_s_guide_with_its_default()
     {
-        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
+        var guide = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "operations.md"));
 
-        Assert.All(CollectorSettings.All, setting => Assert.Contains($"| `{setting.Name}` | ", readme, StringComparison.Ordinal));
-        Assert.DoesNotContain("POLARIS_COLLECTOR_Collector__", readme, StringComparison.Ordinal);
+        Assert.All(CollectorSettings.All, setting => Assert.Contains($"| `{setting.Name}` | ", guide, StringComparison.Ordinal));
+        Assert.DoesNotContain("POLARIS_COLLECTOR_Collector__", guide, StringComparison.Ordinal);
     }
 
     [Fact]
