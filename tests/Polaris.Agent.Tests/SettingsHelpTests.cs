@@ -38,4 +38,12 @@ public class SettingsHelpTests
 
         Assert.Equal([new Uri(help)], new AgentOptions().Collectors);
     }
+
+    [Fact]
+    public void Every_setting_is_in_the_operator_s_guide_with_its_variable()
+    {
+        var guide = File.ReadAllText(Path.Combine(Polaris.Testing.RepoPaths.Root, "docs", "operations.md"));
+
+        Assert.All(AgentSettings.All, s => Assert.Contains($"| `{s.Name}` | `{AgentSettings.VariableOf(s.Name)}` | ", guide, StringComparison.Ordinal));
+    }
 }

@@ -7,7 +7,7 @@ using Polaris.Testing;
 // polaris-collector-bench year DIR [JOBS] [USERS] [LIBRARIES] [REPORT,...]: a generated year of a facility into the store in DIR (kept,
 // and measured again without generating when it exists), then every report and the dashboard from a real collector.
 // polaris-collector-bench xalt-corpus OUT.tar RECORDS [USERS]: an admin's tar of RECORDS generated XALT run and pkg
-// records of USERS users (200), for `/usr/bin/time -v polaris-collector import-xalt --data D OUT.tar` (README).
+// records of USERS users (200), for `/usr/bin/time -v polaris-collector import-xalt --data D OUT.tar` (docs/analysis.md, "What an import costs").
 // polaris-collector-bench stages [NODES] [MODULES] [RANKS] [GROUP]: the CPU of each ingest stage, in process.
 // polaris-collector-bench [NODES] [MODULES] [RANKS] [CLIENTS] [WARMUP]: a full-machine burst posted to a real collector
 // on loopback by concurrent clients, as agents post, after another job's end of WARMUP nodes; prints the time until all are counted, the throughput, the

@@ -5,7 +5,7 @@ using Polaris.Wire;
 namespace Polaris.Collector.Settings;
 
 /// <summary>Every setting of the collector's config file by name, and how it is read from the file or from an
-/// environment variable; one table, so the file, the variables, <c>serve --help</c> and the README cannot disagree.</summary>
+/// environment variable; one table, so the file, the variables, <c>serve --help</c> and the operator's guide (docs/operations.md) cannot disagree.</summary>
 /// <remarks>Follows the agent's <c>AgentSettings</c>: the same file layout (one flat JSON object, camelCase keys), the
 /// same variable names (the key in capitals with underscores) and the same refusal of unknown keys and variables.</remarks>
 public static class CollectorSettings
@@ -16,7 +16,7 @@ public static class CollectorSettings
     /// <summary>Variable naming the config file (like <c>--config</c>).</summary>
     public const string ConfigVariable = VariablePrefix + "CONFIG";
 
-    /// <summary>Every setting, in the order help and the README list them.</summary>
+    /// <summary>Every setting, in the order help and the operator's guide list them.</summary>
     public static IReadOnlyList<CollectorSetting> All { get; } =
     [
         new("urls", "http://127.0.0.1:8470", "where to listen: http or https URLs (https needs tlsCertificate)",

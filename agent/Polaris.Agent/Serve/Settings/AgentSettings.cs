@@ -75,7 +75,9 @@ public static class AgentSettings
         VariablePrefix + string.Concat(setting.Select(c => char.IsUpper(c) ? "_" + c : char.ToUpperInvariant(c).ToString()));
 
     public static AgentOptions Apply(AgentOptions options, string setting, SettingValue value) =>
-        ByName.TryGetValue(setting, out var found) ? found.Apply(options, value) : throw new UsageException($"{value.Where} is not a known setting");
+        ByName.TryGetValue(setting, out var found)
+            ? found.Apply(options, value)
+            : throw new UsageException($"{value.Where} is not a known setting; did you mean '{All.MinBy(s => EditDistance(s.Name, setting))!.Name}'?");
 
     /// <summary>Applies a config file: one JSON object of settings.</summary>
     public static AgentOptions ApplyFile(AgentOptions options, string path)
