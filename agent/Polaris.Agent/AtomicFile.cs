@@ -21,12 +21,10 @@ public static class AtomicFile
     public static void Write(string path, Action<Stream> write, UnixFileMode? mode = null, bool durable = false)
     {
         ArgumentNullException.ThrowIfNull(write);
-        // A GUID's random bits come from the kernel through the runtime itself (System.Security.Cryptography would load
-        // OpenSSL into the daemon for this).
-        var temp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        string temp = "";
         try
         {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            using (var file = CreateTemporary(path, out temp))
             {
                 if (mode is { } permissions)
                 {
@@ -45,13 +43,37 @@ public static class AtomicFile
             // A write that failed (a full disk) leaves no temporary file behind to take more space until a restart.
             try
             {
-                File.Delete(temp);
+                if (temp.Length > 0)
+                {
+                    File.Delete(temp);
+                }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // the original failure is the one to report
             }
             throw;
+        }
+    }
+
+    private static long _made;
+
+    // O_EXCL is what keeps a planted name from taking the write: the name needs no secret. Nor can it rest on the
+    // kernel's randomness, which a chroot without /dev (an image build's %posttrans) may not give the runtime. A name
+    // someone made first is passed over for the next.
+    private static FileStream CreateTemporary(string path, out string temp)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            temp = $"{path}.{Environment.ProcessId}.{Interlocked.Increment(ref _made)}.{System.Diagnostics.Stopwatch.GetTimestamp():x}.tmp";
+            try
+            {
+                return new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            }
+            catch (IOException) when (attempt < 16 && Path.Exists(temp))
+            {
+                temp = "";
+            }
         }
     }
 }

@@ -120,6 +120,21 @@ public partial class RpmInstallTests(InstalledPackages installed, ITestOutputHel
         }
     }
 
+    [Fact]
+    public void The_guide_s_systemctl_enable_wires_the_installed_units_where_systemd_starts_them_at_boot()
+    {
+        // As the guide's "systemctl enable --now", without the --now that needs a running systemd: offline, in the root.
+        var result = CommandResult.Run("systemctl", [$"--root={Root.Root}", "enable", "polaris-agent.socket", "polaris-agent.service", "polaris-collector.service"]);
+
+        Assert.True(result.ExitCode == 0, result.StderrText);
+        foreach (var link in new[] { "sockets.target.wants/polaris-agent.socket", "multi-user.target.wants/polaris-agent.service", "multi-user.target.wants/polaris-collector.service" })
+        {
+            // The package's unit, by whichever path systemctl found it (/lib is /usr/lib on a merged-/usr system).
+            var target = new FileInfo(Root.Path("/etc/systemd/system/" + link)).LinkTarget ?? throw new InvalidOperationException($"{link} is not enabled");
+            Assert.Equal(File.ReadAllText(Root.Path("/usr/lib/systemd/system/" + Path.GetFileName(link))), File.ReadAllText(Root.Path(target)));
+        }
+    }
+
     [Theory]
     [InlineData("polaris-agent.service")]
     [InlineData("polaris-collector.service")]
