@@ -92,4 +92,23 @@ public class ReadAccessTests
         Assert.Equal(StatusCodes.Status200OK, guard.Check(remote, ReadLevel.Aggregates));
         Assert.Equal(StatusCodes.Status403Forbidden, guard.Check(remote, ReadLevel.UserData));
     }
+
+    /// <summary>Tokens as the unit passes them (<c>LoadCredential=</c>, with a blank <c>SetCredential=</c> default): the
+    /// settings default to <c>$CREDENTIALS_DIRECTORY/NAME</c>, and a blank credential means none.</summary>
+    [Fact]
+    public async Task Tokens_passed_as_credentials_guard_the_endpoints_and_a_blank_one_means_none()
+    {
+        using var dir = new TempDirectory();
+        var credentials = Directory.CreateDirectory(dir.Combine("credentials")).FullName;
+        File.WriteAllText(Path.Combine(credentials, "read-tokens"), "read-token-1\n");
+        // The unit's SetCredential=admin-tokens:\n default, for a file the site has not made.
+        File.WriteAllText(Path.Combine(credentials, "admin-tokens"), "\n");
+        using var collector = CollectorProcess.StartOn(new Uri("http://127.0.0.1:0"), dir.Combine("data"),
+            new Dictionary<string, string> { ["CREDENTIALS_DIRECTORY"] = credentials });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await GetAsync(collector, "metrics", null));
+        Assert.Equal(HttpStatusCode.OK, await GetAsync(collector, "metrics", "read-token-1"));
+        // No admin token configured: user-level data answers loopback only, as with no adminTokenFile.
+        Assert.Equal(HttpStatusCode.OK, await GetAsync(collector, "v1/summaries", null));
+    }
 }
