@@ -33,6 +33,10 @@ public sealed class CreationWitness(int capacity = 100_000)
     /// start time ran.</summary>
     public bool Verified(string name, uint fileOwner) => _owners.TryGetValue(name, out var owner) && owner == fileOwner;
 
+    /// <summary>True when the file was seen created while the process its name claims ran on the host: its writer is
+    /// then found in the host's /proc, never in a PID namespace of its own (<see cref="NamespacedProcesses"/>).</summary>
+    public bool Located(string name) => _owners.TryGetValue(name, out var owner) && owner != null;
+
     /// <summary>Forgets a file once its record is taken in.</summary>
     public void Forget(string name) => _owners.Remove(name);
 

@@ -72,7 +72,7 @@ public sealed partial class DropWatcher
             Ended(name);
             return;
         }
-        if (!ProcessLiveness.IsRunning(claim.Pid, claim.StartedUnixNs)
+        if (!Runs(name, claim)
             || found is not { IsRegularFile: true, Links: 1 } status || status.Size > options.MaxRecordBytes)
         {
             _live.Stop(name);

@@ -253,7 +253,7 @@ public sealed partial class DropWatcher(
             {
                 starts[claim.Pid] = started = ProcessLiveness.StartOf(claim.Pid);
             }
-            if (ProcessLiveness.Matches(started, claim.StartedUnixNs))
+            if (ProcessLiveness.Matches(started, claim.StartedUnixNs) || RunsInOwnNamespace(name, claim))
             {
                 _waiting.Again(name, now);
             }
@@ -265,6 +265,16 @@ public sealed partial class DropWatcher(
     }
 
     private static long NowMs() => Environment.TickCount64;
+
+    /// <summary>Whether the writer of record file <paramref name="name"/> still runs: by its pid on the host, else in a
+    /// PID namespace of its own (a container's), where the pid in its name is the one it sees.</summary>
+    private bool Runs(string name, RecordFileName claim) =>
+        ProcessLiveness.IsRunning(claim.Pid, claim.StartedUnixNs) || RunsInOwnNamespace(name, claim);
+
+    // Asked only for a file whose writer was not found on the host when it was made: one made while the daemon was
+    // away (its listing), or a container's.
+    private bool RunsInOwnNamespace(string name, RecordFileName claim) =>
+        !_witnesses.Located(name) && NamespacedProcesses.IsRunning(claim.Pid, claim.StartedUnixNs);
 
     private void TakeAll()
     {
@@ -364,7 +374,7 @@ public sealed partial class DropWatcher(
         // A file read again (its writer still ran) was admitted once: it takes no second token.
         bool Admit(uint owner) => _admitted.Contains(name) || _rateLimit.TryTake(owner, System.Diagnostics.Stopwatch.GetTimestamp());
         // A file that waits is read again only when it grew or its writer ended: a close alone adds nothing.
-        long unchanged = waitedLength >= 0 && ProcessLiveness.IsRunning(fileName.Pid, fileName.StartedUnixNs) ? waitedLength : -1;
+        long unchanged = waitedLength >= 0 && Runs(name, fileName) ? waitedLength : -1;
         if (DropFile.Read(_folder!, name, options.MaxRecordBytes, Admit, unchanged, ref _buffer, out var refusal) is not { } file)
         {
             switch (refusal)
@@ -386,14 +396,14 @@ public sealed partial class DropWatcher(
         }
         catch (FormatException)
         {
-            if (ProcessLiveness.IsRunning(fileName.Pid, fileName.StartedUnixNs))
+            if (Runs(name, fileName))
             {
                 return Wait(name, fileName, file.Owner, file.Length); // opened, nothing flushed yet
             }
             counters.Malformed();
             return Outcome.Discard;
         }
-        if (!parsed.Complete && ProcessLiveness.IsRunning(fileName.Pid, fileName.StartedUnixNs))
+        if (!parsed.Complete && Runs(name, fileName))
         {
             // Found running when listing the folder (its age unknown), or at a close that did not end it: what it holds
             // goes to a live summary now, if it is due.
