@@ -82,14 +82,16 @@ public static class InstallHookCommand
         int failed = 0;
         foreach (var prefix in registry.Prefixes())
         {
-            var installation = new HookInstallation(prefix);
-            var unsafeReason = Libc.getuid() == 0 ? installation.UnsafeForRoot() : null;
-            string? problem = !Directory.Exists(prefix) ? "it no longer exists"
-                : installation.Folders.Count == 0 ? "it holds no site-packages"
-                : unsafeReason;
-            if (problem is null)
+            string? problem;
+            try
             {
-                try
+                // Every look at the environment may fail (a stale NFS handle, EIO): that environment is named, not the
+                // whole refresh stopped.
+                var installation = new HookInstallation(prefix);
+                problem = !Directory.Exists(prefix) ? "it no longer exists"
+                    : installation.Folders.Count == 0 ? "it holds no site-packages"
+                    : Libc.getuid() == 0 ? installation.UnsafeForRoot() : null;
+                if (problem is null)
                 {
                     foreach (var line in installation.Install())
                     {
@@ -97,10 +99,10 @@ public static class InstallHookCommand
                     }
                     continue;
                 }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    problem = e.Message;
-                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                problem = e.Message;
             }
             failed++;
             error.WriteLine($"polaris-agent: could not update the hook in {prefix}: {problem}");

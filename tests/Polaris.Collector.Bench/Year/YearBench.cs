@@ -37,7 +37,7 @@ internal static class YearBench
         {
             CatchUp(folder);
         }
-        Console.WriteLine($"year: store {Bytes(folder, CollectorStore.FileName) / 1024 / 1024} MiB, log {Bytes(folder, "polaris-collector-log.db") / 1024 / 1024} MiB");
+        Console.WriteLine($"year: store {Bytes(folder, CollectorStore.FileName) / 1024 / 1024} MiB, log {Bytes(folder, "polaris-log.db") / 1024 / 1024} MiB");
         var started = Stopwatch.StartNew();
         using var collector = CollectorProcess.StartOn(new Uri("http://127.0.0.1:0"), folder,
             new Dictionary<string, string> { ["POLARIS_COLLECTOR_DOMAIN_FILE"] = domains });
