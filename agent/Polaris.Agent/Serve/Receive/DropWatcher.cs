@@ -272,9 +272,12 @@ public sealed partial class DropWatcher(
         ProcessLiveness.IsRunning(claim.Pid, claim.StartedUnixNs) || RunsInOwnNamespace(name, claim);
 
     // Asked only for a file whose writer was not found on the host when it was made: one made while the daemon was
-    // away (its listing), or a container's.
+    // away (its listing), or a container's. The writer must be the file's owner's: another user's container whose
+    // first process started at the same second would otherwise hold this record back for as long as it ran.
     private bool RunsInOwnNamespace(string name, RecordFileName claim) =>
-        !_witnesses.Located(name) && NamespacedProcesses.IsRunning(claim.Pid, claim.StartedUnixNs);
+        !_witnesses.Located(name)
+        && RegularFile.StatusIn(_folder!, name) is { } file
+        && NamespacedProcesses.IsRunning(claim.Pid, claim.StartedUnixNs, file.Uid);
 
     private void TakeAll()
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Polaris.Agent.Native;
 
 namespace Polaris.Agent.Serve.Receive;
 
@@ -21,9 +22,9 @@ public static class NamespacedProcesses
     private static Dictionary<int, List<int>> _byOwnPid = [];
     private static long _madeAtMs = long.MinValue;
 
-    /// <summary>True when a process that calls itself <paramref name="ownPid"/> in its own PID namespace runs and
-    /// started near <paramref name="startedUnixNs"/>.</summary>
-    public static bool IsRunning(int ownPid, long startedUnixNs)
+    /// <summary>True when a process of user <paramref name="uid"/> (as the host knows them) that calls itself
+    /// <paramref name="ownPid"/> in its own PID namespace runs and started near <paramref name="startedUnixNs"/>.</summary>
+    public static bool IsRunning(int ownPid, long startedUnixNs, uint uid)
     {
         List<int>? hostPids;
         lock (Gate)
@@ -36,7 +37,8 @@ public static class NamespacedProcesses
             }
             _byOwnPid.TryGetValue(ownPid, out hostPids);
         }
-        return hostPids?.Any(host => ProcessLiveness.Matches(ProcessLiveness.StartOf(host), startedUnixNs)) ?? false;
+        return hostPids?.Any(host => ProcessLiveness.Matches(ProcessLiveness.StartOf(host), startedUnixNs)
+            && FileStatus.Of("/proc/" + host.ToString(CultureInfo.InvariantCulture)) is { } process && process.Uid == uid) ?? false;
     }
 
     private static Dictionary<int, List<int>> Index()
