@@ -95,6 +95,26 @@ public class ContainerTests
         Assert.Contains("csv", summary.ModuleNames());
     }
 
+    [Fact]
+    public void Another_user_s_container_whose_first_process_started_the_same_second_does_not_hold_a_record_back()
+    {
+        using var node = new NodeUnderTest();
+        OpenToOthers(node.Folder);
+        using var container = new ContainerPython(ContainerMode.SetuidWithPid);
+        // root's container: its first process is pid 1 in its namespace too, started within the same seconds, and runs on.
+        using var other = ChildProcess.Start("unshare", ["--pid", "--fork", "--kill-child", "--mount-proc", "sleep", "120"]);
+
+        // Its Python ends as a killed one does, with no exit frame: libc's _exit, past the hook's os._exit and atexit.
+        var run = container.Run(node.Daemon.Drop, "import ctypes, json, os, time; time.sleep(1); ctypes.CDLL(None)._exit(9)");
+
+        Assert.Equal(9, run.ExitCode);
+        var member = Ended(node.Collector, 1).OnlyMember();
+        // Taken in once its own writer ended, while the other user's pid 1 still ran.
+        Assert.False(other.HasExited);
+        Assert.NotEqual("exit", member.Text("exit"));
+        Assert.True(member.GetProperty("partial").GetBoolean());
+    }
+
     /// <summary>The newest summary of process <paramref name="pid"/> as ended: what was read of it while it ran
     /// (exit <c>running</c>) is stored before.</summary>
     private static JsonElement Ended(CollectorProcess collector, int pid)
