@@ -4,8 +4,8 @@ namespace Polaris.Wire;
 /// the service's user alone, read by systemd as root from files only root may read.</summary>
 /// <remarks>The units pair each <c>LoadCredential=NAME:/etc/...</c> with a blank <c>SetCredential=NAME:\n</c> (systemd
 /// refuses an empty one), so that a secret the site has not made yet is no failure to start: systemd then passes a
-/// blank file, which means "none configured", as a missing setting does. A token file an admin names in a setting is never read this way: an empty
-/// one stays an error there.</remarks>
+/// blank file, which means "none configured", as a missing setting does. A token file an admin names in a setting is
+/// never read this way: an empty one stays an error there.</remarks>
 public static class SystemdCredential
 {
     /// <summary>The variable systemd sets to the folder of the service's credentials.</summary>
@@ -37,5 +37,14 @@ public static class SystemdCredential
             // Passed but unreadable: the setting names it, and reading it fails with a message that says so.
             return Path.GetFullPath(file);
         }
+    }
+
+    /// <summary>True when <paramref name="path"/> is a file of the credentials folder <paramref name="directory"/> (the
+    /// value of <see cref="DirectoryVariable"/>; null or empty: none was passed).</summary>
+    public static bool IsPassed(string path, string? directory)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return directory is { Length: > 0 }
+            && string.Equals(Path.GetDirectoryName(Path.GetFullPath(path)), Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)), StringComparison.Ordinal);
     }
 }

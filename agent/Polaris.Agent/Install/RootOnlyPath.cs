@@ -11,10 +11,6 @@ internal static class RootOnlyPath
 
     private const uint Sticky = 0x200; // S_ISVTX: only a file's owner may rename or remove it
 
-    private const uint TypeMask = 0xF000;
-
-    private const uint SymlinkType = 0xA000;
-
     private const int MaxSymlinks = 40; // as the kernel, which then fails with ELOOP
 
     /// <summary>Why another user could change what <paramref name="path"/> (absolute) leads to, or null.</summary>
@@ -45,7 +41,7 @@ internal static class RootOnlyPath
             {
                 return null;
             }
-            if ((status.Mode & TypeMask) == SymlinkType)
+            if (status.IsSymlink)
             {
                 if (status.Uid != 0)
                 {

@@ -9,6 +9,7 @@ public readonly record struct FileStatus(uint Uid, uint Mode, long Size)
     private const uint TypeMask = 0xF000;
     private const uint DirectoryType = 0x4000;
     private const uint RegularType = 0x8000;
+    private const uint SymlinkType = 0xA000;
 
     // Offsets in glibc's struct stat on x86_64 and aarch64's generic layout differ; x86_64 is what
     // compute nodes run here and what the RID pins.
@@ -28,6 +29,9 @@ public readonly record struct FileStatus(uint Uid, uint Mode, long Size)
     public bool IsDirectory => (Mode & TypeMask) == DirectoryType;
 
     public bool IsRegularFile => (Mode & TypeMask) == RegularType;
+
+    /// <summary>A symlink itself: only <see cref="Of(string)"/>, which does not follow one, can say so.</summary>
+    public bool IsSymlink => (Mode & TypeMask) == SymlinkType;
 
     /// <summary>Reads the status of <paramref name="path"/> without following a final symlink; null when it does not exist.</summary>
     public static unsafe FileStatus? Of(string path)

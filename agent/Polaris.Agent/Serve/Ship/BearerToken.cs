@@ -44,9 +44,7 @@ public sealed class BearerToken(string path, string? credentialsDirectory)
     // service's user alone and mounts it read-only. On a file system with ACLs (the tmpfs systemd 255 and later mount
     // for credentials) the file is root's, 0400, with an ACL entry for the service's user, whose mask shows in the group
     // bits (0440): the check below would refuse it, and the daemon would never start once the site made its token.
-    private bool PassedBySystemd() =>
-        credentialsDirectory is { Length: > 0 } folder
-        && string.Equals(Path.GetDirectoryName(Path.GetFullPath(path)), Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)), StringComparison.Ordinal);
+    private bool PassedBySystemd() => Wire.SystemdCredential.IsPassed(path, credentialsDirectory);
 
     private void CheckPrivate()
     {
